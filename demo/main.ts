@@ -1,0 +1,91 @@
+// The reference page: <esasky-sky> plus a survey list from the archive server (/api/hips), a
+// target box, a projection switch and a status line. Uses only the public API and the server API.
+import 'esasky-sky/define';
+import { formatDecDms, formatRaHms, type EsaskySky } from 'esasky-sky';
+
+interface HipsEntry {
+  id: string;
+  title: string;
+  url: string;
+  credit?: string;
+}
+
+const sky = document.querySelector('esasky-sky') as EsaskySky;
+const survey = document.getElementById('survey') as HTMLSelectElement;
+const projection = document.getElementById('projection') as HTMLSelectElement;
+const form = document.getElementById('goto') as HTMLFormElement;
+const target = document.getElementById('target') as HTMLInputElement;
+const centre = document.getElementById('centre')!;
+const fov = document.getElementById('fov')!;
+const state = document.getElementById('state')!;
+const credit = document.getElementById('credit')!;
+
+function formatFov(deg: number): string {
+  if (deg >= 1) return `${deg.toFixed(deg >= 10 ? 1 : 2)}°`;
+  if (deg * 60 >= 1) return `${(deg * 60).toFixed(2)}′`;
+  return `${(deg * 3600).toFixed(2)}″`;
+}
+
+function showView(raDeg: number, decDeg: number, fovDeg: number): void {
+  centre.textContent = `${formatRaHms(raDeg, 1)} ${formatDecDms(decDeg, 0)}`;
+  fov.textContent = `FoV ${formatFov(fovDeg)}`;
+}
+
+sky.addEventListener('view-change', (e) => {
+  showView(e.detail.raDeg, e.detail.decDeg, e.detail.fovDeg);
+  state.textContent = 'loading…';
+});
+sky.addEventListener('view-settled', (e) => {
+  showView(e.detail.raDeg, e.detail.decDeg, e.detail.fovDeg);
+  state.textContent = `${e.detail.cellsDrawn} cells drawn`;
+  document.body.dataset.settled = 'true';
+});
+sky.addEventListener('layer-error', (e) => {
+  state.textContent = `error: ${e.detail.reason}`;
+});
+sky.addEventListener('webgpu-unavailable', (e) => {
+  state.textContent = e.detail.reason;
+});
+
+projection.addEventListener('change', () => {
+  sky.projection = projection.value as EsaskySky['projection'];
+});
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = target.value.trim();
+  if (text) void sky.goToTargetName(text);
+});
+
+survey.addEventListener('change', () => {
+  const entry = surveys.find((s) => s.url === survey.value);
+  credit.textContent = entry?.credit ?? '';
+  sky.changeHips(survey.value);
+});
+
+let surveys: HipsEntry[] = [];
+
+async function loadSurveys(): Promise<void> {
+  try {
+    const response = await fetch('/api/hips');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    surveys = (await response.json()) as HipsEntry[];
+  } catch (err) {
+    state.textContent = `cannot list surveys from the server: ${(err as Error).message}`;
+    surveys = [{ id: 'swe_milkyway', title: 'Milky Way (Mellinger)', url: '/hips/swe_milkyway/' }];
+  }
+  survey.replaceChildren(...surveys.map((s) => new Option(s.title, s.url)));
+  const params = new URLSearchParams(location.search);
+  const wanted = params.get('hips') ?? surveys[0]?.url ?? '';
+  survey.value = wanted;
+  credit.textContent = surveys.find((s) => s.url === wanted)?.credit ?? '';
+  if (params.get('target')) sky.target = params.get('target')!;
+  if (params.get('fov')) sky.fov = Number(params.get('fov'));
+  if (params.get('projection')) {
+    sky.projection = params.get('projection') as EsaskySky['projection'];
+    projection.value = sky.projection;
+  }
+  sky.hips = wanted;
+}
+
+void loadSurveys();

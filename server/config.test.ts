@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, it, expect } from 'vitest';
+import { ConfigError, findRepoRoot, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has defaults that work in a fresh checkout', () => {
+    const config = loadConfig({});
+    const pkg = JSON.parse(readFileSync(join(config.repoRoot, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    expect(pkg.name).toBe('esasky-sky');
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: join(config.repoRoot, 'var'),
+      hipsDir: join(config.repoRoot, 'data', 'hips'),
+      webDir: join(config.repoRoot, 'dist', 'demo'),
+      logLevel: 'info',
+      repoRoot: config.repoRoot,
+      version: pkg.version,
+    });
+    expect(existsSync(join(config.hipsDir, 'swe_milkyway', 'properties'))).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/esasky-data',
+      HIPS_DIR: 'relative/hips',
+      WEB_DIR: '/srv/web',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config.port).toBe(0);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.dataDir).toBe('/tmp/esasky-data');
+    expect(config.hipsDir).toBe(resolve('relative/hips'));
+    expect(config.webDir).toBe('/srv/web');
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('takes empty values as unset', () => {
+    expect(loadConfig({ PORT: '', HOST: ' ' }).port).toBe(8080);
+    expect(loadConfig({ PORT: '', HOST: ' ' }).host).toBe('127.0.0.1');
+  });
+
+  it('accepts the port range ends', () => {
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+    expect(loadConfig({ PORT: ' 8081 ' }).port).toBe(8081);
+  });
+
+  it.each(['abc', '65536', '-1', '80.5', '1e3', '0x50', '8080abc', '99999999999999999999'])(
+    'rejects PORT=%j naming the variable and the value',
+    (value) => {
+      expect(() => loadConfig({ PORT: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ PORT: value })).toThrow(/PORT/);
+      expect(() => loadConfig({ PORT: value })).toThrow(JSON.stringify(value));
+    },
+  );
+
+  it('rejects an unknown LOG_LEVEL and a HOST that is a URL', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL.*"verbose"/);
+    expect(() => loadConfig({ HOST: 'http://localhost/' })).toThrow(/HOST/);
+  });
+});
+
+describe('findRepoRoot', () => {
+  it('finds the repository from the source and from the compiled layout', () => {
+    const root = findRepoRoot();
+    expect(findRepoRoot(join(root, 'server'))).toBe(root);
+    expect(findRepoRoot(join(root, 'dist', 'server-build', 'server'))).toBe(root);
+    expect(findRepoRoot(join(root, 'dist', 'server-build', 'server', 'routes'))).toBe(root);
+  });
+
+  it('says clearly when there is no esasky-sky package above', () => {
+    expect(() => findRepoRoot('/')).toThrow(/esasky-sky/);
+  });
+});

@@ -1,0 +1,419 @@
+// <esasky-sky>: the web component. Attributes and properties go down into a ViewState and HiPS
+// layers of the DOM-free render core; pointer, wheel and keyboard input move the view; typed
+// events go up. Rendering happens only when something changed (no continuous redraw when idle).
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { clampFovDeg, panByPixels, PROJECTIONS, zoomAt, type ProjectionName, type ViewState } from '../math/camera.js';
+import { SkyRenderer } from '../render/skyRenderer.js';
+import type { HipsLayer } from '../render/layers/hipsLayer.js';
+import { HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
+import { resolveTargetOffline } from '../names/resolve.js';
+import { getSharedDecodePool, getSharedDevice, WebGpuUnavailableError } from './sharedDevice.js';
+import type { TileFetcher } from '../hips/tileManager.js';
+
+export interface ViewChangeDetail {
+  readonly raDeg: number;
+  readonly decDeg: number;
+  readonly fovDeg: number;
+  readonly projection: ProjectionName;
+}
+
+export interface ViewSettledDetail extends ViewChangeDetail {
+  readonly frames: number;
+  readonly cellsDrawn: number;
+}
+
+export interface LayerErrorDetail {
+  readonly layer: string;
+  readonly url: string;
+  readonly reason: string;
+}
+
+export interface WebGpuUnavailableDetail {
+  readonly reason: string;
+}
+
+export interface EsaskySkyEventMap {
+  'view-change': CustomEvent<ViewChangeDetail>;
+  'view-settled': CustomEvent<ViewSettledDetail>;
+  'layer-error': CustomEvent<LayerErrorDetail>;
+  'webgpu-unavailable': CustomEvent<WebGpuUnavailableDetail>;
+}
+
+const DEFAULT_FOV_DEG = 180;
+const WHEEL_ZOOM_PER_PIXEL = 0.0015;
+
+export class EsaskySky extends LitElement {
+  static override properties = {
+    hips: { type: String, reflect: true },
+    target: { type: String, reflect: true },
+    fov: { type: Number, reflect: true },
+    projection: { type: String, reflect: true },
+  };
+
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      width: 100%;
+      height: 100%;
+      min-height: 200px;
+      overflow: hidden;
+      background: #000;
+      touch-action: none;
+      contain: strict;
+    }
+    canvas {
+      position: absolute;
+      inset: 0;
+      width: 100%;
+      height: 100%;
+      display: block;
+      outline: none;
+      cursor: grab;
+    }
+    canvas.dragging {
+      cursor: grabbing;
+    }
+    .messages {
+      position: absolute;
+      left: 8px;
+      right: 8px;
+      bottom: 8px;
+      margin: 0;
+      padding: 0;
+      list-style: none;
+      font: 13px/1.4 system-ui, sans-serif;
+      pointer-events: none;
+    }
+    .messages li {
+      background: rgba(120, 20, 20, 0.85);
+      color: #fff;
+      padding: 6px 10px;
+      border-radius: 4px;
+      margin-top: 4px;
+      pointer-events: auto;
+    }
+  `;
+
+  /** Base URL of the HiPS survey to draw. */
+  declare hips: string;
+  /** Position ("83.63 22.01", "05h34m31.9s +22d00m52s") or name ("M1", "Crab Nebula"). */
+  declare target: string;
+  /** Horizontal field of view, degrees. */
+  declare fov: number;
+  declare projection: ProjectionName;
+
+  private view: ViewState = { raDeg: 0, decDeg: 0, fovDeg: DEFAULT_FOV_DEG, rollDeg: 0, projection: 'SIN', widthPx: 1, heightPx: 1 };
+  private renderer: SkyRenderer | undefined;
+  private context: GPUCanvasContext | undefined;
+  private canvas: HTMLCanvasElement | undefined;
+  private layer: HipsLayer | undefined;
+  private hipsLoad: AbortController | undefined;
+  private frameRequest = 0;
+  private settledReported = false;
+  private framesSinceChange = 0;
+  private messages: string[] = [];
+  private resizeObserver: ResizeObserver | undefined;
+  private drag: { id: number; last: [number, number] } | undefined;
+  private fetcher: TileFetcher | undefined;
+  private initStarted = false;
+  private settleWaiters: Array<() => void> = [];
+  private totalFrames = 0;
+
+  constructor() {
+    super();
+    this.hips = '';
+    this.target = '';
+    this.fov = DEFAULT_FOV_DEG;
+    this.projection = 'SIN';
+  }
+
+  // ---- public API (mirrors ESASky's JavaScript API where it overlaps) ----
+
+  /** Centre the view on a position in degrees (ICRS). */
+  goToRaDec(raDeg: number, decDeg: number): void {
+    if (!Number.isFinite(raDeg) || !Number.isFinite(decDeg) || decDeg < -90 || decDeg > 90) {
+      throw new RangeError(`goToRaDec needs finite degrees with -90 <= dec <= 90, got (${raDeg}, ${decDeg})`);
+    }
+    this.setView({ ...this.view, raDeg: ((raDeg % 360) + 360) % 360, decDeg });
+  }
+
+  /** Centre the view on a position string or a known name; resolves to false when unknown. */
+  async goToTargetName(name: string): Promise<boolean> {
+    const r = resolveTargetOffline(name);
+    if (!r) {
+      this.reportError({ layer: 'target', url: '', reason: `unknown target '${name}': give "ra dec" in degrees or sexagesimal, or a Messier/NGC name` });
+      return false;
+    }
+    this.goToRaDec(r.raDeg, r.decDeg);
+    return true;
+  }
+
+  setFov(fovDeg: number): void {
+    this.setView({ ...this.view, fovDeg: clampFovDeg(fovDeg, this.view.projection) });
+  }
+
+  getFov(): number {
+    return this.view.fovDeg;
+  }
+
+  getCenter(): { raDeg: number; decDeg: number } {
+    return { raDeg: this.view.raDeg, decDeg: this.view.decDeg };
+  }
+
+  /** Replace the base survey. */
+  changeHips(url: string): void {
+    this.hips = url;
+  }
+
+  /** Resolves when every tile the current view wants has been drawn. */
+  whenSettled(): Promise<void> {
+    if (this.settledReported) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
+  /** Frames drawn since the element started (for diagnostics and benchmarks). */
+  get framesDrawn(): number {
+    return this.totalFrames;
+  }
+
+  // ---- lifecycle ----
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.renderer) this.requestFrame();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.frameRequest) cancelAnimationFrame(this.frameRequest);
+    this.frameRequest = 0;
+  }
+
+  override render() {
+    return html`<canvas part="canvas" tabindex="0" aria-label="Sky view: drag to pan, wheel or +/- to zoom, arrow keys to move"
+        @pointerdown=${this.onPointerDown} @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp}
+        @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @keydown=${this.onKeyDown}></canvas>
+      <ul class="messages" role="status" aria-live="polite">${this.messages.map((m) => html`<li>${m}</li>`)}</ul>`;
+  }
+
+  protected override firstUpdated(): void {
+    this.canvas = this.renderRoot.querySelector('canvas') ?? undefined;
+    this.resizeObserver = new ResizeObserver(() => this.onResize());
+    if (this.canvas) this.resizeObserver.observe(this.canvas);
+    void this.init();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('projection')) {
+      const projection = (PROJECTIONS as readonly string[]).includes(String(this.projection).toUpperCase())
+        ? (String(this.projection).toUpperCase() as ProjectionName)
+        : undefined;
+      if (!projection) {
+        this.reportError({ layer: 'view', url: '', reason: `unknown projection '${this.projection}': use one of ${PROJECTIONS.join(', ')}` });
+      } else {
+        this.setView({ ...this.view, projection, fovDeg: clampFovDeg(this.view.fovDeg, projection) });
+      }
+    }
+    if (changed.has('fov') && Number.isFinite(Number(this.fov)) && Number(this.fov) > 0) {
+      this.setView({ ...this.view, fovDeg: clampFovDeg(Number(this.fov), this.view.projection) });
+    }
+    if (changed.has('target') && this.target) {
+      void this.goToTargetName(this.target);
+    }
+    if (changed.has('hips') && this.renderer) void this.loadHips();
+  }
+
+  private async init(): Promise<void> {
+    if (this.initStarted) return;
+    this.initStarted = true;
+    let device: GPUDevice;
+    try {
+      device = await getSharedDevice();
+    } catch (err) {
+      const reason = err instanceof WebGpuUnavailableError ? err.message : `WebGPU could not start: ${(err as Error)?.message ?? err}`;
+      this.showMessage(reason);
+      this.emit('webgpu-unavailable', { reason });
+      return;
+    }
+    const canvas = this.canvas;
+    const context = canvas?.getContext('webgpu') as GPUCanvasContext | null | undefined;
+    if (!canvas || !context) {
+      const reason = 'This browser has WebGPU but cannot draw it into a canvas (getContext("webgpu") failed).';
+      this.showMessage(reason);
+      this.emit('webgpu-unavailable', { reason });
+      return;
+    }
+    const format = navigator.gpu.getPreferredCanvasFormat();
+    context.configure({ device, format, alphaMode: 'opaque' });
+    this.context = context;
+    this.renderer = new SkyRenderer(device, format);
+    this.fetcher = getSharedDecodePool();
+    this.onResize();
+    if (this.hips) await this.loadHips();
+    else this.requestFrame();
+  }
+
+  private async loadHips(): Promise<void> {
+    const renderer = this.renderer;
+    if (!renderer) return;
+    this.hipsLoad?.abort();
+    const controller = new AbortController();
+    this.hipsLoad = controller;
+    const url = this.hips;
+    try {
+      const properties = await loadHipsProperties(url, fetch, controller.signal);
+      if (controller.signal.aborted) return;
+      const layer = renderer.addHipsLayer({
+        id: url,
+        baseUrl: url,
+        properties,
+        fetcher: this.fetcher!,
+        onChange: () => this.requestFrame(),
+        onError: (info) => this.reportError({ layer: url, url: info.url, reason: info.reason }),
+      });
+      // The old survey stays until the new one is in place.
+      if (this.layer) renderer.removeLayer(this.layer);
+      this.layer = layer;
+      if (!this.target && properties.hipsInitialRaDeg !== undefined && properties.hipsInitialDecDeg !== undefined) {
+        this.view = { ...this.view, raDeg: properties.hipsInitialRaDeg, decDeg: properties.hipsInitialDecDeg };
+      }
+      this.markChanged();
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      const reason = err instanceof HipsLoadError || err instanceof Error ? err.message : String(err);
+      this.reportError({ layer: url, url: err instanceof HipsLoadError ? err.url : url, reason });
+    }
+  }
+
+  // ---- view and frames ----
+
+  private setView(view: ViewState): void {
+    this.view = view;
+    this.markChanged();
+    this.emit('view-change', { raDeg: view.raDeg, decDeg: view.decDeg, fovDeg: view.fovDeg, projection: view.projection });
+  }
+
+  private markChanged(): void {
+    this.settledReported = false;
+    this.framesSinceChange = 0;
+    this.requestFrame();
+  }
+
+  private requestFrame(): void {
+    if (this.frameRequest || !this.renderer || !this.isConnected) return;
+    this.frameRequest = requestAnimationFrame(() => this.drawFrame());
+  }
+
+  private onResize(): void {
+    const canvas = this.canvas;
+    if (!canvas) return;
+    const dpr = globalThis.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+    const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
+    if (canvas.width !== w || canvas.height !== h || this.view.widthPx !== w || this.view.heightPx !== h) {
+      canvas.width = w;
+      canvas.height = h;
+      this.view = { ...this.view, widthPx: w, heightPx: h };
+      this.markChanged();
+    }
+  }
+
+  private drawFrame(): void {
+    this.frameRequest = 0;
+    const renderer = this.renderer;
+    const context = this.context;
+    if (!renderer || !context) return;
+    renderer.setView(this.view);
+    const stats = renderer.render(context.getCurrentTexture().createView());
+    this.totalFrames++;
+    this.framesSinceChange++;
+    const pendingUploads = renderer.getLayers().some((l) => l.hasPendingUploads);
+    if (pendingUploads) this.requestFrame();
+    if (stats.settled && this.layer && !this.settledReported) {
+      this.settledReported = true;
+      const v = this.view;
+      this.emit('view-settled', { raDeg: v.raDeg, decDeg: v.decDeg, fovDeg: v.fovDeg, projection: v.projection, frames: this.framesSinceChange, cellsDrawn: stats.cellsDrawn });
+      const waiters = this.settleWaiters;
+      this.settleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  // ---- input ----
+
+  private devicePx(e: PointerEvent | WheelEvent): [number, number] {
+    const rect = this.canvas!.getBoundingClientRect();
+    const dpr = globalThis.devicePixelRatio || 1;
+    return [(e.clientX - rect.left) * dpr, (e.clientY - rect.top) * dpr];
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (e.button !== 0 || this.drag) return;
+    this.canvas?.setPointerCapture(e.pointerId);
+    this.canvas?.classList.add('dragging');
+    this.drag = { id: e.pointerId, last: this.devicePx(e) };
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    if (!this.drag || e.pointerId !== this.drag.id) return;
+    const p = this.devicePx(e);
+    const next = panByPixels(this.view, this.drag.last, p);
+    this.drag.last = p;
+    if (next !== this.view) this.setView(next);
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    if (!this.drag || e.pointerId !== this.drag.id) return;
+    this.drag = undefined;
+    this.canvas?.classList.remove('dragging');
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const pixels = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * 400 : e.deltaY;
+    this.setView(zoomAt(this.view, Math.exp(pixels * WHEEL_ZOOM_PER_PIXEL), this.devicePx(e)));
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const w = this.view.widthPx;
+    const h = this.view.heightPx;
+    const c: [number, number] = [w / 2, h / 2];
+    const step = Math.min(w, h) / 10;
+    let next: ViewState | undefined;
+    if (e.key === '+' || e.key === '=') next = zoomAt(this.view, 1 / 1.25, c);
+    else if (e.key === '-' || e.key === '_') next = zoomAt(this.view, 1.25, c);
+    else if (e.key === 'ArrowLeft') next = panByPixels(this.view, c, [c[0] + step, c[1]]);
+    else if (e.key === 'ArrowRight') next = panByPixels(this.view, c, [c[0] - step, c[1]]);
+    else if (e.key === 'ArrowUp') next = panByPixels(this.view, c, [c[0], c[1] + step]);
+    else if (e.key === 'ArrowDown') next = panByPixels(this.view, c, [c[0], c[1] - step]);
+    if (next) {
+      e.preventDefault();
+      this.setView(next);
+    }
+  }
+
+  // ---- messages and events ----
+
+  private reportError(detail: LayerErrorDetail): void {
+    this.showMessage(detail.url && !detail.reason.includes(detail.url) ? `${detail.reason} (${detail.url})` : detail.reason);
+    this.emit('layer-error', detail);
+  }
+
+  private showMessage(text: string): void {
+    if (this.messages.includes(text)) return;
+    this.messages = [...this.messages.slice(-3), text];
+    this.requestUpdate();
+  }
+
+  private emit<K extends keyof EsaskySkyEventMap>(type: K, detail: EsaskySkyEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'esasky-sky': EsaskySky;
+  }
+  interface HTMLElementEventMap extends EsaskySkyEventMap {}
+}

@@ -1,0 +1,46 @@
+// One GPUDevice and one decode-worker pool for every <esasky-sky> on the page (Aladin Lite's one
+// WebGL context per instance runs out at a few instances, its issue #346).
+import { DecodePool } from '../workers/pool.js';
+
+export class WebGpuUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebGpuUnavailableError';
+  }
+}
+
+let devicePromise: Promise<GPUDevice> | undefined;
+let pool: DecodePool | undefined;
+
+async function acquireDevice(): Promise<GPUDevice> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) {
+    throw new WebGpuUnavailableError('This browser does not offer WebGPU (navigator.gpu is missing). Use a recent Chrome, Edge or Safari, or enable WebGPU.');
+  }
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new WebGpuUnavailableError('WebGPU is present but no GPU adapter is available on this machine.');
+  const device = await adapter.requestDevice({
+    requiredLimits: { maxTextureArrayLayers: Math.min(256, adapter.limits.maxTextureArrayLayers) },
+  });
+  device.lost.then(() => {
+    devicePromise = undefined;
+  });
+  return device;
+}
+
+/** The page's shared GPUDevice (requested once; requested again after it is lost). */
+export function getSharedDevice(): Promise<GPUDevice> {
+  if (!devicePromise) {
+    devicePromise = acquireDevice();
+    devicePromise.catch(() => {
+      devicePromise = undefined;
+    });
+  }
+  return devicePromise;
+}
+
+/** The page's shared pool of decode workers. */
+export function getSharedDecodePool(): DecodePool {
+  if (!pool) pool = new DecodePool();
+  return pool;
+}

@@ -1,0 +1,36 @@
+// Opens a HiPS by its base URL: fetches `properties`, parses it, and checks that it can be drawn.
+// Failures become HipsLoadError with a message a user can act on.
+import { parseHipsProperties, validateForImageRendering, type HipsProperties } from './properties.js';
+import { joinUrl } from './tilePath.js';
+
+export class HipsLoadError extends Error {
+  readonly url: string;
+  constructor(message: string, url: string) {
+    super(message);
+    this.name = 'HipsLoadError';
+    this.url = url;
+  }
+}
+
+export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
+
+export async function loadHipsProperties(baseUrl: string, fetchFn: FetchLike = fetch, signal?: AbortSignal): Promise<HipsProperties> {
+  const url = joinUrl(baseUrl, 'properties');
+  let response: Response;
+  try {
+    response = await fetchFn(url, { signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new HipsLoadError(`cannot reach the HiPS at ${baseUrl}: ${(err as Error)?.message ?? String(err)}`, url);
+  }
+  if (!response.ok) {
+    throw new HipsLoadError(`the HiPS properties file ${url} answered HTTP ${response.status}${response.statusText ? ' ' + response.statusText : ''}`, url);
+  }
+  const text = await response.text();
+  const properties = parseHipsProperties(text);
+  const problems = validateForImageRendering(properties);
+  if (problems.length > 0) {
+    throw new HipsLoadError(`the HiPS properties file ${url} cannot be used: ${problems.join('; ')}`, url);
+  }
+  return properties;
+}

@@ -1,0 +1,219 @@
+// Loads the HiPS tiles a view wants: a small state machine per tile (queued -> loading -> ready |
+// empty | failed), a concurrency limit, priority = the order of the latest wanted list, abort of
+// requests that left the view, 404 -> empty, retry with backoff for network errors and 5xx, and a
+// queue of decoded tiles waiting for the renderer to upload them. DOM-free: decoding goes through
+// an injected TileFetcher (a worker pool in the browser, a plain function in Node).
+import type { TileId } from './tileSelection.js';
+import { extensionForFormat, joinUrl, tilePath } from './tilePath.js';
+
+/** A decoded colour tile: rows top to bottom, RGBA8, unpremultiplied. */
+export interface DecodedTile {
+  readonly width: number;
+  readonly height: number;
+  readonly rgba: Uint8Array;
+}
+
+/** Why a tile fetch failed, as the fetcher reports it. */
+export class TileFetchError extends Error {
+  /** HTTP status when the server answered; undefined for network failures and bad data. */
+  readonly httpStatus: number | undefined;
+  /** True when trying again may help (network errors, HTTP 5xx and 429). */
+  readonly retryable: boolean;
+  constructor(message: string, opts: { httpStatus?: number; retryable: boolean }) {
+    super(message);
+    this.name = 'TileFetchError';
+    this.httpStatus = opts.httpStatus;
+    this.retryable = opts.retryable;
+  }
+}
+
+export interface TileFetcher {
+  /** The decoded tile, or null when the server says it does not exist (HTTP 404/410). */
+  fetchTile(url: string, signal: AbortSignal): Promise<DecodedTile | null>;
+}
+
+export type TileState = 'queued' | 'loading' | 'ready' | 'empty' | 'failed';
+
+export interface TileErrorInfo {
+  readonly order: number;
+  readonly ipix: number;
+  readonly url: string;
+  readonly reason: string;
+}
+
+export interface TileManagerOptions {
+  readonly baseUrl: string;
+  readonly format: string;
+  readonly fetcher: TileFetcher;
+  readonly maxConcurrent?: number;
+  readonly maxRetries?: number;
+  /** First retry delay in ms; doubled on each further try. */
+  readonly retryBaseMs?: number;
+  /** Called whenever a tile reaches ready, empty or failed. */
+  readonly onSettle?: () => void;
+  /** Called when a tile fails for good. */
+  readonly onError?: (info: TileErrorInfo) => void;
+}
+
+interface Entry {
+  readonly order: number;
+  readonly ipix: number;
+  readonly key: number;
+  state: TileState;
+  tries: number;
+  controller?: AbortController;
+  retryTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** NUNIQ key of a tile: 4·4^order + ipix (exact as a double up to order 24). */
+export function tileKey(order: number, ipix: number): number {
+  return 4 * 4 ** order + ipix;
+}
+
+export class TileManager {
+  private readonly opts: Required<Omit<TileManagerOptions, 'onSettle' | 'onError'>> &
+    Pick<TileManagerOptions, 'onSettle' | 'onError'>;
+  private readonly ext: string;
+  private readonly entries = new Map<number, Entry>();
+  private wantedOrder: number[] = [];
+  private wantedSet = new Set<number>();
+  private active = 0;
+  private readonly decoded: Array<{ order: number; ipix: number; tile: DecodedTile }> = [];
+  private destroyed = false;
+
+  constructor(options: TileManagerOptions) {
+    this.opts = { maxConcurrent: 6, maxRetries: 3, retryBaseMs: 250, ...options };
+    this.ext = extensionForFormat(options.format);
+  }
+
+  urlOf(order: number, ipix: number): string {
+    return joinUrl(this.opts.baseUrl, tilePath(order, ipix, this.ext));
+  }
+
+  stateOf(order: number, ipix: number): TileState | undefined {
+    return this.entries.get(tileKey(order, ipix))?.state;
+  }
+
+  /** Number of requests in flight. */
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /** True when every wanted tile is ready, empty or failed and nothing waits for upload. */
+  get idle(): boolean {
+    if (this.decoded.length > 0) return false;
+    for (const key of this.wantedOrder) {
+      const s = this.entries.get(key)?.state;
+      if (s === undefined || s === 'queued' || s === 'loading') return false;
+    }
+    return true;
+  }
+
+  /**
+   * Declare the tiles the view wants, most important first. Requests for tiles no longer wanted
+   * are aborted; new ones are queued; loads start up to the concurrency limit.
+   */
+  want(tiles: readonly TileId[]): void {
+    if (this.destroyed) return;
+    const order: number[] = [];
+    const set = new Set<number>();
+    for (const t of tiles) {
+      const key = tileKey(t.order, t.ipix);
+      if (set.has(key)) continue;
+      set.add(key);
+      order.push(key);
+      if (!this.entries.has(key)) {
+        this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'queued', tries: 0 });
+      }
+    }
+    this.wantedOrder = order;
+    this.wantedSet = set;
+    for (const e of this.entries.values()) {
+      if ((e.state === 'loading' || e.state === 'queued') && !set.has(e.key)) this.abandon(e);
+    }
+    this.pump();
+  }
+
+  /** Decoded tiles waiting for upload, oldest first; the caller uploads and removes them. */
+  takeDecoded(max = Infinity): Array<{ order: number; ipix: number; tile: DecodedTile }> {
+    return this.decoded.splice(0, Math.min(max, this.decoded.length));
+  }
+
+  get pendingUploads(): number {
+    return this.decoded.length;
+  }
+
+  /** Forget a ready tile (its GPU copy was evicted) so it is fetched again when wanted. */
+  evict(order: number, ipix: number): void {
+    const e = this.entries.get(tileKey(order, ipix));
+    if (e && e.state === 'ready') this.entries.delete(e.key);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const e of this.entries.values()) this.abandon(e);
+    this.entries.clear();
+    this.decoded.length = 0;
+  }
+
+  private abandon(e: Entry): void {
+    if (e.retryTimer !== undefined) clearTimeout(e.retryTimer);
+    e.retryTimer = undefined;
+    if (e.controller) e.controller.abort();
+    e.controller = undefined;
+    if (e.state === 'loading' || e.state === 'queued') this.entries.delete(e.key);
+  }
+
+  private pump(): void {
+    if (this.destroyed) return;
+    for (const key of this.wantedOrder) {
+      if (this.active >= this.opts.maxConcurrent) return;
+      const e = this.entries.get(key);
+      if (e && e.state === 'queued' && e.retryTimer === undefined) this.start(e);
+    }
+  }
+
+  private start(e: Entry): void {
+    const controller = new AbortController();
+    e.controller = controller;
+    e.state = 'loading';
+    e.tries++;
+    this.active++;
+    const url = this.urlOf(e.order, e.ipix);
+    this.opts.fetcher.fetchTile(url, controller.signal).then(
+      (tile) => {
+        this.active--;
+        if (controller.signal.aborted || this.destroyed) return this.pump();
+        e.controller = undefined;
+        if (tile) {
+          e.state = 'ready';
+          this.decoded.push({ order: e.order, ipix: e.ipix, tile });
+        } else {
+          e.state = 'empty';
+        }
+        this.opts.onSettle?.();
+        this.pump();
+      },
+      (err: unknown) => {
+        this.active--;
+        if (controller.signal.aborted || this.destroyed) return this.pump();
+        e.controller = undefined;
+        const retryable = err instanceof TileFetchError ? err.retryable : false;
+        if (retryable && e.tries <= this.opts.maxRetries && this.wantedSet.has(e.key)) {
+          e.state = 'queued';
+          const delay = this.opts.retryBaseMs * 2 ** (e.tries - 1);
+          e.retryTimer = setTimeout(() => {
+            e.retryTimer = undefined;
+            this.pump();
+          }, delay);
+        } else {
+          e.state = 'failed';
+          const reason = err instanceof Error ? err.message : String(err);
+          this.opts.onError?.({ order: e.order, ipix: e.ipix, url, reason });
+          this.opts.onSettle?.();
+        }
+        this.pump();
+      },
+    );
+  }
+}

@@ -1,0 +1,141 @@
+// Which HEALPix cells to draw and which HiPS tiles to load for a view: a pure function of the
+// camera and the survey's orders. Cells are drawn at `drawOrder` (fine enough that a linear mesh
+// follows the projection), textured from their ancestor tile at `dataOrder` (1 tile pixel ≈ 1
+// device pixel); tiles are requested parents first, then by distance to the view centre.
+import { applyMat3, isIdentity, type Mat3 } from '../math/frames.js';
+import { planeOfViewFrame, toViewFrame, type Camera } from '../math/camera.js';
+import { cellPointToVec, cellRadiusDeg, pix2vec } from './healpix.js';
+
+/** Deepest order with `number` indices; drawing never needs finer cells. */
+export const MAX_DRAW_ORDER = 24;
+
+export interface SelectionInput {
+  readonly camera: Camera;
+  /** Tile width in pixels (hips_tile_width). */
+  readonly tileWidthPx: number;
+  /** hips_order: deepest tile order of the survey. */
+  readonly hipsOrder: number;
+  /** hips_order_min (default 0). */
+  readonly hipsOrderMin?: number;
+  /** Rotation from the survey's frame to ICRS (identity for equatorial surveys). */
+  readonly toIcrs?: Mat3;
+}
+
+export interface DrawCell {
+  readonly order: number;
+  readonly ipix: number;
+  /** Angular distance from the view centre to the cell centre, radians. */
+  readonly distanceRad: number;
+}
+
+export interface TileId {
+  readonly order: number;
+  readonly ipix: number;
+}
+
+export interface TileSelection {
+  readonly dataOrder: number;
+  readonly drawOrder: number;
+  /** Cells at drawOrder that touch the viewport, nearest first. */
+  readonly cells: readonly DrawCell[];
+  /** Tiles to load: ancestors (lowest order first), then tiles at dataOrder nearest first. */
+  readonly wanted: readonly TileId[];
+}
+
+const SQRT_PI_OVER_3 = Math.sqrt(Math.PI / 3); // side of a cell of order 0 in radians (equal area)
+
+/** Tile order at which one tile pixel covers about one device pixel. */
+export function resolutionOrder(pixelAngleRad: number, tileWidthPx: number): number {
+  const k = Math.log2(SQRT_PI_OVER_3 / (tileWidthPx * pixelAngleRad));
+  return Math.max(0, Math.ceil(k - 0.25));
+}
+
+/** Order whose cells are at most half the field wide, so a linear mesh per cell follows the projection. */
+export function meshOrder(fovRad: number): number {
+  return Math.max(0, Math.min(MAX_DRAW_ORDER, Math.ceil(Math.log2((2 * SQRT_PI_OVER_3) / fovRad))));
+}
+
+export function selectTiles(input: SelectionInput): TileSelection {
+  const { camera } = input;
+  const minOrder = Math.max(0, input.hipsOrderMin ?? 0);
+  const dataOrder = Math.min(input.hipsOrder, Math.max(minOrder, resolutionOrder(camera.pixelAngleRad, input.tileWidthPx)));
+  const fovRad = (camera.view.fovDeg * Math.PI) / 180;
+  const drawOrder = Math.min(MAX_DRAW_ORDER, Math.max(dataOrder, meshOrder(fovRad)));
+  const rot = input.toIcrs && !isIdentity(input.toIcrs) ? input.toIcrs : undefined;
+
+  const cells: DrawCell[] = [];
+  const v = [0, 0, 0];
+  const f = [0, 0, 0];
+  const visit = (order: number, ipix: number): void => {
+    const c = pix2vec(order, ipix);
+    const w = rot ? applyMat3(rot, c, v) : c;
+    const cosD = w[0] * camera.centre[0] + w[1] * camera.centre[1] + w[2] * camera.centre[2];
+    const distanceRad = Math.acos(Math.max(-1, Math.min(1, cosD)));
+    const reachRad = (cellRadiusDeg(order) * Math.PI) / 180 + camera.radiusRad + 1e-9;
+    if (distanceRad > reachRad) return;
+    if (order < drawOrder) {
+      for (let k = 0; k < 4; k++) visit(order + 1, ipix * 4 + k);
+      return;
+    }
+    if (cellOutsideViewport(camera, order, ipix, rot, v, f)) return;
+    cells.push({ order, ipix, distanceRad });
+  };
+  for (let base = 0; base < 12; base++) visit(0, base);
+  cells.sort((a, b) => a.distanceRad - b.distanceRad);
+
+  // Tiles to load: unique ancestors at dataOrder in cell order, then their ancestors down to minOrder.
+  const shift = 4 ** (drawOrder - dataOrder);
+  const dataTiles: TileId[] = [];
+  const seen = new Set<number>();
+  for (const cell of cells) {
+    const ipix = Math.floor(cell.ipix / shift);
+    if (!seen.has(ipix)) {
+      seen.add(ipix);
+      dataTiles.push({ order: dataOrder, ipix });
+    }
+  }
+  const ancestors: TileId[] = [];
+  for (let order = minOrder; order < dataOrder; order++) {
+    const div = 4 ** (dataOrder - order);
+    const seenAtOrder = new Set<number>();
+    for (const t of dataTiles) {
+      const ipix = Math.floor(t.ipix / div);
+      if (!seenAtOrder.has(ipix)) {
+        seenAtOrder.add(ipix);
+        ancestors.push({ order, ipix });
+      }
+    }
+  }
+  return { dataOrder, drawOrder, cells, wanted: [...ancestors, ...dataTiles] };
+}
+
+/** Edge samples per side for the viewport test (corners, edge points, centre). */
+const SAMPLES = [0, 0.5, 1];
+
+/**
+ * True when the cell certainly lies outside the viewport rectangle: the projected bounding box of
+ * its corners, edge midpoints and centre, grown by half its size for curved edges, misses [-1,1]².
+ * A cell with a sample behind the projection's horizon is kept (it may wrap the visible limb).
+ */
+function cellOutsideViewport(camera: Camera, order: number, ipix: number, rot: Mat3 | undefined,
+  v: number[], f: number[]): boolean {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const a of SAMPLES) {
+    for (const b of SAMPLES) {
+      cellPointToVec(order, ipix, a, b, v);
+      const w = rot ? applyMat3(rot, v, f) : v;
+      const q = toViewFrame(camera, w);
+      const p = planeOfViewFrame(camera.view.projection, q[0], q[1], q[2]);
+      if (!p) return false;
+      const x = p[0] / camera.halfWidthPlane;
+      const y = p[1] / camera.halfHeightPlane;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
+  const gx = (maxX - minX) * 0.5;
+  const gy = (maxY - minY) * 0.5;
+  return maxX + gx < -1 || minX - gx > 1 || maxY + gy < -1 || minY - gy > 1;
+}

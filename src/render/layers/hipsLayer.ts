@@ -1,0 +1,314 @@
+// One HiPS image survey on the GPU: turns a camera into the cells to draw (tile selection), asks
+// the tile manager for tiles, uploads decoded tiles under the frame's time budget, and draws every
+// visible cell from its own tile or, until that arrives, from the best resident ancestor (a UV
+// sub-rectangle of the ancestor's texture). Owns its texture array, buffers and pipeline.
+import { toViewFrame, type Camera } from '../../math/camera.js';
+import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '../../math/frames.js';
+import { cellPointToVec, nest2xyf } from '../../hips/healpix.js';
+import type { HipsProperties } from '../../hips/properties.js';
+import { selectTiles, type TileSelection } from '../../hips/tileSelection.js';
+import { TileManager, tileKey, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
+import { TileTextureArray } from '../tileTextureArray.js';
+import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
+import { GrowableBuffer } from '../growableBuffer.js';
+import type { UploadBudget } from '../uploadBudget.js';
+
+export interface HipsLayerOptions {
+  readonly id: string;
+  readonly baseUrl: string;
+  readonly properties: HipsProperties;
+  readonly fetcher: TileFetcher;
+  readonly opacity?: number;
+  /** GPU memory for tiles, bytes (default 64 MiB). */
+  readonly gpuBudgetBytes?: number;
+  readonly maxConcurrent?: number;
+  readonly onError?: (info: TileErrorInfo) => void;
+  /** Something changed that needs a new frame (a tile arrived). */
+  readonly onChange?: () => void;
+}
+
+/** The first colour format the survey offers, or undefined when it has none we decode. */
+export function pickColourFormat(formats: readonly string[]): 'webp' | 'png' | 'jpeg' | undefined {
+  for (const f of formats) {
+    const n = f.toLowerCase();
+    if (n === 'webp' || n === 'png' || n === 'jpeg' || n === 'jpg') return n === 'jpg' ? 'jpeg' : n;
+  }
+  return undefined;
+}
+
+const VERTS_PER_CELL = (HIPS_GRID + 1) * (HIPS_GRID + 1);
+const CELL_CACHE_LIMIT = 4096;
+
+export interface HipsLayerStats {
+  cellsDrawn: number;
+  cellsFromAncestor: number;
+  tilesUploaded: number;
+  tilesResident: number;
+  dataOrder: number;
+  drawOrder: number;
+}
+
+export class HipsLayer {
+  readonly id: string;
+  readonly properties: HipsProperties;
+  opacity: number;
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0 };
+  private readonly device: GPUDevice;
+  private readonly manager: TileManager;
+  private readonly tiles: TileTextureArray;
+  private readonly toIcrs: Mat3 | undefined;
+  private readonly pipeline: GPURenderPipeline;
+  private readonly sampler: GPUSampler;
+  private readonly uniforms: GPUBuffer;
+  private readonly cellBuffer: GrowableBuffer;
+  private readonly positionBuffer: GrowableBuffer;
+  private readonly cellVectors = new Map<number, Float64Array>();
+  private readonly onError?: (info: TileErrorInfo) => void;
+  private bindGroup: GPUBindGroup | undefined;
+  private bindGroupKey = '';
+  private cellCount = 0;
+  private selection: TileSelection | undefined;
+  private selectionCameraKey = '';
+  private readonly hipsOrderMin: number;
+  private readonly hipsOrder: number;
+  private destroyed = false;
+
+  constructor(device: GPUDevice, format: GPUTextureFormat, opts: HipsLayerOptions) {
+    this.device = device;
+    this.id = opts.id;
+    this.properties = opts.properties;
+    this.opacity = opts.opacity ?? 1;
+    this.onError = opts.onError;
+    const p = opts.properties;
+    const colourFormat = pickColourFormat(p.hipsTileFormats);
+    if (!colourFormat) {
+      throw new Error(`HiPS ${opts.baseUrl} offers no colour tile format this viewer draws (hips_tile_format = ${p.hipsTileFormats.join(' ') || 'none'})`);
+    }
+    if (p.hipsOrder === undefined) throw new Error(`HiPS ${opts.baseUrl} has no valid hips_order in its properties`);
+    this.hipsOrder = p.hipsOrder;
+    const frame = frameFromHips(p.hipsFrame);
+    if (!frame) throw new Error(`HiPS ${opts.baseUrl} has hips_frame '${p.hipsFrame}', which is not a celestial frame this viewer places`);
+    const rot = frameRotation(frame, 'icrs');
+    this.toIcrs = isIdentity(rot) ? undefined : rot;
+    this.hipsOrderMin = Math.min(p.hipsOrderMin, p.hipsOrder);
+    this.manager = new TileManager({
+      baseUrl: opts.baseUrl,
+      format: colourFormat,
+      fetcher: opts.fetcher,
+      maxConcurrent: opts.maxConcurrent,
+      onSettle: opts.onChange,
+      onError: (info) => this.onError?.(info),
+    });
+    this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 64 * 1024 * 1024, `hips ${opts.id}`);
+    const module = device.createShaderModule({ label: 'hips', code: hipsWgsl });
+    this.pipeline = device.createRenderPipeline({
+      label: `hips ${opts.id}`,
+      layout: 'auto',
+      vertex: { module, entryPoint: 'vs' },
+      fragment: {
+        module,
+        entryPoint: 'fs',
+        targets: [{
+          format,
+          blend: {
+            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+          },
+        }],
+      },
+      primitive: { topology: 'triangle-list', cullMode: 'none' },
+    });
+    this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
+    this.uniforms = device.createBuffer({ label: 'hips frame', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.cellBuffer = new GrowableBuffer(device, 'hips cells', GPUBufferUsage.STORAGE, 16 * 64);
+    this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);
+  }
+
+  /** The tile manager's view of one tile (for tests and diagnostics). */
+  tileState(order: number, ipix: number): string | undefined {
+    return this.manager.stateOf(order, ipix);
+  }
+
+  /** Decoded tiles are waiting for the next frame's upload budget. */
+  get hasPendingUploads(): boolean {
+    return this.manager.pendingUploads > 0;
+  }
+
+  /** True when every wanted tile has been drawn (or is known to be empty or broken). */
+  get settled(): boolean {
+    if (!this.selection || !this.manager.idle) return false;
+    for (const t of this.selection.wanted) {
+      const s = this.manager.stateOf(t.order, t.ipix);
+      if (s === 'ready' && !this.tiles.has(tileKey(t.order, t.ipix))) return false;
+    }
+    return true;
+  }
+
+  /** Select, request, upload and lay out this frame's cells. */
+  prepare(camera: Camera, budget: UploadBudget): void {
+    if (this.destroyed) return;
+    const p = this.properties;
+    const v = camera.view;
+    const camKey = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.widthPx},${v.heightPx}`;
+    if (camKey !== this.selectionCameraKey) {
+      this.selection = selectTiles({ camera, tileWidthPx: p.hipsTileWidth, hipsOrder: this.hipsOrder, hipsOrderMin: this.hipsOrderMin, toIcrs: this.toIcrs });
+      this.selectionCameraKey = camKey;
+      this.manager.want(this.selection.wanted);
+    }
+    const sel = this.selection!;
+    this.stats.dataOrder = sel.dataOrder;
+    this.stats.drawOrder = sel.drawOrder;
+    const pinned = new Set<number>(sel.wanted.map((t) => tileKey(t.order, t.ipix)));
+    this.uploadDecoded(budget, pinned);
+    this.layoutCells(camera, sel);
+  }
+
+  private uploadDecoded(budget: UploadBudget, pinned: ReadonlySet<number>): void {
+    const width = this.properties.hipsTileWidth;
+    while (this.manager.pendingUploads > 0 && budget.allows()) {
+      const [item] = this.manager.takeDecoded(1);
+      const { order, ipix, tile } = item;
+      if (tile.width !== width || tile.height !== width) {
+        this.onError?.({ order, ipix, url: this.manager.urlOf(order, ipix), reason: `tile is ${tile.width}x${tile.height} pixels but hips_tile_width is ${width}` });
+        this.manager.evict(order, ipix);
+        continue;
+      }
+      const t0 = budget.now();
+      const ok = this.tiles.upload(tileKey(order, ipix), tile.width, tile.height, tile.rgba, pinned, {
+        onEvict: (key) => this.evictKey(key),
+      });
+      budget.spend(budget.now() - t0);
+      if (ok) this.stats.tilesUploaded++;
+      else this.manager.evict(order, ipix);
+    }
+    this.stats.tilesResident = this.tiles.used;
+  }
+
+  private evictKey(key: number): void {
+    const order = Math.floor(Math.log2(key / 4) / 2);
+    this.manager.evict(order, key - 4 * 4 ** order);
+  }
+
+  /** Find the resident tile that textures a draw cell: its data tile, else the nearest ancestor. */
+  private sourceFor(drawOrder: number, ipix: number, dataOrder: number): { order: number; ipix: number; layer: number } | undefined {
+    for (let order = dataOrder; order >= this.hipsOrderMin; order--) {
+      const t = Math.floor(ipix / 4 ** (drawOrder - order));
+      const layer = this.tiles.touch(tileKey(order, t));
+      if (layer !== undefined) return { order, ipix: t, layer };
+    }
+    return undefined;
+  }
+
+  private vectorsOf(order: number, ipix: number): Float64Array {
+    const key = tileKey(order, ipix);
+    let vs = this.cellVectors.get(key);
+    if (vs) return vs;
+    vs = new Float64Array(VERTS_PER_CELL * 3);
+    const tmp = [0, 0, 0];
+    const rotated = [0, 0, 0];
+    for (let j = 0; j <= HIPS_GRID; j++) {
+      for (let i = 0; i <= HIPS_GRID; i++) {
+        cellPointToVec(order, ipix, i / HIPS_GRID, j / HIPS_GRID, tmp);
+        const w = this.toIcrs ? applyMat3(this.toIcrs, tmp, rotated) : tmp;
+        const o = (j * (HIPS_GRID + 1) + i) * 3;
+        vs[o] = w[0];
+        vs[o + 1] = w[1];
+        vs[o + 2] = w[2];
+      }
+    }
+    if (this.cellVectors.size >= CELL_CACHE_LIMIT) {
+      const oldest = this.cellVectors.keys().next().value;
+      if (oldest !== undefined) this.cellVectors.delete(oldest);
+    }
+    this.cellVectors.set(key, vs);
+    return vs;
+  }
+
+  private layoutCells(camera: Camera, sel: TileSelection): void {
+    const cellData = new ArrayBuffer(16 * Math.max(1, sel.cells.length));
+    const cellF32 = new Float32Array(cellData);
+    const cellU32 = new Uint32Array(cellData);
+    const pos = new Float32Array(4 * VERTS_PER_CELL * Math.max(1, sel.cells.length));
+    const f = [0, 0, 0];
+    let n = 0;
+    let fromAncestor = 0;
+    const tanMinZ = camera.view.projection === 'TAN' ? 1e-3 : -Infinity;
+    for (const cell of sel.cells) {
+      const src = this.sourceFor(sel.drawOrder, cell.ipix, sel.dataOrder);
+      if (!src) continue;
+      const vs = this.vectorsOf(cell.order, cell.ipix);
+      let behind = false;
+      const base = n * VERTS_PER_CELL * 4;
+      for (let k = 0; k < VERTS_PER_CELL; k++) {
+        f[0] = vs[k * 3];
+        f[1] = vs[k * 3 + 1];
+        f[2] = vs[k * 3 + 2];
+        const q = toViewFrame(camera, f);
+        if (q[2] < tanMinZ) behind = true;
+        pos[base + k * 4] = q[0];
+        pos[base + k * 4 + 1] = q[1];
+        pos[base + k * 4 + 2] = q[2];
+      }
+      if (behind) continue;
+      const d = sel.drawOrder - src.order;
+      const div = 2 ** d;
+      const c = nest2xyf(sel.drawOrder, cell.ipix);
+      const t = nest2xyf(src.order, src.ipix);
+      const fx0 = (c.ix - t.ix * div) / div;
+      const fy0 = (c.iy - t.iy * div) / div;
+      cellF32[n * 4] = fy0; // column fraction
+      cellF32[n * 4 + 1] = fx0; // row fraction
+      cellF32[n * 4 + 2] = 1 / div;
+      cellU32[n * 4 + 3] = src.layer;
+      if (d > sel.drawOrder - sel.dataOrder) fromAncestor++;
+      n++;
+    }
+    this.cellCount = n;
+    this.stats.cellsDrawn = n;
+    this.stats.cellsFromAncestor = fromAncestor;
+    if (n === 0) return;
+    const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * 16));
+    const posChanged = this.positionBuffer.write(new Uint8Array(pos.buffer, 0, n * VERTS_PER_CELL * 16));
+    const u = new ArrayBuffer(16);
+    const uf = new Float32Array(u);
+    const uu = new Uint32Array(u);
+    uf[0] = camera.halfWidthPlane;
+    uf[1] = camera.halfHeightPlane;
+    uu[2] = camera.view.projection === 'SIN' ? 0 : 1;
+    uf[3] = this.opacity;
+    this.device.queue.writeBuffer(this.uniforms, 0, u);
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}`;
+    if (cellsChanged || posChanged || !this.bindGroup || key !== this.bindGroupKey) {
+      this.bindGroup = this.device.createBindGroup({
+        layout: this.pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.uniforms } },
+          { binding: 1, resource: { buffer: this.cellBuffer.buffer } },
+          { binding: 2, resource: { buffer: this.positionBuffer.buffer } },
+          { binding: 3, resource: this.tiles.view },
+          { binding: 4, resource: this.sampler },
+        ],
+      });
+      this.bindGroupKey = key;
+    }
+  }
+
+  encode(pass: GPURenderPassEncoder): void {
+    if (this.destroyed || this.cellCount === 0 || !this.bindGroup) return;
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.draw(this.cellCount * HIPS_GRID * HIPS_GRID * 6);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.manager.destroy();
+    this.tiles.destroy();
+    this.uniforms.destroy();
+    this.cellBuffer.destroy();
+    this.positionBuffer.destroy();
+    this.cellVectors.clear();
+  }
+}
+

@@ -1,0 +1,106 @@
+// The DOM-free render core: given a GPUDevice, a view and a stack of layers, it encodes one frame
+// into any texture view (a canvas's current texture, or an off-screen texture in tests and
+// exports). It knows nothing about canvases, events or the page.
+import { makeCamera, type Camera, type ViewState } from '../math/camera.js';
+import { HipsLayer, type HipsLayerOptions } from './layers/hipsLayer.js';
+import { UploadBudget } from './uploadBudget.js';
+
+export interface FrameStats {
+  readonly frame: number;
+  readonly cpuMs: number;
+  readonly uploads: number;
+  readonly cellsDrawn: number;
+  readonly settled: boolean;
+}
+
+export interface SkyRendererOptions {
+  /** Time per frame that tile uploads may take, ms (at least one upload always happens). */
+  readonly uploadBudgetMs?: number;
+  readonly clearColor?: GPUColorDict;
+}
+
+export class SkyRenderer {
+  readonly device: GPUDevice;
+  readonly format: GPUTextureFormat;
+  private view: ViewState | undefined;
+  private camera: Camera | undefined;
+  private readonly layers: HipsLayer[] = [];
+  private readonly uploadBudgetMs: number;
+  private readonly clearColor: GPUColorDict;
+  private frameCount = 0;
+  private destroyed = false;
+
+  constructor(device: GPUDevice, format: GPUTextureFormat, options: SkyRendererOptions = {}) {
+    this.device = device;
+    this.format = format;
+    this.uploadBudgetMs = options.uploadBudgetMs ?? 6;
+    this.clearColor = options.clearColor ?? { r: 0, g: 0, b: 0, a: 1 };
+  }
+
+  setView(view: ViewState): void {
+    this.view = view;
+    this.camera = makeCamera(view);
+  }
+
+  getView(): ViewState | undefined {
+    return this.view;
+  }
+
+  getCamera(): Camera | undefined {
+    return this.camera;
+  }
+
+  /** Create a HiPS layer on top of the stack. Throws (with a readable message) for unusable surveys. */
+  addHipsLayer(options: HipsLayerOptions): HipsLayer {
+    const layer = new HipsLayer(this.device, this.format, options);
+    this.layers.push(layer);
+    return layer;
+  }
+
+  removeLayer(layer: HipsLayer): void {
+    const i = this.layers.indexOf(layer);
+    if (i >= 0) this.layers.splice(i, 1);
+    layer.destroy();
+  }
+
+  getLayers(): readonly HipsLayer[] {
+    return this.layers;
+  }
+
+  /** True when every layer has drawn all the tiles the current view wants. */
+  get settled(): boolean {
+    return this.layers.every((l) => l.settled);
+  }
+
+  /** Encode and submit one frame into `target` (its texture must have this renderer's format). */
+  render(target: GPUTextureView): FrameStats {
+    if (this.destroyed) throw new Error('SkyRenderer.render called after destroy()');
+    if (!this.camera) throw new Error('SkyRenderer.render called before setView()');
+    const t0 = performance.now();
+    const budget = new UploadBudget(this.uploadBudgetMs);
+    for (const layer of this.layers) layer.prepare(this.camera, budget);
+    const encoder = this.device.createCommandEncoder({ label: 'sky frame' });
+    const pass = encoder.beginRenderPass({
+      label: 'sky',
+      colorAttachments: [{ view: target, clearValue: this.clearColor, loadOp: 'clear', storeOp: 'store' }],
+    });
+    for (const layer of this.layers) layer.encode(pass);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    this.frameCount++;
+    return {
+      frame: this.frameCount,
+      cpuMs: performance.now() - t0,
+      uploads: budget.uploads,
+      cellsDrawn: this.layers.reduce((s, l) => s + l.stats.cellsDrawn, 0),
+      settled: this.settled,
+    };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const l of this.layers) l.destroy();
+    this.layers.length = 0;
+  }
+}

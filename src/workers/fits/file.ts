@@ -1,0 +1,405 @@
+/**
+ * FITS file structure: the primary HDU and any number of extensions (FITS 4.0 §3-§7,
+ * STANDARDS.md A6/A2).
+ *
+ * `readFits(bytes)` parses every header and locates every data unit; it decodes no data
+ * (images are decoded on demand by `FitsHdu.readImage()` / `readImagePlane()`).
+ *
+ * Data unit size (bytes) = |BITPIX| / 8 * GCOUNT * (PCOUNT + NAXIS1 * ... * NAXISn), with
+ * PCOUNT = 0, GCOUNT = 1 for a primary HDU, and NAXIS1 left out of the product for random
+ * groups (GROUPS = T, NAXIS1 = 0). This also sizes unknown extension types, so they are skipped
+ * correctly. Each data unit is padded to a multiple of 2880 bytes, but the last one may end
+ * unpadded (CDS HiPS FITS tiles); a data unit that extends past the end of the input is an
+ * error (`FitsError` 'TRUNCATED'). Bytes after the last HDU that do not start an extension are
+ * ignored with a warning (or rejected with `strict: true`).
+ *
+ * Every loop advances by at least one 80-byte card (a header) or one 2880-byte block (an HDU),
+ * and every read is bounds-checked, so any input either parses or throws a FitsError.
+ */
+
+import { FitsError } from './errors.js';
+import { FITS_BLOCK, FITS_CARD, parseHeader, type FitsHeader, type HeaderParseOptions } from './header.js';
+import {
+  decodePixels,
+  imageLayout,
+  readBitpix,
+  readNaxes,
+  type Bitpix,
+  type FitsImage,
+  type ImageLayout,
+  type ReadImageOptions,
+} from './image.js';
+
+/**
+ * HDU classification.
+ * - 'image': primary or IMAGE extension with NAXIS > 0 and every NAXISn > 0;
+ * - 'empty': primary or IMAGE extension without data (NAXIS = 0 or some NAXISn = 0);
+ * - 'bintable': BINTABLE extension (also tile-compressed images, see `isCompressedImage`);
+ * - 'table': ASCII TABLE extension;
+ * - 'groups': random-groups primary HDU (GROUPS = T, NAXIS1 = 0);
+ * - 'unknown': any other XTENSION (sized and skipped; see `xtension`).
+ */
+export type FitsHduType = 'image' | 'bintable' | 'table' | 'empty' | 'groups' | 'unknown';
+
+export interface ReadFitsOptions extends Omit<HeaderParseOptions, 'context'> {
+  /**
+   * Strict mode: also reject malformed cards (see HeaderParseOptions.strict), missing
+   * PCOUNT/GCOUNT in extensions and non-FITS bytes after the last HDU.
+   */
+  strict?: boolean;
+}
+
+export class FitsHdu {
+  /** 0 for the primary HDU. */
+  readonly index: number;
+  readonly header: FitsHeader;
+  readonly type: FitsHduType;
+  /** XTENSION value (trimmed), undefined for the primary HDU. */
+  readonly xtension: string | undefined;
+  /** EXTNAME, if any. */
+  readonly extname: string | undefined;
+  /** BINTABLE holding a tile-compressed image (ZIMAGE = T). Decompression is not implemented yet. */
+  readonly isCompressedImage: boolean;
+  readonly bitpix: Bitpix;
+  /** NAXIS1..NAXISn. */
+  readonly naxes: readonly number[];
+  readonly pcount: number;
+  readonly gcount: number;
+  /** Byte offset of the header in the input. */
+  readonly headerOffset: number;
+  /** Byte offset of the data unit in the input. */
+  readonly dataOffset: number;
+  /** Size of the data unit in bytes, without padding. */
+  readonly dataLength: number;
+
+  private readonly bytes: Uint8Array;
+  private layoutCache: ImageLayout | undefined;
+
+  /** @internal use readFits() */
+  constructor(init: {
+    index: number;
+    header: FitsHeader;
+    type: FitsHduType;
+    xtension: string | undefined;
+    bitpix: Bitpix;
+    naxes: number[];
+    pcount: number;
+    gcount: number;
+    headerOffset: number;
+    dataOffset: number;
+    dataLength: number;
+    bytes: Uint8Array;
+  }) {
+    this.index = init.index;
+    this.header = init.header;
+    this.type = init.type;
+    this.xtension = init.xtension;
+    this.bitpix = init.bitpix;
+    this.naxes = init.naxes;
+    this.pcount = init.pcount;
+    this.gcount = init.gcount;
+    this.headerOffset = init.headerOffset;
+    this.dataOffset = init.dataOffset;
+    this.dataLength = init.dataLength;
+    this.bytes = init.bytes;
+    this.extname = init.header.getString('EXTNAME');
+    this.isCompressedImage = init.type === 'bintable' && init.header.get('ZIMAGE') === true;
+    this.layoutCache = undefined;
+  }
+
+  /** The data unit's bytes (a view on the input, no copy; unpadded). */
+  dataBytes(): Uint8Array {
+    return this.bytes.subarray(this.dataOffset, this.dataOffset + this.dataLength);
+  }
+
+  /** Image decode parameters (throws FitsError 'NOT_IMAGE' for non-image HDUs). */
+  imageLayout(): ImageLayout {
+    this.assertImage();
+    if (this.layoutCache === undefined) this.layoutCache = imageLayout(this.header, `HDU ${this.index}: `);
+    return this.layoutCache;
+  }
+
+  /** Number of 2-D planes (product of NAXIS3..NAXISn); 0 for non-image HDUs. */
+  get planeCount(): number {
+    return this.type === 'image' ? this.imageLayout().planeCount : 0;
+  }
+
+  /** Decode the whole image to physical values. */
+  readImage(options: ReadImageOptions = {}): FitsImage {
+    const layout = this.imageLayout();
+    let count = 1;
+    for (const n of layout.naxes) count *= n;
+    const data = decodePixels(this.bytes, this.dataOffset, count, layout, options.output);
+    return this.result(layout, layout.naxes.slice(), data);
+  }
+
+  /**
+   * Decode one 2-D plane of a cube (NAXIS >= 3), reading only that plane's bytes.
+   * `planeIndex` is the flattened index over NAXIS3..NAXISn (NAXIS3 fastest), or an array of
+   * 0-based indices [i3, i4, ...]. For NAXIS <= 2 the only plane is 0 (the whole image).
+   */
+  readImagePlane(planeIndex: number | readonly number[], options: ReadImageOptions = {}): FitsImage {
+    const layout = this.imageLayout();
+    const extra = layout.naxes.slice(2);
+    let flat: number;
+    if (typeof planeIndex === 'number') {
+      flat = planeIndex;
+    } else {
+      if (planeIndex.length !== extra.length && !(extra.length === 0 && planeIndex.length === 0)) {
+        throw new FitsError(
+          'BAD_ARGUMENT',
+          `HDU ${this.index}: plane index needs ${extra.length} coordinates (NAXIS3..NAXIS${layout.naxes.length}), got ${planeIndex.length}`,
+        );
+      }
+      flat = 0;
+      let stride = 1;
+      for (let i = 0; i < extra.length; i++) {
+        const k = planeIndex[i]!;
+        if (!Number.isInteger(k) || k < 0 || k >= extra[i]!) {
+          throw new FitsError('OUT_OF_RANGE', `HDU ${this.index}: plane coordinate ${k} is out of range [0, ${extra[i]! - 1}] for NAXIS${i + 3}`);
+        }
+        flat += k * stride;
+        stride *= extra[i]!;
+      }
+    }
+    if (!Number.isInteger(flat) || flat < 0 || flat >= layout.planeCount) {
+      throw new FitsError('OUT_OF_RANGE', `HDU ${this.index}: plane ${flat} is out of range [0, ${layout.planeCount - 1}]`);
+    }
+    const width = Math.abs(layout.bitpix) / 8;
+    const offset = this.dataOffset + flat * layout.planePixels * width;
+    const data = decodePixels(this.bytes, offset, layout.planePixels, layout, options.output);
+    const shape = layout.naxes.length === 1 ? [layout.naxes[0]!] : [layout.naxes[0]!, layout.naxes[1]!];
+    return this.result(layout, shape, data);
+  }
+
+  private result(layout: ImageLayout, shape: number[], data: Float32Array | Float64Array): FitsImage {
+    return {
+      shape,
+      data,
+      bitpix: layout.bitpix,
+      bscale: layout.bscale,
+      bzero: layout.bzero,
+      blank: layout.blank === undefined ? undefined : Number(layout.blank),
+      storedType: layout.storedType,
+    };
+  }
+
+  private assertImage(): void {
+    if (this.type === 'image') return;
+    let why: string;
+    switch (this.type) {
+      case 'empty':
+        why = `has no data (NAXIS = ${this.naxes.length}${this.naxes.length ? ', NAXISn = ' + this.naxes.join(' x ') : ''})`;
+        break;
+      case 'bintable':
+        why = this.isCompressedImage
+          ? `is a tile-compressed image (BINTABLE with ZIMAGE = T, ZCMPTYPE = ${JSON.stringify(this.header.get('ZCMPTYPE'))}); decompression is not supported yet`
+          : 'is a binary table (BINTABLE), not an image';
+        break;
+      case 'table':
+        why = 'is an ASCII table (TABLE), not an image';
+        break;
+      case 'groups':
+        why = 'is a random-groups HDU (GROUPS = T), not an image';
+        break;
+      default:
+        why = `is an extension of unknown type XTENSION = ${JSON.stringify(this.xtension)}`;
+    }
+    throw new FitsError('NOT_IMAGE', `HDU ${this.index} ${why}`);
+  }
+}
+
+export class FitsFile {
+  /** All HDUs; hdus[0] is the primary HDU. */
+  readonly hdus: readonly FitsHdu[];
+  /** Size of the input in bytes. */
+  readonly byteLength: number;
+  /** Problems tolerated while reading (headers' warnings are in each FitsHeader.warnings). */
+  readonly warnings: readonly string[];
+
+  /** @internal use readFits() */
+  constructor(hdus: FitsHdu[], byteLength: number, warnings: string[]) {
+    this.hdus = hdus;
+    this.byteLength = byteLength;
+    this.warnings = warnings;
+  }
+
+  get primary(): FitsHdu {
+    return this.hdus[0]!;
+  }
+
+  /** HDU by index, or by EXTNAME (case-insensitive) and optional EXTVER. */
+  getHdu(which: number | string, extver?: number): FitsHdu | undefined {
+    if (typeof which === 'number') return this.hdus[which];
+    const name = which.trim().toUpperCase();
+    return this.hdus.find(
+      (h) =>
+        h.extname !== undefined &&
+        h.extname.trim().toUpperCase() === name &&
+        (extver === undefined || (h.header.getInteger('EXTVER') ?? 1) === extver),
+    );
+  }
+
+  /** The first HDU of type 'image', if any. */
+  firstImage(): FitsHdu | undefined {
+    return this.hdus.find((h) => h.type === 'image');
+  }
+}
+
+function toBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof ArrayBuffer || Object.prototype.toString.call(input) === '[object SharedArrayBuffer]') {
+    return new Uint8Array(input as ArrayBuffer);
+  }
+  throw new FitsError('BAD_ARGUMENT', 'readFits() expects an ArrayBuffer or a Uint8Array');
+}
+
+function printable(bytes: Uint8Array, start: number, len: number): string {
+  let s = '';
+  for (let i = start; i < Math.min(bytes.length, start + len); i++) {
+    const b = bytes[i]!;
+    s += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.';
+  }
+  return s.trimEnd();
+}
+
+function startsWithKey(bytes: Uint8Array, p: number, key: string): boolean {
+  if (p + 8 > bytes.length) return false;
+  for (let i = 0; i < 8; i++) {
+    const want = i < key.length ? key.charCodeAt(i) : 0x20;
+    if (bytes[p + i] !== want) return false;
+  }
+  return true;
+}
+
+function isPadding(bytes: Uint8Array, start: number): boolean {
+  const first = bytes[start];
+  if (first !== 0 && first !== 0x20) return false;
+  for (let i = start; i < bytes.length; i++) if (bytes[i] !== first) return false;
+  return true;
+}
+
+/** Multiply non-negative integers, failing cleanly beyond 2^53. */
+function safeProduct(values: number[], ctx: string): number {
+  let p = 1;
+  for (const v of values) {
+    p *= v;
+    if (!Number.isSafeInteger(p)) throw new FitsError('TOO_LARGE', `${ctx}the declared data size overflows (NAXISn/PCOUNT/GCOUNT too large)`);
+  }
+  return p;
+}
+
+/**
+ * Read the structure of a FITS file held in memory.
+ *
+ * @throws FitsError 'NOT_FITS' if the first card is not `SIMPLE = T`, 'NO_END' for a header
+ *   without END, 'MISSING_KEYWORD' / 'BAD_KEYWORD' for invalid structural keywords,
+ *   'TRUNCATED' when a data unit extends past the end of the input.
+ */
+export function readFits(input: ArrayBuffer | ArrayBufferView, options: ReadFitsOptions = {}): FitsFile {
+  const bytes = toBytes(input);
+  const n = bytes.length;
+  const strict = options.strict === true;
+  const warnings: string[] = [];
+  const hdus: FitsHdu[] = [];
+
+  if (n < FITS_CARD) {
+    throw new FitsError('NOT_FITS', `not a FITS file: the input has ${n} bytes, less than one 80-byte header card`);
+  }
+  if (!startsWithKey(bytes, 0, 'SIMPLE')) {
+    throw new FitsError('NOT_FITS', `not a FITS file: first card is not SIMPLE = T (it starts with ${JSON.stringify(printable(bytes, 0, 30))})`);
+  }
+
+  let offset = 0;
+  for (let index = 0; offset < n; index++) {
+    const ctx = `HDU ${index}: `;
+    const { header, paddedEnd } = parseHeader(bytes, offset, {
+      strict,
+      ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+      context: `HDU ${index}`,
+    });
+    const first = header.entries[0];
+    let xtension: string | undefined;
+    if (index === 0) {
+      if (first?.key !== 'SIMPLE' || first.value !== true) {
+        throw new FitsError(
+          'NOT_FITS',
+          `not a FITS file: first card is not SIMPLE = T (SIMPLE = ${JSON.stringify(first?.value ?? null)})`,
+        );
+      }
+    } else {
+      if (first?.key !== 'XTENSION' || typeof first.value !== 'string' || first.value.trim() === '') {
+        throw new FitsError('BAD_KEYWORD', `${ctx}extension header at byte ${offset} must start with XTENSION = '<type>'`);
+      }
+      xtension = first.value.trim();
+    }
+
+    const bitpix = readBitpix(header, ctx);
+    const naxes = readNaxes(header, ctx);
+    const groups = index === 0 && header.get('GROUPS') === true && naxes.length > 0 && naxes[0] === 0;
+    let pcount = 0;
+    let gcount = 1;
+    if (index > 0 || groups) {
+      for (const key of ['PCOUNT', 'GCOUNT'] as const) {
+        const v = header.get(key);
+        if (v === undefined) {
+          const msg = `${ctx}mandatory keyword ${key} is missing (assuming ${key === 'PCOUNT' ? 0 : 1})`;
+          if (strict) throw new FitsError('MISSING_KEYWORD', msg);
+          warnings.push(msg);
+          continue;
+        }
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+          throw new FitsError('BAD_KEYWORD', `${ctx}${key} must be a non-negative integer, found ${JSON.stringify(v)}`);
+        }
+        if (key === 'PCOUNT') pcount = v;
+        else gcount = v;
+      }
+    }
+
+    let type: FitsHduType;
+    const hasPixels = naxes.length > 0 && naxes.every((k) => k > 0);
+    if (xtension === undefined) type = groups ? 'groups' : hasPixels ? 'image' : 'empty';
+    else if (xtension === 'IMAGE') type = hasPixels ? 'image' : 'empty';
+    else if (xtension === 'BINTABLE') type = 'bintable';
+    else if (xtension === 'TABLE') type = 'table';
+    else type = 'unknown';
+
+    let dataLength = 0;
+    if (naxes.length > 0) {
+      const dims = groups ? naxes.slice(1) : naxes;
+      const elements = safeProduct(dims, ctx) + pcount;
+      dataLength = safeProduct([Math.abs(bitpix) / 8, gcount, elements], ctx);
+    }
+    if (type === 'image' && (pcount !== 0 || gcount !== 1)) {
+      warnings.push(`${ctx}IMAGE extension with PCOUNT = ${pcount}, GCOUNT = ${gcount} (expected 0 and 1)`);
+    }
+
+    const dataOffset = Math.min(paddedEnd, n);
+    if (dataLength > 0 && paddedEnd + dataLength > n) {
+      throw new FitsError(
+        'TRUNCATED',
+        `${ctx}FITS data is truncated: the header declares ${dataLength} bytes of data at byte ${paddedEnd} ` +
+          `(BITPIX = ${bitpix}, NAXISn = ${naxes.join(' x ') || '-'}${pcount || gcount !== 1 ? `, PCOUNT = ${pcount}, GCOUNT = ${gcount}` : ''}) ` +
+          `but only ${Math.max(0, n - paddedEnd)} bytes remain`,
+      );
+    }
+
+    hdus.push(
+      new FitsHdu({ index, header, type, xtension, bitpix, naxes, pcount, gcount, headerOffset: offset, dataOffset, dataLength, bytes }),
+    );
+
+    // next HDU: after the data padded to a whole block (the last block may be unpadded)
+    const next = dataOffset + Math.ceil(dataLength / FITS_BLOCK) * FITS_BLOCK;
+    if (next >= n) break;
+    if (!startsWithKey(bytes, next, 'XTENSION')) {
+      const what = isPadding(bytes, next) ? 'padding' : 'bytes that do not start an extension (XTENSION)';
+      const msg = `ignored ${n - next} trailing ${what} after HDU ${index} at byte ${next}`;
+      if (strict && !isPadding(bytes, next)) throw new FitsError('TRAILING_BYTES', msg);
+      warnings.push(msg);
+      break;
+    }
+    offset = next;
+  }
+  return new FitsFile(hdus, n, warnings);
+}

@@ -1,0 +1,62 @@
+// A pool of decode workers (comlink): size from navigator.hardwareConcurrency, each request sent to
+// the least busy worker, cancellation by AbortSignal, and a TileFetcher for the tile manager.
+import { releaseProxy, wrap, type Remote } from 'comlink';
+import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
+import type { DecodeWorkerApi } from './protocol.js';
+
+interface Slot {
+  readonly worker: Worker;
+  readonly api: Remote<DecodeWorkerApi>;
+  busy: number;
+}
+
+export function defaultPoolSize(): number {
+  const n = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+  return Math.max(1, Math.min(4, n - 1));
+}
+
+export class DecodePool implements TileFetcher {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private destroyed = false;
+
+  constructor(size = defaultPoolSize()) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: `esasky-decode-${i}` });
+      this.slots.push({ worker, api: wrap<DecodeWorkerApi>(worker), busy: 0 });
+    }
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  async fetchTile(url: string, signal: AbortSignal): Promise<DecodedTile | null> {
+    if (this.destroyed) throw new TileFetchError('the decode pool was destroyed', { retryable: false });
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const id = this.nextId++;
+    const onAbort = (): void => void slot.api.cancel(id);
+    signal.addEventListener('abort', onAbort, { once: true });
+    slot.busy++;
+    try {
+      // A relative URL must be resolved here: the worker's base URL is its own script.
+      const absolute = new URL(url, globalThis.location?.href).href;
+      const r = await slot.api.decodeImage(absolute, id);
+      if (r.status === 'ok') return { width: r.width, height: r.height, rgba: new Uint8Array(r.rgba) };
+      if (r.status === 'missing') return null;
+      throw new TileFetchError(r.message, { httpStatus: r.httpStatus, retryable: r.retryable });
+    } finally {
+      slot.busy--;
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const s of this.slots) {
+      s.api[releaseProxy]();
+      s.worker.terminate();
+    }
+    this.slots.length = 0;
+  }
+}

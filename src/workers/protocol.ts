@@ -1,0 +1,23 @@
+// The one typed interface between the main thread and the decode workers. Big results travel as
+// transferred ArrayBuffers (never structured copies); every request carries an id so the main
+// thread can cancel it.
+
+/** Result of decoding one image tile in a worker. */
+export type ImageDecodeResult =
+  | { readonly status: 'ok'; readonly width: number; readonly height: number; readonly rgba: ArrayBuffer }
+  | { readonly status: 'missing'; readonly httpStatus: number };
+
+/** A failure the worker reports as data (errors do not survive postMessage with their fields). */
+export interface DecodeFailure {
+  readonly status: 'error';
+  readonly message: string;
+  readonly httpStatus?: number;
+  readonly retryable: boolean;
+}
+
+export interface DecodeWorkerApi {
+  /** Fetch `url` and decode it (JPEG/PNG/WebP/GIF/AVIF) to RGBA8 rows top to bottom. */
+  decodeImage(url: string, requestId: number): Promise<ImageDecodeResult | DecodeFailure>;
+  /** Abort the request with this id, if it is still running. */
+  cancel(requestId: number): void;
+}
