@@ -14,7 +14,7 @@ export default tseslint.config(
         console: 'readonly', process: 'readonly', window: 'readonly', document: 'readonly',
         navigator: 'readonly', self: 'readonly', fetch: 'readonly', URL: 'readonly',
         performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
-        requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly',
+        requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly', PerformanceObserver: 'readonly',
       },
     },
     rules: {

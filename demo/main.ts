@@ -65,6 +65,11 @@ survey.addEventListener('change', () => {
 
 let surveys: HipsEntry[] = [];
 
+function sameUrl(a: string, b: string): boolean {
+  const norm = (u: string) => new URL(u, location.href).href.replace(/\/+$/, '');
+  return norm(a) === norm(b);
+}
+
 async function loadSurveys(): Promise<void> {
   try {
     const response = await fetch('/api/hips');
@@ -76,9 +81,14 @@ async function loadSurveys(): Promise<void> {
   }
   survey.replaceChildren(...surveys.map((s) => new Option(s.title, s.url)));
   const params = new URLSearchParams(location.search);
-  const wanted = params.get('hips') ?? surveys[0]?.url ?? '';
+  const preferred = surveys.find((s) => s.id === 'swe_milkyway') ?? surveys[0];
+  // ?hips= takes a survey id from the list or any HiPS URL.
+  const asked = params.get('hips');
+  const known = asked ? surveys.find((s) => s.id === asked || sameUrl(s.url, asked)) : preferred;
+  const wanted = known?.url ?? asked ?? '';
+  if (!known && wanted) survey.append(new Option(wanted, wanted));
   survey.value = wanted;
-  credit.textContent = surveys.find((s) => s.url === wanted)?.credit ?? '';
+  credit.textContent = known?.credit ?? '';
   if (params.get('target')) sky.target = params.get('target')!;
   if (params.get('fov')) sky.fov = Number(params.get('fov'));
   if (params.get('projection')) {

@@ -415,5 +415,6 @@ declare global {
   interface HTMLElementTagNameMap {
     'esasky-sky': EsaskySky;
   }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds the events
   interface HTMLElementEventMap extends EsaskySkyEventMap {}
 }

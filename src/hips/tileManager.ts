@@ -32,7 +32,11 @@ export interface TileFetcher {
   fetchTile(url: string, signal: AbortSignal): Promise<DecodedTile | null>;
 }
 
-export type TileState = 'queued' | 'loading' | 'ready' | 'empty' | 'failed';
+/**
+ * queued -> loading -> ready | empty (404) | failed; a ready tile that the renderer could not keep
+ * (no free GPU slot) becomes dropped, and is queued again by the next want().
+ */
+export type TileState = 'queued' | 'loading' | 'ready' | 'empty' | 'failed' | 'dropped';
 
 export interface TileErrorInfo {
   readonly order: number;
@@ -122,8 +126,12 @@ export class TileManager {
       if (set.has(key)) continue;
       set.add(key);
       order.push(key);
-      if (!this.entries.has(key)) {
+      const existing = this.entries.get(key);
+      if (!existing) {
         this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'queued', tries: 0 });
+      } else if (existing.state === 'dropped') {
+        existing.state = 'queued';
+        existing.tries = 0;
       }
     }
     this.wantedOrder = order;
@@ -147,6 +155,12 @@ export class TileManager {
   evict(order: number, ipix: number): void {
     const e = this.entries.get(tileKey(order, ipix));
     if (e && e.state === 'ready') this.entries.delete(e.key);
+  }
+
+  /** A ready tile could not be kept by the renderer: settled for now, fetched again by the next want(). */
+  drop(order: number, ipix: number): void {
+    const e = this.entries.get(tileKey(order, ipix));
+    if (e && e.state === 'ready') e.state = 'dropped';
   }
 
   destroy(): void {

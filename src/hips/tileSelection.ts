@@ -19,6 +19,11 @@ export interface SelectionInput {
   readonly hipsOrderMin?: number;
   /** Rotation from the survey's frame to ICRS (identity for equatorial surveys). */
   readonly toIcrs?: Mat3;
+  /**
+   * At most this many ancestor tiles are requested as stand-ins (default unlimited); when the
+   * ancestors at all orders are more, only the lowest orders that fit are kept.
+   */
+  readonly maxAncestors?: number;
 }
 
 export interface DrawCell {
@@ -95,7 +100,9 @@ export function selectTiles(input: SelectionInput): TileSelection {
     }
   }
   const ancestors: TileId[] = [];
+  const maxAncestors = input.maxAncestors ?? Infinity;
   for (let order = minOrder; order < dataOrder; order++) {
+    const before = ancestors.length;
     const div = 4 ** (dataOrder - order);
     const seenAtOrder = new Set<number>();
     for (const t of dataTiles) {
@@ -104,6 +111,10 @@ export function selectTiles(input: SelectionInput): TileSelection {
         seenAtOrder.add(ipix);
         ancestors.push({ order, ipix });
       }
+    }
+    if (ancestors.length > maxAncestors && order > minOrder) {
+      ancestors.length = before;
+      break;
     }
   }
   return { dataOrder, drawOrder, cells, wanted: [...ancestors, ...dataTiles] };

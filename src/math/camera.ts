@@ -68,7 +68,7 @@ export function makeCamera(view: ViewState): Camera {
   // Roll turns the screen's up direction from north toward east.
   const roll = view.rollDeg * DEG;
   const up = rotateAbout(north, centre, -roll);
-  const right: Vec3 = cross(up, centre); // sky seen from inside: east on the left
+  const right: Vec3 = cross(centre, up); // sky seen from inside: east on the left, west on the right
   const halfWidthPlane = planeFromAngle(view.projection, (fovDeg * DEG) / 2);
   const halfHeightPlane = (halfWidthPlane * view.heightPx) / view.widthPx;
   const pixelAngleRad = (2 * halfWidthPlane) / view.widthPx; // d(plane)/d(angle) = 1 at the centre
@@ -128,21 +128,40 @@ export function pixelToNdc(view: ViewState, xPx: number, yPx: number): [number, 
   return [(2 * xPx) / view.widthPx - 1, 1 - (2 * yPx) / view.heightPx];
 }
 
-/**
- * The view after dragging the sky point under device pixel `from` to device pixel `to`: the centre
- * turns by the rotation that carries the sky point at `to` onto the one at `from`; roll is kept.
- */
-export function panByPixels(view: ViewState, from: [number, number], to: [number, number]): ViewState {
-  const cam = makeCamera(view);
-  const a = unproject(cam, ...pixelToNdc(view, from[0], from[1]));
-  const b = unproject(cam, ...pixelToNdc(view, to[0], to[1]));
-  if (!a || !b) return view;
+/** One rotation step of a pan: turn the centre by the rotation that carries sky point b onto a. */
+function rotateCentre(view: ViewState, cam: Camera, a: Vec3, b: Vec3): ViewState {
   const axis = cross(b, a);
   const n = Math.hypot(axis[0], axis[1], axis[2]);
   if (n < 1e-300) return view;
   const centre = rotateAbout(cam.centre, [axis[0] / n, axis[1] / n, axis[2] / n], angleRad(b, a));
   const [raDeg, decDeg] = vecToLonLatDeg(centre);
   return { ...view, raDeg, decDeg };
+}
+
+/**
+ * The view after dragging the sky point under device pixel `from` to device pixel `to`, keeping
+ * the roll. A pure rotation would also turn the screen's north, so the centre is refined (a few
+ * fixed-point steps) until the grabbed point sits under `to` to a thousandth of a pixel.
+ */
+export function panByPixels(view: ViewState, from: [number, number], to: [number, number]): ViewState {
+  const cam = makeCamera(view);
+  const grabbed = unproject(cam, ...pixelToNdc(view, from[0], from[1]));
+  if (!grabbed) return view;
+  let current = view;
+  for (let step = 0; step < 6; step++) {
+    const c = makeCamera(current);
+    const under = unproject(c, ...pixelToNdc(current, to[0], to[1]));
+    if (!under) return step === 0 ? view : current;
+    const next = rotateCentre(current, c, grabbed, under);
+    if (next === current) return current;
+    current = next;
+    const p = project(makeCamera(current), grabbed);
+    if (!p) break;
+    const dx = ((p[0] + 1) / 2) * view.widthPx - to[0];
+    const dy = ((1 - p[1]) / 2) * view.heightPx - to[1];
+    if (Math.hypot(dx, dy) < 1e-3) break;
+  }
+  return current;
 }
 
 /**

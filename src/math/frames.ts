@@ -7,13 +7,14 @@ export type FrameName = 'icrs' | 'galactic' | 'ecliptic';
 export type Mat3 = readonly [number, number, number, number, number, number, number, number, number];
 
 /**
- * ICRS -> Galactic, the Hipparcos definition (ESA 1997, Vol. 1, §1.5.3) as used by astropy's
- * Galactic frame (checked in src/math/frames.test.ts against astropy-generated values).
+ * ICRS -> Galactic as astropy realises it (the IAU 1958 definition carried from FK4 B1950 through
+ * FK5 to ICRS), read off astropy 5.2 by test/fixtures/frames/make_frames.py. It differs from the
+ * Hipparcos-catalogue matrix by ~1e-7 rad (0.02"); we follow the reference tool.
  */
 const ICRS_TO_GALACTIC: Mat3 = [
-  -0.0548755604162154, -0.873437090234885, -0.4838350155487132,
-  0.4941094278755837, -0.4448296299600112, 0.7469822444972189,
-  -0.8676661490190047, -0.1980763734312015, 0.4559837761750669,
+  -0.05487565771259158, -0.873437051955616, -0.4838350736167153,
+  0.49410943719272676, -0.44482972122329517, 0.7469821839866675,
+  -0.8676661375596576, -0.19807633727300053, 0.4559838136873016,
 ];
 
 /** Mean obliquity of the ecliptic at J2000 (IAU 2006): 84381.406 arcsec. */

@@ -129,9 +129,29 @@ describe('HiPS rendering through WebGPU (off-screen, SIN)', () => {
           }
         }
         expect(covered / inside, `coverage at (${raDeg}, ${decDeg})`).to.equal(1);
+        // only the near hemisphere: the view centre shows the near side's texel
         // and nothing is drawn outside the SIN disc
         const corner = pixelAt(px, size, 0, 0);
         expect(corner, 'outside the projection').to.deep.equal([0, 0, 0, 0]);
+      }
+    } finally {
+      renderer.destroy();
+      target.destroy();
+    }
+  });
+
+  it('shows only the near hemisphere at a 180-degree field (nothing from the far side)', async () => {
+    const base = '/data/hips/swe_milkyway/';
+    const properties = await loadHipsProperties(base);
+    const target = createTarget(device, SIZE, SIZE);
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    renderer.addHipsLayer({ id: 'mw', baseUrl: base, properties, fetcher: pool });
+    try {
+      for (const p of refs.swe_milkyway) {
+        renderer.setView({ raDeg: p.raDeg, decDeg: p.decDeg, fovDeg: 180, rollDeg: 0, projection: 'SIN', widthPx: SIZE, heightPx: SIZE });
+        await renderUntil(renderer, target.texture, () => renderer.settled);
+        const c = (SIZE - 1) / 2;
+        expectColour(pixelAt(await target.read(), SIZE, c, c), p.rgb, `fov 180 centred on ra ${p.raDeg.toFixed(3)} dec ${p.decDeg.toFixed(3)}`);
       }
     } finally {
       renderer.destroy();

@@ -19,7 +19,7 @@ export interface HipsLayerOptions {
   readonly properties: HipsProperties;
   readonly fetcher: TileFetcher;
   readonly opacity?: number;
-  /** GPU memory for tiles, bytes (default 64 MiB). */
+  /** GPU memory for tiles, bytes (default 128 MiB: 128 tiles of 512², 256 of 256² or smaller). */
   readonly gpuBudgetBytes?: number;
   readonly maxConcurrent?: number;
   readonly onError?: (info: TileErrorInfo) => void;
@@ -99,7 +99,7 @@ export class HipsLayer {
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
-    this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 64 * 1024 * 1024, `hips ${opts.id}`);
+    this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`);
     const module = device.createShaderModule({ label: 'hips', code: hipsWgsl });
     this.pipeline = device.createRenderPipeline({
       label: `hips ${opts.id}`,
@@ -151,7 +151,10 @@ export class HipsLayer {
     const v = camera.view;
     const camKey = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.widthPx},${v.heightPx}`;
     if (camKey !== this.selectionCameraKey) {
-      this.selection = selectTiles({ camera, tileWidthPx: p.hipsTileWidth, hipsOrder: this.hipsOrder, hipsOrderMin: this.hipsOrderMin, toIcrs: this.toIcrs });
+      this.selection = selectTiles({
+        camera, tileWidthPx: p.hipsTileWidth, hipsOrder: this.hipsOrder, hipsOrderMin: this.hipsOrderMin,
+        toIcrs: this.toIcrs, maxAncestors: Math.floor(this.tiles.capacity / 4),
+      });
       this.selectionCameraKey = camKey;
       this.manager.want(this.selection.wanted);
     }
@@ -179,7 +182,7 @@ export class HipsLayer {
       });
       budget.spend(budget.now() - t0);
       if (ok) this.stats.tilesUploaded++;
-      else this.manager.evict(order, ipix);
+      else this.manager.drop(order, ipix); // every slot holds a tile this view needs
     }
     this.stats.tilesResident = this.tiles.used;
   }

@@ -32,6 +32,7 @@ struct VOut {
   @location(0) uv: vec2f,
   @location(1) plane: vec2f,
   @location(2) @interpolate(flat) layer: u32,
+  @location(3) depth: f32,  // view-frame z: < 0 on the far side of the sky
 };
 
 @vertex
@@ -66,12 +67,15 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   out.uv = cell.uvOrigin + vec2f(b, a) * cell.uvScale;
   out.plane = plane;
   out.layer = cell.layer;
+  out.depth = p.z;
   return out;
 }
 
 @fragment
 fn fs(in: VOut) -> @location(0) vec4f {
-  if (frame.projection == 0u && dot(in.plane, in.plane) > 1.0) {
+  // SIN shows one hemisphere: drop what lies outside the limb or on the far side (triangles
+  // that cross the limb have their far vertices pinned to it and would otherwise fold back).
+  if (frame.projection == 0u && (dot(in.plane, in.plane) > 1.0 || in.depth < 0.0)) {
     discard;
   }
   let color = textureSample(tiles, tileSampler, in.uv, in.layer);

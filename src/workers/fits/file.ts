@@ -246,7 +246,7 @@ export class FitsFile {
   }
 }
 
-function toBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
+function toBytes(input: ArrayBufferLike | ArrayBufferView): Uint8Array {
   if (input instanceof Uint8Array) return input;
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (input instanceof ArrayBuffer || Object.prototype.toString.call(input) === '[object SharedArrayBuffer]') {
@@ -297,7 +297,7 @@ function safeProduct(values: number[], ctx: string): number {
  *   without END, 'MISSING_KEYWORD' / 'BAD_KEYWORD' for invalid structural keywords,
  *   'TRUNCATED' when a data unit extends past the end of the input.
  */
-export function readFits(input: ArrayBuffer | ArrayBufferView, options: ReadFitsOptions = {}): FitsFile {
+export function readFits(input: ArrayBufferLike | ArrayBufferView, options: ReadFitsOptions = {}): FitsFile {
   const bytes = toBytes(input);
   const n = bytes.length;
   const strict = options.strict === true;

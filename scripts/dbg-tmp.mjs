@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+import { launchOptions } from './chromium.mjs';
+const browser = await chromium.launch(launchOptions());
+const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+page.on('console', (m) => console.log('page:', m.type(), m.text()));
+await page.goto(process.argv[2]);
+await page.waitForTimeout(8000);
+console.log(await page.textContent('#state'), await page.textContent('#centre'), await page.textContent('#fov'));
+const info = await page.evaluate(() => { const s = document.querySelector('esasky-sky'); const r = s.renderer; return r.getLayers().map(l => ({stats: l.stats, settled: l.settled, hp: l.hasPendingUploads, sel: l.selection?.wanted.map(t=>t.order+'/'+t.ipix+':'+l.tileState(t.order,t.ipix)) })); });
+console.log(JSON.stringify(info));
+await page.screenshot({ path: '/tmp/dbg.png' });
+await browser.close();

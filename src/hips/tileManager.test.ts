@@ -1,0 +1,131 @@
+// The tile manager's state machine against a scripted network: every request is held until the
+// test answers it, so concurrency, priority, abort, 404, retry and settling are checked exactly.
+import { describe, expect, it } from 'vitest';
+import { TileFetchError, TileManager, type DecodedTile, type TileFetcher } from './tileManager.js';
+
+interface Pending {
+  url: string;
+  signal: AbortSignal;
+  resolve: (t: DecodedTile | null) => void;
+  reject: (e: unknown) => void;
+}
+
+class ScriptedNetwork implements TileFetcher {
+  pending: Pending[] = [];
+  aborted: string[] = [];
+  requested: string[] = [];
+  fetchTile(url: string, signal: AbortSignal): Promise<DecodedTile | null> {
+    this.requested.push(url);
+    return new Promise((resolve, reject) => {
+      const p = { url, signal, resolve, reject };
+      this.pending.push(p);
+      signal.addEventListener('abort', () => {
+        this.aborted.push(url);
+        this.pending = this.pending.filter((q) => q !== p);
+        reject(new DOMException('aborted', 'AbortError'));
+      });
+    });
+  }
+  answer(match: string, result: DecodedTile | null | Error): void {
+    const p = this.pending.find((q) => q.url.includes(match));
+    if (!p) throw new Error(`no pending request for ${match}: ${this.pending.map((q) => q.url)}`);
+    this.pending = this.pending.filter((q) => q !== p);
+    if (result instanceof Error) p.reject(result);
+    else p.resolve(result);
+  }
+}
+
+const tile: DecodedTile = { width: 2, height: 2, rgba: new Uint8Array(16) };
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('TileManager', () => {
+  it('builds HiPS tile URLs and keeps to the concurrency limit in priority order', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: 'http://h/hips/', format: 'jpeg', fetcher: net, maxConcurrent: 2 });
+    m.want([{ order: 3, ipix: 10 }, { order: 6, ipix: 12345 }, { order: 3, ipix: 11 }]);
+    expect(net.requested).toEqual(['http://h/hips/Norder3/Dir0/Npix10.jpg', 'http://h/hips/Norder6/Dir10000/Npix12345.jpg']);
+    expect(m.inFlight).toBe(2);
+    net.answer('Npix10.', tile);
+    await flush();
+    expect(net.requested[2]).toBe('http://h/hips/Norder3/Dir0/Npix11.jpg');
+    expect(m.stateOf(3, 10)).toBe('ready');
+    expect(m.takeDecoded().map((d) => d.ipix)).toEqual([10]);
+  });
+
+  it('aborts requests for tiles that left the view and starts the new ones', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, maxConcurrent: 4 });
+    m.want([{ order: 1, ipix: 1 }, { order: 1, ipix: 2 }]);
+    m.want([{ order: 1, ipix: 2 }, { order: 1, ipix: 3 }]);
+    await flush();
+    expect(net.aborted).toEqual(['/h/Norder1/Dir0/Npix1.png']);
+    expect(net.requested).toContain('/h/Norder1/Dir0/Npix3.png');
+    expect(m.stateOf(1, 1)).toBeUndefined();
+  });
+
+  it('treats 404 as an empty tile and is idle once every wanted tile is settled', async () => {
+    const net = new ScriptedNetwork();
+    let settles = 0;
+    const m = new TileManager({ baseUrl: '/h', format: 'webp', fetcher: net, onSettle: () => settles++ });
+    m.want([{ order: 0, ipix: 0 }, { order: 0, ipix: 1 }]);
+    expect(m.idle).toBe(false);
+    net.answer('Npix0.', null);
+    net.answer('Npix1.', tile);
+    await flush();
+    expect(m.stateOf(0, 0)).toBe('empty');
+    expect(m.idle).toBe(false); // a decoded tile waits for upload
+    m.takeDecoded();
+    expect(m.idle).toBe(true);
+    expect(settles).toBe(2);
+  });
+
+  it('retries network errors and 5xx with backoff, then gives up with a reported reason', async () => {
+    const net = new ScriptedNetwork();
+    const errors: string[] = [];
+    const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net, maxRetries: 2, retryBaseMs: 5, onError: (e) => errors.push(e.reason) });
+    m.want([{ order: 2, ipix: 7 }]);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      net.answer('Npix7.', new TileFetchError('HTTP 503 Service Unavailable', { httpStatus: 503, retryable: true }));
+    }
+    await flush();
+    expect(net.requested.length).toBe(3);
+    expect(m.stateOf(2, 7)).toBe('failed');
+    expect(errors).toEqual(['HTTP 503 Service Unavailable']);
+    expect(m.idle).toBe(true);
+  });
+
+  it('does not retry bad data and reports it once', async () => {
+    const net = new ScriptedNetwork();
+    const errors: string[] = [];
+    const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net, onError: (e) => errors.push(e.url) });
+    m.want([{ order: 0, ipix: 5 }]);
+    net.answer('Npix5.', new TileFetchError('not a decodable image', { retryable: false }));
+    await flush();
+    m.want([{ order: 0, ipix: 5 }]);
+    await flush();
+    expect(net.requested.length).toBe(1);
+    expect(errors).toEqual(['/h/Norder0/Dir0/Npix5.jpg']);
+  });
+
+  it('queues a dropped tile again on the next want()', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });
+    m.want([{ order: 0, ipix: 3 }]);
+    net.answer('Npix3.', tile);
+    await flush();
+    m.takeDecoded();
+    m.drop(0, 3);
+    expect(m.idle).toBe(true);
+    m.want([{ order: 0, ipix: 3 }]);
+    expect(net.requested.length).toBe(2);
+  });
+
+  it('aborts everything on destroy', () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });
+    m.want([{ order: 0, ipix: 1 }, { order: 0, ipix: 2 }]);
+    m.destroy();
+    expect(net.aborted.length).toBe(2);
+  });
+});

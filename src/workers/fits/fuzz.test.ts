@@ -1,0 +1,237 @@
+// Fuzz: 3,000 seeded random mutations (bit flips, truncations, inserted garbage, rewritten
+// structural cards, deleted/zeroed/duplicated ranges) of real FITS files and of the fixtures.
+// Each mutated input must either parse (and decode its images) or throw a FitsError: never
+// another exception type, never hang (each input gets a time budget and the test a timeout).
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FitsError } from './errors.js';
+import { readFits } from './file.js';
+
+const FIXTURES = new URL('../../../test/fixtures/fits/', import.meta.url);
+const SAMPLES = '/work/shared/data/fits_samples';
+const GAIA = '/work/shared/data/hips/cds_gaia_dr2_radial_velocity_map/Norder3/Dir0';
+
+/** Seeded PRNG (mulberry32): uniform in [0, 1). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function loadSources(): Array<{ name: string; bytes: Uint8Array }> {
+  const out: Array<{ name: string; bytes: Uint8Array }> = [];
+  for (const name of ['mef.fits', 'header_special.fits', 'cube3.fits', 'bitpix64_blank.fits', 'bitpix16_scaled_blank.fits', 'unpadded16.fits', 'groups.fits']) {
+    out.push({ name, bytes: new Uint8Array(readFileSync(new URL(name, FIXTURES))) });
+  }
+  const real = [
+    'blank.fits',
+    'btable.fits',
+    'chandra_time.fits',
+    'comp.fits',
+    'compressed_float_bzero.fits',
+    'compressed_image.fits',
+    'gc_msx_e.fits',
+    'o4sp040b0_raw.fits',
+    'random_groups.fits',
+    'scale.fits',
+    'tb.fits',
+    'test0.fits',
+    'variable_length_table.fits',
+  ];
+  for (const name of real) {
+    const p = `${SAMPLES}/${name}`;
+    if (existsSync(p)) out.push({ name, bytes: new Uint8Array(readFileSync(p)) });
+  }
+  for (const name of ['Npix0.fits', 'Npix357.fits']) {
+    const p = `${GAIA}/${name}`;
+    if (existsSync(p)) out.push({ name, bytes: new Uint8Array(readFileSync(p)) });
+  }
+  return out;
+}
+
+const KEYS = ['SIMPLE', 'XTENSION', 'BITPIX', 'NAXIS', 'NAXIS1', 'NAXIS2', 'NAXIS3', 'PCOUNT', 'GCOUNT', 'GROUPS', 'BLANK', 'BSCALE', 'BZERO', 'END', 'CONTINUE', 'ZIMAGE', 'EXTNAME', 'HIERARCH A B'];
+const VALUES = [
+  '0',
+  '1',
+  '-1',
+  '2',
+  '3',
+  '8',
+  '16',
+  '-32',
+  '64',
+  '-64',
+  '999',
+  '1000',
+  '2147483648',
+  '99999999999999999999',
+  '9007199254740993',
+  '1e308',
+  '1.5',
+  'NaN',
+  'T',
+  'F',
+  "'IMAGE   '",
+  "'BINTABLE'",
+  "'TABLE   '",
+  "'FOO'",
+  "'",
+  "'abc&'",
+  "''",
+  '(1, 2)',
+  '(',
+  '',
+  '/ only a comment',
+];
+
+type Mutator = (src: Uint8Array, rnd: () => number) => Uint8Array;
+
+const int = (rnd: () => number, n: number): number => Math.floor(rnd() * n);
+
+/** Offsets of the header cards of the source (first 3 blocks), to aim structural mutations. */
+function headerPos(src: Uint8Array, rnd: () => number): number {
+  return int(rnd, Math.min(src.length, 2880 * 3));
+}
+
+const MUTATORS: Record<string, Mutator> = {
+  bitflips(src, rnd) {
+    const b = src.slice();
+    const k = 1 + int(rnd, 16);
+    for (let i = 0; i < k; i++) {
+      const p = rnd() < 0.7 ? headerPos(b, rnd) : int(rnd, b.length);
+      b[p]! ^= 1 << int(rnd, 8);
+    }
+    return b;
+  },
+  truncate(src, rnd) {
+    return src.slice(0, int(rnd, src.length));
+  },
+  insertGarbage(src, rnd) {
+    const len = 1 + int(rnd, 300);
+    const at = rnd() < 0.5 ? headerPos(src, rnd) : int(rnd, src.length + 1);
+    const garbage = new Uint8Array(len);
+    const printable = rnd() < 0.5;
+    for (let i = 0; i < len; i++) garbage[i] = printable ? 32 + int(rnd, 95) : int(rnd, 256);
+    const b = new Uint8Array(src.length + len);
+    b.set(src.subarray(0, at));
+    b.set(garbage, at);
+    b.set(src.subarray(at), at + len);
+    return b;
+  },
+  rewriteCard(src, rnd) {
+    const b = src.slice();
+    const cards = Math.floor(Math.min(b.length, 2880 * 3) / 80);
+    if (cards === 0) return b;
+    const k = 1 + int(rnd, 3);
+    for (let i = 0; i < k; i++) {
+      // aim at header cards of any HDU: pick a block start that looks like a header
+      const at = int(rnd, cards) * 80;
+      const key = KEYS[int(rnd, KEYS.length)]!;
+      const value = VALUES[int(rnd, VALUES.length)]!;
+      const text = key.startsWith('HIERARCH') ? `${key} = ${value}` : key === 'END' || key === 'CONTINUE' ? `${key.padEnd(10)}${value}` : `${key.padEnd(8)}= ${value.padStart(20)}`;
+      const card = new TextEncoder().encode(text.padEnd(80).slice(0, 80));
+      b.set(card, at);
+    }
+    return b;
+  },
+  deleteRange(src, rnd) {
+    const at = int(rnd, src.length);
+    const len = 1 + int(rnd, rnd() < 0.5 ? 80 : 4000);
+    const head = src.subarray(0, at);
+    const tail = src.subarray(Math.min(src.length, at + len));
+    const b = new Uint8Array(head.length + tail.length);
+    b.set(head);
+    b.set(tail, head.length);
+    return b;
+  },
+  zeroOrFill(src, rnd) {
+    const b = src.slice();
+    const at = int(rnd, b.length);
+    b.fill(rnd() < 0.5 ? 0 : 0x20, at, at + 1 + int(rnd, 3000));
+    return b;
+  },
+  duplicateBlock(src, rnd) {
+    const blocks = Math.floor(src.length / 2880);
+    if (blocks === 0) return src.slice();
+    const from = int(rnd, blocks) * 2880;
+    const to = int(rnd, blocks + 1) * 2880;
+    const b = new Uint8Array(src.length + 2880);
+    b.set(src.subarray(0, to));
+    b.set(src.subarray(from, from + 2880), to);
+    b.set(src.subarray(to), to + 2880);
+    return b;
+  },
+};
+
+/** Exercise everything the reader offers on one input. */
+function exercise(bytes: Uint8Array): number {
+  const f = readFits(bytes);
+  let decoded = 0;
+  for (const hdu of f.hdus) {
+    for (const k of hdu.header.keys()) hdu.header.get(k);
+    hdu.dataBytes();
+    if (hdu.type === 'image') {
+      decoded += hdu.readImage().data.length;
+      decoded += hdu.readImagePlane(0).data.length;
+      decoded += hdu.readImagePlane(hdu.planeCount - 1, { output: 'float64' }).data.length;
+    } else {
+      try {
+        hdu.readImage();
+      } catch (e) {
+        if (!(e instanceof FitsError)) throw e;
+      }
+    }
+  }
+  return decoded;
+}
+
+describe('fuzz: mutated FITS files parse or throw FitsError', () => {
+  const sources = loadSources();
+  // FITS_FUZZ_N / FITS_FUZZ_SEED override the defaults for longer local runs
+  const N = Number(process.env.FITS_FUZZ_N ?? 3000);
+  const SEED = Number(process.env.FITS_FUZZ_SEED ?? 20240611);
+
+  it(
+    `${N} seeded mutations`,
+    () => {
+      expect(sources.length).toBeGreaterThanOrEqual(7);
+      const names = Object.keys(MUTATORS);
+      const rnd = prng(SEED);
+      const outcomes: Record<string, number> = {};
+      let parsed = 0;
+      let worstMs = 0;
+      const failures: string[] = [];
+      for (let i = 0; i < N; i++) {
+        const src = sources[int(rnd, sources.length)]!;
+        const how = names[i % names.length]!;
+        const input = MUTATORS[how]!(src.bytes, rnd);
+        const t0 = performance.now();
+        try {
+          exercise(input);
+          parsed++;
+          outcomes.parsed = (outcomes.parsed ?? 0) + 1;
+        } catch (e) {
+          if (e instanceof FitsError) {
+            outcomes[e.code] = (outcomes[e.code] ?? 0) + 1;
+          } else {
+            failures.push(`#${i} ${how}(${src.name}): ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+          }
+        }
+        worstMs = Math.max(worstMs, performance.now() - t0);
+      }
+      expect(failures, failures.slice(0, 10).join('\n')).toEqual([]);
+      // both outcomes must occur, or the fuzzing is not exercising anything
+      expect(parsed).toBeGreaterThan(100);
+      expect(N - parsed).toBeGreaterThan(100);
+      // no single input may take long (no hang, no quadratic blow-up)
+      expect(worstMs).toBeLessThan(2000);
+      console.log(`fuzz outcomes over ${N} inputs (worst ${worstMs.toFixed(1)} ms):`, JSON.stringify(outcomes));
+    },
+    120_000,
+  );
+});
