@@ -6,7 +6,7 @@ import { REPO } from './harness.mjs';
 
 const ENTRY = `${REPO}dist/server-build/server/main.js`;
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -17,10 +17,11 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+/** `env` adds to the server's environment (e.g. HIPS_DIR to serve another HiPS folder). */
+export async function startServer({ env = {} } = {}) {
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [ENTRY], { cwd: REPO, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [ENTRY], { cwd: REPO, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {

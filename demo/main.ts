@@ -13,6 +13,7 @@ interface HipsEntry {
 const sky = document.querySelector('esasky-sky') as EsaskySky;
 const survey = document.getElementById('survey') as HTMLSelectElement;
 const projection = document.getElementById('projection') as HTMLSelectElement;
+const frameSelect = document.getElementById('frame') as HTMLSelectElement;
 const form = document.getElementById('goto') as HTMLFormElement;
 const target = document.getElementById('target') as HTMLInputElement;
 const centre = document.getElementById('centre')!;
@@ -49,6 +50,10 @@ sky.addEventListener('webgpu-unavailable', (e) => {
 
 projection.addEventListener('change', () => {
   sky.projection = projection.value as EsaskySky['projection'];
+});
+
+frameSelect.addEventListener('change', () => {
+  sky.frame = frameSelect.value as EsaskySky['frame'];
 });
 
 form.addEventListener('submit', (e) => {
@@ -91,6 +96,10 @@ async function loadSurveys(): Promise<void> {
   credit.textContent = known?.credit ?? '';
   if (params.get('target')) sky.target = params.get('target')!;
   if (params.get('fov')) sky.fov = Number(params.get('fov'));
+  if (params.get('frame')) {
+    sky.frame = params.get('frame') as EsaskySky['frame'];
+    frameSelect.value = sky.frame;
+  }
   if (params.get('projection')) {
     sky.projection = params.get('projection') as EsaskySky['projection'];
     projection.value = sky.projection;

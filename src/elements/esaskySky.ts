@@ -3,6 +3,7 @@
 // events go up. Rendering happens only when something changed (no continuous redraw when idle).
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { clampFovDeg, panByPixels, PROJECTIONS, zoomAt, type ProjectionName, type ViewState } from '../math/camera.js';
+import type { FrameName } from '../math/frames.js';
 import { SkyRenderer } from '../render/skyRenderer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
@@ -40,6 +41,8 @@ export interface EsaskySkyEventMap {
 }
 
 const DEFAULT_FOV_DEG = 180;
+const PROJECTION_CHANGE_MS = 450;
+const FRAMES: readonly FrameName[] = ['icrs', 'galactic', 'ecliptic'];
 const WHEEL_ZOOM_PER_PIXEL = 0.0015;
 
 export class EsaskySky extends LitElement {
@@ -48,6 +51,7 @@ export class EsaskySky extends LitElement {
     target: { type: String, reflect: true },
     fov: { type: Number, reflect: true },
     projection: { type: String, reflect: true },
+    frame: { type: String, reflect: true },
   };
 
   static override styles = css`
@@ -102,6 +106,8 @@ export class EsaskySky extends LitElement {
   /** Horizontal field of view, degrees. */
   declare fov: number;
   declare projection: ProjectionName;
+  /** Frame whose north is up: icrs, galactic or ecliptic. */
+  declare frame: FrameName;
 
   private view: ViewState = { raDeg: 0, decDeg: 0, fovDeg: DEFAULT_FOV_DEG, rollDeg: 0, projection: 'SIN', widthPx: 1, heightPx: 1 };
   private renderer: SkyRenderer | undefined;
@@ -119,6 +125,7 @@ export class EsaskySky extends LitElement {
   private initStarted = false;
   private settleWaiters: Array<() => void> = [];
   private totalFrames = 0;
+  private projectionChange: { from: ViewState; startMs: number } | undefined;
 
   constructor() {
     super();
@@ -126,6 +133,7 @@ export class EsaskySky extends LitElement {
     this.target = '';
     this.fov = DEFAULT_FOV_DEG;
     this.projection = 'SIN';
+    this.frame = 'icrs';
   }
 
   // ---- public API (mirrors ESASky's JavaScript API where it overlaps) ----
@@ -211,8 +219,18 @@ export class EsaskySky extends LitElement {
         : undefined;
       if (!projection) {
         this.reportError({ layer: 'view', url: '', reason: `unknown projection '${this.projection}': use one of ${PROJECTIONS.join(', ')}` });
-      } else {
+      } else if (projection !== this.view.projection) {
+        // animate from the old projection; tiles already loaded stay
+        if (this.renderer && this.totalFrames > 0) this.projectionChange = { from: this.view, startMs: performance.now() };
         this.setView({ ...this.view, projection, fovDeg: clampFovDeg(this.view.fovDeg, projection) });
+      }
+    }
+    if (changed.has('frame')) {
+      const frame = String(this.frame).toLowerCase() as FrameName;
+      if (!FRAMES.includes(frame)) {
+        this.reportError({ layer: 'view', url: '', reason: `unknown frame '${this.frame}': use one of ${FRAMES.join(', ')}` });
+      } else if (frame !== (this.view.frame ?? 'icrs')) {
+        this.setView({ ...this.view, frame });
       }
     }
     if (changed.has('fov') && Number.isFinite(Number(this.fov)) && Number(this.fov) > 0) {
@@ -324,13 +342,20 @@ export class EsaskySky extends LitElement {
     const renderer = this.renderer;
     const context = this.context;
     if (!renderer || !context) return;
-    renderer.setView(this.view);
+    let from: { view: ViewState; mix: number } | undefined;
+    if (this.projectionChange) {
+      const t = (performance.now() - this.projectionChange.startMs) / PROJECTION_CHANGE_MS;
+      if (t >= 1) this.projectionChange = undefined;
+      else from = { view: this.projectionChange.from, mix: t * t * (3 - 2 * t) };
+    }
+    renderer.setView(this.view, from);
     const stats = renderer.render(context.getCurrentTexture().createView());
+    if (this.projectionChange) this.requestFrame();
     this.totalFrames++;
     this.framesSinceChange++;
     const pendingUploads = renderer.getLayers().some((l) => l.hasPendingUploads);
     if (pendingUploads) this.requestFrame();
-    if (stats.settled && this.layer && !this.settledReported) {
+    if (stats.settled && this.layer && !this.settledReported && !this.projectionChange) {
       this.settledReported = true;
       const v = this.view;
       this.emit('view-settled', { raDeg: v.raDeg, decDeg: v.decDeg, fovDeg: v.fovDeg, projection: v.projection, frames: this.framesSinceChange, cellsDrawn: stats.cellsDrawn });

@@ -41,7 +41,10 @@ export interface TileId {
 export interface TileSelection {
   readonly dataOrder: number;
   readonly drawOrder: number;
-  /** Cells at drawOrder that touch the viewport, nearest first. */
+  /**
+   * Cells that touch the viewport, nearest first: at drawOrder, or deeper where the projection
+   * stretches the sky strongly (the far side of zenithal all-sky projections).
+   */
   readonly cells: readonly DrawCell[];
   /** Tiles to load: ancestors (lowest order first), then tiles at dataOrder nearest first. */
   readonly wanted: readonly TileId[];
@@ -55,9 +58,9 @@ export function resolutionOrder(pixelAngleRad: number, tileWidthPx: number): num
   return Math.max(0, Math.ceil(k - 0.25));
 }
 
-/** Order whose cells are at most half the field wide, so a linear mesh per cell follows the projection. */
+/** Order whose cells are at most a quarter of the field wide, so a linear mesh per cell follows the projection. */
 export function meshOrder(fovRad: number): number {
-  return Math.max(0, Math.min(MAX_DRAW_ORDER, Math.ceil(Math.log2((2 * SQRT_PI_OVER_3) / fovRad))));
+  return Math.max(0, Math.min(MAX_DRAW_ORDER, Math.ceil(Math.log2((4 * SQRT_PI_OVER_3) / fovRad))));
 }
 
 export function selectTiles(input: SelectionInput): TileSelection {
@@ -67,6 +70,8 @@ export function selectTiles(input: SelectionInput): TileSelection {
   const fovRad = (camera.view.fovDeg * Math.PI) / 180;
   const drawOrder = Math.min(MAX_DRAW_ORDER, Math.max(dataOrder, meshOrder(fovRad)));
   const rot = input.toIcrs && !isIdentity(input.toIcrs) ? input.toIcrs : undefined;
+  // every projection but SIN and TAN shows the far side, where it stretches the sky strongly
+  const stretchy = camera.view.projection !== 'SIN' && camera.view.projection !== 'TAN';
 
   const cells: DrawCell[] = [];
   const v = [0, 0, 0];
@@ -78,7 +83,7 @@ export function selectTiles(input: SelectionInput): TileSelection {
     const distanceRad = Math.acos(Math.max(-1, Math.min(1, cosD)));
     const reachRad = (cellRadiusDeg(order) * Math.PI) / 180 + camera.radiusRad + 1e-9;
     if (distanceRad > reachRad) return;
-    if (order < drawOrder) {
+    if (order < drawOrder + (stretchy ? extraDepth(distanceRad + (cellRadiusDeg(order) * Math.PI) / 180) : 0)) {
       for (let k = 0; k < 4; k++) visit(order + 1, ipix * 4 + k);
       return;
     }
@@ -89,11 +94,10 @@ export function selectTiles(input: SelectionInput): TileSelection {
   cells.sort((a, b) => a.distanceRad - b.distanceRad);
 
   // Tiles to load: unique ancestors at dataOrder in cell order, then their ancestors down to minOrder.
-  const shift = 4 ** (drawOrder - dataOrder);
   const dataTiles: TileId[] = [];
   const seen = new Set<number>();
   for (const cell of cells) {
-    const ipix = Math.floor(cell.ipix / shift);
+    const ipix = Math.floor(cell.ipix / 4 ** (cell.order - dataOrder));
     if (!seen.has(ipix)) {
       seen.add(ipix);
       dataTiles.push({ order: dataOrder, ipix });
@@ -118,6 +122,15 @@ export function selectTiles(input: SelectionInput): TileSelection {
     }
   }
   return { dataOrder, drawOrder, cells, wanted: [...ancestors, ...dataTiles] };
+}
+
+/**
+ * Extra subdivision for zenithal projections that show the far side (STG, ZEA, ARC), where the
+ * azimuthal scale grows as c/sin(c): without it a linear mesh visibly bends the sky there.
+ */
+function extraDepth(maxDistanceRad: number): number {
+  const deg = (maxDistanceRad * 180) / Math.PI;
+  return deg > 165 ? 4 : deg > 150 ? 3 : deg > 125 ? 2 : deg > 95 ? 1 : 0;
 }
 
 /** Edge samples per side for the viewport test (corners, edge points, centre). */

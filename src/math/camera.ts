@@ -2,23 +2,28 @@
 // (float64 basis, projection scales, pixel size, visible radius), with forward/inverse projection
 // between the sky and normalised device coordinates. Pure functions, no DOM, no GPU.
 import { angleRad, cross, dot, lonLatDegToVec, normalize, rotateAbout, vecToLonLatDeg, type Vec3 } from './vec3.js';
+import { applyMat3, frameRotation, type FrameName } from './frames.js';
+import {
+  centreScale, halfWidthPlane as projHalfWidth, MAX_FOV_DEG, PROJECTIONS, projectViewFrame, unprojectPlane,
+  type ProjectionName,
+} from './projections.js';
 
-export type ProjectionName = 'SIN' | 'TAN';
-export const PROJECTIONS: readonly ProjectionName[] = ['SIN', 'TAN'];
+export { PROJECTIONS, MAX_FOV_DEG, type ProjectionName };
 
-/** Largest field (horizontal, degrees) each projection can show. */
-export const MAX_FOV_DEG: Record<ProjectionName, number> = { SIN: 180, TAN: 150 };
 /** Smallest field: 0.01 arcsecond. */
 export const MIN_FOV_DEG = 0.01 / 3600;
 
 export interface ViewState {
+  /** View centre, ICRS degrees. */
   readonly raDeg: number;
   readonly decDeg: number;
   /** Horizontal field of view in degrees. */
   readonly fovDeg: number;
-  /** Position angle of the screen's up direction, east of north, degrees. */
+  /** Position angle of the screen's up direction, east of the frame's north, degrees. */
   readonly rollDeg: number;
   readonly projection: ProjectionName;
+  /** Frame whose north is up (roll 0) and whose coordinates the page shows; default ICRS. */
+  readonly frame?: FrameName;
   /** Drawing-buffer size in device pixels. */
   readonly widthPx: number;
   readonly heightPx: number;
@@ -28,7 +33,7 @@ export interface Camera {
   readonly view: ViewState;
   /** Unit vector of the view centre (ICRS). */
   readonly centre: Vec3;
-  /** Unit vectors of the screen's right and up directions, tangent at the centre. */
+  /** Unit vectors (ICRS) of the screen's right and up directions, tangent at the centre. */
   readonly right: Vec3;
   readonly up: Vec3;
   /** Half extents of the viewport in projection-plane units (radians near the centre). */
@@ -36,45 +41,63 @@ export interface Camera {
   readonly halfHeightPlane: number;
   /** Angle on the sky covered by one device pixel at the view centre, radians. */
   readonly pixelAngleRad: number;
-  /** Angular radius around the centre that contains the whole viewport, radians. */
+  /** Angular radius around the centre that contains everything visible, radians. */
   readonly radiusRad: number;
 }
-
-const DEG = Math.PI / 180;
 
 export function clampFovDeg(fovDeg: number, projection: ProjectionName): number {
   if (!Number.isFinite(fovDeg)) throw new RangeError(`fov must be a finite number of degrees, got ${fovDeg}`);
   return Math.min(MAX_FOV_DEG[projection], Math.max(MIN_FOV_DEG, fovDeg));
 }
 
-function planeFromAngle(projection: ProjectionName, thetaRad: number): number {
-  return projection === 'SIN' ? Math.sin(Math.min(thetaRad, Math.PI / 2)) : Math.tan(thetaRad);
+export function isProjectionName(name: string): name is ProjectionName {
+  return (PROJECTIONS as readonly string[]).includes(name);
 }
 
-function angleFromPlane(projection: ProjectionName, r: number): number {
-  return projection === 'SIN' ? Math.asin(Math.min(1, r)) : Math.atan(r);
-}
+const DEG = Math.PI / 180;
 
 export function makeCamera(view: ViewState): Camera {
   if (!(view.widthPx > 0 && view.heightPx > 0)) {
     throw new RangeError(`viewport must have a positive size, got ${view.widthPx}x${view.heightPx}`);
   }
+  if (!isProjectionName(view.projection)) throw new RangeError(`unknown projection '${view.projection}'`);
   const fovDeg = clampFovDeg(view.fovDeg, view.projection);
   const centre = lonLatDegToVec(view.raDeg, view.decDeg);
-  // East = increasing RA; at the poles pick RA 90 deg as east so the basis stays defined.
-  const zCross = cross([0, 0, 1], centre);
-  const east = Math.hypot(zCross[0], zCross[1], zCross[2]) > 1e-15 ? normalize(zCross) : ([0, 1, 0] as Vec3);
+  // East = direction of increasing longitude of the view's frame, (-sin lon, cos lon, 0) in that
+  // frame: defined everywhere, and at the poles it is the limit along the centre's meridian (the
+  // convention of a FITS WCS with LONPOLE 180).
+  const frame = view.frame ?? 'icrs';
+  const toFrame = frameRotation('icrs', frame);
+  const lonRad = frame === 'icrs' ? view.raDeg * DEG : vecToLonLatDeg(applyMat3(toFrame, centre))[0] * DEG;
+  const east = applyMat3(frameRotation(frame, 'icrs'), [-Math.sin(lonRad), Math.cos(lonRad), 0]) as unknown as Vec3;
   const north = cross(centre, east);
-  // Roll turns the screen's up direction from north toward east.
-  const roll = view.rollDeg * DEG;
-  const up = rotateAbout(north, centre, -roll);
+  const up = rotateAbout(north, centre, -view.rollDeg * DEG);
   const right: Vec3 = cross(centre, up); // sky seen from inside: east on the left, west on the right
-  const halfWidthPlane = planeFromAngle(view.projection, (fovDeg * DEG) / 2);
+  const halfWidthPlane = projHalfWidth(view.projection, fovDeg);
   const halfHeightPlane = (halfWidthPlane * view.heightPx) / view.widthPx;
-  const pixelAngleRad = (2 * halfWidthPlane) / view.widthPx; // d(plane)/d(angle) = 1 at the centre
-  const cornerPlane = Math.hypot(halfWidthPlane, halfHeightPlane);
-  const radiusRad = angleFromPlane(view.projection, cornerPlane);
-  return { view: { ...view, fovDeg }, centre, right, up, halfWidthPlane, halfHeightPlane, pixelAngleRad, radiusRad };
+  const pixelAngleRad = (2 * halfWidthPlane) / view.widthPx / centreScale(view.projection);
+  const partial = { view: { ...view, fovDeg }, centre, right, up, halfWidthPlane, halfHeightPlane, pixelAngleRad, radiusRad: Math.PI };
+  return { ...partial, radiusRad: visibleRadius(partial) };
+}
+
+/** Largest angle from the centre over the viewport's border (monotonic for every projection here). */
+function visibleRadius(cam: Camera): number {
+  let max = 0;
+  const n = 16;
+  for (let i = 0; i <= n; i++) {
+    const t = (2 * i) / n - 1;
+    for (const [x, y] of [[t, -1], [t, 1], [-1, t], [1, t]]) {
+      const v = unproject(cam, x, y);
+      if (!v) return fullReach(cam.view.projection);
+      max = Math.max(max, Math.acos(Math.max(-1, Math.min(1, dot(v, cam.centre)))));
+    }
+  }
+  return Math.min(Math.PI, max * 1.02 + 1e-9);
+}
+
+/** Everything the projection can show, as an angle from the centre. */
+function fullReach(projection: ProjectionName): number {
+  return projection === 'SIN' ? Math.PI / 2 : projection === 'TAN' ? Math.PI / 2 : Math.PI;
 }
 
 /** Components of v along (right, up, centre): the view frame in which the GPU receives vertices. */
@@ -87,39 +110,26 @@ export function toViewFrame(cam: Camera, v: ArrayLike<number>, out: Float64Array
 
 /** Projection-plane coordinates of a view-frame vector, or undefined where the projection has no image. */
 export function planeOfViewFrame(projection: ProjectionName, x: number, y: number, z: number): [number, number] | undefined {
-  if (projection === 'SIN') return z >= 0 ? [x, y] : undefined;
-  return z > 1e-12 ? [x / z, y / z] : undefined;
+  return projectViewFrame(projection, x, y, z);
 }
 
 /** Normalised device coordinates (-1..1, y up) of a sky vector, or undefined when not drawable. */
 export function project(cam: Camera, v: ArrayLike<number>): [number, number] | undefined {
   const f = toViewFrame(cam, v);
-  const p = planeOfViewFrame(cam.view.projection, f[0], f[1], f[2]);
+  const p = projectViewFrame(cam.view.projection, f[0], f[1], f[2]);
   if (!p) return undefined;
   return [p[0] / cam.halfWidthPlane, p[1] / cam.halfHeightPlane];
 }
 
-/** Sky unit vector under normalised device coordinates, or undefined outside the projection. */
+/** Sky unit vector (ICRS) under normalised device coordinates, or undefined outside the projection. */
 export function unproject(cam: Camera, ndcX: number, ndcY: number): Vec3 | undefined {
-  const X = ndcX * cam.halfWidthPlane;
-  const Y = ndcY * cam.halfHeightPlane;
-  let Z: number;
-  if (cam.view.projection === 'SIN') {
-    const r2 = X * X + Y * Y;
-    if (r2 > 1) return undefined;
-    Z = Math.sqrt(1 - r2);
-  } else {
-    const n = Math.hypot(X, Y, 1);
-    return normalize([
-      (X * cam.right[0] + Y * cam.up[0] + cam.centre[0]) / n,
-      (X * cam.right[1] + Y * cam.up[1] + cam.centre[1]) / n,
-      (X * cam.right[2] + Y * cam.up[2] + cam.centre[2]) / n,
-    ]);
-  }
+  const f = unprojectPlane(cam.view.projection, ndcX * cam.halfWidthPlane, ndcY * cam.halfHeightPlane);
+  if (!f) return undefined;
+  const [x, y, z] = f;
   return [
-    X * cam.right[0] + Y * cam.up[0] + Z * cam.centre[0],
-    X * cam.right[1] + Y * cam.up[1] + Z * cam.centre[1],
-    X * cam.right[2] + Y * cam.up[2] + Z * cam.centre[2],
+    x * cam.right[0] + y * cam.up[0] + z * cam.centre[0],
+    x * cam.right[1] + y * cam.up[1] + z * cam.centre[1],
+    x * cam.right[2] + y * cam.up[2] + z * cam.centre[2],
   ];
 }
 

@@ -2,4 +2,5 @@
 export * from './vec3.js';
 export * from './angles.js';
 export * from './camera.js';
+export * from './projections.js';
 export * from './frames.js';

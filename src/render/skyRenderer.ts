@@ -4,6 +4,7 @@
 import { makeCamera, type Camera, type ViewState } from '../math/camera.js';
 import { HipsLayer, type HipsLayerOptions } from './layers/hipsLayer.js';
 import { UploadBudget } from './uploadBudget.js';
+import { BoundaryLayer } from './layers/boundaryLayer.js';
 
 export interface FrameStats {
   readonly frame: number;
@@ -29,17 +30,30 @@ export class SkyRenderer {
   private readonly clearColor: GPUColorDict;
   private frameCount = 0;
   private destroyed = false;
+  private readonly boundary: BoundaryLayer;
+  private transition: { camera: Camera; mix: number } | undefined;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: SkyRendererOptions = {}) {
     this.device = device;
     this.format = format;
     this.uploadBudgetMs = options.uploadBudgetMs ?? 6;
     this.clearColor = options.clearColor ?? { r: 0, g: 0, b: 0, a: 1 };
+    const c = this.clearColor;
+    this.boundary = new BoundaryLayer(device, format, {
+      lineColor: [0.45, 0.55, 0.75, 1],
+      outsideColor: [Number(c.r), Number(c.g), Number(c.b), Number(c.a)],
+      lineWidthPx: 1.5,
+    });
   }
 
-  setView(view: ViewState): void {
+  /**
+   * Set the view. `from` (the same view in another projection) with `mix` in [0, 1) draws a blend
+   * from that projection toward this one, for animated projection changes; tiles stay loaded.
+   */
+  setView(view: ViewState, from?: { view: ViewState; mix: number }): void {
     this.view = view;
     this.camera = makeCamera(view);
+    this.transition = from && from.mix < 1 ? { camera: makeCamera({ ...view, projection: from.view.projection, fovDeg: from.view.fovDeg }), mix: Math.max(0, from.mix) } : undefined;
   }
 
   getView(): ViewState | undefined {
@@ -78,13 +92,15 @@ export class SkyRenderer {
     if (!this.camera) throw new Error('SkyRenderer.render called before setView()');
     const t0 = performance.now();
     const budget = new UploadBudget(this.uploadBudgetMs);
-    for (const layer of this.layers) layer.prepare(this.camera, budget);
+    for (const layer of this.layers) layer.prepare(this.camera, budget, this.transition);
+    this.boundary.prepare(this.camera, this.transition !== undefined);
     const encoder = this.device.createCommandEncoder({ label: 'sky frame' });
     const pass = encoder.beginRenderPass({
       label: 'sky',
       colorAttachments: [{ view: target, clearValue: this.clearColor, loadOp: 'clear', storeOp: 'store' }],
     });
     for (const layer of this.layers) layer.encode(pass);
+    this.boundary.encode(pass);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
     this.frameCount++;
@@ -102,5 +118,6 @@ export class SkyRenderer {
     this.destroyed = true;
     for (const l of this.layers) l.destroy();
     this.layers.length = 0;
+    this.boundary.destroy();
   }
 }

@@ -39,10 +39,19 @@ export function createTarget(device: GPUDevice, width: number, height: number): 
   };
 }
 
+/** Uncaptured WebGPU errors seen by devices from requestTestDevice(); tests assert it stays empty. */
+export const gpuErrors: string[] = [];
+
 export async function requestTestDevice(): Promise<GPUDevice> {
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) throw new Error('no WebGPU adapter in this Chromium: check the flags in scripts/chromium.mjs');
-  return adapter.requestDevice();
+  const device = await adapter.requestDevice();
+  // WebGPU validation errors would otherwise only be warnings in the console: make them loud.
+  device.addEventListener('uncapturederror', (e) => {
+    gpuErrors.push((e as GPUUncapturedErrorEvent).error.message);
+    console.error('WebGPU error:', (e as GPUUncapturedErrorEvent).error.message);
+  });
+  return device;
 }
 
 export function pixelAt(pixels: Uint8Array, width: number, x: number, y: number): [number, number, number, number] {

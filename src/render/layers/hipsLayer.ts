@@ -9,6 +9,7 @@ import type { HipsProperties } from '../../hips/properties.js';
 import { selectTiles, type TileSelection } from '../../hips/tileSelection.js';
 import { TileManager, tileKey, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
 import { TileTextureArray } from '../tileTextureArray.js';
+import { PROJECTION_ID } from '../../math/projections.js';
 import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
 import { GrowableBuffer } from '../growableBuffer.js';
 import type { UploadBudget } from '../uploadBudget.js';
@@ -119,7 +120,7 @@ export class HipsLayer {
       primitive: { topology: 'triangle-list', cullMode: 'none' },
     });
     this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
-    this.uniforms = device.createBuffer({ label: 'hips frame', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = device.createBuffer({ label: 'hips frame', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.cellBuffer = new GrowableBuffer(device, 'hips cells', GPUBufferUsage.STORAGE, 16 * 64);
     this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);
   }
@@ -144,8 +145,11 @@ export class HipsLayer {
     return true;
   }
 
-  /** Select, request, upload and lay out this frame's cells. */
-  prepare(camera: Camera, budget: UploadBudget): void {
+  /**
+   * Select, request, upload and lay out this frame's cells. `from` blends in another camera (the
+   * same view in the previous projection) with weight 1 - mix, for animated projection changes.
+   */
+  prepare(camera: Camera, budget: UploadBudget, from?: { camera: Camera; mix: number }): void {
     if (this.destroyed) return;
     const p = this.properties;
     const v = camera.view;
@@ -163,7 +167,7 @@ export class HipsLayer {
     this.stats.drawOrder = sel.drawOrder;
     const pinned = new Set<number>(sel.wanted.map((t) => tileKey(t.order, t.ipix)));
     this.uploadDecoded(budget, pinned);
-    this.layoutCells(camera, sel);
+    this.layoutCells(camera, sel, from);
   }
 
   private uploadDecoded(budget: UploadBudget, pinned: ReadonlySet<number>): void {
@@ -193,9 +197,9 @@ export class HipsLayer {
   }
 
   /** Find the resident tile that textures a draw cell: its data tile, else the nearest ancestor. */
-  private sourceFor(drawOrder: number, ipix: number, dataOrder: number): { order: number; ipix: number; layer: number } | undefined {
+  private sourceFor(cellOrder: number, ipix: number, dataOrder: number): { order: number; ipix: number; layer: number } | undefined {
     for (let order = dataOrder; order >= this.hipsOrderMin; order--) {
-      const t = Math.floor(ipix / 4 ** (drawOrder - order));
+      const t = Math.floor(ipix / 4 ** (cellOrder - order));
       const layer = this.tiles.touch(tileKey(order, t));
       if (layer !== undefined) return { order, ipix: t, layer };
     }
@@ -227,7 +231,7 @@ export class HipsLayer {
     return vs;
   }
 
-  private layoutCells(camera: Camera, sel: TileSelection): void {
+  private layoutCells(camera: Camera, sel: TileSelection, from?: { camera: Camera; mix: number }): void {
     const cellData = new ArrayBuffer(16 * Math.max(1, sel.cells.length));
     const cellF32 = new Float32Array(cellData);
     const cellU32 = new Uint32Array(cellData);
@@ -235,27 +239,23 @@ export class HipsLayer {
     const f = [0, 0, 0];
     let n = 0;
     let fromAncestor = 0;
-    const tanMinZ = camera.view.projection === 'TAN' ? 1e-3 : -Infinity;
     for (const cell of sel.cells) {
-      const src = this.sourceFor(sel.drawOrder, cell.ipix, sel.dataOrder);
+      const src = this.sourceFor(cell.order, cell.ipix, sel.dataOrder);
       if (!src) continue;
       const vs = this.vectorsOf(cell.order, cell.ipix);
-      let behind = false;
       const base = n * VERTS_PER_CELL * 4;
       for (let k = 0; k < VERTS_PER_CELL; k++) {
         f[0] = vs[k * 3];
         f[1] = vs[k * 3 + 1];
         f[2] = vs[k * 3 + 2];
         const q = toViewFrame(camera, f);
-        if (q[2] < tanMinZ) behind = true;
         pos[base + k * 4] = q[0];
         pos[base + k * 4 + 1] = q[1];
         pos[base + k * 4 + 2] = q[2];
       }
-      if (behind) continue;
-      const d = sel.drawOrder - src.order;
+      const d = cell.order - src.order;
       const div = 2 ** d;
-      const c = nest2xyf(sel.drawOrder, cell.ipix);
+      const c = nest2xyf(cell.order, cell.ipix);
       const t = nest2xyf(src.order, src.ipix);
       const fx0 = (c.ix - t.ix * div) / div;
       const fy0 = (c.iy - t.iy * div) / div;
@@ -263,7 +263,7 @@ export class HipsLayer {
       cellF32[n * 4 + 1] = fx0; // row fraction
       cellF32[n * 4 + 2] = 1 / div;
       cellU32[n * 4 + 3] = src.layer;
-      if (d > sel.drawOrder - sel.dataOrder) fromAncestor++;
+      if (src.order < sel.dataOrder) fromAncestor++;
       n++;
     }
     this.cellCount = n;
@@ -272,13 +272,19 @@ export class HipsLayer {
     if (n === 0) return;
     const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * 16));
     const posChanged = this.positionBuffer.write(new Uint8Array(pos.buffer, 0, n * VERTS_PER_CELL * 16));
-    const u = new ArrayBuffer(16);
+    const u = new ArrayBuffer(48);
     const uf = new Float32Array(u);
     const uu = new Uint32Array(u);
-    uf[0] = camera.halfWidthPlane;
-    uf[1] = camera.halfHeightPlane;
-    uu[2] = camera.view.projection === 'SIN' ? 0 : 1;
+    const a = from && from.mix < 1 ? from.camera : camera;
+    uf[0] = a.halfWidthPlane;
+    uf[1] = a.halfHeightPlane;
+    uu[2] = PROJECTION_ID[a.view.projection];
     uf[3] = this.opacity;
+    uf[4] = camera.halfWidthPlane;
+    uf[5] = camera.halfHeightPlane;
+    uu[6] = PROJECTION_ID[camera.view.projection];
+    uf[7] = from && from.mix < 1 ? from.mix : 0;
+    uu[8] = n;
     this.device.queue.writeBuffer(this.uniforms, 0, u);
     const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}`;
     if (cellsChanged || posChanged || !this.bindGroup || key !== this.bindGroupKey) {
@@ -300,7 +306,8 @@ export class HipsLayer {
     if (this.destroyed || this.cellCount === 0 || !this.bindGroup) return;
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup);
-    pass.draw(this.cellCount * HIPS_GRID * HIPS_GRID * 6);
+    // two copies: the second draws seam-crossing triangles on the other side of all-sky projections
+    pass.draw(2 * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
   destroy(): void {

@@ -1,18 +1,31 @@
-// WGSL for HiPS tiles, drawn by vertex pulling: one draw of cellCount·G²·6 vertices; each vertex
-// finds its cell, grid point and texture coordinates in storage buffers (no instancing).
-// Vertex positions arrive as float32 view-frame vectors (right, up, centre components) computed
-// on the CPU in float64, so precision does not depend on where on the sky the view is.
+// WGSL for HiPS tiles, drawn by vertex pulling: one draw of 2·cellCount·G²·6 vertices; each vertex
+// finds its cell, triangle, grid point and texture coordinates in storage buffers (no
+// instancing). Vertex positions arrive as float32 view-frame vectors (right, up, centre
+// components) computed on the CPU in float64, so precision does not depend on where on the sky
+// the view is. Each vertex also reads the other two vertices of its triangle, so triangles that
+// cross the seam of an all-sky projection (native longitude ±180°) are drawn twice, once on each
+// side (the second half of the draw), and triangles around the antipode of a zenithal projection
+// are dropped; what spills past the projection's boundary is discarded per fragment.
+import { projectionWgsl } from './projection.wgsl.js';
 
 /** Grid subdivisions per cell side. */
 export const HIPS_GRID = 8;
 
 export const hipsWgsl = /* wgsl */ `
+${projectionWgsl}
 const G: u32 = ${HIPS_GRID}u;
 
 struct Frame {
-  halfPlane: vec2f,   // half extents of the viewport in projection-plane units
-  projection: u32,    // 0 = SIN, 1 = TAN
+  halfPlane: vec2f,    // half extents of the viewport in projection-plane units (projection A)
+  projection: u32,     // projection A id
   opacity: f32,
+  halfPlaneB: vec2f,   // projection B, the target of a projection change
+  projectionB: u32,
+  mixB: f32,           // 0 = A only, 1 = B only
+  cellCount: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 };
 
 struct Cell {
@@ -33,50 +46,161 @@ struct VOut {
   @location(1) plane: vec2f,
   @location(2) @interpolate(flat) layer: u32,
   @location(3) depth: f32,  // view-frame z: < 0 on the far side of the sky
+  @location(4) @interpolate(flat) facet: f32,  // HPX: the polar facet this copy was drawn for
 };
+
+const OFFSCREEN = vec2f(4.0, 4.0);
+
+/** Plane position of vertex k (0..2) of a triangle for one projection; OFFSCREEN drops the triangle. */
+fn trianglePlane(id: u32, p0: vec3f, p1: vec3f, p2: vec3f, k: u32, copy: u32) -> vec2f {
+  var ps = array<vec3f, 3>(p0, p1, p2);
+  let p = ps[k];
+  if (id == 0u) { // SIN: far vertices pinned to the limb, far fragments discarded
+    if (copy == 1u) { return OFFSCREEN; }
+    return projectPlane(id, p);
+  }
+  if (id == 1u) { // TAN: nothing at or behind 90 degrees
+    if (copy == 1u || min(p0.z, min(p1.z, p2.z)) < 1e-3) { return OFFSCREEN; }
+    return projectPlane(id, p);
+  }
+  if (isZenithal(id)) { // STG, ZEA, ARC: drop far-side triangles that wrap around the antipode
+    if (copy == 1u) { return OFFSCREEN; }
+    if (max(p0.z, max(p1.z, p2.z)) < 0.0) {
+      // directions of the vertices seen from the antipode; a triangle whose corners lie more than
+      // 60 degrees apart around it would be drawn as a chord across the whole image
+      let n0 = normalize(p0.xy + vec2f(1e-30, 0.0));
+      let n1 = normalize(p1.xy + vec2f(1e-30, 0.0));
+      let n2 = normalize(p2.xy + vec2f(1e-30, 0.0));
+      if (min(dot(n0, n1), min(dot(n1, n2), dot(n2, n0))) < 0.5) { return OFFSCREEN; }
+    }
+    return projectPlane(id, p);
+  }
+  // Cylindrical and pseudo-cylindrical. A triangle around a native pole has no sensible image (the
+  // pole is a point or a line on the boundary): drop it.
+  let c0 = p0.x * p1.z - p0.z * p1.x;
+  let c1 = p1.x * p2.z - p1.z * p2.x;
+  let c2 = p2.x * p0.z - p2.z * p0.x;
+  if ((c0 > 0.0 && c1 > 0.0 && c2 > 0.0) || (c0 < 0.0 && c1 < 0.0 && c2 < 0.0)) { return OFFSCREEN; }
+  // Native longitude seam behind the centre: crossing triangles are drawn on both sides.
+  let phi = vec3f(atan2(p0.x, p0.z), atan2(p1.x, p1.z), atan2(p2.x, p2.z));
+  let crossing = (max(phi.x, max(phi.y, phi.z)) - min(phi.x, min(phi.y, phi.z)) > PI) && min(p0.z, min(p1.z, p2.z)) < 0.0;
+  var f = phi[k];
+  if (crossing) {
+    if (copy == 0u && f < 0.0) { f = f + 2.0 * PI; }
+    if (copy == 1u && f > 0.0) { f = f - 2.0 * PI; }
+  }
+  let theta = atan2(p.y, length(p.xz));
+  if (id == 9u) {
+    // HPX polar facets: a triangle spanning two facets is drawn once with each facet's formula;
+    // the fragment shader keeps only the part inside that facet.
+    let kf = hpxFacets(phi, crossing, copy);
+    if (kf.y < 0.0) { return OFFSCREEN; }
+    return hpxWithFacet(f, theta, kf.x);
+  }
+  if (!crossing && copy == 1u) { return OFFSCREEN; }
+  return projectNative(id, f, theta);
+}
+
+/** HPX polar facet index of a native longitude. */
+fn hpxFacetOf(phi: f32) -> f32 {
+  var q = phi;
+  if (q > PI) { q = q - 2.0 * PI; }
+  if (q < -PI) { q = q + 2.0 * PI; }
+  return clamp(floor((q + PI) * 2.0 / PI), 0.0, 3.0);
+}
+
+/**
+ * Facet (x) for this copy of a triangle and whether the copy is drawn (y >= 0). Seam-crossing
+ * triangles use copy 0 and 1 for the two sides of the seam, so they keep the facet of the side;
+ * others use copy 0 for the facet of their first vertex and copy 1 for a second facet if any.
+ */
+fn hpxFacets(phi: vec3f, crossing: bool, copy: u32) -> vec2f {
+  if (crossing) {
+    return vec2f(select(0.0, 3.0, copy == 0u), 0.0);
+  }
+  let f0 = hpxFacetOf(phi.x);
+  let f1 = hpxFacetOf(phi.y);
+  let f2 = hpxFacetOf(phi.z);
+  if (copy == 0u) { return vec2f(f0, 0.0); }
+  if (f1 != f0) { return vec2f(f1, 0.0); }
+  if (f2 != f0) { return vec2f(f2, 0.0); }
+  return vec2f(0.0, -1.0);
+}
+
+fn hpxWithFacet(phi: f32, theta: f32, facet: f32) -> vec2f {
+  let s = sin(theta);
+  if (abs(s) <= 2.0 / 3.0) { return vec2f(phi, 3.0 * PI / 8.0 * s); }
+  let sigma = sqrt(3.0 * (1.0 - abs(s)));
+  let phiC = -PI + (2.0 * facet + 1.0) * PI * 0.25;
+  return vec2f(phiC + (phi - phiC) * sigma, sign(theta) * PI * 0.25 * (2.0 - sigma));
+}
 
 @vertex
 fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   let perCell = G * G * 6u;
-  let c = vi / perCell;
-  let r = vi % perCell;
+  let total = frame.cellCount * perCell;
+  let copy = vi / total;
+  let r0 = vi % total;
+  let c = r0 / perCell;
+  let r = r0 % perCell;
   let quad = r / 6u;
   let corner = r % 6u;
-  // two triangles per quad: (0,0) (1,0) (0,1) | (0,1) (1,0) (1,1)
-  let dx = select(0u, 1u, corner == 1u || corner == 4u || corner == 5u);
-  let dy = select(0u, 1u, corner == 2u || corner == 3u || corner == 5u);
-  let i = quad % G + dx;   // along face-local x
-  let j = quad / G + dy;   // along face-local y
-  let p = positions[c * (G + 1u) * (G + 1u) + j * (G + 1u) + i].xyz;
-  var plane: vec2f;
-  if (frame.projection == 0u) {
-    plane = p.xy;
-    if (p.z < 0.0) {
-      // behind the limb: pin to the limb so triangles that cross it end there
-      plane = normalize(p.xy);
-    }
+  let tri = corner / 3u;
+  let k = corner % 3u;
+  let qi = quad % G;
+  let qj = quad / G;
+  // triangle 0: (0,0) (1,0) (0,1); triangle 1: (0,1) (1,0) (1,1)
+  var di = array<u32, 3>(0u, 1u, 0u);
+  var dj = array<u32, 3>(0u, 0u, 1u);
+  if (tri == 1u) {
+    di = array<u32, 3>(0u, 1u, 1u);
+    dj = array<u32, 3>(1u, 0u, 1u);
+  }
+  let base = c * (G + 1u) * (G + 1u);
+  let p0 = positions[base + (qj + dj[0]) * (G + 1u) + qi + di[0]].xyz;
+  let p1 = positions[base + (qj + dj[1]) * (G + 1u) + qi + di[1]].xyz;
+  let p2 = positions[base + (qj + dj[2]) * (G + 1u) + qi + di[2]].xyz;
+  var ps = array<vec3f, 3>(p0, p1, p2);
+  let i = qi + di[k];
+  let j = qj + dj[k];
+
+  var ndc = vec2f(0.0);
+  var plane = vec2f(0.0);
+  let a = trianglePlane(frame.projection, p0, p1, p2, k, copy);
+  if (frame.mixB <= 0.0) {
+    plane = a;
+    ndc = select(a / frame.halfPlane, OFFSCREEN, all(a == OFFSCREEN));
   } else {
-    plane = p.xy / max(p.z, 1e-6);
+    let b = trianglePlane(frame.projectionB, p0, p1, p2, k, copy);
+    plane = b;
+    if (all(a == OFFSCREEN) || all(b == OFFSCREEN)) { ndc = OFFSCREEN; }
+    else { ndc = mix(a / frame.halfPlane, b / frame.halfPlaneB, frame.mixB); }
   }
   let cell = cells[c];
-  let a = f32(i) / f32(G);
-  let b = f32(j) / f32(G);
   var out: VOut;
-  out.position = vec4f(plane / frame.halfPlane, 0.0, 1.0);
+  out.position = vec4f(ndc, 0.0, 1.0);
   // HiPS image tiles: column fraction follows face-local y, row fraction follows face-local x.
-  out.uv = cell.uvOrigin + vec2f(b, a) * cell.uvScale;
+  out.uv = cell.uvOrigin + vec2f(f32(j) / f32(G), f32(i) / f32(G)) * cell.uvScale;
   out.plane = plane;
   out.layer = cell.layer;
-  out.depth = p.z;
+  out.depth = ps[k].z;
+  out.facet = -1.0;
+  if ((frame.projectionB == 9u && frame.mixB >= 1.0) || (frame.projection == 9u && frame.mixB <= 0.0)) {
+    let ph = vec3f(atan2(p0.x, p0.z), atan2(p1.x, p1.z), atan2(p2.x, p2.z));
+    let crossing = (max(ph.x, max(ph.y, ph.z)) - min(ph.x, min(ph.y, ph.z)) > PI) && min(p0.z, min(p1.z, p2.z)) < 0.0;
+    out.facet = hpxFacets(ph, crossing, copy).x;
+  }
   return out;
 }
 
 @fragment
 fn fs(in: VOut) -> @location(0) vec4f {
-  // SIN shows one hemisphere: drop what lies outside the limb or on the far side (triangles
-  // that cross the limb have their far vertices pinned to it and would otherwise fold back).
-  if (frame.projection == 0u && (dot(in.plane, in.plane) > 1.0 || in.depth < 0.0)) {
-    discard;
+  let id = select(frame.projection, frame.projectionB, frame.mixB >= 1.0);
+  let settled = frame.mixB <= 0.0 || frame.mixB >= 1.0;
+  if (settled) {
+    // nothing past the projection's boundary; SIN shows one hemisphere only
+    if (boundaryF(id, in.plane) > 0.0 || (id == 0u && in.depth < 0.0)) { discard; }
+    if (id == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   }
   let color = textureSample(tiles, tileSampler, in.uv, in.layer);
   return vec4f(color.rgb, color.a * frame.opacity);

@@ -27,7 +27,14 @@ export type FitsErrorCode =
   /** Bytes after the last HDU that do not form an extension (strict mode only). */
   | 'TRAILING_BYTES'
   /** A caller-supplied argument is invalid. */
-  | 'BAD_ARGUMENT';
+  | 'BAD_ARGUMENT'
+  /**
+   * The data unit contradicts its header: a heap descriptor points outside the heap, a table
+   * field cannot be read, a compressed tile does not decompress to the size of its tile...
+   */
+  | 'BAD_DATA'
+  /** A valid FITS feature this reader does not implement (e.g. ZCMPTYPE = 'HCOMPRESS_1'). */
+  | 'UNSUPPORTED';
 
 export class FitsError extends Error {
   /** Machine-readable error code. */

@@ -15,10 +15,22 @@
  *
  * Every loop advances by at least one 80-byte card (a header) or one 2880-byte block (an HDU),
  * and every read is bounds-checked, so any input either parses or throws a FitsError.
+ *
+ * A gzip-compressed file (`.fits.gz`, recognised by its first two bytes 1f 8b) is inflated
+ * first (synchronously, see inflate.ts). A data unit declared larger than `maxBytes` (default
+ * 2 GiB, limits.ts) is refused with FitsError 'TOO_LARGE' before anything else is checked.
+ *
+ * Data are decoded on demand: `readImage()` / `readImagePlane()` (images, and tile-compressed
+ * images: BINTABLE with ZIMAGE = T, see compressed.ts), `readTable()` (BINTABLE and TABLE, see
+ * table.ts).
  */
 
+import { compressedImageInfo, compressedLayout, decompressImage, type CompressedImageInfo } from './compressed.js';
 import { FitsError } from './errors.js';
 import { FITS_BLOCK, FITS_CARD, parseHeader, type FitsHeader, type HeaderParseOptions } from './header.js';
+import { gunzipFile, isGzip } from './inflate.js';
+import { checkAllocation, DEFAULT_MAX_BYTES, resolveMaxBytes } from './limits.js';
+import { FitsTable, type ReadTableOptions } from './table.js';
 import {
   decodePixels,
   imageLayout,
@@ -47,6 +59,12 @@ export interface ReadFitsOptions extends Omit<HeaderParseOptions, 'context'> {
    * PCOUNT/GCOUNT in extensions and non-FITS bytes after the last HDU.
    */
   strict?: boolean;
+  /**
+   * Memory limit in bytes (default 2 GiB): larger declared data units, decoded images and
+   * tables, and gzip-compressed files that inflate to more are refused with FitsError
+   * 'TOO_LARGE' before allocation. Kept by every HDU; readImage/readTable can override it.
+   */
+  maxBytes?: number;
 }
 
 export class FitsHdu {
@@ -58,7 +76,10 @@ export class FitsHdu {
   readonly xtension: string | undefined;
   /** EXTNAME, if any. */
   readonly extname: string | undefined;
-  /** BINTABLE holding a tile-compressed image (ZIMAGE = T). Decompression is not implemented yet. */
+  /**
+   * BINTABLE holding a tile-compressed image (ZIMAGE = T). Its `type` stays 'bintable' (it can
+   * be read with readTable()), and readImage()/readImagePlane() decompress the image.
+   */
   readonly isCompressedImage: boolean;
   readonly bitpix: Bitpix;
   /** NAXIS1..NAXISn. */
@@ -72,8 +93,13 @@ export class FitsHdu {
   /** Size of the data unit in bytes, without padding. */
   readonly dataLength: number;
 
+  /** Memory limit of the decoders (ReadFitsOptions.maxBytes). */
+  readonly maxBytes: number;
+
   private readonly bytes: Uint8Array;
   private layoutCache: ImageLayout | undefined;
+  private compressionCache: CompressedImageInfo | undefined;
+  private tableCache: FitsTable | undefined;
 
   /** @internal use readFits() */
   constructor(init: {
@@ -89,6 +115,7 @@ export class FitsHdu {
     dataOffset: number;
     dataLength: number;
     bytes: Uint8Array;
+    maxBytes?: number;
   }) {
     this.index = init.index;
     this.header = init.header;
@@ -102,9 +129,12 @@ export class FitsHdu {
     this.dataOffset = init.dataOffset;
     this.dataLength = init.dataLength;
     this.bytes = init.bytes;
+    this.maxBytes = init.maxBytes ?? DEFAULT_MAX_BYTES;
     this.extname = init.header.getString('EXTNAME');
     this.isCompressedImage = init.type === 'bintable' && init.header.get('ZIMAGE') === true;
     this.layoutCache = undefined;
+    this.compressionCache = undefined;
+    this.tableCache = undefined;
   }
 
   /** The data unit's bytes (a view on the input, no copy; unpadded). */
@@ -112,25 +142,79 @@ export class FitsHdu {
     return this.bytes.subarray(this.dataOffset, this.dataOffset + this.dataLength);
   }
 
-  /** Image decode parameters (throws FitsError 'NOT_IMAGE' for non-image HDUs). */
+  /** Whether readImage() works: an image HDU or a tile-compressed image. */
+  get hasImage(): boolean {
+    return this.type === 'image' || this.isCompressedImage;
+  }
+
+  /**
+   * Image decode parameters (throws FitsError 'NOT_IMAGE' for HDUs without an image). For a
+   * tile-compressed image: those of the image it holds (ZBITPIX, ZNAXISn, BSCALE, BZERO, ZBLANK).
+   */
   imageLayout(): ImageLayout {
     this.assertImage();
-    if (this.layoutCache === undefined) this.layoutCache = imageLayout(this.header, `HDU ${this.index}: `);
+    if (this.layoutCache === undefined) {
+      const ctx = `HDU ${this.index}: `;
+      this.layoutCache = this.isCompressedImage ? compressedLayout(this.compression!, this.header, ctx) : imageLayout(this.header, ctx);
+    }
     return this.layoutCache;
   }
 
-  /** Number of 2-D planes (product of NAXIS3..NAXISn); 0 for non-image HDUs. */
-  get planeCount(): number {
-    return this.type === 'image' ? this.imageLayout().planeCount : 0;
+  /**
+   * Compression parameters of a tile-compressed image (ZCMPTYPE, ZTILEn, ZQUANTIZ...), or
+   * undefined for other HDUs. Throws FitsError for invalid or unsupported compression keywords.
+   */
+  get compression(): CompressedImageInfo | undefined {
+    if (!this.isCompressedImage) return undefined;
+    if (this.compressionCache === undefined) this.compressionCache = compressedImageInfo(this.header, `HDU ${this.index}: `);
+    return this.compressionCache;
   }
 
-  /** Decode the whole image to physical values. */
+  /** Number of 2-D planes (product of NAXIS3..NAXISn); 0 for HDUs without an image. */
+  get planeCount(): number {
+    return this.hasImage ? this.imageLayout().planeCount : 0;
+  }
+
+  /**
+   * The table of a BINTABLE or TABLE extension (also of a tile-compressed image: its tiles).
+   * Columns are decoded on demand by `table.column(name)`. Throws FitsError 'BAD_ARGUMENT'
+   * for HDUs that are not tables.
+   */
+  readTable(options: ReadTableOptions = {}): FitsTable {
+    if (this.type !== 'bintable' && this.type !== 'table') {
+      throw new FitsError('BAD_ARGUMENT', `HDU ${this.index} is not a table (type ${this.type}${this.xtension ? `, XTENSION = '${this.xtension}'` : ''})`);
+    }
+    const maxBytes = resolveMaxBytes(options.maxBytes, this.maxBytes);
+    if (this.tableCache !== undefined && maxBytes === this.maxBytes) return this.tableCache;
+    const table = new FitsTable(this.header, this.type, this.naxes, this.pcount, {
+      bytes: this.bytes,
+      dataOffset: this.dataOffset,
+      dataLength: this.dataLength,
+      ctx: `HDU ${this.index}: `,
+      maxBytes,
+    });
+    if (maxBytes === this.maxBytes) this.tableCache = table;
+    return table;
+  }
+
+  /** Decode the whole image to physical values (also of a tile-compressed image). */
   readImage(options: ReadImageOptions = {}): FitsImage {
     const layout = this.imageLayout();
+    const maxBytes = resolveMaxBytes(options.maxBytes, this.maxBytes);
+    if (this.isCompressedImage) {
+      const data = decompressImage(this.readTable({ maxBytes }), this.compression!, layout, options.output ?? 'auto', maxBytes, `HDU ${this.index}: `);
+      return this.result(layout, layout.naxes.slice(), data);
+    }
     let count = 1;
     for (const n of layout.naxes) count *= n;
+    this.checkOutput(count, layout, options, maxBytes);
     const data = decodePixels(this.bytes, this.dataOffset, count, layout, options.output);
     return this.result(layout, layout.naxes.slice(), data);
+  }
+
+  private checkOutput(count: number, layout: ImageLayout, options: ReadImageOptions, maxBytes: number): void {
+    const kind = (options.output ?? 'auto') === 'auto' ? layout.autoOutput : options.output;
+    checkAllocation(count * (kind === 'float32' ? 4 : 8), maxBytes, `HDU ${this.index}: `, `the decoded image (NAXISn = ${layout.naxes.join(' x ')})`);
   }
 
   /**
@@ -165,10 +249,16 @@ export class FitsHdu {
     if (!Number.isInteger(flat) || flat < 0 || flat >= layout.planeCount) {
       throw new FitsError('OUT_OF_RANGE', `HDU ${this.index}: plane ${flat} is out of range [0, ${layout.planeCount - 1}]`);
     }
+    const shape = layout.naxes.length === 1 ? [layout.naxes[0]!] : [layout.naxes[0]!, layout.naxes[1]!];
+    const maxBytes = resolveMaxBytes(options.maxBytes, this.maxBytes);
+    if (this.isCompressedImage) {
+      const data = decompressImage(this.readTable({ maxBytes }), this.compression!, layout, options.output ?? 'auto', maxBytes, `HDU ${this.index}: `, flat);
+      return this.result(layout, shape, data);
+    }
     const width = Math.abs(layout.bitpix) / 8;
     const offset = this.dataOffset + flat * layout.planePixels * width;
+    this.checkOutput(layout.planePixels, layout, options, maxBytes);
     const data = decodePixels(this.bytes, offset, layout.planePixels, layout, options.output);
-    const shape = layout.naxes.length === 1 ? [layout.naxes[0]!] : [layout.naxes[0]!, layout.naxes[1]!];
     return this.result(layout, shape, data);
   }
 
@@ -186,15 +276,17 @@ export class FitsHdu {
 
   private assertImage(): void {
     if (this.type === 'image') return;
+    if (this.isCompressedImage) {
+      // validates the compression keywords (FitsError naming them)
+      if (this.compression !== undefined) return;
+    }
     let why: string;
     switch (this.type) {
       case 'empty':
         why = `has no data (NAXIS = ${this.naxes.length}${this.naxes.length ? ', NAXISn = ' + this.naxes.join(' x ') : ''})`;
         break;
       case 'bintable':
-        why = this.isCompressedImage
-          ? `is a tile-compressed image (BINTABLE with ZIMAGE = T, ZCMPTYPE = ${JSON.stringify(this.header.get('ZCMPTYPE'))}); decompression is not supported yet`
-          : 'is a binary table (BINTABLE), not an image';
+        why = 'is a binary table (BINTABLE), not an image';
         break;
       case 'table':
         why = 'is an ASCII table (TABLE), not an image';
@@ -216,12 +308,15 @@ export class FitsFile {
   readonly byteLength: number;
   /** Problems tolerated while reading (headers' warnings are in each FitsHeader.warnings). */
   readonly warnings: readonly string[];
+  /** The input was gzip-compressed (byteLength is then the size once inflated). */
+  readonly gzipped: boolean;
 
   /** @internal use readFits() */
-  constructor(hdus: FitsHdu[], byteLength: number, warnings: string[]) {
+  constructor(hdus: FitsHdu[], byteLength: number, warnings: string[], gzipped = false) {
     this.hdus = hdus;
     this.byteLength = byteLength;
     this.warnings = warnings;
+    this.gzipped = gzipped;
   }
 
   get primary(): FitsHdu {
@@ -240,9 +335,9 @@ export class FitsFile {
     );
   }
 
-  /** The first HDU of type 'image', if any. */
+  /** The first HDU with an image (type 'image', or a tile-compressed image), if any. */
   firstImage(): FitsHdu | undefined {
-    return this.hdus.find((h) => h.type === 'image');
+    return this.hdus.find((h) => h.hasImage);
   }
 }
 
@@ -298,7 +393,10 @@ function safeProduct(values: number[], ctx: string): number {
  *   'TRUNCATED' when a data unit extends past the end of the input.
  */
 export function readFits(input: ArrayBufferLike | ArrayBufferView, options: ReadFitsOptions = {}): FitsFile {
-  const bytes = toBytes(input);
+  let bytes = toBytes(input);
+  const maxBytes = resolveMaxBytes(options.maxBytes);
+  const gzipped = isGzip(bytes);
+  if (gzipped) bytes = gunzipFile(bytes, maxBytes);
   const n = bytes.length;
   const strict = options.strict === true;
   const warnings: string[] = [];
@@ -376,6 +474,12 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
     }
 
     const dataOffset = Math.min(paddedEnd, n);
+    if (dataLength > maxBytes) {
+      throw new FitsError(
+        'TOO_LARGE',
+        `${ctx}the header declares ${dataLength} bytes of data (BITPIX = ${bitpix}, NAXISn = ${naxes.join(' x ')}${pcount || gcount !== 1 ? `, PCOUNT = ${pcount}, GCOUNT = ${gcount}` : ''}), more than the limit of ${maxBytes} bytes (option maxBytes)`,
+      );
+    }
     if (dataLength > 0 && paddedEnd + dataLength > n) {
       throw new FitsError(
         'TRUNCATED',
@@ -386,7 +490,7 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
     }
 
     hdus.push(
-      new FitsHdu({ index, header, type, xtension, bitpix, naxes, pcount, gcount, headerOffset: offset, dataOffset, dataLength, bytes }),
+      new FitsHdu({ index, header, type, xtension, bitpix, naxes, pcount, gcount, headerOffset: offset, dataOffset, dataLength, bytes, maxBytes }),
     );
 
     // next HDU: after the data padded to a whole block (the last block may be unpadded)
@@ -401,5 +505,5 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
     }
     offset = next;
   }
-  return new FitsFile(hdus, n, warnings);
+  return new FitsFile(hdus, n, warnings, gzipped);
 }

@@ -56,6 +56,8 @@ export type ImageOutput = 'auto' | 'float32' | 'float64';
 export interface ReadImageOptions {
   /** Output array type; see the module documentation for the 'auto' rule. */
   output?: ImageOutput;
+  /** Memory limit for the output array (default: the limit given to readFits; see limits.ts). */
+  maxBytes?: number;
 }
 
 /** Everything needed to decode an image data unit, taken from its header. */

@@ -7,7 +7,16 @@
  * const file = readFits(await (await fetch(url)).arrayBuffer());
  * const hdu = file.firstImage();
  * const { shape, data } = hdu!.readImage(); // shape = [NAXIS1, NAXIS2, ...], physical values
+ *
+ * const events = file.getHdu('EVENTS')!.readTable();   // BINTABLE or ASCII TABLE
+ * const energy = events.column('ENERGY');              // typed array, one value per row
+ *
+ * const wcs = parseWcs(hdu!.header);                   // celestial WCS
+ * const [ra, dec] = wcs.pixelToWorld(1, 1);            // FITS 1-based pixel coordinates
  * ```
+ *
+ * Also reads tile-compressed images (RICE_1, GZIP_1, GZIP_2, NOCOMPRESS) with `readImage()`,
+ * and gzip-compressed files.
  */
 
 export { readFits, FitsFile, FitsHdu } from './file.js';
@@ -18,3 +27,21 @@ export { decodePixels, imageLayout, VALID_BITPIX } from './image.js';
 export type { Bitpix, FitsImage, ImageLayout, ImageOutput, ReadImageOptions, StoredType } from './image.js';
 export { FitsError, isFitsError } from './errors.js';
 export type { FitsErrorCode } from './errors.js';
+export { FitsTable, parseBinaryTform, parseAsciiTform, parseAsciiNumber } from './table.js';
+export type {
+  AsciiTformCode,
+  BinaryTform,
+  BinaryTformCode,
+  ColumnValueType,
+  FitsCellValue,
+  FitsColumn,
+  FitsColumnValues,
+  FitsTypedArray,
+  ReadColumnOptions,
+  ReadTableOptions,
+} from './table.js';
+export { compressedImageInfo, ditherSequence, SUPPORTED_ZCMPTYPES } from './compressed.js';
+export type { CompressedImageInfo, ZQuantize } from './compressed.js';
+export { riceDecompress } from './rice.js';
+export { crc32, gunzipFile, isGzip } from './inflate.js';
+export { DEFAULT_MAX_BYTES } from './limits.js';

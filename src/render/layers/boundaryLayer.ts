@@ -1,0 +1,78 @@
+// Draws the outer boundary of all-sky projections (outline + background outside it), on top of
+// the image layers. Owns its pipeline and uniform buffer.
+import type { Camera } from '../../math/camera.js';
+import { boundaryFunction, PROJECTION_ID } from '../../math/projections.js';
+import { boundaryWgsl } from '../shaders/boundary.wgsl.js';
+
+export interface BoundaryStyle {
+  readonly lineColor: [number, number, number, number];
+  readonly outsideColor: [number, number, number, number];
+  readonly lineWidthPx: number;
+}
+
+export const DEFAULT_BOUNDARY_STYLE: BoundaryStyle = {
+  lineColor: [0.45, 0.55, 0.75, 1],
+  outsideColor: [0, 0, 0, 1],
+  lineWidthPx: 1.5,
+};
+
+export class BoundaryLayer {
+  private readonly device: GPUDevice;
+  private readonly pipeline: GPURenderPipeline;
+  private readonly uniforms: GPUBuffer;
+  private readonly bindGroup: GPUBindGroup;
+  private visible = false;
+  style: BoundaryStyle;
+
+  constructor(device: GPUDevice, format: GPUTextureFormat, style: BoundaryStyle = DEFAULT_BOUNDARY_STYLE) {
+    this.device = device;
+    this.style = style;
+    const module = device.createShaderModule({ label: 'boundary', code: boundaryWgsl });
+    this.pipeline = device.createRenderPipeline({
+      label: 'projection boundary',
+      layout: 'auto',
+      vertex: { module, entryPoint: 'vs' },
+      fragment: {
+        module,
+        entryPoint: 'fs',
+        targets: [{
+          format,
+          blend: {
+            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+          },
+        }],
+      },
+      primitive: { topology: 'triangle-list' },
+    });
+    this.uniforms = device.createBuffer({ label: 'boundary', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: this.uniforms } }] });
+  }
+
+  /** Only projections with an outer boundary, and not in the middle of a projection change. */
+  prepare(camera: Camera, transitioning: boolean): void {
+    this.visible = !transitioning && boundaryFunction(camera.view.projection, 0, 0) !== undefined;
+    if (!this.visible) return;
+    const b = new ArrayBuffer(48);
+    const f = new Float32Array(b);
+    const u = new Uint32Array(b);
+    f[0] = camera.halfWidthPlane;
+    f[1] = camera.halfHeightPlane;
+    u[2] = PROJECTION_ID[camera.view.projection];
+    f[3] = this.style.lineWidthPx;
+    f.set(this.style.lineColor, 4);
+    f.set(this.style.outsideColor, 8);
+    this.device.queue.writeBuffer(this.uniforms, 0, b);
+  }
+
+  encode(pass: GPURenderPassEncoder): void {
+    if (!this.visible) return;
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.draw(3);
+  }
+
+  destroy(): void {
+    this.uniforms.destroy();
+  }
+}
