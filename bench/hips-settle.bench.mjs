@@ -117,11 +117,11 @@ async function openSubject(context, subject, survey, urls) {
 }
 
 async function measureSubject(browser, subject, urls, opts, log) {
-  const out = { settle: {}, events: [] };
+  const out = { settle: {}, events: [], requests: 0 };
   for (const survey of opts.surveys) {
     const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     context.on('request', (r) => {
-      if (r.url().includes('/hips/')) log.requests[subject] = (log.requests[subject] ?? 0) + 1;
+      if (r.url().includes('/hips/')) out.requests++;
       if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url())) log.external.push(r.url());
     });
     // The reference page gets the probe before its own scripts; the Aladin page loads it itself.
@@ -136,7 +136,7 @@ async function measureSubject(browser, subject, urls, opts, log) {
       const r = await page.evaluate(({ path, quietMs }) => window.__bench.runPath(path, { quietMs }), { path, quietMs: opts.quietMs });
       out.settle[survey.id] = r.times;
       out.events.push(...r.events);
-      if (survey === opts.surveys[0]) {
+      if (survey === opts.surveys[0] && !opts.warm) {
         Object.assign(out, await page.evaluate((o) => window.__bench.pan(o), { ms: opts.panMs, quietMs: opts.quietMs }));
         out.session = await page.evaluate((o) => window.__bench.session(o), { steps: opts.sessionSteps, quietMs: opts.quietMs });
         if (!log.gpu[subject]) {
@@ -156,7 +156,7 @@ async function measureSubject(browser, subject, urls, opts, log) {
 }
 
 export async function run({
-  rounds = 5,
+  rounds = 3,
   warmup = 1,
   surveys: surveyIds,
   pathLength = Infinity,
@@ -177,19 +177,20 @@ export async function run({
     ...base,
     args: [...base.args, '--enable-precise-memory-info', '--js-flags=--expose-gc', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
-  const log = { errors: [], external: [], canvas: {}, gpu: {}, requests: {} };
+  const log = { errors: [], external: [], canvas: {}, gpu: {} };
   const opts = { surveys, pathLength, panMs, sessionSteps, quietMs };
-  const acc = Object.fromEntries(SUBJECTS.map((s) => [s, { settle: {}, events: [], fps: [], sfps: [], lt: [], ltMs: [], heap: [], growth: [], total: [] }]));
+  const acc = Object.fromEntries(SUBJECTS.map((s) => [s, { settle: {}, events: [], requests: [], fps: [], sfps: [], lt: [], ltMs: [], heap: [], growth: [], total: [] }]));
   try {
     for (let round = -warmup; round < rounds; round++) {
       for (const subject of SUBJECTS) {
         const t = Date.now();
-        const r = await measureSubject(browser, subject, urls, opts, log);
+        const r = await measureSubject(browser, subject, urls, { ...opts, warm: round < 0 }, log);
         if (process.env.BENCH_VERBOSE) console.log(`round ${round} ${subject}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
         if (round < 0) continue;
         const a = acc[subject];
         for (const [id, xs] of Object.entries(r.settle)) (a.settle[id] ??= []).push(...xs);
         a.events.push(...r.events);
+        a.requests.push(r.requests);
         a.fps.push(r.fps);
         a.sfps.push(r.session.fps);
         a.lt.push(r.session.longTaskCount);
@@ -227,13 +228,13 @@ export async function run({
     description: `HiPS viewing, esasky-sky against Aladin Lite 3.8.2 in the same headless Chromium, ${VIEWPORT.width}x${VIEWPORT.height} canvas at DPR 1, SIN projection. ` +
       `Per survey: time from a view change (goToRaDec+setFov / gotoRaDec+setFoV) until the view is settled, over ${surveys.map((s) => Math.min(s.path.length, pathLength)).join('+')} views; ` +
       `then on the first survey frames drawn per second over a ${panMs / 1000} s pan and over a ${sessionSteps}-step pan/zoom session (one view change per animation frame), with long tasks and memory after it. ` +
-      `${rounds} rounds after ${warmup} warm-up round, each running esasky-sky then Aladin Lite, each survey in a fresh browser context.`,
+      `${rounds} rounds after ${warmup} warm-up round (paths only), each running esasky-sky then Aladin Lite, each survey in a fresh browser context.`,
     machine: machine({ browser: `Chromium ${browser.version()}`, gpu: SUBJECTS.map((s) => `${s}: ${log.gpu[s] ?? '?'}`).join('; ') }),
     metrics: rows,
     notes: [
       `Settled (bench/pages/probe.js, one rule for both): the subject reports idle, no HiPS request from the page is in flight, and for ${quietMs} ms nothing was drawn, requested or received; the time is from the view change to the end of the last frame that drew (the quiet window is not counted). Idle for esasky-sky = its view-settled event has fired for this view; every frame it draws after that is counted too, so this is at least as strict as view-settled (shown in its own row). Idle for Aladin Lite = its core's isRendering() is false after the frame (no camera move, no tile added, no 200 ms tile fade-in running) and none of its tile images is loading. ${quietMs} ms is longer than Aladin Lite's 200 ms tile look-up throttle plus its 100 ms still-camera fetch delay, so it cannot start more requests afterwards. Aladin Lite's time includes its 200 ms fade-in of the last tile.`,
       'A frame "drew" when esasky-sky ran its render (it draws only on change) or when Aladin Lite\'s update() left isRendering() true (it runs update() on every animation frame but draws only then).',
-      `Canvas sizes: ${SUBJECTS.map((s) => `${s} ${log.canvas[s] ?? '?'}`).join(', ')}. Offline: Chromium resolves no host names; requests outside 127.0.0.1: ${log.external.length}. Page errors: ${log.errors.length}.`,
+      `Canvas sizes: ${SUBJECTS.map((s) => `${s} ${log.canvas[s] ?? '?'}`).join(', ')}. HiPS requests per round (paths, pan and session, workers included): ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].requests).median}`).join(', ')}. Offline: Chromium resolves no host names; requests outside 127.0.0.1: ${log.external.length}. Page errors: ${log.errors.length}.`,
       'JS heap is performance.memory.usedJSHeapSize (--enable-precise-memory-info) after gc() (--js-flags=--expose-gc); Aladin Lite keeps its data in WebAssembly memory, added in the last row. GPU memory is not measured.',
       'The GPU here is SwiftShader (software WebGPU and WebGL on the CPU), so frame rates are far below a real GPU and CPU-bound for both subjects.',
       ...(skipped.length ? [`Skipped (../shared/data/hips absent): ${skipped.map((s) => s.id).join(', ')}.`] : []),

@@ -10,6 +10,8 @@ import { HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
 import { getSharedDecodePool, getSharedDevice, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
+import { viewWcsCards } from '../export/viewWcs.js';
+import { rgbaToFitsPlanes, writeFitsImage } from '../export/fitsWriter.js';
 
 export interface ViewChangeDetail {
   readonly raDeg: number;
@@ -180,6 +182,41 @@ export class EsaskySky extends LitElement {
     return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
+  /** The current view as a PNG image (waits until the view is settled). */
+  async exportPNG(): Promise<Blob> {
+    const { width, height, rgba } = await this.readViewPixels();
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.byteLength), width, height), 0, 0);
+    return canvas.convertToBlob({ type: 'image/png' });
+  }
+
+  /**
+   * The current view as a FITS image: three planes (R, G, B) of what was drawn, with a WCS header
+   * (projection, CRVAL, CRPIX, CDELT, PC/LONPOLE) that describes exactly where each pixel lies.
+   */
+  async exportFITS(): Promise<Blob> {
+    const { width, height, rgba } = await this.readViewPixels();
+    const view = this.view;
+    const cards = [
+      ...viewWcsCards(view),
+      { key: 'BUNIT', value: 'RGB', comment: 'colour planes of the rendered view' },
+      { key: 'CTYPE3', value: 'RGB' },
+      { key: 'ORIGIN', value: 'esasky-sky' },
+      { key: 'HIPSURL', value: this.hips.slice(0, 60), comment: 'survey drawn' },
+      { key: 'DATE', value: new Date().toISOString().slice(0, 19) },
+    ];
+    const bytes = writeFitsImage({ bitpix: 8, shape: [width, height, 3], data: rgbaToFitsPlanes(rgba, width, height), cards });
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/fits' });
+  }
+
+  private async readViewPixels(): Promise<{ width: number; height: number; rgba: Uint8Array }> {
+    if (!this.renderer) throw new Error('the sky is not ready: WebGPU has not started yet');
+    await this.whenSettled();
+    this.renderer.setView(this.view);
+    return this.renderer.readPixels();
+  }
+
   /** Frames drawn since the element started (for diagnostics and benchmarks). */
   get framesDrawn(): number {
     return this.totalFrames;
@@ -262,14 +299,43 @@ export class EsaskySky extends LitElement {
       this.emit('webgpu-unavailable', { reason });
       return;
     }
-    const format = navigator.gpu.getPreferredCanvasFormat();
-    context.configure({ device, format, alphaMode: 'opaque' });
     this.context = context;
-    this.renderer = new SkyRenderer(device, format);
     this.fetcher = getSharedDecodePool();
+    this.startRenderer(device);
     this.onResize();
     if (this.hips) await this.loadHips();
     else this.requestFrame();
+  }
+
+  /** Configure the canvas and build the render core on `device`; rebuild everything when it is lost. */
+  private startRenderer(device: GPUDevice): void {
+    const format = navigator.gpu.getPreferredCanvasFormat();
+    this.context!.configure({ device, format, alphaMode: 'opaque' });
+    this.renderer = new SkyRenderer(device, format);
+    void device.lost.then((info) => this.onDeviceLost(device, info));
+  }
+
+  /**
+   * The GPU device was lost (driver reset, device.destroy(), GPU process crash): take a new one and
+   * rebuild the render core and every layer from the CPU-side state (view, survey URL).
+   */
+  private async onDeviceLost(device: GPUDevice, info: GPUDeviceLostInfo): Promise<void> {
+    if (this.renderer?.device !== device) return; // an old device, already replaced
+    this.renderer = undefined;
+    this.layer = undefined;
+    if (!this.isConnected) return;
+    let next: GPUDevice;
+    try {
+      next = await getSharedDevice();
+    } catch (err) {
+      const reason = `the GPU device was lost (${info.reason}: ${info.message}) and no new one is available: ${(err as Error)?.message ?? err}`;
+      this.showMessage(reason);
+      this.emit('webgpu-unavailable', { reason });
+      return;
+    }
+    this.startRenderer(next);
+    this.markChanged();
+    if (this.hips) await this.loadHips();
   }
 
   private async loadHips(): Promise<void> {

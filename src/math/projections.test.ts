@@ -7,15 +7,15 @@ import { PROJECTIONS, projectViewFrame, unprojectPlane, boundaryFunction, type P
 import { angleRad, lonLatDegToVec } from './vec3.js';
 
 interface Sample { p1: number; p2: number; inside: boolean; raDeg?: number; decDeg?: number }
-interface Case { projection: ProjectionName; raDeg: number; decDeg: number; fovDeg: number; widthPx: number; heightPx: number; cdeltDeg: number; samples: Sample[] }
+interface Case { projection: ProjectionName; raDeg: number; decDeg: number; fovDeg: number; rollDeg: number; header: Record<string, number | string>; widthPx: number; heightPx: number; cdeltDeg: number; samples: Sample[] }
 
 const ref = JSON.parse(readFileSync(new URL('../../test/fixtures/projections/projections.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const DEG = Math.PI / 180;
 
 describe('projections against astropy.wcs', () => {
   for (const c of ref.cases) {
-    it(`${c.projection} at (${c.raDeg}, ${c.decDeg}) fov ${c.fovDeg}`, () => {
-      const view: ViewState = { raDeg: c.raDeg, decDeg: c.decDeg, fovDeg: c.fovDeg, rollDeg: 0, projection: c.projection, widthPx: c.widthPx, heightPx: c.heightPx };
+    it(`${c.projection} at (${c.raDeg}, ${c.decDeg}) fov ${c.fovDeg} roll ${c.rollDeg}`, () => {
+      const view: ViewState = { raDeg: c.raDeg, decDeg: c.decDeg, fovDeg: c.fovDeg, rollDeg: c.rollDeg, projection: c.projection, widthPx: c.widthPx, heightPx: c.heightPx };
       const cam = makeCamera(view);
       // the plane scale per pixel is what the WCS header says
       expect(((2 * cam.halfWidthPlane) / c.widthPx) / DEG).toBeCloseTo(c.cdeltDeg, 10);
@@ -65,4 +65,19 @@ describe('projection round trips and boundaries', () => {
       expect(n).toBeGreaterThan(name === 'SIN' || name === 'TAN' ? 900 : name === 'MER' ? 1800 : 1990);
     });
   }
+});
+
+describe('the WCS written for a view (exportFITS) equals the header the reference was computed with', () => {
+  it('has the same CTYPE/CRVAL/CRPIX/CDELT/PC/LONPOLE/PV values as astropy', async () => {
+    const { viewWcsCards } = await import('../export/viewWcs.js');
+    for (const c of ref.cases) {
+      const cards = new Map(viewWcsCards({ raDeg: c.raDeg, decDeg: c.decDeg, fovDeg: c.fovDeg, rollDeg: c.rollDeg, projection: c.projection, widthPx: c.widthPx, heightPx: c.heightPx }).map((k) => [k.key, k.value]));
+      for (const [key, want] of Object.entries(c.header)) {
+        const got = cards.get(key) ?? (key.startsWith('PC') ? (key === 'PC1_1' || key === 'PC2_2' ? 1 : 0) : undefined);
+        if (typeof want === 'string') expect(got, `${c.projection} ${key}`).toBe(want);
+        else if (key === 'LONPOLE') expect((((Number(got) - want) % 360) + 540) % 360 - 180, `${c.projection} ${key}`).toBeCloseTo(0, 8);
+        else expect(Number(got), `${c.projection} roll ${c.rollDeg} ${key}`).toBeCloseTo(want, 8);
+      }
+    }
+  });
 });

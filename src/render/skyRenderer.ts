@@ -113,6 +113,51 @@ export class SkyRenderer {
     };
   }
 
+  /**
+   * Draw the current view off-screen and read it back: RGBA8, rows top to bottom (for exports and
+   * tests). Width and height come from the view.
+   */
+  async readPixels(): Promise<{ width: number; height: number; rgba: Uint8Array }> {
+    if (!this.view) throw new Error('SkyRenderer.readPixels called before setView()');
+    const { widthPx: width, heightPx: height } = this.view;
+    const texture = this.device.createTexture({
+      label: 'export target',
+      size: { width, height },
+      format: this.format,
+      usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
+    });
+    const bytesPerRow = Math.ceil((width * 4) / 256) * 256;
+    const buffer = this.device.createBuffer({ label: 'export readback', size: bytesPerRow * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    try {
+      this.render(texture.createView());
+      const enc = this.device.createCommandEncoder({ label: 'export copy' });
+      enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow }, { width, height });
+      this.device.queue.submit([enc.finish()]);
+      await buffer.mapAsync(GPUMapMode.READ);
+      const src = new Uint8Array(buffer.getMappedRange());
+      const rgba = new Uint8Array(width * height * 4);
+      const bgra = this.format === 'bgra8unorm' || this.format === 'bgra8unorm-srgb';
+      for (let y = 0; y < height; y++) {
+        const row = src.subarray(y * bytesPerRow, y * bytesPerRow + width * 4);
+        const o = y * width * 4;
+        if (!bgra) rgba.set(row, o);
+        else {
+          for (let x = 0; x < width * 4; x += 4) {
+            rgba[o + x] = row[x + 2];
+            rgba[o + x + 1] = row[x + 1];
+            rgba[o + x + 2] = row[x];
+            rgba[o + x + 3] = row[x + 3];
+          }
+        }
+      }
+      buffer.unmap();
+      return { width, height, rgba };
+    } finally {
+      buffer.destroy();
+      texture.destroy();
+    }
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

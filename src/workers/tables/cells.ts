@@ -140,7 +140,9 @@ export function parseLongText(s: string): number | bigint | undefined {
     return Number.isInteger(n) ? n : undefined;
   }
   if (body.length > 40) return undefined;
-  const b = BigInt.asIntN(64, BigInt(body) * (neg ? -1n : 1n));
+  let b = BigInt(body) * (neg ? -1n : 1n);
+  if (b > 9223372036854775807n) b = 9223372036854775807n;
+  else if (b < -9223372036854775808n) b = -9223372036854775808n;
   return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
 }
 
@@ -343,12 +345,25 @@ export interface Builder {
   finish(nrows: number): { values: ColumnValues; nulls?: Uint8Array };
 }
 
+const INT_RANGE: Partial<Record<ElemKind, [number, number]>> = {
+  u8: [0, 255],
+  i16: [-32768, 32767],
+  i32: [-2147483648, 2147483647],
+};
+
+/** Clamp an integer to its datatype's range (out-of-range TABLEDATA values saturate, as in astropy). */
+function clampInt(e: ElemKind, v: number): number {
+  const r = INT_RANGE[e];
+  if (r === undefined) return v;
+  return v < r[0] ? r[0] : v > r[1] ? r[1] : v;
+}
+
 function intNullOf(spec: FieldSpec, ctor: Ctor<Exclude<NumericArray, BigInt64Array>>): number | undefined {
   if (spec.nullValue === undefined) return undefined;
   const n = parseIntText(spec.nullValue);
   if (n !== n) return undefined;
   const a = new ctor(1);
-  a[0] = n;
+  a[0] = clampInt(ctor === Uint8Array ? 'u8' : ctor === Int16Array ? 'i16' : 'i32', n);
   return a[0];
 }
 
@@ -400,12 +415,17 @@ class ScalarBuilder implements Builder {
       } else g.push(v);
       return;
     }
-    const v = parseIntText(s);
+    let v = parseIntText(s);
     if (v !== v) {
       if (s.trim() !== '') this.ctx.warn(`row ${row + 1}, field '${this.spec.name}': '${clip(s)}' is not an integer (read as null)`);
       this.nulls.set(g.len);
       g.push(0);
       return;
+    }
+    const c = clampInt(e, v);
+    if (c !== v) {
+      this.ctx.warn(`row ${row + 1}, field '${this.spec.name}': ${clip(s.trim())} is out of range for ${this.spec.datatype} (saturated)`);
+      v = c;
     }
     g.push(v);
     if (this.nul !== undefined && g.arr[g.len - 1] === this.nul) this.nulls.set(g.len - 1);
@@ -536,7 +556,8 @@ class StringBuilder implements Builder {
     this.fixed = a === null ? 1 : a.variable ? -1 : a.block;
   }
 
-  text(s: string): void {
+  text(raw: string): void {
+    const s = raw.trim();
     if (this.spec.nullValue !== undefined && s === this.spec.nullValue && s !== '') this.nulls.set(this.out.length);
     this.out.push(s);
   }
@@ -583,7 +604,8 @@ class StringArrayBuilder implements Builder {
     this.per = a.block / Math.max(1, a.dims[0]);
   }
 
-  text(s: string): void {
+  text(raw: string): void {
+    const s = raw.trim();
     const out: string[] = [];
     if (this.len > 0) for (let i = 0; i < s.length; i += this.len) out.push(trimEndSpaces(s.slice(i, i + this.len)));
     this.out.push(out);
@@ -671,7 +693,7 @@ class ArrayBuilder implements Builder {
       return;
     }
     const parts = splitArrayText(s);
-    if (parts.length === 0 && a !== null && !a.variable && a.block > 0) {
+    if (parts.length === 0 && (a === null || (!a.variable && a.block > 0))) {
       this.endRow(true);
       return;
     }
@@ -706,7 +728,7 @@ class ArrayBuilder implements Builder {
           if (v !== v) {
             bad++;
             v = this.nulI ?? 0;
-          }
+          } else v = clampInt(e, v);
         }
         flat.arr[flat.len++] = v;
       }

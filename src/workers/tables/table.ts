@@ -20,7 +20,10 @@
  * Float64Array; floatComplex / doubleComplex → Float32Array / Float64Array arrays of (re, im)
  * pairs (a complex scalar is an `array` column of length-2 rows); long → Float64Array when every
  * value is exactly representable (|v| ≤ 2^53), otherwise BigInt64Array (option `longs`).
- * Integer values wrap like typed-array stores (unsignedByte 256 → 0, short 0xffff → -1).
+ * TABLEDATA integers outside their datatype's range saturate with a warning (unsignedByte 256 →
+ * 255, as astropy does). TABLEDATA char cells are trimmed (as astropy does); fixed-length char
+ * cells longer than declared are kept whole. BINARY fixed-length char is cut at the first NUL
+ * and trailing blanks are removed.
  */
 
 /** VOTable primitive datatypes; CSV columns use 'int', 'long', 'double' and 'char'. */
