@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { REPO, machine, summarize, writeResult } from './harness.mjs';
+import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
 
 export const NAME = 'fits-decode';
 const FITS_JS = `${REPO}dist/lib/fits.js`;
@@ -133,7 +133,7 @@ function loadFitsjs() {
     readAsArrayBuffer(blob) {
       // A browser FileReader returns a new ArrayBuffer (a copy), later (fitsjs relies on that).
       this.result = blob.bytes.slice().buffer;
-      queueMicrotask(() => this.onloadend?.({ target: this }));
+      globalThis.queueMicrotask(() => this.onloadend?.({ target: this }));
     }
   }
   return { astro, BytesBlob, FileReaderShim };
@@ -275,5 +275,5 @@ export async function run({
       ...(notes.length ? notes : ['All subjects gave identical values on every case.']),
     ],
   };
-  return write ? writeResult(NAME, result) : { name: NAME, ...result };
+  return write ? writeResult(NAME, result) : { name: NAME, ...result, metrics: addRatios(result.metrics) };
 }

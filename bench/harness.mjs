@@ -37,6 +37,18 @@ export function machine(extra = {}) {
  */
 export function writeResult(name, { description, machine: m, metrics, notes = [] }) {
   mkdirSync(RESULTS_DIR, { recursive: true });
+  addRatios(metrics);
+  const result = { name, description, date: new Date().toISOString(), machine: m, metrics, notes };
+  writeFileSync(`${RESULTS_DIR}/${name}.json`, JSON.stringify(result, null, 1) + '\n');
+  writePerformanceTable();
+  return result;
+}
+
+/**
+ * Sets `ratio` on every peer row (in place; returns the rows): > 1 means esasky-sky is better by
+ * that factor. writeResult does this; benchmarks run with write: false call it themselves.
+ */
+export function addRatios(metrics) {
   const byMetric = new Map();
   for (const row of metrics) {
     if (!byMetric.has(row.metric)) byMetric.set(row.metric, []);
@@ -50,10 +62,7 @@ export function writeResult(name, { description, machine: m, metrics, notes = []
       r.ratio = r.better === 'lower' ? r.median / ours.median : ours.median / r.median;
     }
   }
-  const result = { name, description, date: new Date().toISOString(), machine: m, metrics, notes };
-  writeFileSync(`${RESULTS_DIR}/${name}.json`, JSON.stringify(result, null, 1) + '\n');
-  writePerformanceTable();
-  return result;
+  return metrics;
 }
 
 function fmt(x) {

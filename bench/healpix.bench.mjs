@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import { REPO, machine, summarize, writeResult } from './harness.mjs';
+import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
 
 export const NAME = 'healpix';
 const HIPS_JS = `${REPO}dist/lib/hips.js`;
@@ -168,5 +168,5 @@ export async function run({ n = 1_000_000, orders = [8, 16, 24], rounds = 7, war
       ...(versions.healpy ? [`Peer: healpy ${versions.healpy}, numpy ${versions.numpy} (${PYTHON}).`] : []),
     ],
   };
-  return write ? writeResult(NAME, result) : { name: NAME, ...result };
+  return write ? writeResult(NAME, result) : { name: NAME, ...result, metrics: addRatios(result.metrics) };
 }

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../scripts/chromium.mjs';
-import { REPO, machine, summarize, writeResult } from './harness.mjs';
+import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
 import { startServer } from './server.mjs';
 import { startStatic } from './static.mjs';
 
@@ -241,5 +241,5 @@ export async function run({
     ],
   };
   if (log.errors.length) console.warn(`page errors:\n  ${[...new Set(log.errors)].slice(0, 10).join('\n  ')}`);
-  return write ? writeResult(NAME, result) : { name: NAME, ...result };
+  return write ? writeResult(NAME, result) : { name: NAME, ...result, metrics: addRatios(result.metrics) };
 }

@@ -52,6 +52,11 @@ projection.addEventListener('change', () => {
   sky.projection = projection.value as EsaskySky['projection'];
 });
 
+const gridBox = document.getElementById('grid') as HTMLInputElement;
+gridBox.addEventListener('change', () => {
+  sky.grid = gridBox.checked;
+});
+
 frameSelect.addEventListener('change', () => {
   sky.frame = frameSelect.value as EsaskySky['frame'];
 });
@@ -96,6 +101,10 @@ async function loadSurveys(): Promise<void> {
   credit.textContent = known?.credit ?? '';
   if (params.get('target')) sky.target = params.get('target')!;
   if (params.get('fov')) sky.fov = Number(params.get('fov'));
+  if (params.get('grid') === '1' || params.get('grid') === 'true') {
+    sky.grid = true;
+    gridBox.checked = true;
+  }
   if (params.get('frame')) {
     sky.frame = params.get('frame') as EsaskySky['frame'];
     frameSelect.value = sky.frame;

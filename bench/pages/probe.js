@@ -2,6 +2,7 @@
 // run before the viewer loads). It tracks HiPS requests made from this page, WebAssembly memories,
 // and, through a small adapter that each subject installs, the frames that actually drew. The same
 // "settled" rule, path driver, pan driver and long session driver then run for every subject.
+/* global HTMLImageElement, WebAssembly */
 (() => {
   const b = {
     drawn: 0, // frames that drew the sky (counted by the adapter)

@@ -54,6 +54,7 @@ export class EsaskySky extends LitElement {
     fov: { type: Number, reflect: true },
     projection: { type: String, reflect: true },
     frame: { type: String, reflect: true },
+    grid: { type: Boolean, reflect: true },
   };
 
   static override styles = css`
@@ -79,6 +80,24 @@ export class EsaskySky extends LitElement {
     }
     canvas.dragging {
       cursor: grabbing;
+    }
+    .labels {
+      position: absolute;
+      inset: 0;
+      pointer-events: none;
+      font: 11px/1 system-ui, sans-serif;
+      color: rgba(170, 205, 255, 0.9);
+      text-shadow: 0 0 3px #000, 0 0 2px #000;
+    }
+    .labels span {
+      position: absolute;
+      white-space: nowrap;
+    }
+    .labels span.lon {
+      transform: translate(-50%, -100%);
+    }
+    .labels span.lat {
+      transform: translate(2px, -50%);
     }
     .messages {
       position: absolute;
@@ -110,6 +129,8 @@ export class EsaskySky extends LitElement {
   declare projection: ProjectionName;
   /** Frame whose north is up: icrs, galactic or ecliptic. */
   declare frame: FrameName;
+  /** Show the coordinate grid of the view's frame, with labels. */
+  declare grid: boolean;
 
   private view: ViewState = { raDeg: 0, decDeg: 0, fovDeg: DEFAULT_FOV_DEG, rollDeg: 0, projection: 'SIN', widthPx: 1, heightPx: 1 };
   private renderer: SkyRenderer | undefined;
@@ -128,6 +149,11 @@ export class EsaskySky extends LitElement {
   private settleWaiters: Array<() => void> = [];
   private totalFrames = 0;
   private projectionChange: { from: ViewState; startMs: number } | undefined;
+  private gridLabels: Array<{ text: string; xPx: number; yPx: number; kind: string }> = [];
+
+  private dpr(): number {
+    return globalThis.devicePixelRatio || 1;
+  }
 
   constructor() {
     super();
@@ -136,6 +162,7 @@ export class EsaskySky extends LitElement {
     this.fov = DEFAULT_FOV_DEG;
     this.projection = 'SIN';
     this.frame = 'icrs';
+    this.grid = false;
   }
 
   // ---- public API (mirrors ESASky's JavaScript API where it overlaps) ----
@@ -239,6 +266,7 @@ export class EsaskySky extends LitElement {
     return html`<canvas part="canvas" tabindex="0" aria-label="Sky view: drag to pan, wheel or +/- to zoom, arrow keys to move"
         @pointerdown=${this.onPointerDown} @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp}
         @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @keydown=${this.onKeyDown}></canvas>
+      <div class="labels" part="grid-labels" aria-hidden="true">${this.gridLabels.map((l) => html`<span class=${l.kind} style="left:${l.xPx / this.dpr()}px;top:${l.yPx / this.dpr()}px">${l.text}</span>`)}</div>
       <ul class="messages" role="status" aria-live="polite">${this.messages.map((m) => html`<li>${m}</li>`)}</ul>`;
   }
 
@@ -277,6 +305,7 @@ export class EsaskySky extends LitElement {
       void this.goToTargetName(this.target);
     }
     if (changed.has('hips') && this.renderer) void this.loadHips();
+    if (changed.has('grid') && this.renderer) this.applyGrid();
   }
 
   private async init(): Promise<void> {
@@ -312,6 +341,7 @@ export class EsaskySky extends LitElement {
     const format = navigator.gpu.getPreferredCanvasFormat();
     this.context!.configure({ device, format, alphaMode: 'opaque' });
     this.renderer = new SkyRenderer(device, format);
+    this.applyGrid();
     void device.lost.then((info) => this.onDeviceLost(device, info));
   }
 
@@ -378,6 +408,12 @@ export class EsaskySky extends LitElement {
     this.emit('view-change', { raDeg: view.raDeg, decDeg: view.decDeg, fovDeg: view.fovDeg, projection: view.projection });
   }
 
+  private applyGrid(): void {
+    this.renderer?.setGrid(this.grid ? {} : undefined);
+    if (!this.grid) this.gridLabels = [];
+    this.markChanged();
+  }
+
   private markChanged(): void {
     this.settledReported = false;
     this.framesSinceChange = 0;
@@ -417,6 +453,11 @@ export class EsaskySky extends LitElement {
     renderer.setView(this.view, from);
     const stats = renderer.render(context.getCurrentTexture().createView());
     if (this.projectionChange) this.requestFrame();
+    const labels = renderer.gridLabels;
+    if (labels !== this.gridLabels && (labels.length > 0 || this.gridLabels.length > 0)) {
+      this.gridLabels = labels;
+      this.requestUpdate();
+    }
     this.totalFrames++;
     this.framesSinceChange++;
     const pendingUploads = renderer.getLayers().some((l) => l.hasPendingUploads);

@@ -5,6 +5,7 @@ import { makeCamera, type Camera, type ViewState } from '../math/camera.js';
 import { HipsLayer, type HipsLayerOptions } from './layers/hipsLayer.js';
 import { UploadBudget } from './uploadBudget.js';
 import { BoundaryLayer } from './layers/boundaryLayer.js';
+import { GridLayer, type GridOptions } from './layers/gridLayer.js';
 
 export interface FrameStats {
   readonly frame: number;
@@ -32,6 +33,7 @@ export class SkyRenderer {
   private destroyed = false;
   private readonly boundary: BoundaryLayer;
   private transition: { camera: Camera; mix: number } | undefined;
+  private grid: GridLayer | undefined;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: SkyRendererOptions = {}) {
     this.device = device;
@@ -77,6 +79,26 @@ export class SkyRenderer {
     layer.destroy();
   }
 
+  /** Show (options) or hide (undefined) the coordinate grid. */
+  setGrid(options: GridOptions | undefined): void {
+    if (!options) {
+      this.grid?.destroy();
+      this.grid = undefined;
+      return;
+    }
+    if (!this.grid) this.grid = new GridLayer(this.device, this.format, options);
+    else {
+      if (options.color) this.grid.color = options.color;
+      if (options.widthPx) this.grid.widthPx = options.widthPx;
+      this.grid.frame = options.frame;
+    }
+  }
+
+  /** Grid labels of the last frame (device pixels), empty without a grid. */
+  get gridLabels(): GridLayer['labels'] {
+    return this.grid?.labels ?? [];
+  }
+
   getLayers(): readonly HipsLayer[] {
     return this.layers;
   }
@@ -94,12 +116,14 @@ export class SkyRenderer {
     const budget = new UploadBudget(this.uploadBudgetMs);
     for (const layer of this.layers) layer.prepare(this.camera, budget, this.transition);
     this.boundary.prepare(this.camera, this.transition !== undefined);
+    if (this.grid && !this.transition) this.grid.prepare(this.camera);
     const encoder = this.device.createCommandEncoder({ label: 'sky frame' });
     const pass = encoder.beginRenderPass({
       label: 'sky',
       colorAttachments: [{ view: target, clearValue: this.clearColor, loadOp: 'clear', storeOp: 'store' }],
     });
     for (const layer of this.layers) layer.encode(pass);
+    if (this.grid && !this.transition) this.grid.encode(pass);
     this.boundary.encode(pass);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
@@ -164,5 +188,6 @@ export class SkyRenderer {
     for (const l of this.layers) l.destroy();
     this.layers.length = 0;
     this.boundary.destroy();
+    this.grid?.destroy();
   }
 }

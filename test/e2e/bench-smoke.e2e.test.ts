@@ -1,15 +1,66 @@
-// Smoke run of the benchmarks (tiny sizes): they run end to end and produce finite numbers. The
-// real numbers come from `npm run bench`, never from tests.
+// Smoke run of the benchmarks (tiny sizes): they run end to end, measure the peers in the same run,
+// and produce finite numbers. The real numbers come from `npm run bench`, never from tests.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module without types
-import { run } from '../../bench/slice.bench.mjs';
+import { run as runHipsSettle } from '../../bench/hips-settle.bench.mjs';
+// @ts-expect-error plain ESM module without types
+import { run as runFitsDecode } from '../../bench/fits-decode.bench.mjs';
+// @ts-expect-error plain ESM module without types
+import { healpyAvailable, run as runHealpix } from '../../bench/healpix.bench.mjs';
+
+interface Row {
+  metric: string;
+  subject: string;
+  median: number;
+  n: number;
+  ratio?: number;
+}
+
+function rowsOf(r: { metrics: Row[] }): Map<string, Row> {
+  return new Map(r.metrics.map((m) => [`${m.metric} | ${m.subject}`, m]));
+}
 
 describe('bench smoke', () => {
-  it('slice: settles views and counts frames', async () => {
-    const r = await run({ rounds: 1, panMs: 300, write: false });
-    const byName = Object.fromEntries(r.metrics.map((m: { metric: string; median: number; n: number }) => [m.metric, m]));
-    expect(byName['time to view-settled per view'].n).toBe(6);
-    expect(byName['time to view-settled per view'].median).toBeGreaterThan(0);
-    expect(byName['frames per second while panning'].median).toBeGreaterThan(0);
-  });
+  it('hips-settle: esasky-sky and Aladin Lite settle the same views and draw frames', async () => {
+    const r = await runHipsSettle({
+      rounds: 1,
+      warmup: 0,
+      surveys: ['swe_milkyway'],
+      pathLength: 2,
+      panMs: 300,
+      sessionSteps: 20,
+      quietMs: 300,
+      write: false,
+    });
+    const rows = rowsOf(r);
+    for (const subject of ['esasky-sky', 'Aladin Lite']) {
+      const settle = rows.get(`time to settled per view, Milky Way (order 0, 512 px webp) | ${subject}`);
+      expect(settle?.n).toBe(2);
+      expect(Number.isFinite(settle?.median)).toBe(true);
+      expect(rows.get(`frames drawn per second, 0.3 s pan | ${subject}`)?.median).toBeGreaterThan(0);
+      expect(Number.isFinite(rows.get(`JS heap after the session (after GC) | ${subject}`)?.median)).toBe(true);
+    }
+    expect(Number.isFinite(rows.get('time to settled per view, Milky Way (order 0, 512 px webp) | Aladin Lite')?.ratio)).toBe(true);
+  }, 120_000);
+
+  it('fits-decode: our reader, fitsjs, byte-swap loop and memcpy give MB/s', async () => {
+    const r = await runFitsDecode({ rounds: 1, warmup: 0, tileSizes: [32], bitpixes: [16, -32, -64], big: [256, 256], minMs: 5, write: false });
+    const rows = rowsOf(r);
+    for (const subject of ['esasky-sky', 'fitsjs', 'byte-swap loop', 'memcpy']) {
+      expect(rows.get(`decode 32x32 px tile, BITPIX -32 | ${subject}`)?.median).toBeGreaterThan(0);
+    }
+    expect(rows.has('decode 32x32 px tile, BITPIX -64 | fitsjs')).toBe(false);
+    expect(r.notes).toContain('All subjects gave identical values on every case.');
+  }, 60_000);
+
+  it('healpix: ang2pix/pix2ang points/s, against healpy when it is installed', async () => {
+    const r = await runHealpix({ n: 10_000, orders: [8, 24], rounds: 1, warmup: 0, minMs: 10, write: false });
+    const rows = rowsOf(r);
+    expect(rows.get('ang2pix, order 24 | esasky-sky')?.median).toBeGreaterThan(0);
+    expect(rows.get('pix2ang, order 8 | esasky-sky')?.median).toBeGreaterThan(0);
+    if (healpyAvailable()) {
+      expect(rows.get('pix2ang, order 24 | healpy')?.median).toBeGreaterThan(0);
+      expect(r.notes.some((n: string) => n.startsWith('Order 24: ang2pix differs from healpy on 0 '))).toBe(true);
+    }
+  }, 60_000);
 });

@@ -457,7 +457,9 @@ class ScalarBuilder implements Builder {
         v = r.bytes[p];
         break;
       case 'bit':
-        v = r.bytes[p] >> 7;
+        // the standard puts a scalar bit in the most significant bit (STIL does); astropy 5.2
+        // writes 0x08. Unused bits are zero, so any set bit reads as 1.
+        v = r.bytes[p] !== 0 ? 1 : 0;
         break;
       default: {
         v = boolByte(r.bytes[p]);

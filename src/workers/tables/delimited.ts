@@ -25,6 +25,8 @@
  *   (Float64Array) when every non-null cell is a number (also NaN, Inf, Infinity), else 'char'
  *   (string[]). Nulls: an empty cell, or in numeric columns null / NULL / NaN / nan / N/A / NA
  *   / -- / None; they set `nulls[row]` (and NaN in double columns).
+ * - With ';' as the delimiter, a column whose every cell is a number with a decimal comma
+ *   (10,68) is read as double.
  * - Rows shorter than the header are padded with nulls; longer rows add columns colN.
  */
 import { TableError, emptyMeta, indexColumns, lineColumn } from './table.js';
@@ -48,6 +50,7 @@ export interface DelimitedOptions {
 
 const DEFAULT_NULLS = ['', 'null', 'NULL', 'Null', 'NaN', 'nan', 'N/A', 'n/a', 'NA', '--', 'None', 'none'];
 const INT_RE = /^[+-]?\d+$/;
+const DECIMAL_COMMA_RE = /^[+-]?\d+(?:,\d+)?(?:[eE][+-]?\d+)?$/;
 const FLOAT_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 
 interface Rec {
@@ -150,7 +153,7 @@ export function parseDelimited(input: string | Uint8Array, options: DelimitedOpt
       const v = data[i].cells[c];
       cells[i] = v === undefined ? '' : v;
     }
-    const col = inferColumn(finalNames[c].name, cells, nullSet);
+    const col = inferColumn(finalNames[c].name, cells, nullSet, delim === ';');
     const unit = units?.[c]?.trim() || finalNames[c].unit;
     if (unit) col.unit = unit;
     columns.push(col);
@@ -458,7 +461,7 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
 /** Infer a column's type from its cells and build it. */
-function inferColumn(name: string, cells: string[], nulls: Set<string>): Column {
+function inferColumn(name: string, cells: string[], nulls: Set<string>, decimalComma: boolean): Column {
   const n = cells.length;
   let allInt = true;
   let allNum = true;
@@ -482,6 +485,15 @@ function inferColumn(name: string, cells: string[], nulls: Set<string>): Column 
     }
   }
   if (!anyValue) allInt = allNum = false; // an empty column is text
+  if (!allNum && !allInt && anyValue && decimalComma) {
+    // ';'-separated files often use a decimal comma: 10,68
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
+      const v = cells[i];
+      if (v !== '' && !nulls.has(v) && !DECIMAL_COMMA_RE.test(v)) ok = false;
+    }
+    if (ok) return inferColumn(name, cells.map((v) => v.replace(',', '.')), nulls, false);
+  }
   if (allInt && int32) {
     const values = new Int32Array(n);
     let mask: Uint8Array | undefined;

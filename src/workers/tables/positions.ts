@@ -242,6 +242,7 @@ export function parseAngle(text: string, isRa: boolean): { value: number; sexage
     if (s[0] !== '+') sign = -1;
     s = s.slice(1).trim();
   }
+  if (!/^\d/.test(s) || !/^[\d.eE+\s:hHmMsSdD°'"′″-]*$/.test(s)) return { value: NaN, sexagesimal: true };
   const parts = s.split(SEP_RE).filter((p) => p !== '');
   if (parts.length < 1 || parts.length > 3) return { value: NaN, sexagesimal: true };
   const nums = parts.map(Number);
