@@ -410,7 +410,10 @@ export class EsaskySky extends LitElement {
 
   private applyGrid(): void {
     this.renderer?.setGrid(this.grid ? {} : undefined);
-    if (!this.grid) this.gridLabels = [];
+    if (!this.grid && this.gridLabels.length > 0) {
+      this.gridLabels = [];
+      this.requestUpdate();
+    }
     this.markChanged();
   }
 

@@ -104,6 +104,27 @@ describe('<esasky-sky>', () => {
     expect((await settled).detail.cellsDrawn).to.be.greaterThan(0);
   });
 
+  it('draws a labelled coordinate grid when asked, and drops it again', async () => {
+    const sky = makeSky({ hips: '/data/hips/swe_milkyway/', target: '83.8 -5.4', fov: '60', grid: '' });
+    await nextEvent(sky, 'view-settled');
+    await sky.updateComplete;
+    const labels = () => [...sky.shadowRoot!.querySelectorAll('.labels span')].map((s) => s.textContent);
+    expect(labels()).to.include('05h');
+    sky.grid = false;
+    await new Promise((r) => setTimeout(r, 100));
+    await sky.updateComplete;
+    expect(labels()).to.deep.equal([]);
+  });
+
+  it('rejects an unknown projection with a message and keeps the old one', async () => {
+    const sky = makeSky({ hips: '/data/hips/swe_milkyway/', projection: 'AIT', fov: '200' });
+    await nextEvent(sky, 'view-settled');
+    const errored = nextEvent<LayerErrorDetail>(sky, 'layer-error');
+    sky.setAttribute('projection', 'XYZ');
+    expect((await errored).detail.reason).to.contain("unknown projection 'XYZ'");
+    expect(sky.getFov()).to.equal(200);
+  });
+
   it('reports an unknown target name without moving', async () => {
     const sky = makeSky({ hips: '/data/hips/swe_milkyway/', target: '10 20' });
     await nextEvent(sky, 'view-settled');

@@ -1,0 +1,81 @@
+// Parse speed of the table readers (MB/s, median of 7 runs after 2 warm-ups):
+// eso_obscore_1000rows_orion.xml (TABLEDATA, 1.4 MB) and a generated 100k-row CSV.
+//
+//   node src/workers/tables/speed.mjs
+//
+// Bundles src/workers/tables/index.ts with esbuild (a dev dependency via vite) into a temp file.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'tables-speed-'));
+const out = join(dir, 'tables.mjs');
+await build({ entryPoints: [join(here, 'index.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error' });
+const { parseVoTable, parseDelimited, findPositionColumns } = await import(pathToFileURL(out).href);
+rmSync(dir, { recursive: true, force: true });
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(label, bytes, fn) {
+  for (let i = 0; i < 2; i++) fn();
+  const times = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  const ms = median(times);
+  const mbs = bytes / 1e6 / (ms / 1000);
+  console.log(`${label.padEnd(44)} ${(bytes / 1e6).toFixed(2).padStart(6)} MB  median ${ms.toFixed(1).padStart(7)} ms  ${mbs.toFixed(1).padStart(6)} MB/s`);
+  return { label, bytes, ms, mbs };
+}
+
+/** Seeded PRNG (mulberry32). */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generateCsv(rows) {
+  const rnd = prng(42);
+  const lines = ['source_id,ra,dec,pmra,pmdec,phot_g_mean_mag,parallax,name,flag'];
+  for (let i = 0; i < rows; i++) {
+    const ra = (rnd() * 360).toFixed(8);
+    const dec = (Math.asin(2 * rnd() - 1) * (180 / Math.PI)).toFixed(8);
+    const name = i % 10 === 0 ? `"Star ${i}, field ""A"""` : `Star_${i}`;
+    const flag = i % 7 === 0 ? '' : String(i % 5);
+    lines.push(
+      `${4295806720 + i * 1000},${ra},${dec},${(rnd() * 20 - 10).toFixed(4)},${(rnd() * 20 - 10).toFixed(4)},${(8 + rnd() * 13).toFixed(5)},${(rnd() * 5).toFixed(5)},${name},${flag}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+const esoBytes = new Uint8Array(readFileSync('/work/shared/data/votable_samples/eso_obscore_1000rows_orion.xml'));
+const esoText = new TextDecoder().decode(esoBytes);
+const csv = generateCsv(100_000);
+const csvBytes = new TextEncoder().encode(csv);
+
+const results = [
+  measure('VOTable eso_obscore 1000 rows (string)', esoBytes.length, () => parseVoTable(esoText)),
+  measure('VOTable eso_obscore 1000 rows (bytes)', esoBytes.length, () => parseVoTable(esoBytes)),
+  measure('CSV 100k rows x 9 cols (string)', csvBytes.length, () => parseDelimited(csv)),
+  measure('CSV 100k rows x 9 cols (bytes)', csvBytes.length, () => parseDelimited(csvBytes)),
+  measure('CSV 100k rows + findPositionColumns', csvBytes.length, () => findPositionColumns(parseDelimited(csv))),
+];
+const check = parseDelimited(csv);
+console.log(`check: ${check.nrows} rows, ${check.columns.map((c) => `${c.name}:${c.datatype}`).join(' ')}`);
+console.log(`node ${process.version}`);
+if (process.argv.includes('--json')) writeFileSync(process.argv[process.argv.indexOf('--json') + 1], JSON.stringify(results, null, 1));
