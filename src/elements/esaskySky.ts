@@ -8,7 +8,7 @@ import { SkyRenderer } from '../render/skyRenderer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
-import { getSharedDecodePool, getSharedDevice, WebGpuUnavailableError } from './sharedDevice.js';
+import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
 import { viewWcsCards } from '../export/viewWcs.js';
 import { rgbaToFitsPlanes, writeFitsImage } from '../export/fitsWriter.js';
@@ -425,7 +425,7 @@ export class EsaskySky extends LitElement {
 
   private requestFrame(): void {
     if (this.frameRequest || !this.renderer || !this.isConnected) return;
-    this.frameRequest = requestAnimationFrame(() => this.drawFrame());
+    this.frameRequest = requestAnimationFrame((t) => this.drawFrame(t));
   }
 
   private onResize(): void {
@@ -442,7 +442,7 @@ export class EsaskySky extends LitElement {
     }
   }
 
-  private drawFrame(): void {
+  private drawFrame(rafTimestamp: number): void {
     this.frameRequest = 0;
     const renderer = this.renderer;
     const context = this.context;
@@ -454,7 +454,7 @@ export class EsaskySky extends LitElement {
       else from = { view: this.projectionChange.from, mix: t * t * (3 - 2 * t) };
     }
     renderer.setView(this.view, from);
-    const stats = renderer.render(context.getCurrentTexture().createView());
+    const stats = renderer.render(context.getCurrentTexture().createView(), sharedFrameBudget(rafTimestamp));
     if (this.projectionChange) this.requestFrame();
     const labels = renderer.gridLabels;
     if (labels !== this.gridLabels && (labels.length > 0 || this.gridLabels.length > 0)) {

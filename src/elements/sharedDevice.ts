@@ -1,6 +1,7 @@
 // One GPUDevice and one decode-worker pool for every <esasky-sky> on the page (Aladin Lite's one
 // WebGL context per instance runs out at a few instances, its issue #346).
 import { DecodePool } from '../workers/pool.js';
+import { UploadBudget } from '../render/uploadBudget.js';
 
 export class WebGpuUnavailableError extends Error {
   constructor(message: string) {
@@ -43,4 +44,15 @@ export function getSharedDevice(): Promise<GPUDevice> {
 export function getSharedDecodePool(): DecodePool {
   if (!pool) pool = new DecodePool();
   return pool;
+}
+
+let frameBudget: { stamp: number; budget: UploadBudget } | undefined;
+
+/**
+ * The GPU-upload budget of the current animation frame, shared by every element on the page
+ * (pass the rAF timestamp): twenty views loading at once still upload ~6 ms per frame in all.
+ */
+export function sharedFrameBudget(rafTimestamp: number, budgetMs = 6): UploadBudget {
+  if (!frameBudget || frameBudget.stamp !== rafTimestamp) frameBudget = { stamp: rafTimestamp, budget: new UploadBudget(budgetMs) };
+  return frameBudget.budget;
 }

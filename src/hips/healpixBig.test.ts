@@ -122,29 +122,32 @@ describe.each(ORDERS)('order %i', (order) => {
 
 describe('ring scheme exhaustive at low orders', () => {
   it('nest2ring is a bijection and ring2nest its inverse (orders 0..6)', () => {
+    let bad = 0;
     for (let order = 0; order <= 6; order++) {
       const n = 12 * 4 ** order;
       const seen = new Uint8Array(n);
       for (let p = 0; p < n; p++) {
         const r = nest2ring(order, p);
-        expect(seen[r]).toBe(0);
+        if (seen[r] !== 0 || ring2nest(order, r) !== p) bad++;
         seen[r] = 1;
-        expect(ring2nest(order, r)).toBe(p);
       }
     }
-  });
+    expect(bad).toBe(0);
+  }, 30_000);
 
-  it('neighbour relation is symmetric (orders 0..4)', () => {
-    for (let order = 0; order <= 4; order++) {
+  it('neighbour relation is symmetric (orders 0..5)', () => {
+    let bad = 0;
+    for (let order = 0; order <= 5; order++) {
       const n = 12 * 4 ** order;
       for (let p = 0; p < n; p++) {
         const nb = neighbours(order, p);
         // base cells (order 0) touch two 3-cell vertices; deeper cells at most one
-        expect(nb.filter((v) => v === -1).length).toBeLessThanOrEqual(order === 0 ? 2 : 1);
-        for (const q of nb) if (q >= 0 && order > 0) expect(neighbours(order, q)).toContain(p);
+        if (nb.filter((v) => v === -1).length > (order === 0 ? 2 : 1)) bad++;
+        for (const q of nb) if (q >= 0 && order > 0 && !neighbours(order, q).includes(p)) bad++;
       }
     }
-  });
+    expect(bad).toBe(0);
+  }, 30_000);
 });
 
 describe('bad input', () => {

@@ -195,8 +195,8 @@ describe('query properties', () => {
     const cellRad = Math.sqrt((4 * Math.PI) / (12 * 4 ** 16));
     const edgeCells = (2 * Math.PI * Math.sin(30 * DEG)) / cellRad; // ≈ 2e5 of 5e10 cells
     expect(r.length).toBeLessThan(edgeCells);
-    expect(ms).toBeLessThan(5000);
-  });
+    expect(ms).toBeLessThan(10_000);
+  }, 30_000);
 
   it('non-convex polygon across RA 0 and a polar cap polygon (brute force at order 6)', () => {
     const shapes: [number, number][][] = [
@@ -222,7 +222,7 @@ describe('query properties', () => {
     expect(polygonContains([[0, 80], [90, 80], [180, 80], [270, 80]], 33, 70)).toBe(false);
     expect(polygonContains([[350, -10], [10, -10], [10, 10], [0, 0], [350, 10]], 0, 5)).toBe(false);
     expect(polygonContains([[350, -10], [10, -10], [10, 10], [0, 0], [350, 10]], 0, -5)).toBe(true);
-  });
+  }, 30_000);
 
   it('bad input throws RangeError naming the value', () => {
     expect(() => queryDisc(25, 0, 0, 1)).toThrow(/25/);

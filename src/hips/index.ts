@@ -19,6 +19,40 @@ export {
 } from './healpix.js';
 export type { Vec3Out } from './healpix.js';
 export {
+  HEALPIX_MAX_ORDER_BIG,
+  ang2pixBig,
+  nest2xyfBig,
+  npixBig,
+  parentBig,
+  pix2angBig,
+  pix2vecBig,
+  vec2pixBig,
+  xyf2nestBig,
+} from './healpixBig.js';
+export {
+  ang2pixRing,
+  ang2pixRingBig,
+  nest2ring,
+  nest2ringBig,
+  pix2angRing,
+  pix2angRingBig,
+  ring2nest,
+  ring2nestBig,
+} from './healpixRing.js';
+export { neighbours, neighboursBig } from './neighbours.js';
+export {
+  REFINE_LEVELS,
+  SphericalPolygon,
+  polygonContains,
+  queryDisc,
+  queryDiscBig,
+  queryPolygon,
+  queryPolygonBig,
+} from './healpixQuery.js';
+export type { QueryOptions } from './healpixQuery.js';
+export { MocParseError, SpaceMoc, SpaceTimeMoc, TimeMoc, parseMoc, readMoc } from './moc/index.js';
+export type { AnyMoc, SpaceTimeEntry } from './moc/index.js';
+export {
   HIPS_MAX_ORDER,
   IMAGE_TILE_FORMATS,
   parseHipsProperties,

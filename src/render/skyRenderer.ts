@@ -108,12 +108,14 @@ export class SkyRenderer {
     return this.layers.every((l) => l.settled);
   }
 
-  /** Encode and submit one frame into `target` (its texture must have this renderer's format). */
-  render(target: GPUTextureView): FrameStats {
+  /**
+   * Encode and submit one frame into `target` (its texture must have this renderer's format).
+   * `budget` lets several renderers on one page share one upload budget per animation frame.
+   */
+  render(target: GPUTextureView, budget: UploadBudget = new UploadBudget(this.uploadBudgetMs)): FrameStats {
     if (this.destroyed) throw new Error('SkyRenderer.render called after destroy()');
     if (!this.camera) throw new Error('SkyRenderer.render called before setView()');
     const t0 = performance.now();
-    const budget = new UploadBudget(this.uploadBudgetMs);
     for (const layer of this.layers) layer.prepare(this.camera, budget, this.transition);
     this.boundary.prepare(this.camera, this.transition !== undefined);
     if (this.grid && !this.transition) this.grid.prepare(this.camera);

@@ -1,15 +1,25 @@
 // GPU storage for the tiles of one HiPS layer: a 2D texture array with one layer per tile and an
-// LRU map from tile key to layer. Owns its texture; destroy() frees it.
+// LRU map from tile key to layer. It starts small and doubles (copying on the GPU) up to the
+// capacity its byte budget allows, so a view that needs a dozen tiles holds a dozen, not the
+// budget. Owns its texture; destroy() frees it.
 
 export interface TileSlotOwner {
   /** Called when a slot is reused so the owner can forget the tile that was there. */
   onEvict(key: number): void;
 }
 
+const INITIAL_LAYERS = 16;
+
 export class TileTextureArray {
-  readonly texture: GPUTexture;
-  readonly view: GPUTextureView;
+  texture: GPUTexture;
+  view: GPUTextureView;
+  /** Most layers the budget allows. */
   readonly capacity: number;
+  /** Layers allocated now. */
+  private allocated: number;
+  /** Increments when the texture is replaced (bind groups must be rebuilt). */
+  generation = 0;
+  private readonly label: string;
   readonly tileWidthPx: number;
   private readonly device: GPUDevice;
   /** key -> layer, in least-recently-used-first order (Map keeps insertion order). */
@@ -22,18 +32,41 @@ export class TileTextureArray {
     const perTile = tileWidthPx * tileWidthPx * 4;
     const maxLayers = Math.min(device.limits.maxTextureArrayLayers, 256);
     this.capacity = Math.max(4, Math.min(maxLayers, Math.floor(budgetBytes / perTile)));
-    this.texture = device.createTexture({
-      label,
-      size: { width: tileWidthPx, height: tileWidthPx, depthOrArrayLayers: this.capacity },
-      format: 'rgba8unorm',
-      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
-    });
+    this.label = label;
+    this.allocated = Math.min(this.capacity, INITIAL_LAYERS);
+    this.texture = this.createTexture(this.allocated);
     this.view = this.texture.createView({ dimension: '2d-array' });
-    for (let i = this.capacity - 1; i >= 0; i--) this.free.push(i);
+    for (let i = this.allocated - 1; i >= 0; i--) this.free.push(i);
+  }
+
+  private createTexture(layers: number): GPUTexture {
+    return this.device.createTexture({
+      label: this.label,
+      size: { width: this.tileWidthPx, height: this.tileWidthPx, depthOrArrayLayers: layers },
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC,
+    });
+  }
+
+  /** Double the allocated layers (up to capacity), keeping every resident tile. */
+  private grow(): boolean {
+    if (this.allocated >= this.capacity) return false;
+    const next = Math.min(this.capacity, this.allocated * 2);
+    const texture = this.createTexture(next);
+    const enc = this.device.createCommandEncoder({ label: 'grow tile array' });
+    enc.copyTextureToTexture({ texture: this.texture }, { texture }, { width: this.tileWidthPx, height: this.tileWidthPx, depthOrArrayLayers: this.allocated });
+    this.device.queue.submit([enc.finish()]);
+    this.texture.destroy();
+    this.texture = texture;
+    this.view = texture.createView({ dimension: '2d-array' });
+    for (let i = next - 1; i >= this.allocated; i--) this.free.push(i);
+    this.allocated = next;
+    this.generation++;
+    return true;
   }
 
   get bytes(): number {
-    return this.capacity * this.tileWidthPx * this.tileWidthPx * 4;
+    return this.allocated * this.tileWidthPx * this.tileWidthPx * 4;
   }
 
   get used(): number {
@@ -61,6 +94,7 @@ export class TileTextureArray {
     let layer = this.slots.get(key);
     if (layer === undefined) {
       layer = this.free.pop();
+      if (layer === undefined && this.grow()) layer = this.free.pop();
       if (layer === undefined) {
         for (const [k, l] of this.slots) {
           if (!pinned.has(k)) {

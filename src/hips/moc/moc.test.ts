@@ -115,7 +115,7 @@ describe('sample files', () => {
       expect(SpaceTimeMoc.fromFits(st.toFits()).equals(st)).toBe(true);
       expect(SpaceTimeMoc.fromAscii(st.toAscii()).equals(st)).toBe(true);
     }
-  });
+  }, 60_000);
 });
 
 describe('formats', () => {
@@ -128,7 +128,7 @@ describe('formats', () => {
     expect(SpaceMoc.fromJson('{"s":{"1":[1,2,4],"2":[12,13,14,21,23,25],"8":[]}}').equals(m)).toBe(true);
     expect(SpaceMoc.fromAscii('s1/1,2,4\n2/12-14 21 23 25\t8/').equals(m)).toBe(true);
     // non-canonical input (4 siblings, overlaps, unsorted) is normalised
-    expect(SpaceMoc.fromAscii('2/7 4-6 3/16-19 0/1 2/ 1/1 2 4').toAscii()).toBe('0/1 1/4 2/20-25 3/');
+    expect(SpaceMoc.fromAscii('2/7 4-6 3/16-19 0/1 2/ 1/1 2 4').toAscii()).toBe('0/1 1/1-2 3/');
     expect(parseMoc('t61/1 3 5 s3/1-3 4/ t61/50 52 s4/25')).toBeInstanceOf(SpaceTimeMoc);
     const st = SpaceTimeMoc.fromJson('[{"t":{"61":[1,3,5]}},{"s":{"3":[1,2,3],"4":[]}},{"t":{"61":[50,52]}},{"s":{"4":[25]}}]');
     expect(st.equals(SpaceTimeMoc.fromAscii('t61/1 3 5 s3/1-3 4/ t61/50 52 s4/25'))).toBe(true);
@@ -147,8 +147,8 @@ describe('formats', () => {
     const k = SpaceMoc.fromCells(14, [5n]).toFits();
     expect(j.length % 2880).toBe(0);
     expect(k.length % 2880).toBe(0);
-    expect(text(j)).toMatch(/TFORM1  = '1J      '/);
-    expect(text(k)).toMatch(/TFORM1  = '1K      '/);
+    expect(text(j)).toContain("TFORM1  = '1J      '");
+    expect(text(k)).toContain("TFORM1  = '1K      '");
     for (const kw of ['MOCVERS = \'2.0     \'', "MOCDIM  = 'SPACE   '", "ORDERING= 'NUNIQ   '", "COORDSYS= 'C       '", 'MOCORD_S=                   14', 'MOCORDER=                   14']) {
       expect(text(k)).toContain(kw);
     }
@@ -162,78 +162,85 @@ describe('formats', () => {
 const O = 6;
 const N6 = 12 * 4 ** O;
 
-/** A random MOC from cells at orders ≤ maxOrder, and its set of order-6 cells. */
-function randomMoc(rand: () => number, maxOrder = O): { moc: SpaceMoc; set: Set<number> } {
-  const set = new Set<number>();
+/** A random MOC from cells at orders ≤ 6, and its order-6 cells as a bitmap. */
+function randomMoc(rand: () => number): { moc: SpaceMoc; set: Uint8Array } {
+  const set = new Uint8Array(N6);
   const cells: bigint[] = [];
   const count = Math.floor(rand() * 40);
   const uniq: bigint[] = [];
   for (let i = 0; i < count; i++) {
-    const o = Math.floor(rand() * (maxOrder + 1));
+    const o = Math.floor(rand() * (O + 1));
     const p = Math.floor(rand() * 12 * 4 ** o);
     uniq.push(4n * 4n ** BigInt(o) + BigInt(p));
     const f = 4 ** (O - o);
-    for (let q = p * f; q < (p + 1) * f; q++) set.add(q);
+    set.fill(1, p * f, (p + 1) * f);
   }
   // a run of neighbouring deepest cells, so ranges merge
   const start = Math.floor(rand() * (N6 - 50));
   const run = Math.floor(rand() * 50);
   for (let q = start; q < start + run; q++) {
-    set.add(q);
+    set[q] = 1;
     cells.push(BigInt(q));
   }
   const moc = SpaceMoc.fromUniq(uniq, O).union(SpaceMoc.fromCells(O, cells));
   return { moc, set };
 }
 
-function cellSet(m: SpaceMoc): Set<number> {
-  const s = new Set<number>();
+/** Order-6 bitmap of a MOC, built from its canonical cells. */
+function bitmap(m: SpaceMoc): Uint8Array {
+  const s = new Uint8Array(N6);
   for (const { order, cells } of m.toCells()) {
     const f = 4 ** (O - order);
-    for (const c of cells) for (let q = Number(c) * f; q < (Number(c) + 1) * f; q++) s.add(q);
+    for (const c of cells) s.fill(1, Number(c) * f, (Number(c) + 1) * f);
   }
   return s;
 }
 
-function sorted(s: Set<number>): number[] {
-  return [...s].sort((a, b) => a - b);
+/** Number of cells where two bitmaps differ. */
+function diff(a: Uint8Array, b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
+function count(a: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) n += a[i];
+  return n;
 }
 
 describe('set operations vs brute force (order ≤ 6)', () => {
   it('union, intersection, difference, complement, degrade, contains, fraction on 300 random pairs', () => {
     const rand = prng(42);
+    const map = (a: Uint8Array, b: Uint8Array, f: (x: number, y: number) => number): Uint8Array =>
+      a.map((x, i) => f(x, b[i]));
     for (let t = 0; t < 300; t++) {
       const a = randomMoc(rand);
       const b = randomMoc(rand);
-      expect(sorted(cellSet(a.moc))).toEqual(sorted(a.set));
-      expect(sorted(cellSet(a.moc.union(b.moc)))).toEqual(sorted(new Set([...a.set, ...b.set])));
-      expect(sorted(cellSet(a.moc.intersection(b.moc)))).toEqual(sorted(new Set([...a.set].filter((x) => b.set.has(x)))));
-      expect(sorted(cellSet(a.moc.difference(b.moc)))).toEqual(sorted(new Set([...a.set].filter((x) => !b.set.has(x)))));
-      const comp = new Set<number>();
-      for (let q = 0; q < N6; q++) if (!a.set.has(q)) comp.add(q);
-      expect(sorted(cellSet(a.moc.complement()))).toEqual(sorted(comp));
+      expect(diff(bitmap(a.moc), a.set)).toBe(0);
+      expect(diff(bitmap(a.moc.union(b.moc)), map(a.set, b.set, (x, y) => x | y))).toBe(0);
+      expect(diff(bitmap(a.moc.intersection(b.moc)), map(a.set, b.set, (x, y) => x & y))).toBe(0);
+      expect(diff(bitmap(a.moc.difference(b.moc)), map(a.set, b.set, (x, y) => x & (1 - y)))).toBe(0);
+      expect(diff(bitmap(a.moc.complement()), a.set.map((x) => 1 - x))).toBe(0);
       expect(a.moc.complement().complement().equals(a.moc)).toBe(true);
-      expect(a.moc.skyFraction()).toBe(a.set.size / N6);
+      expect(a.moc.skyFraction()).toBe(count(a.set) / N6);
       const d = Math.floor(rand() * O);
-      const deg = new Set<number>();
-      for (const q of a.set) {
-        const p = Math.floor(q / 4 ** (O - d));
-        for (let k = p * 4 ** (O - d); k < (p + 1) * 4 ** (O - d); k++) deg.add(k);
-      }
-      expect(sorted(cellSet(a.moc.degrade(d)))).toEqual(sorted(deg));
+      const f = 4 ** (O - d);
+      const deg = new Uint8Array(N6);
+      for (let q = 0; q < N6; q++) if (a.set[q]) deg.fill(1, Math.floor(q / f) * f, (Math.floor(q / f) + 1) * f);
+      expect(diff(bitmap(a.moc.degrade(d)), deg)).toBe(0);
       expect(a.moc.degrade(d).maxOrder).toBe(d);
       for (let k = 0; k < 10; k++) {
         const lon = rand() * 360;
         const lat = Math.asin(2 * rand() - 1) * (180 / Math.PI);
-        expect(a.moc.contains(lon, lat)).toBe(a.set.has(Number(ang2pixBig(O, lon, lat))));
+        expect(a.moc.contains(lon, lat)).toBe(a.set[Number(ang2pixBig(O, lon, lat))] === 1);
       }
       // canonical cells: sorted, and never 4 siblings at one order
       for (const { order, cells } of a.moc.toCells()) {
         for (let i = 1; i < cells.length; i++) expect(cells[i] > cells[i - 1]).toBe(true);
         if (order > 0) {
           for (let i = 0; i + 3 < cells.length; i++) {
-            const sib = cells[i] % 4n === 0n && cells[i + 3] === cells[i] + 3n;
-            expect(sib).toBe(false);
+            expect(cells[i] % 4n === 0n && cells[i + 3] === cells[i] + 3n).toBe(false);
           }
         }
       }
@@ -246,7 +253,7 @@ describe('set operations vs brute force (order ≤ 6)', () => {
       expect(SpaceMoc.fromFits(a.moc.toFits({ ordering: 'RANGE' })).equals(a.moc)).toBe(true);
       expect(SpaceMoc.fromUniq(u, a.moc.maxOrder).equals(a.moc)).toBe(true);
     }
-  });
+  }, 60_000);
 
   it('deep random MOCs (orders up to 29) round-trip', () => {
     const rand = prng(7);
@@ -300,7 +307,7 @@ describe('cone, polygon, positions', () => {
         const qp = queryPolygon(order, poly, { inclusive });
         const mp = SpaceMoc.fromPolygon(order, poly, { inclusive });
         expect(mp.skyFraction()).toBe(qp.reduce((s, [a, b]) => s + b - a, 0) / (12 * 4 ** order));
-        expect(cellSet(SpaceMoc.fromPolygon(Math.min(order, O), poly, { inclusive })).size).toBeGreaterThan(0);
+        expect(count(bitmap(SpaceMoc.fromPolygon(Math.min(order, O), poly, { inclusive })))).toBeGreaterThan(0);
       }
     }
     // default is inclusive; order 29 works through bigint
@@ -348,7 +355,7 @@ describe('parse errors', () => {
       ['1/123456789012345678901234', /too long/],
       ['s1/1 4/ 3/1 t', /expected a digit/],
       ['1/1 s2/3', /prefix 's' after cells without a prefix.*character 4/],
-      ['1/2/3', /expected a separator.*character 3/],
+      ['1/2-3-4', /expected a separator.*character 5/],
     ];
     for (const [text, re] of cases) {
       let err: unknown;

@@ -1,5 +1,6 @@
 // Draws the outer boundary of all-sky projections (outline + background outside it), on top of
 // the image layers. Owns its pipeline and uniform buffer.
+import { cachedPipeline } from '../pipelineCache.js';
 import type { Camera } from '../../math/camera.js';
 import { boundaryFunction, PROJECTION_ID } from '../../math/projections.js';
 import { boundaryWgsl } from '../shaders/boundary.wgsl.js';
@@ -27,23 +28,25 @@ export class BoundaryLayer {
   constructor(device: GPUDevice, format: GPUTextureFormat, style: BoundaryStyle = DEFAULT_BOUNDARY_STYLE) {
     this.device = device;
     this.style = style;
-    const module = device.createShaderModule({ label: 'boundary', code: boundaryWgsl });
-    this.pipeline = device.createRenderPipeline({
-      label: 'projection boundary',
-      layout: 'auto',
-      vertex: { module, entryPoint: 'vs' },
-      fragment: {
-        module,
-        entryPoint: 'fs',
-        targets: [{
-          format,
-          blend: {
-            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-          },
-        }],
-      },
-      primitive: { topology: 'triangle-list' },
+    this.pipeline = cachedPipeline(device, `boundary/${format}`, () => {
+      const module = device.createShaderModule({ label: 'boundary', code: boundaryWgsl });
+      return device.createRenderPipeline({
+        label: 'projection boundary',
+        layout: 'auto',
+        vertex: { module, entryPoint: 'vs' },
+        fragment: {
+          module,
+          entryPoint: 'fs',
+          targets: [{
+            format,
+            blend: {
+              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            },
+          }],
+        },
+        primitive: { topology: 'triangle-list' },
+      });
     });
     this.uniforms = device.createBuffer({ label: 'boundary', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: this.uniforms } }] });

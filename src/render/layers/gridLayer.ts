@@ -1,6 +1,7 @@
 // The coordinate grid: meridians and parallels of the view's frame (or another), sampled on the CPU
 // in float64 (src/render/gridLines.ts), sent as view-frame float32 points, drawn as anti-aliased
 // screen-width lines. Owns its pipeline and buffers.
+import { cachedPipeline } from '../pipelineCache.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import type { FrameName } from '../../math/frames.js';
 import { PROJECTION_ID } from '../../math/projections.js';
@@ -34,23 +35,25 @@ export class GridLayer {
     this.color = options.color ?? [0.55, 0.75, 1.0, 0.55];
     this.widthPx = options.widthPx ?? 1.25;
     this.frame = options.frame;
-    const module = device.createShaderModule({ label: 'lines', code: linesWgsl });
-    this.pipeline = device.createRenderPipeline({
-      label: 'grid',
-      layout: 'auto',
-      vertex: { module, entryPoint: 'vs' },
-      fragment: {
-        module,
-        entryPoint: 'fs',
-        targets: [{
-          format,
-          blend: {
-            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-          },
-        }],
-      },
-      primitive: { topology: 'triangle-list' },
+    this.pipeline = cachedPipeline(device, `lines/${format}`, () => {
+      const module = device.createShaderModule({ label: 'lines', code: linesWgsl });
+      return device.createRenderPipeline({
+        label: 'grid',
+        layout: 'auto',
+        vertex: { module, entryPoint: 'vs' },
+        fragment: {
+          module,
+          entryPoint: 'fs',
+          targets: [{
+            format,
+            blend: {
+              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            },
+          }],
+        },
+        primitive: { topology: 'triangle-list' },
+      });
     });
     this.uniforms = device.createBuffer({ label: 'grid', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.points = new GrowableBuffer(device, 'grid points', GPUBufferUsage.STORAGE, 16 * 1024);

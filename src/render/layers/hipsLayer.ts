@@ -2,6 +2,7 @@
 // the tile manager for tiles, uploads decoded tiles under the frame's time budget, and draws every
 // visible cell from its own tile or, until that arrives, from the best resident ancestor (a UV
 // sub-rectangle of the ancestor's texture). Owns its texture array, buffers and pipeline.
+import { cachedPipeline } from '../pipelineCache.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '../../math/frames.js';
 import { cellPointToVec, nest2xyf } from '../../hips/healpix.js';
@@ -101,23 +102,25 @@ export class HipsLayer {
       onError: (info) => this.onError?.(info),
     });
     this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`);
-    const module = device.createShaderModule({ label: 'hips', code: hipsWgsl });
-    this.pipeline = device.createRenderPipeline({
-      label: `hips ${opts.id}`,
-      layout: 'auto',
-      vertex: { module, entryPoint: 'vs' },
-      fragment: {
-        module,
-        entryPoint: 'fs',
-        targets: [{
-          format,
-          blend: {
-            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-          },
-        }],
-      },
-      primitive: { topology: 'triangle-list', cullMode: 'none' },
+    this.pipeline = cachedPipeline(device, `hips/${format}`, () => {
+      const module = device.createShaderModule({ label: 'hips', code: hipsWgsl });
+      return device.createRenderPipeline({
+        label: `hips ${opts.id}`,
+        layout: 'auto',
+        vertex: { module, entryPoint: 'vs' },
+        fragment: {
+          module,
+          entryPoint: 'fs',
+          targets: [{
+            format,
+            blend: {
+              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            },
+          }],
+        },
+        primitive: { topology: 'triangle-list', cullMode: 'none' },
+      });
     });
     this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
     this.uniforms = device.createBuffer({ label: 'hips frame', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -286,7 +289,7 @@ export class HipsLayer {
     uf[7] = from && from.mix < 1 ? from.mix : 0;
     uu[8] = n;
     this.device.queue.writeBuffer(this.uniforms, 0, u);
-    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}`;
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}`;
     if (cellsChanged || posChanged || !this.bindGroup || key !== this.bindGroupKey) {
       this.bindGroup = this.device.createBindGroup({
         layout: this.pipeline.getBindGroupLayout(0),

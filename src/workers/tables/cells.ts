@@ -176,7 +176,10 @@ export function splitArrayText(s: string): string[] {
 
 let utf8: TextDecoder | undefined;
 
-/** char bytes: ASCII fast path, UTF-8 (lenient) when a byte >= 0x80; cut at the first NUL. */
+/**
+ * char bytes: ASCII fast path; with bytes >= 0x80, UTF-8 (VOTable 1.6) when they are valid
+ * UTF-8, else Latin-1 (what STIL and older writers produce); cut at the first NUL.
+ */
 export function charString(bytes: Uint8Array, start: number, end: number): string {
   let e = start;
   let high = false;
@@ -187,8 +190,12 @@ export function charString(bytes: Uint8Array, start: number, end: number): strin
     e++;
   }
   if (high) {
-    utf8 ??= new TextDecoder('utf-8');
-    return utf8.decode(bytes.subarray(start, e));
+    utf8 ??= new TextDecoder('utf-8', { fatal: true });
+    try {
+      return utf8.decode(bytes.subarray(start, e));
+    } catch {
+      // not UTF-8: Latin-1
+    }
   }
   let s = '';
   for (let i = start; i < e; i += 4096) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(e, i + 4096))));
@@ -334,6 +341,13 @@ class LongStore {
 export interface BuildContext {
   warn(message: string): void;
   longs: LongMode;
+  /**
+   * BINARY variable-length arrays as astropy (5.x) writes them: the 4-byte prefix counts the
+   * sub-arrays of a multi-dimensional array ('2x3x*': blocks of 6) rather than the primitives,
+   * a 1-D variable bit array takes one byte per bit, a multi-dimensional one packs each block
+   * in its own bytes. Used only as a fallback when the standard reading fails.
+   */
+  astropyVarArrays?: boolean;
 }
 
 export interface Builder {
@@ -342,7 +356,22 @@ export interface Builder {
   text(s: string, row: number): void;
   /** A BINARY/BINARY2 cell; `isNull` from the BINARY2 null flags. Throws Truncated. */
   bin(r: BinReader, isNull: boolean, row: number): void;
+  /**
+   * An already decoded cell (FITS serialisation): a number/bigint (scalars), a string, an array
+   * of numbers (arrays, complex as re, im pairs) or of strings. `isNull` marks a null cell.
+   */
+  value(v: CellValue, isNull: boolean): void;
   finish(nrows: number): { values: ColumnValues; nulls?: Uint8Array };
+}
+
+export type CellValue = number | bigint | string | ArrayLike<number | bigint> | readonly string[] | null;
+
+function firstNumber(v: CellValue): number | bigint {
+  if (v === null) return NaN;
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (typeof v === 'string') return Number(v.trim() === '' ? NaN : v);
+  const x = (v as ArrayLike<number | bigint | string>)[0];
+  return x === undefined ? NaN : typeof x === 'string' ? Number(x) : x;
 }
 
 const INT_RANGE: Partial<Record<ElemKind, [number, number]>> = {
@@ -478,6 +507,24 @@ class ScalarBuilder implements Builder {
     g.push(v);
   }
 
+  value(raw: CellValue, isNull: boolean): void {
+    const e = this.spec.elem;
+    const g = this.g;
+    let v = Number(firstNumber(raw));
+    if (this.isFloat) {
+      g.push(isNull || v === this.nul ? NaN : v);
+      return;
+    }
+    if (e === 'boolean' || e === 'bit') v = v === v ? (v !== 0 ? 1 : 0) : NaN;
+    if (isNull || v !== v) {
+      this.nulls.set(g.len);
+      g.push(0);
+      return;
+    }
+    g.push(clampInt(e, Math.trunc(v)));
+    if (this.nul !== undefined && g.arr[g.len - 1] === this.nul) this.nulls.set(g.len - 1);
+  }
+
   finish(nrows: number): { values: ColumnValues; nulls?: Uint8Array } {
     while (this.g.len < nrows) this.g.push(this.isFloat ? NaN : 0);
     return { values: this.g.done(), nulls: this.nulls.done(nrows) };
@@ -536,6 +583,17 @@ class LongBuilder implements Builder {
     }
   }
 
+  value(raw: CellValue, isNull: boolean): void {
+    const v = firstNumber(raw);
+    const i = this.store.len;
+    if (typeof v === 'bigint') this.store.pushBig(v);
+    else this.store.pushNumber(v === v ? Math.trunc(v) : NaN);
+    if (isNull || v !== v || (this.nul !== undefined && this.store.equals(i, this.nul))) {
+      this.store.setNull(i);
+      this.nulls.set(i);
+    }
+  }
+
   finish(nrows: number): { values: ColumnValues; nulls?: Uint8Array } {
     while (this.store.len < nrows) {
       this.nulls.set(this.store.len);
@@ -579,6 +637,15 @@ class StringBuilder implements Builder {
     this.out.push(s);
   }
 
+  value(raw: CellValue, isNull: boolean): void {
+    let s = raw === null ? '' : typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'bigint' ? String(raw) : Array.from(raw as ArrayLike<unknown>).join('');
+    if (isNull || (this.spec.nullValue !== undefined && s === this.spec.nullValue && s !== '')) {
+      this.nulls.set(this.out.length);
+      if (isNull) s = '';
+    }
+    this.out.push(s);
+  }
+
   finish(nrows: number): { values: ColumnValues; nulls?: Uint8Array } {
     while (this.out.length < nrows) this.out.push('');
     return { values: this.out, nulls: this.nulls.done(nrows) };
@@ -600,8 +667,11 @@ class StringArrayBuilder implements Builder {
   /** strings per fixed item (product of dims[1..]) */
   private readonly per: number;
 
-  constructor(private readonly spec: FieldSpec) {
+  private readonly astropy: boolean;
+
+  constructor(private readonly spec: FieldSpec, ctx: BuildContext) {
     const a = spec.array as NonNullable<FieldSpec['array']>;
+    this.astropy = ctx.astropyVarArrays === true;
     this.len = a.dims[0];
     this.per = a.block / Math.max(1, a.dims[0]);
   }
@@ -615,19 +685,49 @@ class StringArrayBuilder implements Builder {
 
   bin(r: BinReader, isNull: boolean): void {
     const a = this.spec.array as NonNullable<FieldSpec['array']>;
-    const items = a.variable ? readCount(r) : 1;
-    const nstr = items * this.per;
+    // the prefix counts characters (the standard, STIL); astropy-style: strings
+    let nstr = this.per;
+    if (a.variable) {
+      const count = readCount(r);
+      nstr = this.astropy ? count * this.per : this.len > 0 ? Math.floor(count / this.len) : 0;
+      if (!this.astropy && this.len > 0 && count % this.len !== 0) {
+        // a partial last string: read all the bytes, keep whole strings
+        const uni = this.spec.elem === 'uchar';
+        need(r, count * (uni ? 2 : 1));
+        const out = this.readStrings(r, nstr, uni);
+        r.pos += (count - nstr * this.len) * (uni ? 2 : 1);
+        this.push(out, isNull);
+        return;
+      }
+    }
     const uni = this.spec.elem === 'uchar';
-    const bytes = nstr * this.len * (uni ? 2 : 1);
-    need(r, bytes);
+    need(r, nstr * this.len * (uni ? 2 : 1));
+    this.push(this.readStrings(r, nstr, uni), isNull);
+  }
+
+  private readStrings(r: BinReader, nstr: number, uni: boolean): string[] {
     const out: string[] = [];
+    const w = this.len * (uni ? 2 : 1);
     for (let k = 0; k < nstr; k++) {
-      const p = r.pos + k * this.len * (uni ? 2 : 1);
+      const p = r.pos + k * w;
       out.push(trimEndSpaces(uni ? ucs2String(r.bytes, p, this.len) : charString(r.bytes, p, p + this.len)));
     }
-    r.pos += bytes;
+    r.pos += nstr * w;
+    return out;
+  }
+
+  private push(out: string[], isNull: boolean): void {
     if (isNull) this.nulls.set(this.out.length);
     this.out.push(isNull ? [] : out);
+  }
+
+  value(raw: CellValue, isNull: boolean): void {
+    if (isNull || raw === null) {
+      this.nulls.set(this.out.length);
+      this.out.push([]);
+    } else if (typeof raw === 'string') this.text(raw);
+    else if (typeof raw === 'number' || typeof raw === 'bigint') this.out.push([String(raw)]);
+    else this.out.push(Array.from(raw as ArrayLike<unknown>, (x) => String(x)));
   }
 
   finish(nrows: number): { values: ColumnValues; nulls?: Uint8Array } {
@@ -747,16 +847,36 @@ class ArrayBuilder implements Builder {
     const e = this.e;
     const a = this.spec.array;
     const block = a === null ? 1 : a.block;
-    const items = a !== null && a.variable ? readCount(r) : 1;
-    const count = items * block; // elements
+    const astropy = this.ctx.astropyVarArrays === true && a !== null && a.variable;
+    // variable arrays: the prefix counts primitives (the standard, STIL); astropy: blocks
+    const count = a !== null && a.variable ? (astropy ? readCount(r) * block : readCount(r)) : block; // elements
     if (e === 'bit') {
-      const nbytes = Math.ceil(count / 8);
-      need(r, nbytes);
       const flat = this.flat as Grow<Uint8Array>;
-      flat.reserve(count);
       const bytes = r.bytes;
-      for (let k = 0; k < count; k++) flat.arr[flat.len++] = (bytes[r.pos + (k >> 3)] >> (7 - (k & 7))) & 1;
-      r.pos += nbytes;
+      if (astropy && block === 1) {
+        // astropy: one byte per bit
+        need(r, count);
+        flat.reserve(count);
+        for (let k = 0; k < count; k++) flat.arr[flat.len++] = bytes[r.pos + k] !== 0 ? 1 : 0;
+        r.pos += count;
+      } else if (astropy) {
+        // astropy: each block of bits packed in its own bytes
+        const per = Math.ceil(block / 8);
+        const nblocks = count / block;
+        need(r, nblocks * per);
+        flat.reserve(count);
+        for (let q = 0; q < nblocks; q++) {
+          const base = r.pos + q * per;
+          for (let k = 0; k < block; k++) flat.arr[flat.len++] = (bytes[base + (k >> 3)] >> (7 - (k & 7))) & 1;
+        }
+        r.pos += nblocks * per;
+      } else {
+        const nbytes = Math.ceil(count / 8);
+        need(r, nbytes);
+        flat.reserve(count);
+        for (let k = 0; k < count; k++) flat.arr[flat.len++] = (bytes[r.pos + (k >> 3)] >> (7 - (k & 7))) & 1;
+        r.pos += nbytes;
+      }
       this.endRow(isNull);
       return;
     }
@@ -806,6 +926,38 @@ class ArrayBuilder implements Builder {
     this.endRow(isNull);
   }
 
+  value(raw: CellValue, isNull: boolean): void {
+    const items: ArrayLike<number | bigint | string> =
+      raw === null ? [] : typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'string' ? [raw] : (raw as ArrayLike<number | bigint>);
+    if (this.longs) {
+      const L = this.longs;
+      for (let k = 0; k < items.length; k++) {
+        const x = items[k];
+        if (typeof x === 'bigint') L.pushBig(x);
+        else {
+          const n = Number(x);
+          L.pushNumber(n === n ? Math.trunc(n) : NaN);
+          if (n !== n) L.setNull(L.len - 1);
+        }
+      }
+    } else {
+      const flat = this.flat as Grow<Exclude<NumericArray, BigInt64Array>>;
+      const e = this.e;
+      const isFloat = e === 'f32' || e === 'f64' || e === 'c64' || e === 'c128';
+      flat.reserve(items.length);
+      for (let k = 0; k < items.length; k++) {
+        let n = Number(items[k]);
+        if (isFloat) {
+          if (n === this.nulF) n = NaN;
+        } else if (e === 'boolean') n = n === n ? (n !== 0 ? 1 : 0) : 2;
+        else if (e === 'bit') n = n ? 1 : 0;
+        else n = n === n ? clampInt(e, Math.trunc(n)) : (this.nulI ?? 0);
+        flat.arr[flat.len++] = n;
+      }
+    }
+    this.endRow(isNull);
+  }
+
   finish(nrows: number): { values: ColumnValues; nulls?: Uint8Array } {
     while (this.rows < nrows) this.endRow(true);
     const all = this.longs ? this.longs.done() : (this.flat as Grow<Exclude<NumericArray, BigInt64Array>>).done();
@@ -834,7 +986,7 @@ export function makeBuilder(spec: FieldSpec, ctx: BuildContext): Builder {
     case 'string':
       return new StringBuilder(spec);
     case 'stringArray':
-      return new StringArrayBuilder(spec);
+      return new StringArrayBuilder(spec, ctx);
     case 'array':
       return new ArrayBuilder(spec, ctx);
     default:

@@ -284,109 +284,146 @@ function countOutsideQuotes(l: string, d: number): number {
 function readRecords(text: string, start: number, startLine: number, delim: string, comment: string): Rec[] {
   const out: Rec[] = [];
   const ws = delim === 'whitespace';
-  const d = ws ? -1 : delim.charCodeAt(0);
   const n = text.length;
-  const commentCode = comment.length === 1 ? comment.charCodeAt(0) : -1;
+  // a file with only '\r' line ends: scan lines on '\r'
+  const nl = text.indexOf('\n', start) === -1 && text.indexOf('\r', start) !== -1 ? '\r' : '\n';
   let i = start;
   let line = startLine;
   while (i < n) {
-    // skip blank lines and comment lines
-    const c0 = text.charCodeAt(i);
-    if (c0 === 10 || c0 === 13) {
-      i = skipEol(text, i);
+    let eol = text.indexOf(nl, i);
+    if (eol === -1) eol = n;
+    let end = eol;
+    if (nl === '\n' && end > i && text.charCodeAt(end - 1) === 13) end--;
+    if (end === i || (comment !== '' && text.startsWith(comment, i))) {
+      i = eol + 1;
       line++;
       continue;
     }
-    if ((commentCode !== -1 && c0 === commentCode) || (comment.length > 1 && text.startsWith(comment, i))) {
-      i = skipEol(text, lineEnd(text, i));
-      line++;
+    const l = text.slice(i, end);
+    if (l.indexOf('"') !== -1) {
+      // quoted fields may hold delimiters and line ends: character scanner
+      const r = scanRecord(text, i, line, delim);
+      i = r.next;
+      const recLine = line;
+      line = r.line;
+      if (!r.blank) out.push(r.quoted ? { cells: r.cells, line: recLine, quoted: r.quoted } : { cells: r.cells, line: recLine });
       continue;
     }
-    const recLine = line;
-    const cells: string[] = [];
-    let quoted: boolean[] | undefined;
-    let blank = true;
-    // one record
-    for (;;) {
-      // skip leading blanks of the field
-      let j = i;
-      while (j < n) {
-        const c = text.charCodeAt(j);
-        if (c === 32 || (c === 9 && d !== 9)) j++;
-        else break;
+    i = eol + 1;
+    const recLine = line++;
+    let cells: string[];
+    if (ws) {
+      const t = l.trim();
+      if (t === '') continue;
+      cells = t.split(/[ \t]+/);
+    } else {
+      cells = l.split(delim);
+      let blank = true;
+      for (let k = 0; k < cells.length; k++) {
+        const c = cells[k];
+        if (c.length !== 0 && (isBlank(c.charCodeAt(0)) || isBlank(c.charCodeAt(c.length - 1)))) cells[k] = c.trim();
+        if (cells[k] !== '') blank = false;
       }
-      if (ws) {
-        i = j;
-        const c = text.charCodeAt(i);
-        if (i >= n || c === 10 || c === 13) break; // end of record
-      }
-      if (text.charCodeAt(j) === 34 /* " */) {
-        // quoted field
-        let k = j + 1;
-        let value = '';
-        let segStart = k;
-        for (;;) {
-          const q = text.indexOf('"', k);
-          if (q === -1) {
-            const at = lineColumn(text, j);
-            throw new TableError('BAD_DELIMITED', 'unterminated quoted field', { offset: j, line: at.line, column: at.column });
-          }
-          if (text.charCodeAt(q + 1) === 34) {
-            value += text.slice(segStart, q + 1);
-            k = q + 2;
-            segStart = k;
-            continue;
-          }
-          value += text.slice(segStart, q);
-          k = q + 1;
-          break;
-        }
-        for (let m = j + 1; m < k; m++) if (text.charCodeAt(m) === 10) line++;
-        // text after the closing quote up to the delimiter is appended (lenient)
-        let e = k;
-        while (e < n) {
-          const c = text.charCodeAt(e);
-          if (c === 10 || c === 13 || c === d || (ws && (c === 32 || c === 9))) break;
-          e++;
-        }
-        const tail = text.slice(k, e).trim();
-        if (tail !== '') value += tail;
-        quoted ??= [];
-        quoted[cells.length] = true;
-        cells.push(value);
-        blank = false;
-        i = e;
-      } else {
-        let e = j;
-        while (e < n) {
-          const c = text.charCodeAt(e);
-          if (c === 10 || c === 13 || c === d || (ws && (c === 32 || c === 9))) break;
-          e++;
-        }
-        const v = text.slice(j, e).trim();
-        if (v !== '') blank = false;
-        cells.push(v);
-        i = e;
-      }
-      if (i >= n) break;
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13) break;
-      if (!ws) i++; // past the delimiter
-      if (!ws && i >= n) {
-        cells.push('');
-        break;
-      }
+      if (blank) continue;
     }
-    if (i < n) {
-      i = skipEol(text, i);
-      line++;
-    }
-    if (blank && cells.every((c) => c === '') && !quoted) continue;
-    const rec: Rec = { cells, line: recLine };
-    if (quoted) rec.quoted = quoted;
-    out.push(rec);
+    out.push({ cells, line: recLine });
   }
   return out;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12 || c === 0xa0;
+}
+
+/** One record from `i` with quoted fields (RFC 4180): cells, the offset after it, lines consumed. */
+function scanRecord(
+  text: string,
+  start: number,
+  startLine: number,
+  delim: string,
+): { cells: string[]; quoted?: boolean[]; next: number; line: number; blank: boolean } {
+  const ws = delim === 'whitespace';
+  const d = ws ? -1 : delim.charCodeAt(0);
+  const n = text.length;
+  const cells: string[] = [];
+  let quoted: boolean[] | undefined;
+  let blank = true;
+  let i = start;
+  let line = startLine;
+  for (;;) {
+    // skip leading blanks of the field
+    let j = i;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c === 32 || (c === 9 && d !== 9)) j++;
+      else break;
+    }
+    if (ws) {
+      i = j;
+      const c = text.charCodeAt(i);
+      if (i >= n || c === 10 || c === 13) break; // end of record
+    }
+    if (text.charCodeAt(j) === 34 /* " */) {
+      let k = j + 1;
+      let value = '';
+      let segStart = k;
+      for (;;) {
+        const q = text.indexOf('"', k);
+        if (q === -1) {
+          const at = lineColumn(text, j);
+          throw new TableError('BAD_DELIMITED', 'unterminated quoted field', { offset: j, line: at.line, column: at.column });
+        }
+        if (text.charCodeAt(q + 1) === 34) {
+          value += text.slice(segStart, q + 1);
+          k = q + 2;
+          segStart = k;
+          continue;
+        }
+        value += text.slice(segStart, q);
+        k = q + 1;
+        break;
+      }
+      for (let m = j + 1; m < k; m++) if (text.charCodeAt(m) === 10) line++;
+      // text after the closing quote up to the delimiter is appended (lenient)
+      let e = k;
+      while (e < n) {
+        const c = text.charCodeAt(e);
+        if (c === 10 || c === 13 || c === d || (ws && (c === 32 || c === 9))) break;
+        e++;
+      }
+      const tail = text.slice(k, e).trim();
+      if (tail !== '') value += tail;
+      quoted ??= [];
+      quoted[cells.length] = true;
+      cells.push(value);
+      blank = false;
+      i = e;
+    } else {
+      let e = j;
+      while (e < n) {
+        const c = text.charCodeAt(e);
+        if (c === 10 || c === 13 || c === d || (ws && (c === 32 || c === 9))) break;
+        e++;
+      }
+      const v = text.slice(j, e).trim();
+      if (v !== '') blank = false;
+      cells.push(v);
+      i = e;
+    }
+    if (i >= n) break;
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    if (!ws) i++; // past the delimiter
+    if (!ws && i >= n) {
+      cells.push('');
+      break;
+    }
+  }
+  if (i < n) {
+    i = skipEol(text, i);
+    line++;
+  }
+  return quoted ? { cells, quoted, next: i, line, blank } : { cells, next: i, line, blank };
 }
 
 function sniffHeader(recs: Rec[], nulls: Set<string>): boolean {
@@ -457,35 +494,98 @@ function uniqueNames(ncols: number, names: string[] | undefined): Array<{ name: 
   return out;
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
+
+/** Whether v is [+-]digits. */
+function isIntText(v: string): boolean {
+  let k = 0;
+  const c0 = v.charCodeAt(0);
+  if (c0 === 43 || c0 === 45) k = 1;
+  if (k >= v.length) return false;
+  for (; k < v.length; k++) {
+    const c = v.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** A decimal number (no hex/binary/octal prefixes), or NaN. Accepts nan / inf / infinity. */
+function numberText(v: string): number {
+  const x = +v;
+  if (x === x) {
+    // Number() also takes 0x.., 0b.., 0o..: not decimal
+    if (v.length > 1 && v.charCodeAt(0) === 48) {
+      const c1 = v.charCodeAt(1) | 32;
+      if (c1 === 120 || c1 === 98 || c1 === 111) return NaN;
+    }
+    return x;
+  }
+  return FLOAT_RE.test(v) ? parseNum(v) : NaN;
+}
 
 /** Infer a column's type from its cells and build it. */
 function inferColumn(name: string, cells: string[], nulls: Set<string>, decimalComma: boolean): Column {
   const n = cells.length;
+  const parsed = new Float64Array(n);
+  let mask: Uint8Array | undefined;
   let allInt = true;
-  let allNum = true;
   let int32 = true;
+  let safe = true;
+  let allNum = true;
   let anyValue = false;
+  // first characters of the null tokens: cells starting otherwise skip the Set lookup
+  const firsts = new Set<number>();
+  for (const t of nulls) firsts.add(t.charCodeAt(0));
   for (let i = 0; i < n; i++) {
     const v = cells[i];
-    if (v === '' || nulls.has(v)) continue;
-    anyValue = true;
-    if (allInt && INT_RE.test(v)) {
-      if (int32) {
-        const x = Number(v);
-        if (x < INT32_MIN || x > INT32_MAX) int32 = false;
-      }
+    if (v === '' || (firsts.has(v.charCodeAt(0)) && nulls.has(v))) {
+      (mask ??= new Uint8Array(n))[i] = 1;
+      parsed[i] = NaN;
       continue;
     }
-    allInt = false;
-    if (!FLOAT_RE.test(v)) {
+    anyValue = true;
+    const x = numberText(v);
+    if (x !== x && !/^[+-]?nan$/i.test(v)) {
       allNum = false;
       break;
     }
+    parsed[i] = x;
+    if (allInt) {
+      if (!isIntText(v)) allInt = false;
+      else if (x < -2147483648 || x > 2147483647) {
+        int32 = false;
+        if (!Number.isSafeInteger(x)) safe = false;
+      }
+    }
   }
-  if (!anyValue) allInt = allNum = false; // an empty column is text
-  if (!allNum && !allInt && anyValue && decimalComma) {
+  if (!anyValue) allNum = false; // an empty column is text
+  if (allNum && allInt && int32) {
+    const values = new Int32Array(n);
+    for (let i = 0; i < n; i++) if (!(mask && mask[i])) values[i] = parsed[i];
+    return withNulls({ name, datatype: 'int', kind: 'scalar', values }, mask);
+  }
+  if (allNum && allInt && safe) return withNulls({ name, datatype: 'long', kind: 'scalar', values: parsed }, mask);
+  if (allNum && allInt) {
+    const values = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (mask && mask[i]) continue;
+      const v = cells[i].replace(/^\+/, '');
+      if (v.replace(/^-/, '').length > 25) (mask ??= new Uint8Array(n))[i] = 1;
+      else {
+        let b = BigInt(v);
+        if (b > 9223372036854775807n) b = 9223372036854775807n;
+        else if (b < -9223372036854775808n) b = -9223372036854775808n;
+        values[i] = b;
+      }
+    }
+    return withNulls({ name, datatype: 'long', kind: 'scalar', values }, mask);
+  }
+  if (allNum) {
+    // NaN written as such is a value, not a null
+    if (mask) for (let i = 0; i < n; i++) if (mask[i] && /^[+-]?nan$/i.test(cells[i])) mask[i] = 0;
+    if (mask && mask.every((m) => m === 0)) mask = undefined;
+    return withNulls({ name, datatype: 'double', kind: 'scalar', values: parsed }, mask);
+  }
+  if (anyValue && decimalComma) {
     // ';'-separated files often use a decimal comma: 10,68
     let ok = true;
     for (let i = 0; i < n && ok; i++) {
@@ -494,60 +594,9 @@ function inferColumn(name: string, cells: string[], nulls: Set<string>, decimalC
     }
     if (ok) return inferColumn(name, cells.map((v) => v.replace(',', '.')), nulls, false);
   }
-  if (allInt && int32) {
-    const values = new Int32Array(n);
-    let mask: Uint8Array | undefined;
-    for (let i = 0; i < n; i++) {
-      const v = cells[i];
-      if (v === '' || nulls.has(v)) (mask ??= new Uint8Array(n))[i] = 1;
-      else values[i] = Number(v);
-    }
-    return withNulls({ name, datatype: 'int', kind: 'scalar', values }, mask);
-  }
-  if (allInt) {
-    let big = false;
-    for (let i = 0; i < n && !big; i++) {
-      const v = cells[i];
-      if (v !== '' && !nulls.has(v) && !Number.isSafeInteger(Number(v))) big = true;
-    }
-    let mask: Uint8Array | undefined;
-    if (big) {
-      const values = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = cells[i];
-        if (v === '' || nulls.has(v)) (mask ??= new Uint8Array(n))[i] = 1;
-        else if (v.replace(/^[+-]/, '').length > 25) {
-          values[i] = 0n;
-          (mask ??= new Uint8Array(n))[i] = 1;
-        } else values[i] = BigInt.asIntN(64, BigInt(v.replace(/^\+/, '')));
-      }
-      return withNulls({ name, datatype: 'long', kind: 'scalar', values }, mask);
-    }
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = cells[i];
-      if (v === '' || nulls.has(v)) {
-        (mask ??= new Uint8Array(n))[i] = 1;
-        values[i] = NaN;
-      } else values[i] = Number(v);
-    }
-    return withNulls({ name, datatype: 'long', kind: 'scalar', values }, mask);
-  }
-  if (allNum) {
-    const values = new Float64Array(n);
-    let mask: Uint8Array | undefined;
-    for (let i = 0; i < n; i++) {
-      const v = cells[i];
-      if (v === '' || (nulls.has(v) && !/^[+-]?nan$/i.test(v))) {
-        (mask ??= new Uint8Array(n))[i] = 1;
-        values[i] = NaN;
-      } else values[i] = parseNum(v);
-    }
-    return withNulls({ name, datatype: 'double', kind: 'scalar', values }, mask);
-  }
-  let mask: Uint8Array | undefined;
-  for (let i = 0; i < n; i++) if (cells[i] === '') (mask ??= new Uint8Array(n))[i] = 1;
-  return withNulls({ name, datatype: 'char', kind: 'string', values: cells }, mask);
+  let smask: Uint8Array | undefined;
+  for (let i = 0; i < n; i++) if (cells[i] === '') (smask ??= new Uint8Array(n))[i] = 1;
+  return withNulls({ name, datatype: 'char', kind: 'string', values: cells }, smask);
 }
 
 function parseNum(v: string): number {

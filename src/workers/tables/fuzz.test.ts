@@ -1,4 +1,4 @@
-// Fuzz: 3,000 seeded mutations of real VOTables (TABLEDATA, BINARY, BINARY2) and CSV/TSV —
+// Fuzz: 3,000 seeded mutations of real VOTables (TABLEDATA, BINARY, BINARY2, FITS) and CSV/TSV —
 // bit flips, truncations, inserted markup and garbage, deleted/duplicated ranges, rewritten
 // datatype/arraysize/null attributes, mutated bytes inside base64 STREAMs. Every input must
 // parse (and its position columns be found) or throw a TableError: never another exception,
@@ -44,7 +44,15 @@ function sources(): Source[] {
     out.push({ name: f, kind: 'xml', text: readFileSync(SAMPLES + f, 'utf8') });
   }
   out.push({ name: 'eso excerpt', kind: 'xml', text: esoExcerpt() });
-  for (const f of ['regression.binary.xml', 'regression.binary2.xml', 'gemini.binary2.xml', 'vizier_b2_votable.stilts-binary2.xml']) {
+  for (const f of [
+    'regression.binary.xml',
+    'regression.binary2.xml',
+    'gemini.binary2.xml',
+    'regression.stilts-binary2.xml',
+    'vizier_b2_votable.stilts-binary2.xml',
+    'irsa-nph-m31.stilts-fits.xml',
+    'regression.stilts-fits.xml',
+  ]) {
     out.push({ name: f, kind: 'xml', text: readFileSync(new URL(`binary/${f}`, FIXTURES), 'utf8') });
   }
   for (const f of ['quoted.csv', 'vizier.tsv', 'whitespace.txt', 'semicolon.csv', 'units.csv']) {

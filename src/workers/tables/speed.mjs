@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDecoder, TextEncoder } from 'node:util';
 import { build } from 'esbuild';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -22,18 +23,28 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Median wall time and median CPU time (user+system of this process: less affected by other load). */
 function measure(label, bytes, fn) {
   for (let i = 0; i < 2; i++) fn();
   const times = [];
+  const cpus = [];
   for (let i = 0; i < 7; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
   }
   const ms = median(times);
+  const cpuMs = median(cpus);
   const mbs = bytes / 1e6 / (ms / 1000);
-  console.log(`${label.padEnd(44)} ${(bytes / 1e6).toFixed(2).padStart(6)} MB  median ${ms.toFixed(1).padStart(7)} ms  ${mbs.toFixed(1).padStart(6)} MB/s`);
-  return { label, bytes, ms, mbs };
+  const cpuMbs = bytes / 1e6 / (cpuMs / 1000);
+  console.log(
+    `${label.padEnd(40)} ${(bytes / 1e6).toFixed(2).padStart(6)} MB  wall ${ms.toFixed(1).padStart(7)} ms ${mbs.toFixed(1).padStart(6)} MB/s` +
+      `  cpu ${cpuMs.toFixed(1).padStart(7)} ms ${cpuMbs.toFixed(1).padStart(6)} MB/s`,
+  );
+  return { label, bytes, ms, mbs, cpuMs, cpuMbs };
 }
 
 /** Seeded PRNG (mulberry32). */
@@ -77,5 +88,5 @@ const results = [
 ];
 const check = parseDelimited(csv);
 console.log(`check: ${check.nrows} rows, ${check.columns.map((c) => `${c.name}:${c.datatype}`).join(' ')}`);
-console.log(`node ${process.version}`);
+console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 if (process.argv.includes('--json')) writeFileSync(process.argv[process.argv.indexOf('--json') + 1], JSON.stringify(results, null, 1));

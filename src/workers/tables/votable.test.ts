@@ -50,8 +50,10 @@ function cellMismatch(col: Column, row: number, want: RefValue, tabledata: boole
   if (col.kind === 'string') {
     const s = got as string;
     if (want === null) return isNull || s === '' ? '' : `want null, got '${s}'`;
-    const w = String(want).trimEnd();
-    if (s.trimEnd() === w) return '';
+    // writers that cannot store the characters (STIL's FITS) give U+FFFD: not comparable
+    if (String(want).includes('\uFFFD')) return '';
+    const w = String(want).trim();
+    if (s.trim() === w) return '';
     // astropy cuts TABLEDATA char cells at a fixed arraysize; we keep them whole
     if (tabledata && refField.arraysize !== null && /^\d+$/.test(refField.arraysize) && s.startsWith(w)) return '';
     return `want '${w}', got '${s}'`;
@@ -140,7 +142,7 @@ function compareTable(t: Table, r: RefTable, tabledata: boolean): string[] {
     if (rc.sum !== undefined && c.kind === 'scalar') {
       const s = columnStats(c, t.nrows);
       const emptyAsZero = tabledata && c.nullValue === undefined && c.datatype !== 'float' && c.datatype !== 'double';
-      if (s.nulls !== rc.nulls && !(emptyAsZero && s.nulls > rc.nulls)) problems.push(`${c.name}: ${s.nulls} nulls != ${rc.nulls}`);
+      if (s.nulls !== rc.nulls && !(emptyAsZero && s.nulls > (rc.nulls ?? 0))) problems.push(`${c.name}: ${s.nulls} nulls != ${rc.nulls}`);
       if (Math.abs(s.sum - rc.sum) > 1e-9 * Math.max(1, Math.abs(rc.sum))) problems.push(`${c.name}: sum ${s.sum} != ${rc.sum}`);
     }
   });
@@ -168,7 +170,8 @@ describe('VOTable samples against astropy / STILTS', () => {
       doc.tables.forEach((t, i) => {
         const tabledata = t.serialization === 'TABLEDATA';
         if (t.serialization !== 'none') {
-          if (ref.source.includes('binary2')) expect(t.serialization).toBe('BINARY2');
+          if (ref.source.includes('stilts-fits')) expect(t.serialization).toBe('FITS');
+          else if (ref.source.includes('binary2')) expect(t.serialization).toBe('BINARY2');
           else if (ref.source.includes('.binary.')) expect(t.serialization).toBe('BINARY');
         }
         for (const p of compareTable(t, ref.tables[i], tabledata)) problems.push(`table ${i}: ${p}`);
@@ -399,7 +402,7 @@ describe('serialisations and datatypes', () => {
     expect(Array.from(t.columns[4].values as Uint8Array)).toEqual([0, 0]);
   });
 
-  it('STREAM href via resolveHref; FITS serialisation is reported as unsupported', () => {
+  it('STREAM href via resolveHref; FITS serialisation errors are TableErrors', () => {
     const fields = '<FIELD name="i" datatype="int"/>';
     const href = vo(fields, '<BINARY><STREAM href="http://x/data.bin"/></BINARY>');
     expect(() => parseVoTable(href)).toThrow(TableError);
@@ -407,11 +410,11 @@ describe('serialisations and datatypes', () => {
     const t = parseVoTable(href, { resolveHref: () => new Uint8Array([0, 0, 0, 7, 0, 0, 0, 8]) }).tables[0];
     expect(Array.from(t.columns[0].values as Int32Array)).toEqual([7, 8]);
     const fits = vo(fields, '<FITS extnum="1"><STREAM encoding="base64">AAAA</STREAM></FITS>');
-    expect(() => parseVoTable(fits)).toThrow(/FITS serialisation .* needs the FITS BINTABLE reader/);
+    expect(() => parseVoTable(fits)).toThrow(/FITS serialisation: .*not a FITS file/);
     try {
       parseVoTable(fits);
     } catch (e) {
-      expect((e as TableError).code).toBe('UNSUPPORTED');
+      expect((e as TableError).code).toBe('BAD_DATA');
       expect((e as TableError).location.element).toBe('FITS');
     }
   });

@@ -2,8 +2,8 @@
  * VOTable 1.1–1.4 reader (also reads 1.0-style files without a namespace): metadata (RESOURCE,
  * TABLE, FIELD, PARAM, GROUP, INFO, DESCRIPTION, COOSYS, TIMESYS, LINK, VALUES null) and data in
  * TABLEDATA (incl. `<TD encoding="base64">`), BINARY and BINARY2 (base64 STREAM, or a STREAM href
- * resolved by `options.resolveHref`). The FITS serialisation is recognised and reported as
- * UNSUPPORTED (it needs the BINTABLE reader of src/workers/fits).
+ * resolved by `options.resolveHref`), and FITS (a base64 or href'd FITS file whose extension
+ * `extnum` is read with the BINTABLE/TABLE reader of src/workers/fits, by column position).
  *
  * Metadata is kept as a small element tree; DATA is streamed straight into column builders
  * (cells.ts), never kept as elements. Pure TypeScript: runs in Node, browsers and Web Workers.
@@ -29,14 +29,17 @@ import type {
   TableGroup,
   TableInfo,
   TableLink,
+  TableErrorLocation,
   TableParam,
   TimeSys,
 } from './table.js';
 import { ELEM_OF, normaliseDatatype, parseArraySize } from './fieldspec.js';
 import type { FieldSpec } from './fieldspec.js';
 import { Truncated, binReader, decodeBase64, kindOf, makeBuilder } from './cells.js';
-import type { BuildContext, Builder, LongMode } from './cells.js';
+import type { BuildContext, Builder, CellValue, LongMode } from './cells.js';
 import { TOK_END, TOK_EOF, TOK_START, TOK_TEXT, XmlTokenizer } from './xml.js';
+import { isFitsError, readFits } from '../fits/index.js';
+import type { FitsFile, FitsTable } from '../fits/index.js';
 
 export interface VoTableOptions {
   /** long columns: 'auto' (default) Float64Array when every value is exact, else BigInt64Array; or always one of them. */
@@ -298,13 +301,7 @@ class Reader {
       } else if (name === 'BINARY' || name === 'BINARY2') {
         table.data = this.readBinary(specs, name);
       } else if (name === 'FITS') {
-        const at = this.locate(tok.tokenStart, 'FITS');
-        tok.skipElement();
-        throw new TableError(
-          'UNSUPPORTED',
-          'the FITS serialisation inside VOTable is not decoded yet: it needs the FITS BINTABLE reader (readTable() in src/workers/fits)',
-          at,
-        );
+        table.data = this.readFitsData(specs);
       } else if (name === 'INFO') {
         // VOTable 1.2+: INFO after the data
         const n = this.node();
@@ -393,7 +390,8 @@ class Reader {
     }
   }
 
-  private readBinary(specs: FieldSpec[], kind: 'BINARY' | 'BINARY2'): DataResult {
+  /** Read the STREAM child of the BINARY/BINARY2/FITS element just opened (through its end tag). */
+  private readStreamChild(): { bytes: Uint8Array | undefined; streamAt: number } {
     const tok = this.tok;
     const depth = tok.depth;
     let bytes: Uint8Array | undefined;
@@ -421,6 +419,47 @@ class Reader {
       tok.wantText = false;
       bytes = this.streamBytes(attrs, text, streamAt);
     }
+    return { bytes, streamAt };
+  }
+
+  /**
+   * The FITS serialisation: a FITS file (base64 STREAM or href) whose extension `extnum`
+   * (default 1) is a BINTABLE/TABLE with one column per FIELD, decoded by src/workers/fits.
+   */
+  private readFitsData(specs: FieldSpec[]): DataResult {
+    const tok = this.tok;
+    const extAttr = tok.attrs?.extnum;
+    const { bytes, streamAt } = this.readStreamChild();
+    const where = this.locate(streamAt, 'FITS');
+    const builders = specs.map((s) => makeBuilder(s, this.ctx));
+    if (bytes === undefined) {
+      this.warn('<FITS> without a STREAM: no rows');
+      return { serialization: 'FITS', nrows: 0, specs, builders };
+    }
+    const extnum = extAttr !== undefined && /^\s*\d+\s*$/.test(extAttr) ? Number(extAttr) : 1;
+    let file: FitsFile;
+    let ft: FitsTable;
+    try {
+      file = readFits(bytes);
+      const hdu = file.hdus[extnum];
+      if (!hdu || (hdu.type !== 'bintable' && hdu.type !== 'table')) {
+        throw new TableError('BAD_DATA', `the FITS stream has no table in extension ${extnum} (${file.hdus.length} HDUs)`, where);
+      }
+      ft = hdu.readTable();
+      const ncols = Math.min(specs.length, ft.columns.length);
+      if (ft.columns.length !== specs.length) {
+        this.warn(`FITS extension ${extnum} has ${ft.columns.length} columns for ${specs.length} FIELDs; read by position`);
+      }
+      for (let c = 0; c < ncols; c++) fitsColumnInto(builders[c], ft, c);
+    } catch (e) {
+      if (isFitsError(e)) throw new TableError('BAD_DATA', `FITS serialisation: ${e.message}`, where);
+      throw e;
+    }
+    return { serialization: 'FITS', nrows: ft.nrows, specs, builders };
+  }
+
+  private readBinary(specs: FieldSpec[], kind: 'BINARY' | 'BINARY2'): DataResult {
+    const { bytes, streamAt } = this.readStreamChild();
     const where = this.locate(streamAt, 'STREAM');
     const builders = specs.map((s) => makeBuilder(s, this.ctx));
     if (bytes === undefined) {
@@ -436,6 +475,25 @@ class Reader {
         );
       }
     }
+    try {
+      return this.decodeRows(specs, bytes, kind, where, this.ctx);
+    } catch (e) {
+      // astropy writes multi-dimensional variable arrays and variable bit arrays its own way
+      const ambiguous = specs.some((sp) => sp.array !== null && sp.array.variable && (sp.array.block > 1 || sp.elem === 'bit'));
+      if (!ambiguous || !(e instanceof TableError) || e.code !== 'BAD_DATA') throw e;
+      let result: DataResult;
+      try {
+        result = this.decodeRows(specs, bytes, kind, where, { ...this.ctx, astropyVarArrays: true });
+      } catch {
+        throw e;
+      }
+      this.warn(`${kind}: variable-length arrays read with astropy's layout (prefix = number of sub-arrays, bits unpacked)`);
+      return result;
+    }
+  }
+
+  private decodeRows(specs: FieldSpec[], bytes: Uint8Array, kind: 'BINARY' | 'BINARY2', where: TableErrorLocation, ctx: BuildContext): DataResult {
+    const builders = specs.map((s) => makeBuilder(s, ctx));
     const r = binReader(bytes);
     const nf = specs.length;
     const two = kind === 'BINARY2';
@@ -493,6 +551,31 @@ class Reader {
       throw new TableError('BAD_DATA', `STREAM is not base64: character '${text[bytes.bad]}' at ${bytes.bad} of its text`, where);
     }
     return bytes;
+  }
+}
+
+/** Feed one FITS table column, row by row, into a builder. */
+function fitsColumnInto(b: Builder, ft: FitsTable, c: number): void {
+  const fc = ft.columns[c];
+  // integers with TNULLn come back as Float64Array (rounded beyond 2^53): read the stored
+  // integers when they need no scaling, with the null mask
+  const raw = !fc.variableLength && 'BIJK'.includes(fc.elementCode) && fc.tscal === 1 && fc.tzero === 0 && fc.tnull !== undefined;
+  const vals = ft.column(c, { raw });
+  const mask = fc.variableLength ? undefined : ft.nulls(c);
+  const n = ft.nrows;
+  const cl = fc.cellLength;
+  const scalar = b.kind === 'scalar' || b.kind === 'string';
+  for (let r = 0; r < n; r++) {
+    let v: CellValue;
+    let isNull = false;
+    if (fc.variableLength) v = (vals as Array<CellValue>)[r] ?? null;
+    else if (Array.isArray(vals)) v = cl === 1 ? (vals as string[])[r] : (vals as string[]).slice(r * cl, r * cl + cl);
+    else {
+      const t = vals as ArrayLike<number | bigint> & { subarray(a: number, b: number): ArrayLike<number | bigint> };
+      v = scalar ? t[r * cl] : t.subarray(r * cl, r * cl + cl);
+      if (scalar && mask !== undefined && mask[r * cl] === 1) isNull = true;
+    }
+    b.value(v ?? null, isNull);
   }
 }
 
