@@ -4,6 +4,8 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { clampFovDeg, panByPixels, PROJECTIONS, zoomAt, type ProjectionName, type ViewState } from '../math/camera.js';
 import type { FrameName } from '../math/frames.js';
+import { COLORMAPS, STRETCHES, type StretchName } from '../render/colormaps.js';
+import type { FitsDisplay } from '../render/layers/hipsLayer.js';
 import { SkyRenderer } from '../render/skyRenderer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
@@ -55,6 +57,10 @@ export class EsaskySky extends LitElement {
     projection: { type: String, reflect: true },
     frame: { type: String, reflect: true },
     grid: { type: Boolean, reflect: true },
+    colormap: { type: String, reflect: true },
+    stretch: { type: String, reflect: true },
+    cuts: { type: String, reflect: true },
+    reverse: { type: Boolean, reflect: true },
   };
 
   static override styles = css`
@@ -131,6 +137,17 @@ export class EsaskySky extends LitElement {
   declare frame: FrameName;
   /** Show the coordinate grid of the view's frame, with labels. */
   declare grid: boolean;
+  /**
+   * Colormap for FITS tiles (grayscale, viridis, inferno, magma, plasma, cividis, cubehelix,
+   * rainbow, red, green, blue). Setting it draws the survey's FITS tiles when it has them.
+   */
+  declare colormap: string;
+  /** linear, sqrt, log, asinh, pow2 or histeq. */
+  declare stretch: StretchName;
+  /** "auto" (0.5–99.5 percentiles of what is in view) or "lo hi" in data units. */
+  declare cuts: string;
+  /** Reverse the colormap. */
+  declare reverse: boolean;
 
   private view: ViewState = { raDeg: 0, decDeg: 0, fovDeg: DEFAULT_FOV_DEG, rollDeg: 0, projection: 'SIN', widthPx: 1, heightPx: 1 };
   private renderer: SkyRenderer | undefined;
@@ -163,6 +180,32 @@ export class EsaskySky extends LitElement {
     this.projection = 'SIN';
     this.frame = 'icrs';
     this.grid = false;
+    this.colormap = '';
+    this.stretch = 'linear';
+    this.cuts = 'auto';
+    this.reverse = false;
+  }
+
+  /** ESASky-style: set the colormap (and optionally stretch/cuts) of a FITS survey. */
+  setHipsColorPalette(colormap: string, options: { stretch?: StretchName; cuts?: string; reverse?: boolean } = {}): void {
+    this.colormap = colormap;
+    if (options.stretch) this.stretch = options.stretch;
+    if (options.cuts) this.cuts = options.cuts;
+    if (options.reverse !== undefined) this.reverse = options.reverse;
+  }
+
+  /** The FITS display the attributes describe, or an error message. */
+  private fitsDisplay(): FitsDisplay | string {
+    const colormap = this.colormap || 'grayscale';
+    if (!COLORMAPS.includes(colormap)) return `unknown colormap '${colormap}': use one of ${COLORMAPS.join(', ')}`;
+    if (!STRETCHES.includes(this.stretch)) return `unknown stretch '${this.stretch}': use one of ${STRETCHES.join(', ')}`;
+    let cuts: FitsDisplay['cuts'] = 'auto';
+    if (this.cuts && this.cuts.trim() !== 'auto') {
+      const parts = this.cuts.trim().split(/[\s,]+/).map(Number);
+      if (parts.length !== 2 || !parts.every(Number.isFinite) || parts[0] === parts[1]) return `cuts must be "auto" or two different numbers "lo hi", got '${this.cuts}'`;
+      cuts = [parts[0], parts[1]];
+    }
+    return { colormap, stretch: this.stretch, cuts, reverse: this.reverse };
   }
 
   // ---- public API (mirrors ESASky's JavaScript API where it overlaps) ----
@@ -306,6 +349,15 @@ export class EsaskySky extends LitElement {
     }
     if (changed.has('hips') && this.renderer) void this.loadHips();
     if (changed.has('grid') && this.renderer) this.applyGrid();
+    if ((changed.has('colormap') || changed.has('stretch') || changed.has('cuts') || changed.has('reverse')) && this.renderer) {
+      const d = this.fitsDisplay();
+      if (typeof d === 'string') this.reportError({ layer: this.hips, url: '', reason: d });
+      else if (changed.has('colormap') && this.layer && (this.layer.kind === 'fits') !== Boolean(this.colormap)) void this.loadHips();
+      else if (this.layer) {
+        this.layer.setDisplay(d);
+        this.markChanged();
+      }
+    }
   }
 
   private async init(): Promise<void> {
@@ -378,10 +430,13 @@ export class EsaskySky extends LitElement {
     try {
       const properties = await loadHipsProperties(url, fetch, controller.signal);
       if (controller.signal.aborted) return;
+      const display = this.fitsDisplay();
       const layer = renderer.addHipsLayer({
         id: url,
         baseUrl: url,
         properties,
+        tileKind: this.colormap ? 'fits' : 'auto',
+        display: typeof display === 'string' ? undefined : display,
         fetcher: this.fetcher!,
         onChange: () => this.requestFrame(),
         onError: (info) => this.reportError({ layer: url, url: info.url, reason: info.reason }),

@@ -6,12 +6,13 @@
 import type { TileId } from './tileSelection.js';
 import { extensionForFormat, joinUrl, tilePath } from './tilePath.js';
 
-/** A decoded colour tile: rows top to bottom, RGBA8, unpremultiplied. */
-export interface DecodedTile {
-  readonly width: number;
-  readonly height: number;
-  readonly rgba: Uint8Array;
-}
+/**
+ * A decoded tile, rows top to bottom: colour tiles as RGBA8 (unpremultiplied), FITS tiles as
+ * float32 physical values (NaN = blank).
+ */
+export type DecodedTile =
+  | { readonly width: number; readonly height: number; readonly rgba: Uint8Array; readonly values?: undefined }
+  | { readonly width: number; readonly height: number; readonly values: Float32Array; readonly rgba?: undefined };
 
 /** Why a tile fetch failed, as the fetcher reports it. */
 export class TileFetchError extends Error {

@@ -26,9 +26,13 @@ export class TileTextureArray {
   private readonly slots = new Map<number, number>();
   private readonly free: number[] = [];
 
-  constructor(device: GPUDevice, tileWidthPx: number, budgetBytes: number, label = 'hips tiles') {
+  /** rgba8unorm for colour tiles, r32float for FITS values (4 bytes per texel either way). */
+  readonly format: 'rgba8unorm' | 'r32float';
+
+  constructor(device: GPUDevice, tileWidthPx: number, budgetBytes: number, label = 'hips tiles', format: 'rgba8unorm' | 'r32float' = 'rgba8unorm') {
     this.device = device;
     this.tileWidthPx = tileWidthPx;
+    this.format = format;
     const perTile = tileWidthPx * tileWidthPx * 4;
     const maxLayers = Math.min(device.limits.maxTextureArrayLayers, 256);
     this.capacity = Math.max(4, Math.min(maxLayers, Math.floor(budgetBytes / perTile)));
@@ -43,7 +47,7 @@ export class TileTextureArray {
     return this.device.createTexture({
       label: this.label,
       size: { width: this.tileWidthPx, height: this.tileWidthPx, depthOrArrayLayers: layers },
-      format: 'rgba8unorm',
+      format: this.format,
       usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC,
     });
   }
@@ -87,10 +91,10 @@ export class TileTextureArray {
   }
 
   /**
-   * Upload RGBA8 pixels (rows top to bottom) for `key`. When full, evicts the least recently used
+   * Upload a tile (RGBA8 pixels or float32 values, rows top to bottom) for `key`. When full, evicts the least recently used
    * tile that is not in `pinned`; returns false when every slot is pinned.
    */
-  upload(key: number, width: number, height: number, rgba: Uint8Array, pinned: ReadonlySet<number>, owner?: TileSlotOwner): boolean {
+  upload(key: number, width: number, height: number, data: Uint8Array | Float32Array, pinned: ReadonlySet<number>, owner?: TileSlotOwner): boolean {
     let layer = this.slots.get(key);
     if (layer === undefined) {
       layer = this.free.pop();
@@ -113,7 +117,7 @@ export class TileTextureArray {
     const h = Math.min(height, this.tileWidthPx);
     this.device.queue.writeTexture(
       { texture: this.texture, origin: { x: 0, y: 0, z: layer } },
-      rgba as Uint8Array<ArrayBuffer>,
+      data as Uint8Array<ArrayBuffer>,
       { bytesPerRow: width * 4, rowsPerImage: height },
       { width: w, height: h, depthOrArrayLayers: 1 },
     );

@@ -1,6 +1,7 @@
 // Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel buffers.
 import { expose, transfer } from 'comlink';
 import { cancelRequest, decodeImageUrl } from './imageDecode.js';
+import { cancelFitsRequest, decodeFitsUrl } from './fitsTileDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
 
 const api: DecodeWorkerApi = {
@@ -8,8 +9,13 @@ const api: DecodeWorkerApi = {
     const result = await decodeImageUrl(url, requestId);
     return result.status === 'ok' ? transfer(result, [result.rgba]) : result;
   },
+  async decodeFits(url, requestId) {
+    const result = await decodeFitsUrl(url, requestId);
+    return result.status === 'ok' ? transfer(result, [result.values]) : result;
+  },
   cancel(requestId) {
     cancelRequest(requestId);
+    cancelFitsRequest(requestId);
   },
 };
 

@@ -41,6 +41,12 @@ export class DecodePool implements TileFetcher {
     try {
       // A relative URL must be resolved here: the worker's base URL is its own script.
       const absolute = new URL(url, globalThis.location?.href).href;
+      if (/\.fits(\?|$)/i.test(absolute)) {
+        const f = await slot.api.decodeFits(absolute, id);
+        if (f.status === 'ok') return { width: f.width, height: f.height, values: new Float32Array(f.values) };
+        if (f.status === 'missing') return null;
+        throw new TileFetchError(f.message, { httpStatus: f.httpStatus, retryable: f.retryable });
+      }
       const r = await slot.api.decodeImage(absolute, id);
       if (r.status === 'ok') return { width: r.width, height: r.height, rgba: new Uint8Array(r.rgba) };
       if (r.status === 'missing') return null;

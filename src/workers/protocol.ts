@@ -15,7 +15,20 @@ export interface DecodeFailure {
   readonly retryable: boolean;
 }
 
+/** Result of decoding one FITS tile: physical values (BSCALE/BZERO applied, blanks NaN), rows top to bottom. */
+export type FitsDecodeResult =
+  | {
+      readonly status: 'ok';
+      readonly width: number;
+      readonly height: number;
+      readonly values: ArrayBuffer;
+      readonly bitpix: number;
+    }
+  | { readonly status: 'missing'; readonly httpStatus: number };
+
 export interface DecodeWorkerApi {
+  /** Fetch `url` and decode it as a FITS image tile (first image HDU) to float32 values. */
+  decodeFits(url: string, requestId: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Fetch `url` and decode it (JPEG/PNG/WebP/GIF/AVIF) to RGBA8 rows top to bottom. */
   decodeImage(url: string, requestId: number): Promise<ImageDecodeResult | DecodeFailure>;
   /** Abort the request with this id, if it is still running. */

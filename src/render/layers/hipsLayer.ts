@@ -13,9 +13,24 @@ import { TileTextureArray } from '../tileTextureArray.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
 import { GrowableBuffer } from '../growableBuffer.js';
+import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
 
+/** How a FITS layer turns values into colours. */
+export interface FitsDisplay {
+  readonly colormap: string;
+  readonly reverse?: boolean;
+  readonly stretch: StretchName;
+  /** 'auto' = 0.5 and 99.5 percentiles of the values in view; or [lo, hi] in data units. */
+  readonly cuts: 'auto' | readonly [number, number];
+}
+
+export const DEFAULT_FITS_DISPLAY: FitsDisplay = { colormap: 'grayscale', stretch: 'linear', cuts: 'auto' };
+
 export interface HipsLayerOptions {
+  /** Which tiles to draw: colour images (JPEG/PNG/WebP), FITS values, or auto (colour when offered). */
+  readonly tileKind?: 'auto' | 'colour' | 'fits';
+  readonly display?: FitsDisplay;
   readonly id: string;
   readonly baseUrl: string;
   readonly properties: HipsProperties;
@@ -73,6 +88,16 @@ export class HipsLayer {
   private selectionCameraKey = '';
   private readonly hipsOrderMin: number;
   private readonly hipsOrder: number;
+  /** Colour tiles or FITS values. */
+  readonly kind: 'colour' | 'fits';
+  private display: FitsDisplay;
+  private lut: GPUTexture | undefined;
+  private lutView: GPUTextureView | undefined;
+  private lutKey = '';
+  /** FITS: a sample of each resident tile's finite values, for automatic cuts and histeq. */
+  private readonly samples = new Map<number, Float32Array>();
+  private cuts: [number, number] = [0, 1];
+  private cutsKey = '';
   private destroyed = false;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, opts: HipsLayerOptions) {
@@ -83,9 +108,18 @@ export class HipsLayer {
     this.onError = opts.onError;
     const p = opts.properties;
     const colourFormat = pickColourFormat(p.hipsTileFormats);
-    if (!colourFormat) {
+    // FITS tiles: listed in hips_tile_format, or implied by hips_pixel_bitpix (some surveys, e.g.
+    // CDS's Gaia maps, list only jpeg yet serve FITS tiles beside them)
+    const hasFits = p.hipsTileFormats.includes('fits') || (requestedTileKind(opts) === 'fits' && p.hipsPixelBitpix !== undefined);
+    const want = requestedTileKind(opts);
+    this.kind = want === 'fits' || (want === 'auto' && !colourFormat && hasFits) ? 'fits' : 'colour';
+    if (this.kind === 'fits' && !hasFits) {
+      throw new Error(`HiPS ${opts.baseUrl} has no FITS tiles (hips_tile_format = ${p.hipsTileFormats.join(' ') || 'none'})`);
+    }
+    if (this.kind === 'colour' && !colourFormat) {
       throw new Error(`HiPS ${opts.baseUrl} offers no colour tile format this viewer draws (hips_tile_format = ${p.hipsTileFormats.join(' ') || 'none'})`);
     }
+    this.display = opts.display ?? DEFAULT_FITS_DISPLAY;
     if (p.hipsOrder === undefined) throw new Error(`HiPS ${opts.baseUrl} has no valid hips_order in its properties`);
     this.hipsOrder = p.hipsOrder;
     const frame = frameFromHips(p.hipsFrame);
@@ -95,15 +129,21 @@ export class HipsLayer {
     this.hipsOrderMin = Math.min(p.hipsOrderMin, p.hipsOrder);
     this.manager = new TileManager({
       baseUrl: opts.baseUrl,
-      format: colourFormat,
+      format: this.kind === 'fits' ? 'fits' : colourFormat!,
       fetcher: opts.fetcher,
       maxConcurrent: opts.maxConcurrent,
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
-    this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`);
-    this.pipeline = cachedPipeline(device, `hips/${format}`, () => {
-      const module = device.createShaderModule({ label: 'hips', code: hipsWgsl });
+    this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`,
+      this.kind === 'fits' ? 'r32float' : 'rgba8unorm');
+    if (this.kind === 'fits') {
+      this.lut = device.createTexture({ label: 'colormap', size: { width: 256, height: 2 }, format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+      this.lutView = this.lut.createView();
+    }
+    const kind = this.kind;
+    this.pipeline = cachedPipeline(device, `hips-${kind}/${format}`, () => {
+      const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
       return device.createRenderPipeline({
         label: `hips ${opts.id}`,
         layout: 'auto',
@@ -123,7 +163,7 @@ export class HipsLayer {
       });
     });
     this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
-    this.uniforms = device.createBuffer({ label: 'hips frame', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = device.createBuffer({ label: 'hips frame', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.cellBuffer = new GrowableBuffer(device, 'hips cells', GPUBufferUsage.STORAGE, 16 * 64);
     this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);
   }
@@ -170,6 +210,7 @@ export class HipsLayer {
     this.stats.drawOrder = sel.drawOrder;
     const pinned = new Set<number>(sel.wanted.map((t) => tileKey(t.order, t.ipix)));
     this.uploadDecoded(budget, pinned);
+    this.updateFitsDisplay(sel);
     this.layoutCells(camera, sel, from);
   }
 
@@ -183,8 +224,14 @@ export class HipsLayer {
         this.manager.evict(order, ipix);
         continue;
       }
+      const data = this.kind === 'fits' ? tile.values : tile.rgba;
+      if (!data) {
+        this.onError?.({ order, ipix, url: this.manager.urlOf(order, ipix), reason: `tile is not a ${this.kind === 'fits' ? 'FITS' : 'colour'} tile` });
+        continue;
+      }
+      if (tile.values) this.samples.set(tileKey(order, ipix), sampleFinite(tile.values, 1024));
       const t0 = budget.now();
-      const ok = this.tiles.upload(tileKey(order, ipix), tile.width, tile.height, tile.rgba, pinned, {
+      const ok = this.tiles.upload(tileKey(order, ipix), tile.width, tile.height, data, pinned, {
         onEvict: (key) => this.evictKey(key),
       });
       budget.spend(budget.now() - t0);
@@ -194,7 +241,64 @@ export class HipsLayer {
     this.stats.tilesResident = this.tiles.used;
   }
 
+  /** Change how FITS values become colours (no reload). */
+  setDisplay(display: FitsDisplay): void {
+    this.display = display;
+    this.cutsKey = '';
+  }
+
+  /** The cuts in use, data units (for FITS layers). */
+  get currentCuts(): [number, number] {
+    return this.cuts;
+  }
+
+  private updateFitsDisplay(sel: TileSelection): void {
+    if (this.kind !== 'fits' || !this.lut) return;
+    const d = this.display;
+    // cuts: manual, or percentiles of the samples of the tiles this view uses
+    const inView: Float32Array[] = [];
+    let signature = 0;
+    for (const t of sel.wanted) {
+      const k = tileKey(t.order, t.ipix);
+      const smp = this.samples.get(k);
+      if (smp && t.order === sel.dataOrder) {
+        inView.push(smp);
+        signature = (signature * 31 + k) % 2147483647;
+      }
+    }
+    if (inView.length === 0) for (const t of sel.wanted) { const smp = this.samples.get(tileKey(t.order, t.ipix)); if (smp) inView.push(smp); }
+    // recomputed when the set of tiles in view changes, not on every pan step
+    const key = `${d.colormap}/${d.reverse}/${d.stretch}/${d.cuts}/${inView.length}/${sel.dataOrder}/${signature}`;
+    if (key === this.cutsKey) return;
+    this.cutsKey = key;
+    let all = new Float64Array(0);
+    if (inView.length > 0) {
+      all = new Float64Array(inView.reduce((n, a) => n + a.length, 0));
+      let o = 0;
+      for (const a of inView) { all.set(a, o); o += a.length; }
+      all.sort();
+    }
+    if (d.cuts === 'auto') {
+      const lo = quantile(all, 0.005);
+      const hi = quantile(all, 0.995);
+      const fallback = this.properties.hipsPixelCut ?? [0, 1];
+      this.cuts = Number.isFinite(lo) && Number.isFinite(hi) && hi > lo ? [lo, hi] : [fallback[0], fallback[1]];
+    } else {
+      this.cuts = [d.cuts[0], d.cuts[1]];
+    }
+    const lutKey = `${d.colormap}/${d.reverse}/${d.stretch === 'histeq' ? this.cuts.join(',') + '/' + all.length : ''}`;
+    if (lutKey !== this.lutKey) {
+      this.lutKey = lutKey;
+      const table = new Uint8Array(256 * 4 * 2);
+      table.set(colormapTable(d.colormap, d.reverse ?? false), 0);
+      const eq = histogramEqualisation(all, this.cuts[0], this.cuts[1]);
+      for (let i = 0; i < 256; i++) table.set([eq[i], eq[i], eq[i], 255], 1024 + i * 4);
+      this.device.queue.writeTexture({ texture: this.lut }, table, { bytesPerRow: 1024 }, { width: 256, height: 2 });
+    }
+  }
+
   private evictKey(key: number): void {
+    this.samples.delete(key);
     const order = Math.floor(Math.log2(key / 4) / 2);
     this.manager.evict(order, key - 4 * 4 ** order);
   }
@@ -275,7 +379,7 @@ export class HipsLayer {
     if (n === 0) return;
     const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * 16));
     const posChanged = this.positionBuffer.write(new Uint8Array(pos.buffer, 0, n * VERTS_PER_CELL * 16));
-    const u = new ArrayBuffer(48);
+    const u = new ArrayBuffer(64);
     const uf = new Float32Array(u);
     const uu = new Uint32Array(u);
     const a = from && from.mix < 1 ? from.camera : camera;
@@ -288,6 +392,9 @@ export class HipsLayer {
     uu[6] = PROJECTION_ID[camera.view.projection];
     uf[7] = from && from.mix < 1 ? from.mix : 0;
     uu[8] = n;
+    uf[12] = this.cuts[0];
+    uf[13] = this.cuts[1];
+    uu[14] = STRETCH_ID[this.display.stretch];
     this.device.queue.writeBuffer(this.uniforms, 0, u);
     const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}`;
     if (cellsChanged || posChanged || !this.bindGroup || key !== this.bindGroupKey) {
@@ -298,7 +405,7 @@ export class HipsLayer {
           { binding: 1, resource: { buffer: this.cellBuffer.buffer } },
           { binding: 2, resource: { buffer: this.positionBuffer.buffer } },
           { binding: 3, resource: this.tiles.view },
-          { binding: 4, resource: this.sampler },
+          { binding: 4, resource: this.kind === 'fits' ? this.lutView! : this.sampler },
         ],
       });
       this.bindGroupKey = key;
@@ -318,6 +425,7 @@ export class HipsLayer {
     this.destroyed = true;
     this.manager.destroy();
     this.tiles.destroy();
+    this.lut?.destroy();
     this.uniforms.destroy();
     this.cellBuffer.destroy();
     this.positionBuffer.destroy();
@@ -325,3 +433,15 @@ export class HipsLayer {
   }
 }
 
+
+/** Up to `max` finite values spread evenly over the array (for percentiles and histograms). */
+function sampleFinite(values: Float32Array, max: number): Float32Array {
+  const step = Math.max(1, Math.floor(values.length / max));
+  const out: number[] = [];
+  for (let i = 0; i < values.length && out.length < max; i += step) if (Number.isFinite(values[i])) out.push(values[i]);
+  return Float32Array.from(out);
+}
+
+function requestedTileKind(opts: HipsLayerOptions): 'auto' | 'colour' | 'fits' {
+  return opts.tileKind ?? 'auto';
+}

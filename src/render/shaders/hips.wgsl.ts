@@ -11,7 +11,12 @@ import { projectionWgsl } from './projection.wgsl.js';
 /** Grid subdivisions per cell side. */
 export const HIPS_GRID = 8;
 
-export const hipsWgsl = /* wgsl */ `
+export type HipsShaderKind = 'colour' | 'fits';
+
+/** The HiPS shader for colour tiles (rgba8 texture, hardware filtering) or FITS tiles (r32float
+ * values, NaN-aware bilinear filtering, cuts, stretch and colormap lookup). */
+export function hipsWgsl(kind: HipsShaderKind): string {
+  return /* wgsl */ `
 ${projectionWgsl}
 const G: u32 = ${HIPS_GRID}u;
 
@@ -26,6 +31,10 @@ struct Frame {
   _pad0: u32,
   _pad1: u32,
   _pad2: u32,
+  cutLo: f32,          // FITS: value shown as the bottom of the colormap
+  cutHi: f32,          // FITS: value shown as the top
+  stretch: u32,        // FITS: 0 linear, 1 sqrt, 2 log, 3 asinh, 4 pow2, 5 histeq
+  _pad3: u32,
 };
 
 struct Cell {
@@ -38,7 +47,7 @@ struct Cell {
 @group(0) @binding(1) var<storage, read> cells: array<Cell>;
 @group(0) @binding(2) var<storage, read> positions: array<vec4f>;
 @group(0) @binding(3) var tiles: texture_2d_array<f32>;
-@group(0) @binding(4) var tileSampler: sampler;
+${kind === 'colour' ? '@group(0) @binding(4) var tileSampler: sampler;' : '@group(0) @binding(4) var lut: texture_2d<f32>;'}
 
 struct VOut {
   @builtin(position) position: vec4f,
@@ -202,7 +211,41 @@ fn fs(in: VOut) -> @location(0) vec4f {
     if (boundaryF(id, in.plane) > 0.0 || (id == 0u && in.depth < 0.0)) { discard; }
     if (id == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   }
-  let color = textureSample(tiles, tileSampler, in.uv, in.layer);
-  return vec4f(color.rgb, color.a * frame.opacity);
+${kind === 'colour' ? `  let color = textureSample(tiles, tileSampler, in.uv, in.layer);
+  return vec4f(color.rgb, color.a * frame.opacity);` : `  let v = fitsValue(in.uv, in.layer);
+  if (isNan(v)) { discard; }
+  let t = clamp((v - frame.cutLo) / max(frame.cutHi - frame.cutLo, 1e-30), 0.0, 1.0);
+  var s = t;
+  switch (frame.stretch) {
+    case 1u: { s = sqrt(t); }
+    case 2u: { s = log(1.0 + 1000.0 * t) / log(1001.0); }
+    case 3u: { s = asinhf(10.0 * t) / asinhf(10.0); }
+    case 4u: { s = t * t; }
+    case 5u: { s = textureLoad(lut, vec2i(i32(round(t * 255.0)), 1), 0).r; }
+    default: { }
+  }
+  let color = textureLoad(lut, vec2i(i32(round(clamp(s, 0.0, 1.0) * 255.0)), 0), 0);
+  return vec4f(color.rgb, frame.opacity);`}
 }
+${kind === 'fits' ? `
+fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
+fn asinhf(x: f32) -> f32 { return log(x + sqrt(x * x + 1.0)); }
+
+/** Bilinear interpolation of FITS values that ignores blanks: nearest texel where a blank is near. */
+fn fitsValue(uv: vec2f, layer: u32) -> f32 {
+  let dims = vec2i(textureDimensions(tiles));
+  let p = uv * vec2f(dims) - 0.5;
+  let i0 = vec2i(floor(p));
+  let f = p - floor(p);
+  let hi = dims - vec2i(1);
+  let a = textureLoad(tiles, clamp(i0, vec2i(0), hi), layer, 0).r;
+  let b = textureLoad(tiles, clamp(i0 + vec2i(1, 0), vec2i(0), hi), layer, 0).r;
+  let c = textureLoad(tiles, clamp(i0 + vec2i(0, 1), vec2i(0), hi), layer, 0).r;
+  let d = textureLoad(tiles, clamp(i0 + vec2i(1, 1), vec2i(0), hi), layer, 0).r;
+  if (isNan(a) || isNan(b) || isNan(c) || isNan(d)) {
+    return textureLoad(tiles, clamp(vec2i(round(p)), vec2i(0), hi), layer, 0).r;
+  }
+  return mix(mix(a, b, f.x), mix(c, d, f.x), f.y);
+}` : ''}
 `;
+}

@@ -710,6 +710,7 @@ export class FitsTable {
 
   /** Call fn(position in the data unit, element count) for the stored elements of every row. */
   private forEachStored(c: FitsColumn, fn: (pos: number, count: number) => void): void {
+    if (!c.variableLength && c.cellLength === 0) return;
     for (let r = 0; r < this.nrows; r++) {
       if (c.variableLength) {
         const d = this.descriptor(c, r);
@@ -756,6 +757,7 @@ export class FitsTable {
     const per = c.repeat * valuesPer(code);
     const keep = c.cellLength;
     this.checkOutput(c, nrows * per, conv.type);
+    if (per === 0 || keep === 0) return allocate(conv.type, 0); // no loop over (maybe 2^40) empty rows
     if (keep === per) {
       const out = allocate(conv.type, nrows * per);
       for (let r = 0; r < nrows; r++) convert(code, this.dv, r * rl + c.offset, c.repeat, out, r * per, conv);
@@ -863,6 +865,7 @@ export class FitsTable {
     const tnull = typeof c.tnull === 'string' ? c.tnull.trim() : undefined;
     const d = c.decimals ?? 0;
     const isInt = c.elementCode === 'I';
+    const identity = c.tscal === 1 && c.tzero === 0;
     let bad = 0;
     for (let r = 0; r < nrows; r++) {
       const p = base + r * rl + c.offset;
@@ -875,7 +878,7 @@ export class FitsTable {
       if (v !== v) {
         if (bad++ < 5) this.warnings.push(`${this.src.ctx}row ${r + 1} of ${this.what(c)}: unreadable value ${JSON.stringify(text)} (NaN)`);
       }
-      out[r] = v !== v ? NaN : c.tzero + c.tscal * v;
+      out[r] = v !== v ? NaN : identity ? v : c.tzero + c.tscal * v; // identity keeps -0
     }
     if (bad > 5) this.warnings.push(`${this.src.ctx}${this.what(c)}: ${bad - 5} more unreadable values`);
     return out;

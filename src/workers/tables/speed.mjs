@@ -1,9 +1,11 @@
 // Parse speed of the table readers (MB/s, median of 7 runs after 2 warm-ups):
-// eso_obscore_1000rows_orion.xml (TABLEDATA, 1.4 MB) and a generated 100k-row CSV.
+// eso_obscore_1000rows_orion.xml (TABLEDATA, 1.4 MB), its BINARY2 and FITS-in-VOTable copies
+// when STILTS is installed (apt-get install stilts), and a generated 100k-row CSV.
 //
 //   node src/workers/tables/speed.mjs
 //
 // Bundles src/workers/tables/index.ts with esbuild (a dev dependency via vite) into a temp file.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,20 @@ const dir = mkdtempSync(join(tmpdir(), 'tables-speed-'));
 const out = join(dir, 'tables.mjs');
 await build({ entryPoints: [join(here, 'index.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error' });
 const { parseVoTable, parseDelimited, findPositionColumns } = await import(pathToFileURL(out).href);
+
+const ESO = '/work/shared/data/votable_samples/eso_obscore_1000rows_orion.xml';
+/** eso_obscore in another serialisation, written by STILTS; undefined without stilts. */
+function stiltsCopy(ofmt) {
+  const file = join(dir, `eso.${ofmt}.xml`);
+  try {
+    execFileSync('stilts', ['tpipe', `in=${ESO}`, 'ifmt=votable', `ofmt=${ofmt}`, `out=${file}`], { stdio: 'ignore' });
+    return new Uint8Array(readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+const esoBinary2 = stiltsCopy('votable-binary2-inline');
+const esoFits = stiltsCopy('votable-fits-inline');
 rmSync(dir, { recursive: true, force: true });
 
 function median(xs) {
@@ -74,7 +90,7 @@ function generateCsv(rows) {
   return lines.join('\n') + '\n';
 }
 
-const esoBytes = new Uint8Array(readFileSync('/work/shared/data/votable_samples/eso_obscore_1000rows_orion.xml'));
+const esoBytes = new Uint8Array(readFileSync(ESO));
 const esoText = new TextDecoder().decode(esoBytes);
 const csv = generateCsv(100_000);
 const csvBytes = new TextEncoder().encode(csv);
@@ -82,6 +98,8 @@ const csvBytes = new TextEncoder().encode(csv);
 const results = [
   measure('VOTable eso_obscore 1000 rows (string)', esoBytes.length, () => parseVoTable(esoText)),
   measure('VOTable eso_obscore 1000 rows (bytes)', esoBytes.length, () => parseVoTable(esoBytes)),
+  ...(esoBinary2 ? [measure('VOTable eso_obscore BINARY2 (STILTS)', esoBinary2.length, () => parseVoTable(esoBinary2))] : []),
+  ...(esoFits ? [measure('VOTable eso_obscore FITS (STILTS)', esoFits.length, () => parseVoTable(esoFits))] : []),
   measure('CSV 100k rows x 9 cols (string)', csvBytes.length, () => parseDelimited(csv)),
   measure('CSV 100k rows x 9 cols (bytes)', csvBytes.length, () => parseDelimited(csvBytes)),
   measure('CSV 100k rows + findPositionColumns', csvBytes.length, () => findPositionColumns(parseDelimited(csv))),

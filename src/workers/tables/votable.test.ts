@@ -3,6 +3,7 @@
 // copies written by STILTS (test/fixtures/tables/make_reference.py writes ref/*.json and
 // binary/*.xml). Then datatypes, nulls, arrays, metadata and errors on small hand-written files.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseVoTable } from './votable.js';
 import { TableError, getColumn, tableTransferables } from './table.js';
@@ -409,6 +410,20 @@ describe('serialisations and datatypes', () => {
     expect(() => parseVoTable(href)).toThrow(/resolveHref/);
     const t = parseVoTable(href, { resolveHref: () => new Uint8Array([0, 0, 0, 7, 0, 0, 0, 8]) }).tables[0];
     expect(Array.from(t.columns[0].values as Int32Array)).toEqual([7, 8]);
+    // gzip-encoded streams (inflated with the FITS module's inflate)
+    const gz = gzipSync(Buffer.from([0, 0, 0, 9, 0, 0, 0, 10]));
+    const zt = parseVoTable(vo(fields, `<BINARY><STREAM encoding="gzip" href="x.gz"/></BINARY>`), { resolveHref: () => new Uint8Array(gz) }).tables[0];
+    expect(Array.from(zt.columns[0].values as Int32Array)).toEqual([9, 10]);
+    expect(() => parseVoTable(vo(fields, `<BINARY><STREAM encoding="gzip">AAAA</STREAM></BINARY>`))).toThrow(/not gzip/);
+    expect(() => parseVoTable(vo(fields, `<BINARY><STREAM encoding="dynamic">AAAA</STREAM></BINARY>`))).toThrow(/dynamic/);
+    // the FITS serialisation with an href'd FITS file (STILTS's FITS-in-VOTable, decoded)
+    const stilts = readFileSync(new URL('binary/irsa-nph-m31.stilts-fits.xml', FIXTURES), 'utf8');
+    const fitsBytes = Buffer.from(/<STREAM[^>]*>([^<]*)<\/STREAM>/.exec(stilts)![1], 'base64');
+    const hrefd = stilts.replace(/<STREAM[^>]*>[^<]*<\/STREAM>/, '<STREAM href="irsa.fits"/>');
+    const ht = parseVoTable(hrefd, { resolveHref: (h) => (h === 'irsa.fits' ? new Uint8Array(fitsBytes) : undefined) }).tables[0];
+    expect(ht.serialization).toBe('FITS');
+    expect(ht.nrows).toBe(18);
+    expect(getColumn(ht, 'clon')?.values[0]).toBe('00h42m43.98s');
     const fits = vo(fields, '<FITS extnum="1"><STREAM encoding="base64">AAAA</STREAM></FITS>');
     expect(() => parseVoTable(fits)).toThrow(/FITS serialisation: .*not a FITS file/);
     try {
@@ -417,6 +432,26 @@ describe('serialisations and datatypes', () => {
       expect((e as TableError).code).toBe('BAD_DATA');
       expect((e as TableError).location.element).toBe('FITS');
     }
+  });
+
+  it('VOTable 1.4 metadata (TIMESYS, refposition, xtype, utype) and char arrays "4x*"', () => {
+    const meta =
+      '<COOSYS ID="sys" system="ICRS" epoch="J2015.5" refposition="BARYCENTER"/><TIMESYS ID="ts" timeorigin="2400000.5" timescale="TCB" refposition="BARYCENTER"/>' +
+      '<FIELD name="t" datatype="double" ref="ts" xtype="mjd" utype="obscore:t"/><FIELD name="ids" datatype="char" arraysize="4x*"/><FIELD name="u" datatype="unicodeChar" arraysize="3"/>';
+    const doc = (data: string) =>
+      parseVoTable(`<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE>${meta.slice(0, meta.indexOf('<FIELD'))}<TABLE>${meta.slice(meta.indexOf('<FIELD'))}<DATA>${data}</DATA></TABLE></RESOURCE></VOTABLE>`);
+    const td = doc('<TABLEDATA><TR><TD>60000.5</TD><TD>ab  cdefgh</TD><TD>αβγ</TD></TR></TABLEDATA>');
+    expect(td.coosys).toEqual([{ id: 'sys', system: 'ICRS', epoch: 'J2015.5', refposition: 'BARYCENTER' }]);
+    expect(td.timesys).toEqual([{ id: 'ts', timeorigin: '2400000.5', timescale: 'TCB', refposition: 'BARYCENTER' }]);
+    const t = td.tables[0];
+    expect(t.columns[0]).toMatchObject({ xtype: 'mjd', utype: 'obscore:t', timesys: { timescale: 'TCB' } });
+    expect(t.columns[1]).toMatchObject({ kind: 'stringArray', values: [['ab', 'cdef', 'gh']] });
+    expect(t.columns[2].values).toEqual(['αβγ']);
+    // BINARY: the prefix of "4x*" counts characters (8 = two strings of 4)
+    const bytes = [...new Uint8Array(new Float64Array([60000.5]).buffer).reverse(), 0, 0, 0, 8, ...Buffer.from('ab  cdef'), 0x03, 0xb1, 0x03, 0xb2, 0, 0];
+    const bt = doc(`<BINARY><STREAM encoding="base64">${b64(bytes)}</STREAM></BINARY>`).tables[0];
+    expect(bt.columns[1].values).toEqual([['ab', 'cdef']]);
+    expect(bt.columns[2].values).toEqual(['αβ']);
   });
 
   it('TABLEDATA: missing and extra TDs, empty cells, booleans, hex, Inf/NaN, arrays with commas', () => {

@@ -2,8 +2,15 @@
  * VOTable 1.1–1.4 reader (also reads 1.0-style files without a namespace): metadata (RESOURCE,
  * TABLE, FIELD, PARAM, GROUP, INFO, DESCRIPTION, COOSYS, TIMESYS, LINK, VALUES null) and data in
  * TABLEDATA (incl. `<TD encoding="base64">`), BINARY and BINARY2 (base64 STREAM, or a STREAM href
- * resolved by `options.resolveHref`), and FITS (a base64 or href'd FITS file whose extension
- * `extnum` is read with the BINTABLE/TABLE reader of src/workers/fits, by column position).
+ * resolved by `options.resolveHref`; encoding="gzip" inflated), and FITS (a base64 or href'd FITS
+ * file whose extension `extnum` is read with the BINTABLE/TABLE reader of src/workers/fits, by
+ * column position).
+ *
+ * BINARY variable-length arrays: the 4-byte prefix counts primitives (the standard's wording and
+ * STIL/TOPCAT; for char '10x*' the characters), bit arrays are packed ((n+7)/8 bytes, first bit
+ * in the MSB). astropy 5.x writes multi-dimensional variable arrays with a prefix counting
+ * sub-arrays and variable bit arrays one byte per bit: when the standard reading of a stream with
+ * such FIELDs fails, it is decoded again that way (with a warning).
  *
  * Metadata is kept as a small element tree; DATA is streamed straight into column builders
  * (cells.ts), never kept as elements. Pure TypeScript: runs in Node, browsers and Web Workers.
@@ -38,7 +45,7 @@ import type { FieldSpec } from './fieldspec.js';
 import { Truncated, binReader, decodeBase64, kindOf, makeBuilder } from './cells.js';
 import type { BuildContext, Builder, CellValue, LongMode } from './cells.js';
 import { TOK_END, TOK_EOF, TOK_START, TOK_TEXT, XmlTokenizer } from './xml.js';
-import { isFitsError, readFits } from '../fits/index.js';
+import { DEFAULT_MAX_BYTES, gunzipFile, isFitsError, isGzip, readFits } from '../fits/index.js';
 import type { FitsFile, FitsTable } from '../fits/index.js';
 
 export interface VoTableOptions {
@@ -50,6 +57,8 @@ export interface VoTableOptions {
   throwOnQueryError?: boolean;
   /** Most warnings kept (default 100); the rest are counted in the last one. */
   maxWarnings?: number;
+  /** Memory limit for inflating gzip STREAMs and decoding FITS serialisations (default: the FITS reader's). */
+  maxBytes?: number;
 }
 
 export interface VoResource {
@@ -440,7 +449,7 @@ class Reader {
     let file: FitsFile;
     let ft: FitsTable;
     try {
-      file = readFits(bytes);
+      file = readFits(bytes, this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {});
       const hdu = file.hdus[extnum];
       if (!hdu || (hdu.type !== 'bintable' && hdu.type !== 'table')) {
         throw new TableError('BAD_DATA', `the FITS stream has no table in extension ${extnum} (${file.hdus.length} HDUs)`, where);
@@ -530,22 +539,38 @@ class Reader {
     return { serialization: kind, nrows, specs, builders };
   }
 
+  /**
+   * The bytes of a STREAM: inline base64 text, or `href` through options.resolveHref (raw bytes,
+   * or base64 text with encoding="base64"); encoding="gzip" is inflated (with the FITS
+   * module's inflate). encoding="dynamic" is not supported.
+   */
   private streamBytes(attrs: Record<string, string>, text: string, at: number): Uint8Array {
     const where = this.locate(at, 'STREAM');
     const enc = (attrs.encoding ?? '').trim().toLowerCase();
     const href = attrs.href;
-    if (enc === 'gzip' || enc === 'dynamic') {
-      throw new TableError('UNSUPPORTED', `STREAM encoding '${enc}' is not supported (only base64 or none)`, where);
-    }
+    if (enc === 'dynamic') throw new TableError('UNSUPPORTED', "STREAM encoding 'dynamic' is not supported", where);
+    let bytes: Uint8Array;
     if (href !== undefined && text.trim() === '') {
       const got = this.options.resolveHref?.(href);
       if (got === undefined) {
         throw new TableError('UNSUPPORTED', `STREAM href='${href}' is not read: fetch it and pass options.resolveHref`, where);
       }
-      if (typeof got !== 'string') return got;
-      text = got;
-      if (enc !== 'base64') return new TextEncoder().encode(got);
+      if (typeof got === 'string' && enc === 'base64') bytes = this.base64(got, where);
+      else bytes = typeof got === 'string' ? new TextEncoder().encode(got) : got;
+    } else bytes = this.base64(text, where);
+    if (enc === 'gzip') {
+      if (!isGzip(bytes)) throw new TableError('BAD_DATA', 'STREAM encoding is gzip but the data is not gzip', where);
+      try {
+        bytes = gunzipFile(bytes, this.options.maxBytes ?? DEFAULT_MAX_BYTES);
+      } catch (e) {
+        if (isFitsError(e)) throw new TableError('BAD_DATA', `gzip STREAM: ${e.message}`, where);
+        throw e;
+      }
     }
+    return bytes;
+  }
+
+  private base64(text: string, where: TableErrorLocation): Uint8Array {
     const bytes = decodeBase64(text);
     if (!(bytes instanceof Uint8Array)) {
       throw new TableError('BAD_DATA', `STREAM is not base64: character '${text[bytes.bad]}' at ${bytes.bad} of its text`, where);

@@ -1,0 +1,50 @@
+// Fetches and decodes FITS image tiles (HiPS FITS tiles: often not padded to 2880 bytes) to
+// float32 physical values with rows top to bottom, like the colour tiles; runs in a decode worker.
+import { readFits } from './fits/index.js';
+import type { DecodeFailure, FitsDecodeResult } from './protocol.js';
+
+const controllers = new Map<number, AbortController>();
+
+export function cancelFitsRequest(requestId: number): void {
+  controllers.get(requestId)?.abort();
+  controllers.delete(requestId);
+}
+
+/** FITS rows run bottom to top; flip them so texture row 0 is the top row as for JPEG/PNG tiles. */
+export function flipRows(values: Float32Array | Float64Array, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) out.set(values.subarray((height - 1 - y) * width, (height - y) * width), y * width);
+  return out;
+}
+
+export async function decodeFitsUrl(url: string, requestId: number): Promise<FitsDecodeResult | DecodeFailure> {
+  const controller = new AbortController();
+  controllers.set(requestId, controller);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: controller.signal });
+    } catch (err) {
+      if (controller.signal.aborted) return { status: 'error', message: `request for ${url} was cancelled`, retryable: false };
+      return { status: 'error', message: `network error fetching ${url}: ${(err as Error).message ?? err}`, retryable: true };
+    }
+    if (response.status === 404 || response.status === 410) return { status: 'missing', httpStatus: response.status };
+    if (!response.ok) {
+      return { status: 'error', message: `HTTP ${response.status} ${response.statusText} for ${url}`, retryable: response.status >= 500 || response.status === 429, httpStatus: response.status };
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    try {
+      const fits = readFits(bytes);
+      const hdu = fits.hdus.find((h) => h.type === 'image' && (h.naxes?.length ?? 0) >= 2);
+      if (!hdu) return { status: 'error', message: `FITS tile ${url} has no 2-D image`, retryable: false };
+      const img = hdu.readImage();
+      const [width, height] = img.shape;
+      const values = flipRows(img.data, width, height);
+      return { status: 'ok', width, height, values: values.buffer as ArrayBuffer, bitpix: img.bitpix };
+    } catch (err) {
+      return { status: 'error', message: `FITS tile ${url} cannot be read: ${(err as Error).message ?? err}`, retryable: false };
+    }
+  } finally {
+    controllers.delete(requestId);
+  }
+}
