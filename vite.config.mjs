@@ -12,6 +12,7 @@ export const alias = [
   { find: /^esasky-sky\/define$/, replacement: src('define.ts') },
   { find: /^esasky-sky\/hips$/, replacement: src('hips/index.ts') },
   { find: /^esasky-sky\/fits$/, replacement: src('workers/fits/index.ts') },
+  { find: /^esasky-sky\/tables$/, replacement: src('workers/tables/index.ts') },
 ];
 
 /** @type {import('vite').UserConfig} */
@@ -31,6 +32,7 @@ export const libConfig = {
         define: src('define.ts'),
         hips: src('hips/index.ts'),
         fits: src('workers/fits/index.ts'),
+        tables: src('workers/tables/index.ts'),
       },
       formats: ['es'],
     },

@@ -268,6 +268,16 @@ describe('VOTable documents', () => {
     expect(getColumn(asFloat, 'long')?.values).toBeInstanceOf(Float64Array);
   });
 
+  it("reads astropy's variable-length bit / multi-dimensional arrays (fallback layout, with a warning)", () => {
+    const doc = parseVoTable(readFileSync(new URL('binary/regression.binary2.xml', FIXTURES)));
+    expect(doc.warnings.some((w) => /astropy's layout/.test(w))).toBe(true);
+    const t = doc.tables[0];
+    expect(Array.from((getColumn(t, 'bitvararray')?.values as Uint8Array[])[0])).toEqual([1, 1, 1]);
+    expect(Array.from((getColumn(t, 'array')?.values as Float64Array[])[1])).toEqual([42, 32, 12, 32]);
+    // STILTS writes the standard layout: no fallback
+    expect(parseVoTable(readFileSync(new URL('binary/regression.stilts-binary2.xml', FIXTURES))).warnings.some((w) => /astropy/.test(w))).toBe(false);
+  });
+
   it('gives typed arrays, null masks and transferables', () => {
     const t = read('regression.xml').tables[0];
     const types: Record<string, string> = {};
