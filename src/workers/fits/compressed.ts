@@ -286,7 +286,7 @@ export function decompressImage(
   plane?: number,
 ): Float32Array | Float64Array {
   const cols = tileColumns(table, ctx);
-  if (table.nrows < info.tileCount) {
+  if (table.nrows !== info.tileCount) {
     throw new FitsError(
       'BAD_KEYWORD',
       `${ctx}tile-compressed image: NAXIS2 = ${table.nrows} rows, but ZNAXISn / ZTILEn = ${info.znaxes.join(' x ')} / ${info.ztile.join(' x ')} make ${info.tileCount} tiles`,
