@@ -5,7 +5,16 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { clampFovDeg, panByPixels, PROJECTIONS, zoomAt, type ProjectionName, type ViewState } from '../math/camera.js';
 import type { FrameName } from '../math/frames.js';
 import { COLORMAPS, STRETCHES, type StretchName } from '../render/colormaps.js';
-import type { FitsDisplay } from '../render/layers/hipsLayer.js';
+import type { Blending, FitsDisplay } from '../render/layers/hipsLayer.js';
+
+export interface HipsOverlayOptions {
+  readonly opacity?: number;
+  readonly blending?: Blending;
+  readonly colormap?: string;
+  readonly stretch?: StretchName;
+  readonly cuts?: FitsDisplay['cuts'];
+  readonly reverse?: boolean;
+}
 import { SkyRenderer } from '../render/skyRenderer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
@@ -154,6 +163,11 @@ export class EsaskySky extends LitElement {
   private context: GPUCanvasContext | undefined;
   private canvas: HTMLCanvasElement | undefined;
   private layer: HipsLayer | undefined;
+  /** The previous base survey, drawn under the new one until that one has its tiles. */
+  private retiring: HipsLayer | undefined;
+  /** Surveys stacked above the base one, by id. */
+  private readonly overlays = new Map<string, { layer: HipsLayer | undefined; url: string; options: HipsOverlayOptions }>();
+  private overlaySeq = 0;
   private hipsLoad: AbortController | undefined;
   private frameRequest = 0;
   private settledReported = false;
@@ -184,6 +198,89 @@ export class EsaskySky extends LitElement {
     this.stretch = 'linear';
     this.cuts = 'auto';
     this.reverse = false;
+  }
+
+  /**
+   * Add a survey above the base one; resolves to its id. Options: opacity (0..1), blending
+   * ('normal' or 'additive'), and for FITS surveys colormap/stretch/cuts.
+   */
+  async addHips(url: string, options: HipsOverlayOptions = {}): Promise<string> {
+    const id = `hips-${++this.overlaySeq}`;
+    this.overlays.set(id, { layer: undefined, url, options });
+    await this.createOverlay(id, url, options);
+    return id;
+  }
+
+  /** Remove a survey added with addHips. */
+  removeHips(id: string): void {
+    const o = this.overlays.get(id);
+    if (!o) return;
+    this.overlays.delete(id);
+    if (o.layer) this.renderer?.removeLayer(o.layer);
+    this.markChanged();
+  }
+
+  setHipsOpacity(id: string, opacity: number): void {
+    const o = this.overlays.get(id);
+    if (!o || !(opacity >= 0 && opacity <= 1)) throw new RangeError(`setHipsOpacity needs a known id and 0 <= opacity <= 1, got ${id}, ${opacity}`);
+    o.options = { ...o.options, opacity };
+    if (o.layer) o.layer.opacity = opacity;
+    this.markChanged();
+  }
+
+  setHipsBlending(id: string, blending: Blending): void {
+    const o = this.overlays.get(id);
+    if (!o || (blending !== 'normal' && blending !== 'additive')) throw new RangeError(`setHipsBlending needs a known id and 'normal' or 'additive', got ${id}, ${blending}`);
+    o.options = { ...o.options, blending };
+    if (o.layer) o.layer.blending = blending;
+    this.markChanged();
+  }
+
+  /** Move an added survey to position `index` among the added ones (0 = just above the base). */
+  moveHips(id: string, index: number): void {
+    const o = this.overlays.get(id);
+    if (!o?.layer || !this.renderer) return;
+    const base = this.layer ? this.renderer.getLayers().indexOf(this.layer) + 1 : 0;
+    this.renderer.moveLayer(o.layer, base + index);
+    const ids = [...this.overlays.keys()].filter((k) => k !== id);
+    ids.splice(Math.max(0, Math.min(ids.length, index)), 0, id);
+    const entries = ids.map((k) => [k, this.overlays.get(k)!] as const);
+    this.overlays.clear();
+    for (const [k, v] of entries) this.overlays.set(k, v);
+    this.markChanged();
+  }
+
+  /** Ids of the added surveys, bottom to top. */
+  getHipsIds(): string[] {
+    return [...this.overlays.keys()];
+  }
+
+  private async createOverlay(id: string, url: string, options: HipsOverlayOptions): Promise<void> {
+    const renderer = this.renderer;
+    if (!renderer) return;
+    try {
+      const properties = await loadHipsProperties(url);
+      const o = this.overlays.get(id);
+      if (!o || this.renderer !== renderer) return;
+      o.layer = renderer.addHipsLayer({
+        id,
+        baseUrl: url,
+        properties,
+        opacity: options.opacity ?? 1,
+        blending: options.blending ?? 'normal',
+        tileKind: options.colormap ? 'fits' : 'auto',
+        display: options.colormap ? { colormap: options.colormap, stretch: options.stretch ?? 'linear', cuts: options.cuts ?? 'auto', reverse: options.reverse } : undefined,
+        fetcher: this.fetcher!,
+        onChange: () => this.requestFrame(),
+        onError: (info) => this.reportError({ layer: id, url: info.url, reason: info.reason }),
+      });
+      this.markChanged();
+    } catch (err) {
+      this.overlays.delete(id);
+      const reason = err instanceof Error ? err.message : String(err);
+      this.reportError({ layer: id, url: err instanceof HipsLoadError ? err.url : url, reason });
+      throw err;
+    }
   }
 
   /** ESASky-style: set the colormap (and optionally stretch/cuts) of a FITS survey. */
@@ -405,6 +502,8 @@ export class EsaskySky extends LitElement {
     if (this.renderer?.device !== device) return; // an old device, already replaced
     this.renderer = undefined;
     this.layer = undefined;
+    this.retiring = undefined;
+    for (const o of this.overlays.values()) o.layer = undefined;
     if (!this.isConnected) return;
     let next: GPUDevice;
     try {
@@ -418,6 +517,7 @@ export class EsaskySky extends LitElement {
     this.startRenderer(next);
     this.markChanged();
     if (this.hips) await this.loadHips();
+    for (const [id, o] of this.overlays) await this.createOverlay(id, o.url, o.options);
   }
 
   private async loadHips(): Promise<void> {
@@ -441,8 +541,12 @@ export class EsaskySky extends LitElement {
         onChange: () => this.requestFrame(),
         onError: (info) => this.reportError({ layer: url, url: info.url, reason: info.reason }),
       });
-      // The old survey stays until the new one is in place.
-      if (this.layer) renderer.removeLayer(this.layer);
+      // The new base survey goes just above the old one, which stays visible until the new one
+      // has drawn every tile the view wants (drawFrame retires it).
+      const old = this.layer;
+      renderer.moveLayer(layer, old ? renderer.getLayers().indexOf(old) + 1 : 0);
+      if (this.retiring && this.retiring !== old) renderer.removeLayer(this.retiring);
+      this.retiring = old;
       this.layer = layer;
       if (!this.target && properties.hipsInitialRaDeg !== undefined && properties.hipsInitialDecDeg !== undefined) {
         this.view = { ...this.view, raDeg: properties.hipsInitialRaDeg, decDeg: properties.hipsInitialDecDeg };
@@ -520,6 +624,11 @@ export class EsaskySky extends LitElement {
     this.framesSinceChange++;
     const pendingUploads = renderer.getLayers().some((l) => l.hasPendingUploads);
     if (pendingUploads) this.requestFrame();
+    if (this.retiring && this.layer?.settled) {
+      renderer.removeLayer(this.retiring);
+      this.retiring = undefined;
+      this.requestFrame();
+    }
     if (stats.settled && this.layer && !this.settledReported && !this.projectionChange) {
       this.settledReported = true;
       const v = this.view;

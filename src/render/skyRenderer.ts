@@ -99,6 +99,14 @@ export class SkyRenderer {
     return this.grid?.labels ?? [];
   }
 
+  /** Move a layer to position `index` of the stack (0 = bottom). */
+  moveLayer(layer: HipsLayer, index: number): void {
+    const i = this.layers.indexOf(layer);
+    if (i < 0) return;
+    this.layers.splice(i, 1);
+    this.layers.splice(Math.max(0, Math.min(this.layers.length, index)), 0, layer);
+  }
+
   getLayers(): readonly HipsLayer[] {
     return this.layers;
   }

@@ -16,6 +16,8 @@ import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
 
+export type Blending = 'normal' | 'additive';
+
 /** How a FITS layer turns values into colours. */
 export interface FitsDisplay {
   readonly colormap: string;
@@ -36,6 +38,8 @@ export interface HipsLayerOptions {
   readonly properties: HipsProperties;
   readonly fetcher: TileFetcher;
   readonly opacity?: number;
+  /** How the layer combines with what is below it. */
+  readonly blending?: Blending;
   /** GPU memory for tiles, bytes (default 128 MiB: 128 tiles of 512², 256 of 256² or smaller). */
   readonly gpuBudgetBytes?: number;
   readonly maxConcurrent?: number;
@@ -69,12 +73,14 @@ export class HipsLayer {
   readonly id: string;
   readonly properties: HipsProperties;
   opacity: number;
+  blending: Blending;
   readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
   private readonly toIcrs: Mat3 | undefined;
-  private readonly pipeline: GPURenderPipeline;
+  private pipeline: GPURenderPipeline;
+  private readonly format: GPUTextureFormat;
   private readonly sampler: GPUSampler;
   private readonly uniforms: GPUBuffer;
   private readonly cellBuffer: GrowableBuffer;
@@ -105,6 +111,8 @@ export class HipsLayer {
     this.id = opts.id;
     this.properties = opts.properties;
     this.opacity = opts.opacity ?? 1;
+    this.blending = opts.blending ?? 'normal';
+    this.format = format;
     this.onError = opts.onError;
     const p = opts.properties;
     const colourFormat = pickColourFormat(p.hipsTileFormats);
@@ -141,31 +149,29 @@ export class HipsLayer {
       this.lut = device.createTexture({ label: 'colormap', size: { width: 256, height: 2 }, format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
       this.lutView = this.lut.createView();
     }
-    const kind = this.kind;
-    this.pipeline = cachedPipeline(device, `hips-${kind}/${format}`, () => {
-      const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
-      return device.createRenderPipeline({
-        label: `hips ${opts.id}`,
-        layout: 'auto',
-        vertex: { module, entryPoint: 'vs' },
-        fragment: {
-          module,
-          entryPoint: 'fs',
-          targets: [{
-            format,
-            blend: {
-              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            },
-          }],
-        },
-        primitive: { topology: 'triangle-list', cullMode: 'none' },
-      });
-    });
+    this.pipeline = this.pipelineFor(this.blending);
     this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
     this.uniforms = device.createBuffer({ label: 'hips frame', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.cellBuffer = new GrowableBuffer(device, 'hips cells', GPUBufferUsage.STORAGE, 16 * 64);
     this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);
+  }
+
+  /** The render pipeline for a blending mode (shared by every layer of this kind on the device). */
+  private pipelineFor(blending: Blending): GPURenderPipeline {
+    const { device, kind, format } = this;
+    return cachedPipeline(device, `hips-${kind}-${blending}/${format}`, () => {
+      const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
+      const blend: GPUBlendState = blending === 'additive'
+        ? { color: { srcFactor: 'src-alpha', dstFactor: 'one', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one', operation: 'add' } }
+        : { color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' } };
+      return device.createRenderPipeline({
+        label: `hips ${kind} ${blending}`,
+        layout: 'auto',
+        vertex: { module, entryPoint: 'vs' },
+        fragment: { module, entryPoint: 'fs', targets: [{ format, blend }] },
+        primitive: { topology: 'triangle-list', cullMode: 'none' },
+      });
+    });
   }
 
   /** The tile manager's view of one tile (for tests and diagnostics). */
@@ -396,7 +402,9 @@ export class HipsLayer {
     uf[13] = this.cuts[1];
     uu[14] = STRETCH_ID[this.display.stretch];
     this.device.queue.writeBuffer(this.uniforms, 0, u);
-    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}`;
+    const pipeline = this.pipelineFor(this.blending);
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${this.blending}`;
+    this.pipeline = pipeline;
     if (cellsChanged || posChanged || !this.bindGroup || key !== this.bindGroupKey) {
       this.bindGroup = this.device.createBindGroup({
         layout: this.pipeline.getBindGroupLayout(0),

@@ -269,8 +269,16 @@ function storedTypeOf(bitpix: Bitpix, bscale: number, bzero: number): ImageLayou
   return bzero === 0 ? plain : bzero === u ? unsigned : 'scaled';
 }
 
-const NULL_VALUE = -2147483647;
 const ZERO_VALUE = -2147483646;
+/** CFITSIO's FLOATNULLVALUE / DOUBLENULLVALUE, the NaN of its uncompressed float tiles. */
+const FLOAT_NULL = Math.fround(-9.11912e-36);
+const DOUBLE_NULL = -9.1191291391491e-36;
+
+/** ZBITPIX -32: round the float64 values of a tile to float32 (so float64 output = float32 output). */
+function roundTile(values: Float64Array, n: number, info: CompressedImageInfo): Float64Array {
+  if (info.zbitpix === -32) for (let i = 0; i < n; i++) values[i] = Math.fround(values[i]!);
+  return values;
+}
 
 /**
  * Decompress the tiles of a compressed image that intersect `planes` (flat plane indices over
@@ -376,7 +384,11 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
       if (d.count !== tilelen) throw new FitsError('BAD_DATA', `${what}: UNCOMPRESSED_DATA holds ${d.count} values, not the ${tilelen} pixels of the tile`);
       const v = (table.column(c.index) as FitsTypedArray[])[row]!;
       for (let i = 0; i < tilelen; i++) floats[i] = Number(v[i]!);
-      return floats;
+      if (isFloat && (info.zblank !== undefined || cols.zblank)) {
+        // CFITSIO writes the NaN of an uncompressed float tile as its internal null markers
+        for (let i = 0; i < tilelen; i++) if (floats[i] === FLOAT_NULL || floats[i] === DOUBLE_NULL) floats[i] = NaN;
+      }
+      return roundTile(floats, tilelen, info);
     }
     throw new FitsError('BAD_DATA', `${what}: the tile has no data (empty COMPRESSED_DATA and no GZIP_COMPRESSED_DATA / UNCOMPRESSED_DATA)`);
   }
@@ -447,7 +459,7 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
 
   if (storedFloats) {
     if (scale !== 1 || zero !== 0) for (let i = 0; i < tilelen; i++) floats[i] = zero + scale * floats[i]!;
-    return floats;
+    return roundTile(floats, tilelen, info);
   }
   if (bigValues) {
     const bb = blank === undefined ? undefined : BigInt(blank);
@@ -472,13 +484,13 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
         next = Math.trunc(Math.fround(R[iseed]! * 500));
       }
     }
-    return floats;
+    return roundTile(floats, tilelen, info);
   }
   for (let i = 0; i < tilelen; i++) {
     const v = ints[i]!;
     floats[i] = v === nullv ? NaN : v * scale + zero;
   }
-  return floats;
+  return roundTile(floats, tilelen, info);
 }
 
 function mod(a: number, m: number): number {

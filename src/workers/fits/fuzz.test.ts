@@ -1,7 +1,10 @@
 // Fuzz: 3,000 seeded random mutations (bit flips, truncations, inserted garbage, rewritten
-// structural cards, deleted/zeroed/duplicated ranges) of real FITS files and of the fixtures.
-// Each mutated input must either parse (and decode its images) or throw a FitsError: never
-// another exception type, never hang (each input gets a time budget and the test a timeout).
+// structural cards, deleted/zeroed/duplicated ranges, random words written into data units and
+// heaps) of real FITS files and of the fixtures: images, BINTABLE/TABLE with every TFORM and
+// heap arrays, tile-compressed images (RICE_1, GZIP_1/2, NOCOMPRESS, quantized floats, 3-D
+// tiles) and gzip-compressed files. Each mutated input must either parse (and decode its
+// images, tables and compressed images) or throw a FitsError: never another exception type,
+// never hang (each input gets a time budget and the test a timeout).
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FitsError } from './errors.js';
@@ -25,7 +28,27 @@ function prng(seed: number): () => number {
 
 function loadSources(): Array<{ name: string; bytes: Uint8Array }> {
   const out: Array<{ name: string; bytes: Uint8Array }> = [];
-  for (const name of ['mef.fits', 'header_special.fits', 'cube3.fits', 'bitpix64_blank.fits', 'bitpix16_scaled_blank.fits', 'unpadded16.fits', 'groups.fits']) {
+  for (const name of [
+    'mef.fits',
+    'header_special.fits',
+    'cube3.fits',
+    'bitpix64_blank.fits',
+    'bitpix16_scaled_blank.fits',
+    'unpadded16.fits',
+    'groups.fits',
+    'table_all.fits',
+    'table_ascii.fits',
+    'comp_i16_rice.fits',
+    'comp_i16_gzip2.fits',
+    'comp_u8_rice.fits',
+    'comp_f32_dither1.fits',
+    'comp_f32_dither2.fits',
+    'comp_f64_gzip1.fits',
+    'comp_f32_nocompress.fits',
+    'comp_cube_tiles.fits',
+    'comp_u16_tiles.fits',
+    'gz_mef.fits.gz',
+  ]) {
     out.push({ name, bytes: new Uint8Array(readFileSync(new URL(name, FIXTURES))) });
   }
   const real = [
@@ -54,7 +77,51 @@ function loadSources(): Array<{ name: string; bytes: Uint8Array }> {
   return out;
 }
 
-const KEYS = ['SIMPLE', 'XTENSION', 'BITPIX', 'NAXIS', 'NAXIS1', 'NAXIS2', 'NAXIS3', 'PCOUNT', 'GCOUNT', 'GROUPS', 'BLANK', 'BSCALE', 'BZERO', 'END', 'CONTINUE', 'ZIMAGE', 'EXTNAME', 'HIERARCH A B'];
+const KEYS = [
+  'SIMPLE',
+  'XTENSION',
+  'BITPIX',
+  'NAXIS',
+  'NAXIS1',
+  'NAXIS2',
+  'NAXIS3',
+  'PCOUNT',
+  'GCOUNT',
+  'GROUPS',
+  'BLANK',
+  'BSCALE',
+  'BZERO',
+  'END',
+  'CONTINUE',
+  'ZIMAGE',
+  'EXTNAME',
+  'HIERARCH A B',
+  // tables
+  'TFIELDS',
+  'TFORM1',
+  'TFORM2',
+  'TTYPE1',
+  'TSCAL1',
+  'TZERO2',
+  'TNULL1',
+  'TDIM2',
+  'THEAP',
+  'TBCOL1',
+  'TBCOL2',
+  // tile compression
+  'ZCMPTYPE',
+  'ZBITPIX',
+  'ZNAXIS',
+  'ZNAXIS1',
+  'ZNAXIS2',
+  'ZTILE1',
+  'ZTILE2',
+  'ZQUANTIZ',
+  'ZDITHER0',
+  'ZBLANK',
+  'ZVAL1',
+  'ZVAL2',
+];
 const VALUES = [
   '0',
   '1',
@@ -80,6 +147,20 @@ const VALUES = [
   "'BINTABLE'",
   "'TABLE   '",
   "'FOO'",
+  "'1PB'",
+  "'1QB(9)'",
+  "'3J'",
+  "'PE(2)'",
+  "'13X'",
+  "'0A'",
+  "'F8.3'",
+  "'(2,2)'",
+  "'RICE_1'",
+  "'GZIP_2'",
+  "'NOCOMPRESS'",
+  "'HCOMPRESS_1'",
+  "'SUBTRACTIVE_DITHER_2'",
+  "'NONE'",
   "'",
   "'abc&'",
   "''",
@@ -155,6 +236,20 @@ const MUTATORS: Record<string, Mutator> = {
     b.fill(rnd() < 0.5 ? 0 : 0x20, at, at + 1 + int(rnd, 3000));
     return b;
   },
+  scribbleData(src, rnd) {
+    // random 32-bit words in the data units (descriptors, heaps, compressed tiles)
+    const b = src.slice();
+    const dv = new DataView(b.buffer);
+    const start = Math.min(b.length, 2880 * 2);
+    if (b.length - start < 8) return b;
+    const k = 1 + int(rnd, 8);
+    for (let i = 0; i < k; i++) {
+      const p = start + int(rnd, b.length - start - 4);
+      const r = rnd();
+      dv.setUint32(p, r < 0.3 ? 0xffffffff : r < 0.6 ? int(rnd, 256) : int(rnd, 2 ** 32));
+    }
+    return b;
+  },
   duplicateBlock(src, rnd) {
     const blocks = Math.floor(src.length / 2880);
     if (blocks === 0) return src.slice();
@@ -168,9 +263,23 @@ const MUTATORS: Record<string, Mutator> = {
   },
 };
 
+/** FitsErrors thrown while decoding tables and images of inputs that parsed, by code. */
+const inner: Record<string, number> = {};
+
+/** Run f; FitsErrors count as a normal outcome, anything else propagates. */
+function tolerate(f: () => unknown): void {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof FitsError)) throw e;
+    inner[e.code] = (inner[e.code] ?? 0) + 1;
+  }
+}
+
 /** Exercise everything the reader offers on one input. */
 function exercise(bytes: Uint8Array): number {
-  const f = readFits(bytes);
+  // a modest memory limit: mutated sizes must be refused, not allocated
+  const f = readFits(bytes, { maxBytes: 1 << 26 });
   let decoded = 0;
   for (const hdu of f.hdus) {
     for (const k of hdu.header.keys()) hdu.header.get(k);
@@ -179,12 +288,27 @@ function exercise(bytes: Uint8Array): number {
       decoded += hdu.readImage().data.length;
       decoded += hdu.readImagePlane(0).data.length;
       decoded += hdu.readImagePlane(hdu.planeCount - 1, { output: 'float64' }).data.length;
+    } else if (hdu.isCompressedImage) {
+      tolerate(() => {
+        decoded += hdu.readImage().data.length;
+        decoded += hdu.readImagePlane(hdu.planeCount - 1, { output: 'float64' }).data.length;
+      });
     } else {
-      try {
-        hdu.readImage();
-      } catch (e) {
-        if (!(e instanceof FitsError)) throw e;
-      }
+      tolerate(() => hdu.readImage());
+    }
+    if (hdu.type === 'bintable' || hdu.type === 'table') {
+      tolerate(() => {
+        const t = hdu.readTable();
+        for (const c of t.columns) {
+          tolerate(() => {
+            const v = t.column(c.index);
+            decoded += v.length;
+            t.nulls(c.index);
+            t.column(c.index, { raw: true });
+            if (t.nrows > 0) t.cell(c.index, t.nrows - 1);
+          });
+        }
+      });
     }
   }
   return decoded;
@@ -199,7 +323,7 @@ describe('fuzz: mutated FITS files parse or throw FitsError', () => {
   it(
     `${N} seeded mutations`,
     () => {
-      expect(sources.length).toBeGreaterThanOrEqual(7);
+      expect(sources.length).toBeGreaterThanOrEqual(19);
       const names = Object.keys(MUTATORS);
       const rnd = prng(SEED);
       const outcomes: Record<string, number> = {};
@@ -230,7 +354,9 @@ describe('fuzz: mutated FITS files parse or throw FitsError', () => {
       expect(N - parsed).toBeGreaterThan(100);
       // no single input may take long (no hang, no quadratic blow-up)
       expect(worstMs).toBeLessThan(2000);
-      console.log(`fuzz outcomes over ${N} inputs (worst ${worstMs.toFixed(1)} ms):`, JSON.stringify(outcomes));
+      console.log(`fuzz outcomes over ${N} inputs (worst ${worstMs.toFixed(1)} ms):`, JSON.stringify(outcomes), 'decode errors:', JSON.stringify(inner));
+      // the table and tile decoders must be reached and must reject some mutated data
+      expect((inner.BAD_DATA ?? 0) + (inner.BAD_KEYWORD ?? 0)).toBeGreaterThan(20);
     },
     120_000,
   );
