@@ -1,6 +1,6 @@
 // The benchmark harness: machine description, robust statistics, result files
 // (bench/results/<name>.json) and the regenerated table in docs/performance.md.
-import { cpus, totalmem, release, platform } from 'node:os';
+import { cpus, totalmem, release, platform, loadavg } from 'node:os';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,9 @@ export function machine(extra = {}) {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()}`,
     node: process.version,
+    // 1/5/15-minute load averages when the result is written: the machine is shared, so a load
+    // well above the core count means the numbers (not the same-run ratios) are depressed.
+    loadavg: loadavg().map((x) => Number(x.toFixed(2))),
     ...extra,
   };
 }
@@ -88,7 +91,8 @@ export function writePerformanceTable() {
     lines.push(`## ${r.name}`, '', r.description, '');
     const m = r.machine;
     lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}` +
-      (m.browser ? `, ${m.browser}` : '') + (m.gpu ? `, GPU: ${m.gpu}` : '') + `. Run ${r.date.slice(0, 16)}Z.`, '');
+      (m.browser ? `, ${m.browser}` : '') + (m.gpu ? `, GPU: ${m.gpu}` : '') +
+      (m.loadavg ? `, load average ${m.loadavg.join('/')} (1/5/15 min, at the end)` : '') + `. Run ${r.date.slice(0, 16)}Z.`, '');
     lines.push('| metric | subject | median | min–max | n | ratio |', '|---|---|---:|---:|---:|---:|');
     for (const row of r.metrics) {
       lines.push(`| ${row.metric} (${row.unit}, ${row.better} is better) | ${row.subject} | ${fmt(row.median)} | ${fmt(row.min)}–${fmt(row.max)} | ${row.n} | ${row.ratio === undefined ? '' : fmt(row.ratio) + '×'} |`);

@@ -1,7 +1,7 @@
 // The view as numbers: an immutable ViewState (what the user chose) and the Camera derived from it
 // (float64 basis, projection scales, pixel size, visible radius), with forward/inverse projection
 // between the sky and normalised device coordinates. Pure functions, no DOM, no GPU.
-import { angleRad, cross, dot, lonLatDegToVec, normalize, rotateAbout, vecToLonLatDeg, type Vec3 } from './vec3.js';
+import { angleRad, cross, dot, lonLatDegToVec, rotateAbout, vecToLonLatDeg, type Vec3 } from './vec3.js';
 import { applyMat3, frameRotation, type FrameName } from './frames.js';
 import {
   centreScale, halfWidthPlane as projHalfWidth, MAX_FOV_DEG, PROJECTIONS, projectViewFrame, unprojectPlane,
