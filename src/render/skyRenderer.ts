@@ -6,6 +6,7 @@ import { HipsLayer, type HipsLayerOptions } from './layers/hipsLayer.js';
 import { UploadBudget } from './uploadBudget.js';
 import { BoundaryLayer } from './layers/boundaryLayer.js';
 import { GridLayer, type GridOptions } from './layers/gridLayer.js';
+import type { RenderLayer } from './layer.js';
 
 export interface FrameStats {
   readonly frame: number;
@@ -26,7 +27,7 @@ export class SkyRenderer {
   readonly format: GPUTextureFormat;
   private view: ViewState | undefined;
   private camera: Camera | undefined;
-  private readonly layers: HipsLayer[] = [];
+  private readonly layers: RenderLayer[] = [];
   private readonly uploadBudgetMs: number;
   private readonly clearColor: GPUColorDict;
   private frameCount = 0;
@@ -73,7 +74,13 @@ export class SkyRenderer {
     return layer;
   }
 
-  removeLayer(layer: HipsLayer): void {
+  /** Put any layer (catalogue, footprints, ...) on top of the stack; the renderer owns it from now on. */
+  addLayer<L extends RenderLayer>(layer: L): L {
+    this.layers.push(layer);
+    return layer;
+  }
+
+  removeLayer(layer: RenderLayer): void {
     const i = this.layers.indexOf(layer);
     if (i >= 0) this.layers.splice(i, 1);
     layer.destroy();
@@ -100,14 +107,14 @@ export class SkyRenderer {
   }
 
   /** Move a layer to position `index` of the stack (0 = bottom). */
-  moveLayer(layer: HipsLayer, index: number): void {
+  moveLayer(layer: RenderLayer, index: number): void {
     const i = this.layers.indexOf(layer);
     if (i < 0) return;
     this.layers.splice(i, 1);
     this.layers.splice(Math.max(0, Math.min(this.layers.length, index)), 0, layer);
   }
 
-  getLayers(): readonly HipsLayer[] {
+  getLayers(): readonly RenderLayer[] {
     return this.layers;
   }
 
@@ -142,7 +149,7 @@ export class SkyRenderer {
       frame: this.frameCount,
       cpuMs: performance.now() - t0,
       uploads: budget.uploads,
-      cellsDrawn: this.layers.reduce((s, l) => s + l.stats.cellsDrawn, 0),
+      cellsDrawn: this.layers.reduce((s, l) => s + (l instanceof HipsLayer ? l.stats.cellsDrawn : 0), 0),
       settled: this.settled,
     };
   }

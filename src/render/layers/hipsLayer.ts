@@ -3,6 +3,7 @@
 // visible cell from its own tile or, until that arrives, from the best resident ancestor (a UV
 // sub-rectangle of the ancestor's texture). Owns its texture array, buffers and pipeline.
 import { cachedPipeline } from '../pipelineCache.js';
+import type { RenderLayer } from '../layer.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '../../math/frames.js';
 import { cellPointToVec, nest2xyf } from '../../hips/healpix.js';
@@ -69,7 +70,7 @@ export interface HipsLayerStats {
   drawOrder: number;
 }
 
-export class HipsLayer {
+export class HipsLayer implements RenderLayer {
   readonly id: string;
   readonly properties: HipsProperties;
   opacity: number;
