@@ -359,10 +359,27 @@ export class EsaskySky extends LitElement {
   }
 
   /**
-   * The current view as a FITS image: three planes (R, G, B) of what was drawn, with a WCS header
-   * (projection, CRVAL, CRPIX, CDELT, PC/LONPOLE) that describes exactly where each pixel lies.
+   * The current view as a FITS image with a WCS header (projection, CRVAL, CRPIX, CDELT,
+   * PC/LONPOLE) that describes exactly where each pixel lies: the data values for a FITS survey
+   * (BITPIX -32, NaN = no data), or three planes (R, G, B) of what was drawn for a colour survey.
    */
   async exportFITS(): Promise<Blob> {
+    if (this.layer?.kind === 'fits' && this.renderer) {
+      // a FITS survey: the data values themselves (like hips2fits), NaN where there is no data
+      await this.whenSettled();
+      this.renderer.setView(this.view);
+      const { width, height, values } = await this.renderer.readValues(this.layer);
+      const flipped = new Float32Array(width * height);
+      for (let y = 0; y < height; y++) flipped.set(values.subarray((height - 1 - y) * width, (height - y) * width), y * width);
+      const cards = [
+        ...viewWcsCards(this.view),
+        { key: 'ORIGIN', value: 'esasky-sky' },
+        { key: 'HIPSURL', value: this.hips.slice(0, 60), comment: 'survey drawn' },
+        { key: 'DATE', value: new Date().toISOString().slice(0, 19) },
+      ];
+      const bytes = writeFitsImage({ bitpix: -32, shape: [width, height], data: flipped, cards });
+      return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/fits' });
+    }
     const { width, height, rgba } = await this.readViewPixels();
     const view = this.view;
     const cards = [

@@ -199,6 +199,42 @@ export class SkyRenderer {
     }
   }
 
+  /**
+   * Draw a FITS layer's data values for the current view off-screen and read them back: float32,
+   * rows top to bottom, NaN where the layer has no data (for exportFITS of FITS surveys).
+   */
+  async readValues(layer: HipsLayer): Promise<{ width: number; height: number; values: Float32Array }> {
+    if (!this.view || !this.camera) throw new Error('SkyRenderer.readValues called before setView()');
+    const { widthPx: width, heightPx: height } = this.view;
+    layer.prepare(this.camera, new UploadBudget(this.uploadBudgetMs));
+    const texture = this.device.createTexture({ label: 'values target', size: { width, height }, format: 'rg32float', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+    const bytesPerRow = Math.ceil((width * 8) / 256) * 256;
+    const buffer = this.device.createBuffer({ label: 'values readback', size: bytesPerRow * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    try {
+      const enc = this.device.createCommandEncoder({ label: 'values' });
+      const pass = enc.beginRenderPass({ colorAttachments: [{ view: texture.createView(), clearValue: { r: 0, g: 0, b: 0, a: 0 }, loadOp: 'clear', storeOp: 'store' }] });
+      layer.encodeValues(pass);
+      pass.end();
+      enc.copyTextureToBuffer({ texture }, { buffer, bytesPerRow }, { width, height });
+      this.device.queue.submit([enc.finish()]);
+      await buffer.mapAsync(GPUMapMode.READ);
+      const src = new Float32Array(buffer.getMappedRange());
+      const values = new Float32Array(width * height);
+      const stride = bytesPerRow / 4;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const o = y * stride + x * 2;
+          values[y * width + x] = src[o + 1] > 0.5 ? src[o] : NaN;
+        }
+      }
+      buffer.unmap();
+      return { width, height, values };
+    } finally {
+      buffer.destroy();
+      texture.destroy();
+    }
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

@@ -43,6 +43,16 @@ describe('FITS HiPS tiles', () => {
         expect(Math.abs(grey[0] - want), `value ${p.value} at (${p.raDeg.toFixed(3)}, ${p.decDeg.toFixed(3)}): grey ${grey[0]} vs ${want}`).to.be.at.most(2);
         expect(grey[3]).to.equal(255);
       }
+      // the data values themselves (exportFITS of a FITS survey): the astropy value under the centre
+      for (const q of points.slice(0, 4)) {
+        renderer.setView({ raDeg: q.raDeg, decDeg: q.decDeg, fovDeg: 18, rollDeg: 0, projection: 'TAN', widthPx: size, heightPx: size });
+        await settle();
+        const { values } = await renderer.readValues(layer);
+        // within 1 km/s: the point under the centre pixel is within ~5% of a texel of the texel
+        // centre (the linear 8x8 mesh per cell), and neighbouring texels differ by ~10 km/s here
+        expect(values[c * size + c]).to.be.closeTo(q.value, 1);
+        expect(Number.isNaN(values[0]) || Number.isFinite(values[0])).to.equal(true);
+      }
       // viridis with a sqrt stretch, no reload
       layer.setDisplay({ colormap: 'viridis', stretch: 'sqrt', cuts: [-60, 60] });
       const p = points[0];

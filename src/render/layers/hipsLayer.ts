@@ -175,6 +175,46 @@ export class HipsLayer implements RenderLayer {
     });
   }
 
+  private valuesPipeline: GPURenderPipeline | undefined;
+  private valuesBindGroup: GPUBindGroup | undefined;
+  private valuesKey = '';
+
+  /**
+   * Draw this FITS layer's data values (not colours) into a pass whose target is rg32float:
+   * r = value, g = 1 where the layer covers the pixel. Call after prepare().
+   */
+  encodeValues(pass: GPURenderPassEncoder): void {
+    if (this.kind !== 'fits') throw new Error('encodeValues is only for FITS layers');
+    if (this.destroyed || this.cellCount === 0) return;
+    const device = this.device;
+    this.valuesPipeline ??= cachedPipeline(device, 'hips-fits-values/rg32float', () => {
+      const module = device.createShaderModule({ label: 'hips fits values', code: hipsWgsl('fits') });
+      return device.createRenderPipeline({
+        label: 'hips fits values',
+        layout: 'auto',
+        vertex: { module, entryPoint: 'vs' },
+        fragment: { module, entryPoint: 'fsValues', targets: [{ format: 'rg32float' }] },
+        primitive: { topology: 'triangle-list', cullMode: 'none' },
+      });
+    });
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}`;
+    if (!this.valuesBindGroup || key !== this.valuesKey) {
+      this.valuesKey = key;
+      this.valuesBindGroup = device.createBindGroup({
+        layout: this.valuesPipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.uniforms } },
+          { binding: 1, resource: { buffer: this.cellBuffer.buffer } },
+          { binding: 2, resource: { buffer: this.positionBuffer.buffer } },
+          { binding: 3, resource: this.tiles.view },
+        ],
+      });
+    }
+    pass.setPipeline(this.valuesPipeline);
+    pass.setBindGroup(0, this.valuesBindGroup);
+    pass.draw(2 * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
+  }
+
   /** The tile manager's view of one tile (for tests and diagnostics). */
   tileState(order: number, ipix: number): string | undefined {
     return this.manager.stateOf(order, ipix);

@@ -228,6 +228,16 @@ ${kind === 'colour' ? `  let color = textureSample(tiles, tileSampler, in.uv, in
   return vec4f(color.rgb, frame.opacity);`}
 }
 ${kind === 'fits' ? `
+/** Data values instead of colours (exportFITS of a FITS layer): r = value, g = 1 where covered. */
+@fragment
+fn fsValues(in: VOut) -> @location(0) vec4f {
+  if (boundaryF(frame.projectionB, in.plane) > 0.0 || (frame.projectionB == 0u && in.depth < 0.0)) { discard; }
+  if (frame.projectionB == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
+  let v = fitsValue(in.uv, in.layer);
+  if (isNan(v)) { discard; }
+  return vec4f(v, 1.0, 0.0, 0.0);
+}
+
 fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
 fn asinhf(x: f32) -> f32 { return log(x + sqrt(x * x + 1.0)); }
 

@@ -555,12 +555,12 @@ function makeProjection(code: string, pv: number[], what: string): Projection {
     }
     case 'CAR':
       return {
-        toNative: (x, y) => (Math.abs(y) > 90 + 1e-12 ? undefined : [x, y]),
+        toNative: (x, y) => (Math.abs(y) > 90 + 1e-12 || Math.abs(x) > 180 + 1e-12 ? undefined : [x, y]),
         fromNative: (phi, t) => [phi, t],
       };
     case 'MER':
       return {
-        toNative: (x, y) => [x, 2 * atan2d(Math.exp(y / R2D), 1) - 90],
+        toNative: (x, y) => (Math.abs(x) > 180 + 1e-12 ? undefined : [x, 2 * atan2d(Math.exp(y / R2D), 1) - 90]),
         fromNative: (phi, t) => (Math.abs(t) >= 90 ? undefined : [phi, R2D * Math.log(Math.tan(((90 + t) / 2) * D2R))]),
       };
     case 'SFL':
