@@ -180,7 +180,15 @@ describe('HiPS rendering through WebGPU (off-screen, SIN)', () => {
         expectColour(pixelAt(await target.read(), SIZE, c, c), p.ancestor!.rgb, `ancestor 3/357 at ra ${p.raDeg.toFixed(4)} dec ${p.decDeg.toFixed(4)}`);
         expect(renderer.settled).to.equal(false);
         gate.open();
-        await renderUntil(renderer, target.texture, () => renderer.settled);
+        const cells = layer.stats.cellsDrawn;
+        let most = 0;
+        await renderUntil(renderer, target.texture, () => {
+          most = Math.max(most, layer.stats.cellsDrawn);
+          return renderer.settled;
+        });
+        // while the own tiles fade in, the ancestor is drawn under them (two entries per cell)
+        expect(most, 'cross-fade entries').to.be.greaterThan(cells);
+        expect(layer.stats.cellsDrawn).to.equal(cells);
         expect(layer.stats.cellsFromAncestor).to.equal(0);
         expectColour(pixelAt(await target.read(), SIZE, c, c), p.rgb, `own tile 4/${p.tile} at ra ${p.raDeg.toFixed(4)} dec ${p.decDeg.toFixed(4)}`);
       } finally {

@@ -59,6 +59,10 @@ export function pickColourFormat(formats: readonly string[]): 'webp' | 'png' | '
 }
 
 const VERTS_PER_CELL = (HIPS_GRID + 1) * (HIPS_GRID + 1);
+/** Bytes per cell entry in the cells storage buffer (struct Cell in hips.wgsl.ts). */
+const CELL_BYTES = 32;
+/** Parent -> child cross-fade when a tile arrives, ms. */
+export const FADE_MS = 250;
 const CELL_CACHE_LIMIT = 4096;
 
 export interface HipsLayerStats {
@@ -87,6 +91,9 @@ export class HipsLayer implements RenderLayer {
   private readonly cellBuffer: GrowableBuffer;
   private readonly positionBuffer: GrowableBuffer;
   private readonly cellVectors = new Map<number, Float64Array>();
+  /** When each tile reached the GPU (for the cross-fade), ms. */
+  private readonly arrivals = new Map<number, number>();
+  private fading = false;
   private readonly onError?: (info: TileErrorInfo) => void;
   private bindGroup: GPUBindGroup | undefined;
   private bindGroupKey = '';
@@ -153,7 +160,7 @@ export class HipsLayer implements RenderLayer {
     this.pipeline = this.pipelineFor(this.blending);
     this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
     this.uniforms = device.createBuffer({ label: 'hips frame', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.cellBuffer = new GrowableBuffer(device, 'hips cells', GPUBufferUsage.STORAGE, 16 * 64);
+    this.cellBuffer = new GrowableBuffer(device, 'hips cells', GPUBufferUsage.STORAGE, CELL_BYTES * 64);
     this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);
   }
 
@@ -220,14 +227,14 @@ export class HipsLayer implements RenderLayer {
     return this.manager.stateOf(order, ipix);
   }
 
-  /** Decoded tiles are waiting for the next frame's upload budget. */
+  /** Decoded tiles wait for the next frame's upload budget, or a tile is still fading in. */
   get hasPendingUploads(): boolean {
-    return this.manager.pendingUploads > 0;
+    return this.manager.pendingUploads > 0 || this.fading;
   }
 
   /** True when every wanted tile has been drawn (or is known to be empty or broken). */
   get settled(): boolean {
-    if (!this.selection || !this.manager.idle) return false;
+    if (!this.selection || !this.manager.idle || this.fading) return false;
     for (const t of this.selection.wanted) {
       const s = this.manager.stateOf(t.order, t.ipix);
       if (s === 'ready' && !this.tiles.has(tileKey(t.order, t.ipix))) return false;
@@ -282,7 +289,11 @@ export class HipsLayer implements RenderLayer {
         onEvict: (key) => this.evictKey(key),
       });
       budget.spend(budget.now() - t0);
-      if (ok) this.stats.tilesUploaded++;
+      if (ok) {
+        this.stats.tilesUploaded++;
+        this.arrivals.set(tileKey(order, ipix), performance.now());
+        if (this.arrivals.size > 4096) this.arrivals.delete(this.arrivals.keys().next().value!);
+      }
       else this.manager.drop(order, ipix); // every slot holds a tile this view needs
     }
     this.stats.tilesResident = this.tiles.used;
@@ -386,17 +397,18 @@ export class HipsLayer implements RenderLayer {
   }
 
   private layoutCells(camera: Camera, sel: TileSelection, from?: { camera: Camera; mix: number }): void {
-    const cellData = new ArrayBuffer(16 * Math.max(1, sel.cells.length));
+    // up to two entries per cell: the ancestor under a tile that is still fading in, and the cell
+    const maxEntries = 2 * Math.max(1, sel.cells.length);
+    const cellData = new ArrayBuffer(CELL_BYTES * maxEntries);
     const cellF32 = new Float32Array(cellData);
     const cellU32 = new Uint32Array(cellData);
-    const pos = new Float32Array(4 * VERTS_PER_CELL * Math.max(1, sel.cells.length));
+    const pos = new Float32Array(4 * VERTS_PER_CELL * maxEntries);
     const f = [0, 0, 0];
     let n = 0;
     let fromAncestor = 0;
-    for (const cell of sel.cells) {
-      const src = this.sourceFor(cell.order, cell.ipix, sel.dataOrder);
-      if (!src) continue;
-      const vs = this.vectorsOf(cell.order, cell.ipix);
+    const now = performance.now();
+    this.fading = false;
+    const emit = (cellOrder: number, cellIpix: number, src: { order: number; ipix: number; layer: number }, alpha: number, vs: Float64Array): void => {
       const base = n * VERTS_PER_CELL * 4;
       for (let k = 0; k < VERTS_PER_CELL; k++) {
         f[0] = vs[k * 3];
@@ -407,24 +419,41 @@ export class HipsLayer implements RenderLayer {
         pos[base + k * 4 + 1] = q[1];
         pos[base + k * 4 + 2] = q[2];
       }
-      const d = cell.order - src.order;
+      const d = cellOrder - src.order;
       const div = 2 ** d;
-      const c = nest2xyf(cell.order, cell.ipix);
+      const c = nest2xyf(cellOrder, cellIpix);
       const t = nest2xyf(src.order, src.ipix);
-      const fx0 = (c.ix - t.ix * div) / div;
-      const fy0 = (c.iy - t.iy * div) / div;
-      cellF32[n * 4] = fy0; // column fraction
-      cellF32[n * 4 + 1] = fx0; // row fraction
-      cellF32[n * 4 + 2] = 1 / div;
-      cellU32[n * 4 + 3] = src.layer;
-      if (src.order < sel.dataOrder) fromAncestor++;
+      const o = n * (CELL_BYTES / 4);
+      cellF32[o] = (c.iy - t.iy * div) / div; // column fraction follows face-local y
+      cellF32[o + 1] = (c.ix - t.ix * div) / div; // row fraction follows face-local x
+      cellF32[o + 2] = 1 / div;
+      cellU32[o + 3] = src.layer;
+      cellF32[o + 4] = alpha;
       n++;
+    };
+    for (const cell of sel.cells) {
+      const src = this.sourceFor(cell.order, cell.ipix, sel.dataOrder);
+      if (!src) continue;
+      const vs = this.vectorsOf(cell.order, cell.ipix);
+      let alpha = 1;
+      const arrived = this.arrivals.get(tileKey(src.order, src.ipix));
+      if (arrived !== undefined && now - arrived < FADE_MS) {
+        // cross-fade from the best ancestor toward the tile that just arrived
+        const under = src.order > this.hipsOrderMin ? this.sourceFor(cell.order, cell.ipix, src.order - 1) : undefined;
+        if (under) {
+          emit(cell.order, cell.ipix, under, 1, vs);
+          alpha = (now - arrived) / FADE_MS;
+          this.fading = true;
+        }
+      }
+      emit(cell.order, cell.ipix, src, alpha, vs);
+      if (src.order < sel.dataOrder) fromAncestor++;
     }
     this.cellCount = n;
     this.stats.cellsDrawn = n;
     this.stats.cellsFromAncestor = fromAncestor;
     if (n === 0) return;
-    const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * 16));
+    const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * CELL_BYTES));
     const posChanged = this.positionBuffer.write(new Uint8Array(pos.buffer, 0, n * VERTS_PER_CELL * 16));
     const u = new ArrayBuffer(64);
     const uf = new Float32Array(u);

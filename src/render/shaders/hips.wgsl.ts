@@ -41,6 +41,10 @@ struct Cell {
   uvOrigin: vec2f,    // texture coordinates (column, row fractions) of the cell's x=0,y=0 corner
   uvScale: f32,       // size of the cell in its source tile, as a fraction of the tile
   layer: u32,         // texture-array layer of the source tile
+  alpha: f32,         // cross-fade weight of this entry (1 when the tile has settled)
+  _p0: f32,
+  _p1: f32,
+  _p2: f32,
 };
 
 @group(0) @binding(0) var<uniform> frame: Frame;
@@ -56,6 +60,7 @@ struct VOut {
   @location(2) @interpolate(flat) layer: u32,
   @location(3) depth: f32,  // view-frame z: < 0 on the far side of the sky
   @location(4) @interpolate(flat) facet: f32,  // HPX: the polar facet this copy was drawn for
+  @location(5) @interpolate(flat) alpha: f32,
 };
 
 const OFFSCREEN = vec2f(4.0, 4.0);
@@ -192,6 +197,7 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   out.uv = cell.uvOrigin + vec2f(f32(j) / f32(G), f32(i) / f32(G)) * cell.uvScale;
   out.plane = plane;
   out.layer = cell.layer;
+  out.alpha = cell.alpha;
   out.depth = ps[k].z;
   out.facet = -1.0;
   if ((frame.projectionB == 9u && frame.mixB >= 1.0) || (frame.projection == 9u && frame.mixB <= 0.0)) {
@@ -212,7 +218,7 @@ fn fs(in: VOut) -> @location(0) vec4f {
     if (id == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   }
 ${kind === 'colour' ? `  let color = textureSample(tiles, tileSampler, in.uv, in.layer);
-  return vec4f(color.rgb, color.a * frame.opacity);` : `  let v = fitsValue(in.uv, in.layer);
+  return vec4f(color.rgb, color.a * frame.opacity * in.alpha);` : `  let v = fitsValue(in.uv, in.layer);
   if (isNan(v)) { discard; }
   let t = clamp((v - frame.cutLo) / max(frame.cutHi - frame.cutLo, 1e-30), 0.0, 1.0);
   var s = t;
@@ -225,7 +231,7 @@ ${kind === 'colour' ? `  let color = textureSample(tiles, tileSampler, in.uv, in
     default: { }
   }
   let color = textureLoad(lut, vec2i(i32(round(clamp(s, 0.0, 1.0) * 255.0)), 0), 0);
-  return vec4f(color.rgb, frame.opacity);`}
+  return vec4f(color.rgb, frame.opacity * in.alpha);`}
 }
 ${kind === 'fits' ? `
 /** Data values instead of colours (exportFITS of a FITS layer): r = value, g = 1 where covered. */

@@ -274,9 +274,9 @@ const ZERO_VALUE = -2147483646;
 const FLOAT_NULL = Math.fround(-9.11912e-36);
 const DOUBLE_NULL = -9.1191291391491e-36;
 
-/** ZBITPIX -32: round the float64 values of a tile to float32 (so float64 output = float32 output). */
-function roundTile(values: Float64Array, n: number, info: CompressedImageInfo): Float64Array {
-  if (info.zbitpix === -32) for (let i = 0; i < n; i++) values[i] = Math.fround(values[i]!);
+/** ZBITPIX -32 read as float64: round the tile's values to float32 (float64 output = float32 output). */
+function roundTile(values: Float64Array, n: number, dec: { round: boolean }): Float64Array {
+  if (dec.round) for (let i = 0; i < n; i++) values[i] = Math.fround(values[i]!);
   return values;
 }
 
@@ -325,7 +325,10 @@ export function decompressImage(
   const ints = new Int32Array(maxTile);
   const floats = new Float64Array(maxTile);
   const inflated = new Uint8Array(maxTile * 8 + 1);
-  const dec: TileDecoder = { table, info, layout, cols, ints, floats, inflated, ctx };
+  const shuffled = info.zcmptype === 'GZIP_2' ? new Uint8Array(maxTile * 8) : inflated;
+  // float32 output rounds by itself; float64 output of a ZBITPIX -32 image is rounded per tile
+  const round = kind === 'float64' && info.zbitpix === -32;
+  const dec: TileDecoder = { table, info, layout, cols, ints, floats, inflated, shuffled, round, ctx };
 
   for (let row = 0; row < info.tileCount; row++) {
     // tile position: index `row` with the first axis fastest
@@ -357,6 +360,10 @@ interface TileDecoder {
   ints: Int32Array;
   floats: Float64Array;
   inflated: Uint8Array;
+  /** GZIP_2: buffer for the unshuffled bytes. */
+  shuffled: Uint8Array;
+  /** Round the tile's values to float32 (float64 output of a ZBITPIX -32 image). */
+  round: boolean;
   ctx: string;
 }
 
@@ -388,7 +395,7 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
         // CFITSIO writes the NaN of an uncompressed float tile as its internal null markers
         for (let i = 0; i < tilelen; i++) if (floats[i] === FLOAT_NULL || floats[i] === DOUBLE_NULL) floats[i] = NaN;
       }
-      return roundTile(floats, tilelen, info);
+      return roundTile(floats, tilelen, dec);
     }
     throw new FitsError('BAD_DATA', `${what}: the tile has no data (empty COMPRESSED_DATA and no GZIP_COMPRESSED_DATA / UNCOMPRESSED_DATA)`);
   }
@@ -412,7 +419,7 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
     if (w !== 1 && w !== 2 && w !== 4 && w !== 8) {
       throw new FitsError('BAD_DATA', `${what}: the tile data are ${n} bytes, not 1, 2, 4 or 8 bytes for each of its ${tilelen} pixels`);
     }
-    if (info.zcmptype === 'GZIP_2' && w > 1) bytes = unshuffle(bytes, n, w);
+    if (info.zcmptype === 'GZIP_2' && w > 1) bytes = unshuffle(bytes, n, w, dec.shuffled);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, n);
     if (w === 1) for (let i = 0; i < tilelen; i++) ints[i] = dv.getUint8(i);
     else if (w === 2) for (let i = 0; i < tilelen; i++) ints[i] = dv.getInt16(2 * i);
@@ -459,7 +466,7 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
 
   if (storedFloats) {
     if (scale !== 1 || zero !== 0) for (let i = 0; i < tilelen; i++) floats[i] = zero + scale * floats[i]!;
-    return roundTile(floats, tilelen, info);
+    return roundTile(floats, tilelen, dec);
   }
   if (bigValues) {
     const bb = blank === undefined ? undefined : BigInt(blank);
@@ -484,13 +491,13 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
         next = Math.trunc(Math.fround(R[iseed]! * 500));
       }
     }
-    return roundTile(floats, tilelen, info);
+    return roundTile(floats, tilelen, dec);
   }
   for (let i = 0; i < tilelen; i++) {
     const v = ints[i]!;
     floats[i] = v === nullv ? NaN : v * scale + zero;
   }
-  return roundTile(floats, tilelen, info);
+  return roundTile(floats, tilelen, dec);
 }
 
 function mod(a: number, m: number): number {
@@ -498,8 +505,7 @@ function mod(a: number, m: number): number {
 }
 
 /** GZIP_2: bytes are stored most significant bytes first (all pixels), then the next... */
-function unshuffle(src: Uint8Array, n: number, w: number): Uint8Array {
-  const out = new Uint8Array(n);
+function unshuffle(src: Uint8Array, n: number, w: number, out: Uint8Array): Uint8Array {
   const count = n / w;
   for (let b = 0; b < w; b++) {
     const base = b * count;
@@ -535,7 +541,7 @@ function scatter(
         stride *= naxes[k]!;
       } else if (planeCoord !== undefined && c !== planeCoord[k - 2]) skip = true;
     }
-    if (!skip) for (let i = 0; i < run; i++) out[dst + i] = values[src + i]!;
+    if (!skip) out.set(values.subarray(src, src + run), dst); // converts (rounds) to the output type
     src += run;
     let k = 1;
     for (; k < nd; k++) {

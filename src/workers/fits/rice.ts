@@ -25,6 +25,11 @@ const FS_MAX = { 1: 6, 2: 14, 4: 25 } as const;
 /**
  * Decode `n` pixels into `out[0..n)`: values of bytepix 1 are unsigned bytes (0..255), of
  * bytepix 2 signed 16-bit, of bytepix 4 signed 32-bit.
+ *
+ * The bit reader is inlined (no closures): `acc` holds the `nb` unread bits (nb <= 31, the
+ * bits above them are zero), refilled a byte at a time; bytes past the end of the stream read
+ * as zero and are counted in `over`, which is checked once per block (a stream that ends early
+ * is an error, never an out-of-bounds read or an endless loop).
  */
 export function riceDecompress(input: Uint8Array, out: Int32Array, n: number, blocksize: number, bytepix: 1 | 2 | 4, what: string): void {
   const len = input.length;
@@ -36,72 +41,82 @@ export function riceDecompress(input: Uint8Array, out: Int32Array, n: number, bl
   const fsBits = FS_BITS[bytepix];
   const fsMax = FS_MAX[bytepix];
   const bbits = 8 * bytepix;
+  // wrap-around of the pixel sums in the pixel's width
+  const shift = 32 - bbits;
   let last: number;
   if (bytepix === 1) last = input[0]!;
   else if (bytepix === 2) last = ((input[0]! << 24) | (input[1]! << 16)) >> 16;
   else last = (input[0]! << 24) | (input[1]! << 16) | (input[2]! << 8) | input[3]!;
 
-  // bit reader: `acc` holds `nb` unread bits (nb <= 24), most significant first
   let pos = bytepix;
   let acc = 0;
   let nb = 0;
-  const read = (k: number): number => {
-    // k <= 24
-    while (nb < k) {
-      if (pos >= len) end();
-      acc = ((acc << 8) | input[pos++]!) & 0xffffffff;
+  let over = 0; // bytes read past the end (as zeros)
+  for (let i = 0; i < n; ) {
+    // FS code
+    while (nb < fsBits) {
+      acc = (acc << 8) | (pos < len ? input[pos] : (over++, 0))!;
+      pos++;
       nb += 8;
     }
-    nb -= k;
-    const v = (acc >>> nb) & ((1 << k) - 1);
+    nb -= fsBits;
+    const fs = (acc >>> nb) - 1;
     acc &= (1 << nb) - 1;
-    return v;
-  };
-
-  for (let i = 0; i < n; ) {
-    const fs = read(fsBits) - 1;
-    const imax = Math.min(i + blocksize, n);
+    if (over > 0) end();
+    const imax = i + blocksize < n ? i + blocksize : n;
     if (fs < 0) {
+      // low entropy: all differences are zero
       for (; i < imax; i++) out[i] = last;
     } else if (fs === fsMax) {
+      // high entropy: raw bbits-bit differences
       for (; i < imax; i++) {
-        let d: number;
-        if (bbits === 32) d = ((read(16) << 16) | read(16)) >>> 0;
-        else d = read(bbits);
+        let d = 0;
+        for (let k = bbits; k > 0; ) {
+          const take = k < 16 ? k : 16;
+          while (nb < take) {
+            acc = (acc << 8) | (pos < len ? input[pos] : (over++, 0))!;
+            pos++;
+            nb += 8;
+          }
+          nb -= take;
+          d = d * (1 << take) + ((acc >>> nb) & ((1 << take) - 1));
+          acc &= (1 << nb) - 1;
+          k -= take;
+        }
         const diff = (d & 1) === 0 ? d >>> 1 : ~(d >>> 1);
-        last = wrap(last + diff, bytepix);
+        last = bytepix === 1 ? (last + diff) & 0xff : ((last + diff) << shift) >> shift;
         out[i] = last;
       }
     } else {
       for (; i < imax; i++) {
-        // unary part: count 0 bits up to the next 1 bit
+        // unary part: the number of 0 bits before the next 1 bit
         let nzero = 0;
-        for (;;) {
-          if (acc === 0) {
-            nzero += nb;
-            if (pos >= len) end();
-            acc = input[pos++]!;
-            nb = 8;
-            continue;
-          }
-          const top = 31 - Math.clz32(acc); // index of the leading 1 among the nb bits
-          nzero += nb - 1 - top;
-          nb = top;
-          acc &= (1 << nb) - 1;
-          break;
+        while (acc === 0) {
+          nzero += nb;
+          if (pos >= len) end();
+          acc = input[pos++]!;
+          nb = 8;
         }
-        const low = fs === 0 ? 0 : read(fs);
-        const d = (nzero * 2 ** fs + low) >>> 0;
+        const top = 31 - Math.clz32(acc); // position of the leading 1 among the nb bits
+        nzero += nb - 1 - top;
+        nb = top;
+        acc &= (1 << nb) - 1;
+        // fs low bits
+        while (nb < fs) {
+          acc = (acc << 8) | (pos < len ? input[pos] : (over++, 0))!;
+          pos++;
+          nb += 8;
+        }
+        nb -= fs;
+        const low = acc >>> nb;
+        acc &= (1 << nb) - 1;
+        const d = nzero < 64 ? ((nzero << fs) | low) >>> 0 : (nzero * 2 ** fs + low) >>> 0;
         const diff = (d & 1) === 0 ? d >>> 1 : ~(d >>> 1);
-        last = wrap(last + diff, bytepix);
+        last = bytepix === 1 ? (last + diff) & 0xff : ((last + diff) << shift) >> shift;
         out[i] = last;
       }
+      if (over > 0) end();
     }
   }
-}
-
-function wrap(v: number, bytepix: 1 | 2 | 4): number {
-  if (bytepix === 4) return v | 0;
-  if (bytepix === 2) return (v << 16) >> 16;
-  return v & 0xff;
+  if (over > 0) end();
 }

@@ -166,19 +166,19 @@ export function parseWcs(header: FitsHeader, options: ParseWcsOptions = {}): Wcs
     const c = header.get(`CTYPE${i}${key}`);
     ctypes.push(typeof c === 'string' ? c : '');
   }
-  let frame: Wcs['frame'] = 'other';
   ctypes.forEach((c, i) => {
     const p = c.slice(0, 4).toUpperCase();
     const isLon = p in LON_PREFIX || /^[A-Z]LON$/.test(p) || /^[A-Z]{2}LN$/.test(p);
     const isLat = p in LAT_PREFIX || /^[A-Z]LAT$/.test(p) || /^[A-Z]{2}LT$/.test(p);
     if (isLon && lonAxis < 0 && c.length >= 8 && c[4] === '-') lonAxis = i;
     if (isLat && latAxis < 0 && c.length >= 8 && c[4] === '-') latAxis = i;
-    if (isLon && lonAxis === i) frame = LON_PREFIX[p] ?? 'other';
   });
   if (lonAxis < 0 || latAxis < 0) {
     throw new FitsError('MISSING_KEYWORD', `WCS: no celestial axes (CTYPEi${key} = ${ctypes.map((c) => `'${c}'`).join(', ')})`);
   }
-  if (LAT_PREFIX[ctypes[latAxis]!.slice(0, 4).toUpperCase()] !== undefined && LAT_PREFIX[ctypes[latAxis]!.slice(0, 4).toUpperCase()] !== frame && frame !== 'other') {
+  const frame: Wcs['frame'] = LON_PREFIX[ctypes[lonAxis]!.slice(0, 4).toUpperCase()] ?? 'other';
+  const latFrame = LAT_PREFIX[ctypes[latAxis]!.slice(0, 4).toUpperCase()] ?? 'other';
+  if (latFrame !== frame) {
     throw bad(`CTYPE${lonAxis + 1}${key} = '${ctypes[lonAxis]}' and CTYPE${latAxis + 1}${key} = '${ctypes[latAxis]}' are not a pair`);
   }
   const code = (c: string) => c.slice(5, 8).replace(/-/g, '').toUpperCase();
@@ -235,19 +235,16 @@ export function parseWcs(header: FitsHeader, options: ParseWcsOptions = {}): Wcs
     if (v !== undefined) pv[k] = v;
   }
   const pvLon = (k: number) => num(`PV${ia}_${k}`);
-  let phi0 = ZENITHAL.has(projection) ? 0 : 0;
-  let theta0 = ZENITHAL.has(projection) ? 90 : 0;
-  const hasFiducial = pvLon(1) !== undefined || pvLon(2) !== undefined;
-  if (pvLon(1) !== undefined) phi0 = pvLon(1)!;
-  if (pvLon(2) !== undefined) theta0 = pvLon(2)!;
+  // native fiducial point: (0, 90) for zenithal projections, (0, 0) for the others
+  const phi0 = pvLon(1) ?? 0;
+  const theta0 = pvLon(2) ?? (ZENITHAL.has(projection) ? 90 : 0);
   const proj = makeProjection(projection, pv, `CTYPE${ia}${key} = '${ctypes[lonAxis]}'`);
-  void hasFiducial;
 
   // celestial coordinates of the native pole (Paper II §2.4)
   const [alpha0, delta0] = crval;
   let phiP = num('LONPOLE') ?? pvLon(3);
   if (phiP === undefined) phiP = norm180((delta0 < theta0 ? 180 : 0) + phi0);
-  let thetaP = num('LATPOLE') ?? pvLon(4) ?? 90;
+  const thetaP = num('LATPOLE') ?? pvLon(4) ?? 90;
   let alphaP: number;
   let deltaP: number;
   const tol = 1e-10;
@@ -289,9 +286,7 @@ export function parseWcs(header: FitsHeader, options: ParseWcsOptions = {}): Wcs
       alphaP = alpha0 - atan2d(yy, xx);
     }
     if (Math.abs(deltaP) > 90 + tol) throw bad(`no valid native pole for CRVAL${ib}${key} = ${delta0}, LONPOLE${key} = ${phiP}`);
-    thetaP = deltaP;
   }
-  void thetaP;
   const sdp = sind(deltaP);
   const cdp = cosd(deltaP);
 
@@ -328,7 +323,7 @@ export function parseWcs(header: FitsHeader, options: ParseWcsOptions = {}): Wcs
     return [phi, theta];
   };
 
-  const sip = readSip(header, projection, ctypeSuffix);
+  const sip = readSip(header, ctypeSuffix);
 
   const distort = (u: number, v: number): [number, number] => (sip ? [u + poly(sip.a, u, v), v + poly(sip.b, u, v)] : [u, v]);
   const undistort = (U: number, V: number): [number, number] => {
@@ -403,7 +398,7 @@ function radesysOf(header: FitsHeader, key: string): string {
   return 'ICRS';
 }
 
-function readSip(header: FitsHeader, projection: string, suffix: string): SipDistortion | undefined {
+function readSip(header: FitsHeader, suffix: string): SipDistortion | undefined {
   const aOrder = header.getInteger('A_ORDER');
   const bOrder = header.getInteger('B_ORDER');
   if (aOrder === undefined && bOrder === undefined) return undefined;
@@ -421,7 +416,6 @@ function readSip(header: FitsHeader, projection: string, suffix: string): SipDis
     }
     return c;
   };
-  void projection;
   return {
     a: read('A', aOrder) ?? [[0]],
     b: read('B', bOrder) ?? [[0]],
@@ -529,9 +523,6 @@ function makeProjection(code: string, pv: number[], what: string): Projection {
           const st = sind(t);
           const ct = cosd(t);
           const d = 1 - st;
-          // the visible hemisphere: theta >= theta_min where the projection folds
-          const tmin = xi === 0 && eta === 0 ? 0 : -atan2d(1, Math.hypot(xi, eta)) + 0; // limb
-          void tmin;
           return [R2D * (ct * sind(phi) + xi * d), -R2D * (ct * cosd(phi) - eta * d)];
         },
         toNative(x, y) {
