@@ -53,6 +53,14 @@ projection.addEventListener('change', () => {
 });
 
 const gridBox = document.getElementById('grid') as HTMLInputElement;
+const reticleBox = document.getElementById('reticle') as HTMLInputElement;
+const hpxBox = document.getElementById('hpxgrid') as HTMLInputElement;
+reticleBox.addEventListener('change', () => {
+  sky.reticle = reticleBox.checked;
+});
+hpxBox.addEventListener('change', () => {
+  sky.healpixGrid = hpxBox.checked;
+});
 gridBox.addEventListener('change', () => {
   sky.grid = gridBox.checked;
 });

@@ -66,6 +66,8 @@ export class EsaskySky extends LitElement {
     projection: { type: String, reflect: true },
     frame: { type: String, reflect: true },
     grid: { type: Boolean, reflect: true },
+    reticle: { type: Boolean, reflect: true },
+    healpixGrid: { type: Boolean, reflect: true, attribute: 'healpix-grid' },
     colormap: { type: String, reflect: true },
     stretch: { type: String, reflect: true },
     cuts: { type: String, reflect: true },
@@ -146,6 +148,10 @@ export class EsaskySky extends LitElement {
   declare frame: FrameName;
   /** Show the coordinate grid of the view's frame, with labels. */
   declare grid: boolean;
+  /** Show a reticle at the view centre. */
+  declare reticle: boolean;
+  /** Debugging: outline the HEALPix cells being drawn, labelled order/ipix. */
+  declare healpixGrid: boolean;
   /**
    * Colormap for FITS tiles (grayscale, viridis, inferno, magma, plasma, cividis, cubehelix,
    * rainbow, red, green, blue). Setting it draws the survey's FITS tiles when it has them.
@@ -194,6 +200,8 @@ export class EsaskySky extends LitElement {
     this.projection = 'SIN';
     this.frame = 'icrs';
     this.grid = false;
+    this.reticle = false;
+    this.healpixGrid = false;
     this.colormap = '';
     this.stretch = 'linear';
     this.cuts = 'auto';
@@ -462,7 +470,7 @@ export class EsaskySky extends LitElement {
       void this.goToTargetName(this.target);
     }
     if (changed.has('hips') && this.renderer) void this.loadHips();
-    if (changed.has('grid') && this.renderer) this.applyGrid();
+    if ((changed.has('grid') || changed.has('reticle') || changed.has('healpixGrid')) && this.renderer) this.applyGrid();
     if ((changed.has('colormap') || changed.has('stretch') || changed.has('cuts') || changed.has('reverse')) && this.renderer) {
       const d = this.fitsDisplay();
       if (typeof d === 'string') this.reportError({ layer: this.hips, url: '', reason: d });
@@ -586,7 +594,9 @@ export class EsaskySky extends LitElement {
 
   private applyGrid(): void {
     this.renderer?.setGrid(this.grid ? {} : undefined);
-    if (!this.grid && this.gridLabels.length > 0) {
+    this.renderer?.setReticle(this.reticle ? 12 * this.dpr() : 0);
+    this.renderer?.setHealpixGrid(this.healpixGrid ? {} : false);
+    if (!this.grid && !this.healpixGrid && this.gridLabels.length > 0) {
       this.gridLabels = [];
       this.requestUpdate();
     }

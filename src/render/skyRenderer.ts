@@ -7,6 +7,7 @@ import { UploadBudget } from './uploadBudget.js';
 import { BoundaryLayer } from './layers/boundaryLayer.js';
 import { GridLayer, type GridOptions } from './layers/gridLayer.js';
 import type { RenderLayer } from './layer.js';
+import { healpixGridLines } from './healpixGridLines.js';
 
 export interface FrameStats {
   readonly frame: number;
@@ -35,6 +36,7 @@ export class SkyRenderer {
   private readonly boundary: BoundaryLayer;
   private transition: { camera: Camera; mix: number } | undefined;
   private grid: GridLayer | undefined;
+  private healpixGrid: GridLayer | undefined;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: SkyRendererOptions = {}) {
     this.device = device;
@@ -86,10 +88,16 @@ export class SkyRenderer {
     layer.destroy();
   }
 
+  /** Show a reticle of `halfLengthPx` device pixels at the view centre (0 hides it). */
+  setReticle(halfLengthPx: number, color?: [number, number, number, number]): void {
+    this.boundary.style = { ...this.boundary.style, reticlePx: Math.max(0, halfLengthPx), reticleColor: color ?? this.boundary.style.reticleColor };
+  }
+
   /** Show (options) or hide (undefined) the coordinate grid. */
   setGrid(options: GridOptions | undefined): void {
     if (!options) {
       this.grid?.destroy();
+    this.healpixGrid?.destroy();
       this.grid = undefined;
       return;
     }
@@ -101,9 +109,22 @@ export class SkyRenderer {
     }
   }
 
+  /** Show the outlines of the HEALPix cells of `order` (undefined: the order drawn), or hide them (false). */
+  setHealpixGrid(show: false | { order?: number; color?: [number, number, number, number] }): void {
+    this.healpixGrid?.destroy();
+    this.healpixGrid = undefined;
+    if (show === false) return;
+    const order = show.order;
+    this.healpixGrid = new GridLayer(this.device, this.format, {
+      color: show.color ?? [1, 0.8, 0.3, 0.7],
+      widthPx: 1,
+      geometry: (view) => healpixGridLines(view, order),
+    });
+  }
+
   /** Grid labels of the last frame (device pixels), empty without a grid. */
   get gridLabels(): GridLayer['labels'] {
-    return this.grid?.labels ?? [];
+    return [...(this.grid?.labels ?? []), ...(this.healpixGrid?.labels ?? [])];
   }
 
   /** Move a layer to position `index` of the stack (0 = bottom). */
@@ -134,6 +155,7 @@ export class SkyRenderer {
     for (const layer of this.layers) layer.prepare(this.camera, budget, this.transition);
     this.boundary.prepare(this.camera, this.transition !== undefined);
     if (this.grid && !this.transition) this.grid.prepare(this.camera);
+    if (this.healpixGrid && !this.transition) this.healpixGrid.prepare(this.camera);
     const encoder = this.device.createCommandEncoder({ label: 'sky frame' });
     const pass = encoder.beginRenderPass({
       label: 'sky',
@@ -141,6 +163,7 @@ export class SkyRenderer {
     });
     for (const layer of this.layers) layer.encode(pass);
     if (this.grid && !this.transition) this.grid.encode(pass);
+    if (this.healpixGrid && !this.transition) this.healpixGrid.encode(pass);
     this.boundary.encode(pass);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
@@ -242,5 +265,6 @@ export class SkyRenderer {
     this.layers.length = 0;
     this.boundary.destroy();
     this.grid?.destroy();
+    this.healpixGrid?.destroy();
   }
 }

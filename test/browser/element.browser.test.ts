@@ -116,6 +116,22 @@ describe('<esasky-sky>', () => {
     expect(labels()).to.deep.equal([]);
   });
 
+  it('draws a reticle at the view centre when asked', async () => {
+    const sky = makeSky({ hips: '/data/hips/swe_milkyway/', target: '180 60', fov: '60', reticle: '' });
+    await nextEvent(sky, 'view-settled');
+    const bitmap = await createImageBitmap(await sky.exportPNG());
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    c.drawImage(bitmap, 0, 0);
+    const cx = bitmap.width >> 1;
+    const cy = bitmap.height >> 1;
+    const dpr = devicePixelRatio || 1;
+    const arm = c.getImageData(cx + Math.round(8 * dpr), cy, 1, 1).data;
+    const away = c.getImageData(cx + Math.round(30 * dpr), cy + Math.round(30 * dpr), 1, 1).data;
+    expect(arm[0], `arm pixel ${[...arm]}`).to.be.greaterThan(180);
+    expect(arm[0] - arm[2]).to.be.greaterThan(100);
+    expect(away[0]).to.be.lessThan(150);
+  });
+
   it('rejects an unknown projection with a message and keeps the old one', async () => {
     const sky = makeSky({ hips: '/data/hips/swe_milkyway/', projection: 'AIT', fov: '200' });
     await nextEvent(sky, 'view-settled');

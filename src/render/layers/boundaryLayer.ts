@@ -1,5 +1,5 @@
-// Draws the outer boundary of all-sky projections (outline + background outside it), on top of
-// the image layers. Owns its pipeline and uniform buffer.
+// Screen overlays on top of the image layers: the outer boundary of all-sky projections (outline +
+// background outside it) and the reticle. Owns its pipeline and uniform buffer.
 import { cachedPipeline } from '../pipelineCache.js';
 import type { Camera } from '../../math/camera.js';
 import { boundaryFunction, PROJECTION_ID } from '../../math/projections.js';
@@ -9,6 +9,9 @@ export interface BoundaryStyle {
   readonly lineColor: [number, number, number, number];
   readonly outsideColor: [number, number, number, number];
   readonly lineWidthPx: number;
+  /** Half length of the reticle's arms in device pixels (0 = no reticle). */
+  readonly reticlePx?: number;
+  readonly reticleColor?: [number, number, number, number];
 }
 
 export const DEFAULT_BOUNDARY_STYLE: BoundaryStyle = {
@@ -48,15 +51,17 @@ export class BoundaryLayer {
         primitive: { topology: 'triangle-list' },
       });
     });
-    this.uniforms = device.createBuffer({ label: 'boundary', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = device.createBuffer({ label: 'boundary', size: 80, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: this.uniforms } }] });
   }
 
-  /** Only projections with an outer boundary, and not in the middle of a projection change. */
+  /** Boundary only for projections that have one, and not in the middle of a projection change. */
   prepare(camera: Camera, transitioning: boolean): void {
-    this.visible = !transitioning && boundaryFunction(camera.view.projection, 0, 0) !== undefined;
+    const boundary = !transitioning && boundaryFunction(camera.view.projection, 0, 0) !== undefined;
+    const reticle = (this.style.reticlePx ?? 0) > 0;
+    this.visible = boundary || reticle;
     if (!this.visible) return;
-    const b = new ArrayBuffer(48);
+    const b = new ArrayBuffer(80);
     const f = new Float32Array(b);
     const u = new Uint32Array(b);
     f[0] = camera.halfWidthPlane;
@@ -65,6 +70,11 @@ export class BoundaryLayer {
     f[3] = this.style.lineWidthPx;
     f.set(this.style.lineColor, 4);
     f.set(this.style.outsideColor, 8);
+    f.set(this.style.reticleColor ?? [1, 0.35, 0.3, 0.9], 12);
+    f[16] = camera.view.widthPx;
+    f[17] = camera.view.heightPx;
+    f[18] = this.style.reticlePx ?? 0;
+    u[19] = boundary ? 1 : 0;
     this.device.queue.writeBuffer(this.uniforms, 0, b);
   }
 

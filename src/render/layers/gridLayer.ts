@@ -4,6 +4,7 @@
 import { cachedPipeline } from '../pipelineCache.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import type { FrameName } from '../../math/frames.js';
+import type { ViewState } from '../../math/camera.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { gridGeometry, type GridLabel } from '../gridLines.js';
 import { linesWgsl } from '../shaders/lines.wgsl.js';
@@ -13,6 +14,11 @@ export interface GridOptions {
   color?: [number, number, number, number];
   widthPx?: number;
   frame?: FrameName;
+  /**
+   * Where the polylines come from (default: the coordinate grid of `frame`); e.g. the HEALPix
+   * cell outlines of src/render/healpixGridLines.ts.
+   */
+  geometry?: (view: ViewState) => { lines: Float64Array[]; labels: GridLabel[] };
 }
 
 export class GridLayer {
@@ -27,6 +33,7 @@ export class GridLayer {
   color: [number, number, number, number];
   widthPx: number;
   frame: FrameName | undefined;
+  private readonly geometry: GridOptions['geometry'];
   /** Labels of the last prepared view (device pixels), for the element to show. */
   labels: GridLabel[] = [];
 
@@ -35,6 +42,7 @@ export class GridLayer {
     this.color = options.color ?? [0.55, 0.75, 1.0, 0.55];
     this.widthPx = options.widthPx ?? 1.25;
     this.frame = options.frame;
+    this.geometry = options.geometry;
     this.pipeline = cachedPipeline(device, `lines/${format}`, () => {
       const module = device.createShaderModule({ label: 'lines', code: linesWgsl });
       return device.createRenderPipeline({
@@ -64,7 +72,7 @@ export class GridLayer {
     const key = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.frame},${v.widthPx},${v.heightPx},${this.frame}`;
     if (key !== this.key) {
       this.key = key;
-      const geo = gridGeometry(v, this.frame ?? v.frame ?? 'icrs');
+      const geo = this.geometry ? this.geometry(v) : gridGeometry(v, this.frame ?? v.frame ?? 'icrs');
       this.labels = geo.labels;
       let n = 0;
       for (const l of geo.lines) n += l.length / 3 - 1;

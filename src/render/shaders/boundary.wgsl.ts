@@ -1,6 +1,6 @@
-// WGSL for the projection boundary: a full-screen triangle whose fragments find their plane
-// coordinates and paint an anti-aliased outline on the projection's outer boundary, and the
-// background colour outside it.
+// WGSL for the screen overlays drawn on top of the sky by one full-screen triangle: the
+// projection's outer boundary (anti-aliased outline just outside it, background colour beyond)
+// and the reticle at the view centre.
 import { projectionWgsl } from './projection.wgsl.js';
 
 export const boundaryWgsl = /* wgsl */ `
@@ -12,6 +12,10 @@ struct Boundary {
   widthPx: f32,        // outline width in device pixels
   lineColor: vec4f,
   outsideColor: vec4f,
+  reticleColor: vec4f,
+  viewportPx: vec2f,
+  reticlePx: f32,      // half length of the reticle arms in device pixels; 0 = no reticle
+  hasBoundary: u32,
 };
 
 @group(0) @binding(0) var<uniform> u: Boundary;
@@ -32,16 +36,30 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
 
 @fragment
 fn fs(in: VOut) -> @location(0) vec4f {
-  let q = in.ndc * u.halfPlane;
-  let f = boundaryF(u.projection, q);
-  let w = max(fwidth(f), 1e-9);
-  let d = f / w; // signed distance in device pixels (approximately), > 0 outside
-  // the outline lies just outside the boundary, so it never hides data
-  let line = smoothstep(-1.0, 0.0, d) * (1.0 - smoothstep(u.widthPx, u.widthPx + 1.0, d));
-  if (d > 0.0) {
-    return mix(u.outsideColor, u.lineColor, line);
+  var out = vec4f(0.0);
+  if (u.hasBoundary == 1u) {
+    let q = in.ndc * u.halfPlane;
+    let f = boundaryF(u.projection, q);
+    let w = max(fwidth(f), 1e-9);
+    let d = f / w; // signed distance in device pixels (approximately), > 0 outside
+    // the outline lies just outside the boundary, so it never hides data
+    let line = smoothstep(-1.0, 0.0, d) * (1.0 - smoothstep(u.widthPx, u.widthPx + 1.0, d));
+    if (d > 0.0) {
+      out = mix(u.outsideColor, u.lineColor, line);
+    } else {
+      out = vec4f(u.lineColor.rgb, u.lineColor.a * line);
+    }
   }
-  if (line <= 0.0) { discard; }
-  return vec4f(u.lineColor.rgb, u.lineColor.a * line);
+  if (u.reticlePx > 0.0) {
+    // a cross with a gap in the middle, 1.5 px wide, anti-aliased
+    let p = abs(in.ndc * u.viewportPx * 0.5);
+    let gap = 4.0;
+    let armX = (1.0 - smoothstep(0.75, 1.25, p.y)) * step(gap, p.x) * (1.0 - smoothstep(u.reticlePx, u.reticlePx + 1.0, p.x));
+    let armY = (1.0 - smoothstep(0.75, 1.25, p.x)) * step(gap, p.y) * (1.0 - smoothstep(u.reticlePx, u.reticlePx + 1.0, p.y));
+    let a = max(armX, armY) * u.reticleColor.a;
+    out = vec4f(mix(out.rgb, u.reticleColor.rgb, a), max(out.a, a));
+  }
+  if (out.a <= 0.0) { discard; }
+  return out;
 }
 `;

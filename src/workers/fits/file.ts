@@ -22,12 +22,13 @@
  *
  * Data are decoded on demand: `readImage()` / `readImagePlane()` (images, and tile-compressed
  * images: BINTABLE with ZIMAGE = T, see compressed.ts), `readTable()` (BINTABLE and TABLE, see
- * table.ts).
+ * table.ts), `readGroups()` (random groups, see groups.ts).
  */
 
 import { compressedImageInfo, compressedLayout, decompressImage, type CompressedImageInfo } from './compressed.js';
 import { FitsError } from './errors.js';
 import { FITS_BLOCK, FITS_CARD, parseHeader, type FitsHeader, type HeaderParseOptions } from './header.js';
+import { readGroups, type FitsGroups } from './groups.js';
 import { gunzipFile, isGzip } from './inflate.js';
 import { checkAllocation, DEFAULT_MAX_BYTES, resolveMaxBytes } from './limits.js';
 import { FitsTable, type ReadTableOptions } from './table.js';
@@ -195,6 +196,16 @@ export class FitsHdu {
     });
     if (maxBytes === this.maxBytes) this.tableCache = table;
     return table;
+  }
+
+  /**
+   * The parameters and arrays of a random-groups HDU (type 'groups'); see groups.ts. Throws
+   * FitsError 'BAD_ARGUMENT' for other HDUs.
+   */
+  readGroups(options: ReadImageOptions = {}): FitsGroups {
+    if (this.type !== 'groups') throw new FitsError('BAD_ARGUMENT', `HDU ${this.index} is not a random-groups HDU (type ${this.type})`);
+    const maxBytes = resolveMaxBytes(options.maxBytes, this.maxBytes);
+    return readGroups(this.header, this.bytes, this.dataOffset, this.naxes, this.pcount, this.gcount, maxBytes, options.output ?? 'auto', `HDU ${this.index}: `);
   }
 
   /** Decode the whole image to physical values (also of a tile-compressed image). */

@@ -296,6 +296,7 @@ function exercise(bytes: Uint8Array): number {
     } else {
       tolerate(() => hdu.readImage());
     }
+    if (hdu.type === 'groups') tolerate(() => (decoded += hdu.readGroups().data.length));
     if (hdu.type === 'bintable' || hdu.type === 'table') {
       tolerate(() => {
         const t = hdu.readTable();

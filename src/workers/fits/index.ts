@@ -45,5 +45,6 @@ export type { CompressedImageInfo, ZQuantize } from './compressed.js';
 export { riceDecompress } from './rice.js';
 export { crc32, gunzipFile, isGzip } from './inflate.js';
 export { DEFAULT_MAX_BYTES } from './limits.js';
+export type { FitsGroups } from './groups.js';
 export { parseWcs, SUPPORTED_PROJECTIONS } from './wcs.js';
 export type { ParseWcsOptions, SipDistortion, Wcs } from './wcs.js';

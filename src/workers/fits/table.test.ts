@@ -270,6 +270,23 @@ describe('BINTABLE with every TFORM (table_all.fits) vs astropy', () => {
   });
 });
 
+describe('random groups', () => {
+  it('reads the parameters and arrays of groups.fits (written by astropy)', () => {
+    const hdu = readFits(fixture('groups.fits')).primary;
+    expect(hdu.type).toBe('groups');
+    const g = hdu.readGroups();
+    expect(g.groupCount).toBe(2);
+    expect(g.parameterNames).toEqual(['UU', 'VV']);
+    expect(Array.from(g.parameter('uu'))).toEqual([1, 2]);
+    expect(Array.from(g.parameter('VV'))).toEqual([3, 4]);
+    expect(Array.from(g.parameters)).toEqual([1, 3, 2, 4]);
+    expect(g.shape).toEqual([4, 3, 1]);
+    expect(Array.from(g.data)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    expect(() => g.parameter('WW')).toThrow(FitsError);
+    expect(() => readFits(fixture('bitpix16.fits')).primary.readGroups()).toThrow(/not a random-groups HDU/);
+  });
+});
+
 describe('ASCII TABLE (table_ascii.fits) vs astropy', () => {
   it('decodes Aw Iw Fw.d Ew.d Dw.d with TNULL, TSCAL/TZERO, blanks and D exponents', () => {
     const hdu = readFits(fixture('table_ascii.fits')).hdus[1]!;
@@ -289,7 +306,10 @@ const DATA = '/work/shared/data';
 const haveData = existsSync(`${DATA}/fits_samples`);
 const real = haveData
   ? (JSON.parse(readFileSync(new URL('real_tables_expected.json', FIXTURES), 'utf8')) as {
-      files: Record<string, Array<{ index: number; table?: ExpectedTable; image?: ExpectedImage }>>;
+      files: Record<
+        string,
+        Array<{ index: number; table?: ExpectedTable; image?: ExpectedImage; groups?: { count: number; names: string[]; params: Record<string, unknown[]>; data: ExpectedImage } }>
+      >;
     })
   : { files: {} };
 
@@ -325,6 +345,15 @@ describe.skipIf(!haveData)('every table and image of fits_samples, spectra/UVES,
         if (e.image) {
           const img = hdu.readImage();
           checkImage(img.data, img.shape, e.image, what);
+        }
+        if (e.groups) {
+          const g = hdu.readGroups();
+          expect(g.groupCount, what).toBe(e.groups.count);
+          expect(g.parameterNames, what).toEqual(e.groups.names);
+          for (const [name, values] of Object.entries(e.groups.params)) {
+            Array.from(g.parameter(name)).forEach((v, i) => expectSame(v, values[i], `${what} ${name}[${i}]`));
+          }
+          checkImage(g.data, [...g.shape, g.groupCount], e.groups.data, `${what} group arrays`);
         }
       }
     });

@@ -1,0 +1,292 @@
+// WGSL for catalogue layers (render/layers/catalogLayer.ts), all by vertex pulling from storage
+// buffers (never instancing: SwiftShader pays ~10 µs per instance):
+// - markers: row i is vertices 6i..6i+5, a quad around the projected row; the fragment shader draws
+//   the shape (circle, square, plus, cross, rhomb, triangle) from its signed distance in device
+//   pixels, anti-aliased over one pixel. Rows that fail a range filter, lie behind the limb / past
+//   the projection, or fall off screen become degenerate quads (no fragments).
+// - picking: the same quads into an rg32uint target: (layer slot, row + 1), a disc of at least
+//   pickRadiusPx so tiny markers are still hit.
+// - density: a compute pass adds 1 per visible row into a u32 grid at half the screen resolution
+//   (atomicAdd), a second finds the maximum, and a full-screen pass colour-maps log(1 + count).
+// Positions: each row is an offset (float32) from its HEALPix anchor cell's centre; the view-frame
+// vector is R·centre + R·offset, where R·centre comes either from float32 cell centres (wide
+// fields) or, at small fields, from float64 values the CPU wrote for the cells in view this frame
+// (matched by a stamp), so precision does not depend on float32 unit vectors (~12 mas).
+import { projectionWgsl } from './projection.wgsl.js';
+
+const common = /* wgsl */ `
+${projectionWgsl}
+
+struct Cat {
+  right: vec4f,        // rows of the rotation ICRS -> view frame (screen right, up, centre), float32
+  up: vec4f,
+  centre: vec4f,
+  halfPlane: vec2f,    // projection A (the view's, or the one a projection change starts from)
+  viewportPx: vec2f,
+  halfPlaneB: vec2f,   // projection B (the target of a projection change)
+  mixB: f32,           // 0 = A only
+  projectionB: u32,
+  projection: u32,
+  stamp: u32,          // cellView entries with this stamp hold this frame's float64-derived positions
+  rowCount: u32,
+  shape: u32,
+  color: vec4f,
+  highlightColor: vec4f,
+  sizePx: f32,         // device pixels
+  lineWidthPx: f32,
+  filled: u32,
+  mode: u32,           // 0 markers, 1 highlight of one row, 2 picking
+  sizeSlot: i32,       // attribute column slot for the size, -1 none
+  colorSlot: i32,      // attribute column slot for the colour, -1 none
+  pickSlot: u32,
+  precise: u32,        // 1: use cellView where its stamp matches
+  sizeRange: vec4f,    // value lo, value hi, size at lo, size at hi (device pixels)
+  colorRange: vec4f,   // value lo, value hi
+  filterSlot: vec4<i32>,
+  filterLo: vec4f,
+  filterHi: vec4f,
+  gridSize: vec2<u32>, // density grid (half resolution)
+  cellCount: u32,
+  pickRadiusPx: f32,
+};
+
+@group(0) @binding(0) var<uniform> u: Cat;
+@group(0) @binding(1) var<storage, read> rows: array<vec4f>;
+@group(0) @binding(2) var<storage, read> cells: array<vec4f>;
+@group(0) @binding(3) var<storage, read> cellView: array<vec4f>;
+@group(0) @binding(4) var<storage, read> attrs: array<f32>;
+@group(0) @binding(5) var<storage, read> lut: array<u32>;
+@group(0) @binding(6) var<storage, read> densityLut: array<u32>;
+
+fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
+
+fn attr(slot: i32, row: u32) -> f32 { return attrs[u32(slot) * u.rowCount + row]; }
+
+fn passes(row: u32) -> bool {
+  for (var k = 0; k < 4; k++) {
+    let s = u.filterSlot[k];
+    if (s >= 0) {
+      let v = attr(s, row);
+      if (isNan(v) || v < u.filterLo[k] || v > u.filterHi[k]) { return false; }
+    }
+  }
+  return true;
+}
+
+/** View-frame vector of a row (w = 0 when the row has no position). */
+fn viewVec(row: u32) -> vec4f {
+  let r = rows[row];
+  let cell = bitcast<u32>(r.w);
+  if (cell >= u.cellCount) { return vec4f(0.0); }
+  let d = r.xyz;
+  let rd = vec3f(dot(u.right.xyz, d), dot(u.up.xyz, d), dot(u.centre.xyz, d));
+  if (u.precise == 1u) {
+    let cv = cellView[cell];
+    if (bitcast<u32>(cv.w) == u.stamp) { return vec4f(cv.xyz + rd, 1.0); }
+  }
+  let c = cells[cell].xyz;
+  return vec4f(vec3f(dot(u.right.xyz, c), dot(u.up.xyz, c), dot(u.centre.xyz, c)) + rd, 1.0);
+}
+
+/** Can projection id show this view-frame direction as a point? */
+fn drawable(id: u32, v: vec3f) -> bool {
+  switch (id) {
+    case 0u: { return v.z >= 0.0; }
+    case 1u: { return v.z > 1e-6; }
+    case 2u: { return v.z > -0.999999; }
+    case 7u: { return abs(v.y) <= 0.99619469809 * length(v); } // MER stops at 85 degrees
+    default: { return true; }
+  }
+}
+
+/** Normalised device coordinates (xy) of a view-frame vector; z = 0 when it is not drawn. */
+fn rowNdc(v: vec3f) -> vec3f {
+  let okA = drawable(u.projection, v);
+  let a = projectPlane(u.projection, v) / u.halfPlane;
+  if (u.mixB <= 0.0) { return vec3f(a, select(0.0, 1.0, okA)); }
+  let okB = drawable(u.projectionB, v);
+  let b = projectPlane(u.projectionB, v) / u.halfPlaneB;
+  return vec3f(mix(a, b, u.mixB), select(0.0, 1.0, okA && okB));
+}
+`;
+
+export const catalogMarkersWgsl = /* wgsl */ `
+${common}
+
+struct VOut {
+  @builtin(position) position: vec4f,
+  @location(0) local: vec2f,                        // device pixels from the marker's centre, y up
+  @location(1) @interpolate(flat) color: vec4f,
+  @location(2) @interpolate(flat) radius: f32,      // half the marker size, device pixels
+  @location(3) @interpolate(flat) row: u32,
+};
+
+fn dropped() -> VOut {
+  var o: VOut;
+  o.position = vec4f(4.0, 4.0, 0.0, 1.0);
+  o.local = vec2f(0.0);
+  o.color = vec4f(0.0);
+  o.radius = 0.0;
+  o.row = 0u;
+  return o;
+}
+
+fn markerSize(row: u32) -> f32 {
+  if (u.sizeSlot < 0) { return u.sizePx; }
+  let v = attr(u.sizeSlot, row);
+  if (isNan(v)) { return u.sizePx; }
+  let span = u.sizeRange.y - u.sizeRange.x;
+  let t = select(clamp((v - u.sizeRange.x) / span, 0.0, 1.0), 0.5, span == 0.0);
+  return mix(u.sizeRange.z, u.sizeRange.w, t);
+}
+
+fn markerColor(row: u32) -> vec4f {
+  if (u.colorSlot < 0) { return u.color; }
+  let v = attr(u.colorSlot, row);
+  if (isNan(v)) { return u.color; }
+  let span = u.colorRange.y - u.colorRange.x;
+  let t = select(clamp((v - u.colorRange.x) / span, 0.0, 1.0), 0.5, span == 0.0);
+  let c = unpack4x8unorm(lut[u32(round(t * 255.0))]);
+  return vec4f(c.rgb, u.color.a);
+}
+
+@vertex
+fn vsMarker(@builtin(vertex_index) vi: u32) -> VOut {
+  let row = vi / 6u;
+  let corner = vi % 6u;
+  if (row >= u.rowCount || !passes(row)) { return dropped(); }
+  let v = viewVec(row);
+  if (v.w == 0.0) { return dropped(); }
+  let p = rowNdc(v.xyz);
+  if (p.z == 0.0) { return dropped(); }
+  var radius = markerSize(row) * 0.5;
+  var extent = radius + u.lineWidthPx * 0.5 + 1.0;
+  if (u.mode == 1u) { extent = radius + 4.0 + u.lineWidthPx * 1.5 + 1.0; }
+  if (u.mode == 2u) { radius = max(radius, u.pickRadiusPx); extent = radius + 1.0; }
+  let half = u.viewportPx * 0.5;
+  let s = p.xy * half;
+  if (abs(s.x) > half.x + extent || abs(s.y) > half.y + extent) { return dropped(); }
+  let cx = array<f32, 6>(-1.0, 1.0, -1.0, -1.0, 1.0, 1.0);
+  let cy = array<f32, 6>(-1.0, -1.0, 1.0, 1.0, -1.0, 1.0);
+  let off = vec2f(cx[corner], cy[corner]) * extent;
+  var o: VOut;
+  o.position = vec4f((s + off) / half, 0.0, 1.0);
+  o.local = off;
+  o.color = markerColor(row);
+  o.radius = radius;
+  o.row = row;
+  return o;
+}
+
+/** Signed distance (device pixels, < 0 inside) of the shape of radius r; w: stroke width of plus/cross. */
+fn shapeSdf(shape: u32, p0: vec2f, r: f32, w: f32) -> f32 {
+  var p = p0;
+  switch (shape) {
+    case 1u: { // square
+      let q = abs(p) - vec2f(r);
+      return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0);
+    }
+    case 2u, 3u: { // plus, cross (the plus turned by 45 degrees)
+      if (shape == 3u) { p = vec2f(p.x + p.y, p.y - p.x) * 0.70710678; }
+      let a = abs(p);
+      let t = w * 0.5;
+      let h = max(a.x - r, a.y - t);
+      let v = max(a.x - t, a.y - r);
+      return min(h, v);
+    }
+    case 4u: { // rhomb
+      let a = abs(p);
+      return (a.x + a.y - r) * 0.70710678;
+    }
+    case 5u: { // triangle, pointing up, circumradius r (equilateral-triangle distance, I. Quilez)
+      let k = 1.7320508;
+      let hs = r * k * 0.5; // half the side
+      var q = vec2f(abs(p.x) - hs, p.y + hs / k);
+      if (q.x + k * q.y > 0.0) { q = vec2f(q.x - k * q.y, -k * q.x - q.y) * 0.5; }
+      q.x = q.x - clamp(q.x, -2.0 * hs, 0.0);
+      return -length(q) * sign(q.y);
+    }
+    default: { return length(p) - r; } // circle
+  }
+}
+
+@fragment
+fn fsMarker(in: VOut) -> @location(0) vec4f {
+  let w = u.lineWidthPx;
+  var d: f32;
+  var color = in.color;
+  if (u.mode == 1u) {
+    // highlight: an outline of the same shape 3 px outside the marker, in the highlight colour
+    d = abs(shapeSdf(u.shape, in.local, in.radius + 3.0 + w * 0.5, w)) - w * 0.5 - 0.25;
+    if (u.shape == 2u || u.shape == 3u) { d = abs(length(in.local) - (in.radius + 3.0 + w * 0.5)) - w * 0.5 - 0.25; }
+    color = u.highlightColor;
+  } else {
+    let sd = shapeSdf(u.shape, in.local, in.radius, w);
+    if (u.filled == 1u || u.shape == 2u || u.shape == 3u) { d = sd; } else { d = abs(sd + w * 0.5) - w * 0.5; }
+  }
+  let coverage = clamp(0.5 - d, 0.0, 1.0);
+  if (coverage <= 0.0) { discard; }
+  return vec4f(color.rgb, color.a * coverage);
+}
+
+@fragment
+fn fsPick(in: VOut) -> @location(0) vec2<u32> {
+  if (length(in.local) > in.radius + 0.5) { discard; }
+  return vec2<u32>(u.pickSlot, in.row + 1u);
+}
+
+@group(1) @binding(0) var<storage, read_write> counts: array<atomic<u32>>;
+@group(1) @binding(1) var<storage, read_write> densityStats: array<atomic<u32>>; // [0] max count
+
+var<workgroup> groupMax: atomic<u32>;
+
+@compute @workgroup_size(256)
+fn splat(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let row = gid.x + gid.y * groups.x * 256u;
+  if (row >= u.rowCount || !passes(row)) { return; }
+  let v = viewVec(row);
+  if (v.w == 0.0) { return; }
+  let p = rowNdc(v.xyz);
+  if (p.z == 0.0) { return; }
+  let px = (p.x + 1.0) * 0.5 * u.viewportPx.x;
+  let py = (1.0 - p.y) * 0.5 * u.viewportPx.y;
+  if (!(px >= 0.0 && px < u.viewportPx.x && py >= 0.0 && py < u.viewportPx.y)) { return; }
+  let gx = min(u32(px * 0.5), u.gridSize.x - 1u);
+  let gy = min(u32(py * 0.5), u.gridSize.y - 1u);
+  atomicAdd(&counts[gy * u.gridSize.x + gx], 1u);
+}
+
+@compute @workgroup_size(256)
+fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) li: u32, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * 256u;
+  var c = 0u;
+  if (i < u.gridSize.x * u.gridSize.y) { c = atomicLoad(&counts[i]); }
+  atomicMax(&groupMax, c);
+  workgroupBarrier();
+  if (li == 0u) { atomicMax(&densityStats[0], atomicLoad(&groupMax)); }
+}
+`;
+
+export const catalogDensityWgsl = /* wgsl */ `
+${common}
+
+@group(1) @binding(0) var<storage, read> counts: array<u32>;
+@group(1) @binding(1) var<storage, read> densityStats: array<u32>;
+
+@vertex
+fn vsFull(@builtin(vertex_index) vi: u32) -> @builtin(position) vec4f {
+  let xy = vec2f(f32((vi << 1u) & 2u), f32(vi & 2u)) * 2.0 - 1.0;
+  return vec4f(xy, 0.0, 1.0);
+}
+
+@fragment
+fn fsDensity(@builtin(position) pos: vec4f) -> @location(0) vec4f {
+  let g = min(vec2<u32>(pos.xy * 0.5), u.gridSize - vec2<u32>(1u));
+  let c = counts[g.y * u.gridSize.x + g.x];
+  if (c == 0u) { discard; }
+  let mx = max(densityStats[0], 1u);
+  let t = select(log(1.0 + f32(c)) / log(1.0 + f32(mx)), 1.0, mx <= 1u);
+  let col = unpack4x8unorm(densityLut[u32(round(clamp(t, 0.0, 1.0) * 255.0))]);
+  return vec4f(col.rgb, u.color.a * mix(0.55, 1.0, t));
+}
+`;
