@@ -82,6 +82,8 @@ export class TileManager {
   private readonly entries = new Map<number, Entry>();
   private wantedOrder: number[] = [];
   private wantedSet = new Set<number>();
+  /** Keys the view needs (idle waits for these); wantedOrder may add prefetched ones after them. */
+  private neededSet = new Set<number>();
   private active = 0;
   private readonly decoded: Array<{ order: number; ipix: number; tile: DecodedTile }> = [];
   private destroyed = false;
@@ -106,8 +108,8 @@ export class TileManager {
 
   /** True when every wanted tile is ready, empty or failed and nothing waits for upload. */
   get idle(): boolean {
-    if (this.decoded.length > 0) return false;
-    for (const key of this.wantedOrder) {
+    if (this.decoded.some((d) => this.neededSet.has(tileKey(d.order, d.ipix)))) return false;
+    for (const key of this.neededSet) {
       const s = this.entries.get(key)?.state;
       if (s === undefined || s === 'queued' || s === 'loading') return false;
     }
@@ -115,14 +117,17 @@ export class TileManager {
   }
 
   /**
-   * Declare the tiles the view wants, most important first. Requests for tiles no longer wanted
-   * are aborted; new ones are queued; loads start up to the concurrency limit.
+   * Declare the tiles the view wants, most important first, and optionally tiles to prefetch after
+   * them (e.g. the next zoom level; `idle` does not wait for those). Requests for tiles no longer
+   * wanted are aborted; new ones are queued; loads start up to the concurrency limit.
    */
-  want(tiles: readonly TileId[]): void {
+  want(tiles: readonly TileId[], prefetch: readonly TileId[] = []): void {
     if (this.destroyed) return;
     const order: number[] = [];
     const set = new Set<number>();
-    for (const t of tiles) {
+    const needed = new Set<number>();
+    for (const t of tiles) needed.add(tileKey(t.order, t.ipix));
+    for (const t of [...tiles, ...prefetch]) {
       const key = tileKey(t.order, t.ipix);
       if (set.has(key)) continue;
       set.add(key);
@@ -137,6 +142,7 @@ export class TileManager {
     }
     this.wantedOrder = order;
     this.wantedSet = set;
+    this.neededSet = needed;
     for (const e of this.entries.values()) {
       if ((e.state === 'loading' || e.state === 'queued') && !set.has(e.key)) this.abandon(e);
     }

@@ -7,6 +7,7 @@ import { UploadBudget } from './uploadBudget.js';
 import { BoundaryLayer } from './layers/boundaryLayer.js';
 import { GridLayer, type GridOptions } from './layers/gridLayer.js';
 import type { RenderLayer } from './layer.js';
+import { Picker, type PickResult } from './picking.js';
 import { healpixGridLines } from './healpixGridLines.js';
 
 export interface FrameStats {
@@ -266,5 +267,26 @@ export class SkyRenderer {
     this.boundary.destroy();
     this.grid?.destroy();
     this.healpixGrid?.destroy();
+    this.picker?.destroy();
+  }
+
+  // ---- picking (catalogue layers and other PickableLayers; see picking.ts) ----
+
+  private picker: Picker | undefined;
+
+  /**
+   * The pickable row (catalogue layers) nearest to device pixel (xPx, yPx) of the current view
+   * (origin top-left) within radiusPx, or undefined. Draws the integer pick target only when the
+   * view or a pickable layer changed since the last pick, then reads back a small window.
+   */
+  async pick(xPx: number, yPx: number, radiusPx = 3): Promise<PickResult | undefined> {
+    if (this.destroyed || !this.camera) return undefined;
+    this.picker ??= new Picker(this.device);
+    return this.picker.pick(this.camera, this.transition, this.layers, xPx, yPx, radiusPx);
+  }
+
+  /** Pick passes drawn so far (diagnostics). */
+  get pickPasses(): number {
+    return this.picker?.passes ?? 0;
   }
 }

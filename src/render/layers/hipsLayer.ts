@@ -72,6 +72,8 @@ export interface HipsLayerStats {
   tilesResident: number;
   dataOrder: number;
   drawOrder: number;
+  /** Tiles of the next order asked for after the view settled. */
+  prefetched: number;
 }
 
 export class HipsLayer implements RenderLayer {
@@ -79,7 +81,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0 };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, prefetched: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -100,6 +102,7 @@ export class HipsLayer implements RenderLayer {
   private cellCount = 0;
   private selection: TileSelection | undefined;
   private selectionCameraKey = '';
+  private prefetchedFor = '';
   private readonly hipsOrderMin: number;
   private readonly hipsOrder: number;
   /** Colour tiles or FITS values. */
@@ -262,6 +265,7 @@ export class HipsLayer implements RenderLayer {
     const sel = this.selection!;
     this.stats.dataOrder = sel.dataOrder;
     this.stats.drawOrder = sel.drawOrder;
+    this.maybePrefetch(sel);
     const pinned = new Set<number>(sel.wanted.map((t) => tileKey(t.order, t.ipix)));
     this.uploadDecoded(budget, pinned);
     this.updateFitsDisplay(sel);
@@ -297,6 +301,24 @@ export class HipsLayer implements RenderLayer {
       else this.manager.drop(order, ipix); // every slot holds a tile this view needs
     }
     this.stats.tilesResident = this.tiles.used;
+  }
+
+  /**
+   * Once everything the view needs has arrived, fetch the next zoom level's tiles of the view
+   * (Aladin Lite users ask for this, its issue #386) so that zooming in shows them at once. Only
+   * while they fit in a quarter of the GPU tile budget.
+   */
+  private maybePrefetch(sel: TileSelection): void {
+    if (this.prefetchedFor === this.selectionCameraKey || !this.manager.idle || sel.dataOrder >= this.hipsOrder) return;
+    this.prefetchedFor = this.selectionCameraKey;
+    const children = [];
+    for (const t of sel.wanted) {
+      if (t.order !== sel.dataOrder) continue;
+      for (let k = 0; k < 4; k++) children.push({ order: t.order + 1, ipix: t.ipix * 4 + k });
+    }
+    if (children.length === 0 || children.length > this.tiles.capacity / 4) return;
+    this.stats.prefetched = children.length;
+    this.manager.want(sel.wanted, children);
   }
 
   /** Change how FITS values become colours (no reload). */

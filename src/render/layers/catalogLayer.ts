@@ -1,0 +1,707 @@
+// A catalogue layer: up to millions of rows drawn as markers (or, when too many are in view, as a
+// density map), filtered on the GPU, pickable. Owns its buffers; pipelines are shared per device.
+//
+// Positions, and why not a per-frame CPU transform. Rows keep float64 unit vectors on the CPU.
+// The GPU needs view-frame vectors relative to the view centre (float32 absolute unit vectors are
+// ~12 mas coarse). Computing them on the CPU each frame in float64 and uploading them, as the grid
+// and HiPS cells do, costs O(rows) per pan frame, measured in Chromium 156 on this 2-core machine
+// (test/browser/catalogPerf.browser.test.ts): 1e6 rows 7.7 ms of float64 arithmetic + 2.1 ms
+// for writeBuffer of 16 MB (SwiftShader), i.e. ~10 ms of main-thread work per frame, every frame.
+// Instead rows are grouped by HEALPix cell (order 8, cells ~0.23°): each row goes to the GPU once
+// as a float32 offset from its cell's centre (< 0.31°, so float32 keeps ~0.1 mas) plus the cell's
+// index. Per frame the CPU writes one 256-byte uniform (the rotation as float32), and only at small
+// fields (pixel > ~4″ would not need it) the float64 view-frame centres of the few cells in view
+// (queryDisc at order 8, typically 10–400 cells): prepare() measured 0.02–0.05 ms at a wide
+// field and 0.1–0.4 ms at a 1° field for 1e6 rows, independent of the row count. At wide fields
+// the cell centre is rotated on the GPU in float32 (error ~1.5e-7 rad, < 0.05 px when a pixel
+// is > 4″), at small fields the error is float32 of the offset (~0.1 mas).
+import type { Camera } from '../../math/camera.js';
+import { PROJECTION_ID } from '../../math/projections.js';
+import { queryDisc } from '../../hips/healpixQuery.js';
+import type { ProjectionTransition, RenderLayer } from '../layer.js';
+import type { UploadBudget } from '../uploadBudget.js';
+import { cachedPipeline } from '../pipelineCache.js';
+import { PICK_FORMAT, type PickableLayer } from '../picking.js';
+import { catalogDensityWgsl, catalogMarkersWgsl } from '../shaders/catalog.wgsl.js';
+import {
+  CatalogError, filterBounds, finiteRange, MAX_FILTERS, numericColumn, rowPasses, validateCatalog, validateFilters,
+  type CatalogData, type RangeFilter,
+} from '../../catalog/columns.js';
+import { colormapWords, MARKER_SHAPES, parseColor, SHAPE_ID, type MarkerShape, type Rgba } from '../../catalog/style.js';
+import {
+  ANCHOR_ORDER, ANCHOR_RADIUS_DEG, buildCatalogIndex, coarseCountsWhere, compactRuns, COUNT_ORDER, COUNT_RADIUS_DEG,
+  countInRanges, type CatalogIndex,
+} from '../../catalog/spatialIndex.js';
+
+/** Below this pixel angle (radians, ~4″) cells in view get float64-derived view-frame centres. */
+export const PRECISE_BELOW_PIXEL_RAD = 2e-5;
+/** At most this many cells get float64 centres per frame (more means a wide field: not needed). */
+const MAX_PRECISE_CELLS = 8192;
+/** Default number of rows in view above which the layer draws a density map instead of markers. */
+export const DEFAULT_DENSITY_THRESHOLD = 2e5;
+
+export interface CatalogStyle {
+  readonly shape?: MarkerShape;
+  /** '#rrggbb', '#rrggbbaa' or [r, g, b, a] in 0..1. */
+  readonly color?: string | readonly number[];
+  /** Marker size in CSS pixels (default 8). */
+  readonly sizePx?: number;
+  /** Outline / stroke width in CSS pixels (default 1.5). */
+  readonly lineWidthPx?: number;
+  /** Fill circle, square, rhomb and triangle instead of outlining them (default false). */
+  readonly filled?: boolean;
+  /** Numeric column that sets the size (null: none). */
+  readonly sizeColumn?: string | null;
+  /** Column values mapped to sizePxRange (default: the column's min..max). */
+  readonly sizeRange?: readonly [number, number];
+  /** CSS pixel sizes at sizeRange[0] and sizeRange[1] (default [sizePx / 2, sizePx * 2]). */
+  readonly sizePxRange?: readonly [number, number];
+  /** Numeric column that sets the colour through `colormap` (null: none). */
+  readonly colorColumn?: string | null;
+  /** Column values mapped to the colormap's ends (default: the column's min..max). */
+  readonly colorRange?: readonly [number, number];
+  readonly colormap?: string;
+  readonly reverseColormap?: boolean;
+  /** Colour of the selection outline. */
+  readonly highlightColor?: string | readonly number[];
+  /** Rows in view above which a density map is drawn instead of markers (default 2e5; Infinity: never). */
+  readonly densityThreshold?: number;
+  readonly densityColormap?: string;
+}
+
+export interface CatalogLayerOptions extends CatalogStyle {
+  readonly id: string;
+  readonly name?: string;
+  readonly data: CatalogData;
+  readonly filters?: readonly RangeFilter[];
+  /** Device pixels per CSS pixel (sizes are given in CSS pixels). */
+  readonly pixelRatio?: number;
+}
+
+export type CatalogDrawMode = 'markers' | 'density';
+
+export interface CatalogLayerStats {
+  readonly rows: number;
+  readonly validRows: number;
+  readonly cells: number;
+  /** Attribute columns uploaded so far, and all bytes written to GPU buffers for row data. */
+  readonly columnUploads: number;
+  readonly bytesUploaded: number;
+  readonly mode: CatalogDrawMode;
+  /** Rows (after filters) in the cells around the view: the number density mode is chosen by. */
+  readonly estimatedVisibleRows: number;
+  /** Cells that got float64-derived view-frame centres in the last view update. */
+  readonly preciseCells: number;
+  readonly densityPasses: number;
+  /** CPU time of the last prepare(), ms. */
+  readonly prepareMs: number;
+}
+
+interface CatalogGpu {
+  readonly bgl0: GPUBindGroupLayout;
+  readonly bglCompute: GPUBindGroupLayout;
+  readonly bglRender: GPUBindGroupLayout;
+  readonly layoutMarkers: GPUPipelineLayout;
+  readonly layoutCompute: GPUPipelineLayout;
+  readonly layoutDensity: GPUPipelineLayout;
+  readonly markersModule: GPUShaderModule;
+  readonly densityModule: GPUShaderModule;
+  readonly splat: GPUComputePipeline;
+  readonly reduce: GPUComputePipeline;
+}
+
+const gpuCache = new WeakMap<GPUDevice, CatalogGpu>();
+
+function catalogGpu(device: GPUDevice): CatalogGpu {
+  let g = gpuCache.get(device);
+  if (g) return g;
+  const all = GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT | GPUShaderStage.COMPUTE;
+  const ro = (binding: number): GPUBindGroupLayoutEntry => ({ binding, visibility: all, buffer: { type: 'read-only-storage' } });
+  const bgl0 = device.createBindGroupLayout({
+    label: 'catalog',
+    entries: [{ binding: 0, visibility: all, buffer: { type: 'uniform' } }, ro(1), ro(2), ro(3), ro(4), ro(5), ro(6)],
+  });
+  const bglCompute = device.createBindGroupLayout({
+    label: 'catalog density (compute)',
+    entries: [0, 1].map((binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' as const } })),
+  });
+  const bglRender = device.createBindGroupLayout({
+    label: 'catalog density (draw)',
+    entries: [0, 1].map((binding) => ({ binding, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'read-only-storage' as const } })),
+  });
+  const layoutMarkers = device.createPipelineLayout({ bindGroupLayouts: [bgl0] });
+  const layoutCompute = device.createPipelineLayout({ bindGroupLayouts: [bgl0, bglCompute] });
+  const layoutDensity = device.createPipelineLayout({ bindGroupLayouts: [bgl0, bglRender] });
+  const markersModule = device.createShaderModule({ label: 'catalog markers', code: catalogMarkersWgsl });
+  const densityModule = device.createShaderModule({ label: 'catalog density', code: catalogDensityWgsl });
+  const splat = device.createComputePipeline({ label: 'catalog splat', layout: layoutCompute, compute: { module: markersModule, entryPoint: 'splat' } });
+  const reduce = device.createComputePipeline({ label: 'catalog max', layout: layoutCompute, compute: { module: markersModule, entryPoint: 'reduceMax' } });
+  g = { bgl0, bglCompute, bglRender, layoutMarkers, layoutCompute, layoutDensity, markersModule, densityModule, splat, reduce };
+  gpuCache.set(device, g);
+  return g;
+}
+
+const BLEND: GPUBlendState = {
+  color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+  alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+};
+
+const UNIFORM_BYTES = 256;
+const WORKGROUP = 256;
+
+interface ResolvedStyle {
+  shape: MarkerShape;
+  color: Rgba;
+  highlightColor: Rgba;
+  sizePx: number;
+  lineWidthPx: number;
+  filled: boolean;
+  sizeColumn: string | undefined;
+  sizeRange: [number, number];
+  sizePxRange: [number, number];
+  colorColumn: string | undefined;
+  colorRange: [number, number];
+  colormap: string;
+  reverseColormap: boolean;
+  densityThreshold: number;
+  densityColormap: string;
+}
+
+function dispatchSize(items: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(items / WORKGROUP));
+  const x = Math.min(groups, 65535);
+  return [x, Math.ceil(groups / x)];
+}
+
+export class CatalogLayer implements RenderLayer, PickableLayer {
+  readonly id: string;
+  readonly name: string;
+  readonly pickable = true as const;
+  readonly data: CatalogData;
+  readonly index: CatalogIndex;
+  readonly rowCount: number;
+  readonly settled = true;
+  readonly hasPendingUploads = false;
+  pixelRatio: number;
+
+  private readonly device: GPUDevice;
+  private readonly gpu: CatalogGpu;
+  private readonly markers: GPURenderPipeline;
+  private readonly pickPipeline: GPURenderPipeline;
+  private readonly densityPipeline: GPURenderPipeline;
+  private readonly rowsBuffer: GPUBuffer;
+  private readonly cellsBuffer: GPUBuffer;
+  private readonly cellViewBuffer: GPUBuffer;
+  private attrsBuffer: GPUBuffer;
+  private attrCapacity: number;
+  private readonly lutBuffer: GPUBuffer;
+  private readonly densityLutBuffer: GPUBuffer;
+  private readonly uniformMain: GPUBuffer;
+  private readonly uniformHighlight: GPUBuffer;
+  private readonly uniformPick: GPUBuffer;
+  private countsBuffer: GPUBuffer | undefined;
+  private readonly densityStatsBuffer: GPUBuffer;
+  private gridSize: [number, number] = [0, 0];
+  private bgMain: GPUBindGroup | undefined;
+  private bgHighlight: GPUBindGroup | undefined;
+  private bgPick: GPUBindGroup | undefined;
+  private bgCompute: GPUBindGroup | undefined;
+  private bgRender: GPUBindGroup | undefined;
+
+  /** Attribute columns on the GPU: name -> slot, their float32 values and finite range. */
+  private readonly slots = new Map<string, { slot: number; values: Float32Array; range: [number, number] | undefined }>();
+  private style: ResolvedStyle;
+  private filterList: readonly RangeFilter[] = [];
+  private filterCounts: Uint32Array | undefined;
+  private uniformBytes = new ArrayBuffer(UNIFORM_BYTES);
+  private selected: number | undefined;
+  private viewKey = '';
+  private modeKey = '';
+  private filterVersion = 0;
+  private densityKey = '';
+  private stamp = 0;
+  private precise = false;
+  private drawMode: CatalogDrawMode = 'markers';
+  private version = 1;
+  private destroyed = false;
+  private columnUploads = 0;
+  private bytesUploaded = 0;
+  private estimated = 0;
+  private preciseCells = 0;
+  private densityPasses = 0;
+  private prepareMs = 0;
+
+  constructor(device: GPUDevice, format: GPUTextureFormat, options: CatalogLayerOptions) {
+    this.device = device;
+    this.id = options.id;
+    this.name = options.name ?? options.id;
+    this.data = options.data;
+    this.rowCount = validateCatalog(options.data);
+    this.pixelRatio = options.pixelRatio ?? 1;
+    this.index = buildCatalogIndex(options.data.raDeg, options.data.decDeg);
+    const g = (this.gpu = catalogGpu(device));
+    this.markers = cachedPipeline(device, `catalog-markers/${format}`, () => device.createRenderPipeline({
+      label: 'catalog markers',
+      layout: g.layoutMarkers,
+      vertex: { module: g.markersModule, entryPoint: 'vsMarker' },
+      fragment: { module: g.markersModule, entryPoint: 'fsMarker', targets: [{ format, blend: BLEND }] },
+      primitive: { topology: 'triangle-list' },
+    }));
+    this.pickPipeline = cachedPipeline(device, `catalog-pick/${PICK_FORMAT}`, () => device.createRenderPipeline({
+      label: 'catalog pick',
+      layout: g.layoutMarkers,
+      vertex: { module: g.markersModule, entryPoint: 'vsMarker' },
+      fragment: { module: g.markersModule, entryPoint: 'fsPick', targets: [{ format: PICK_FORMAT }] },
+      primitive: { topology: 'triangle-list' },
+    }));
+    this.densityPipeline = cachedPipeline(device, `catalog-density/${format}`, () => device.createRenderPipeline({
+      label: 'catalog density',
+      layout: g.layoutDensity,
+      vertex: { module: g.densityModule, entryPoint: 'vsFull' },
+      fragment: { module: g.densityModule, entryPoint: 'fsDensity', targets: [{ format, blend: BLEND }] },
+      primitive: { topology: 'triangle-list' },
+    }));
+    const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+    this.rowsBuffer = this.upload('catalog rows', this.index.gpuRows, storage);
+    this.cellsBuffer = this.upload('catalog cells', this.index.gpuCells, storage);
+    this.cellViewBuffer = device.createBuffer({ label: 'catalog cell view', size: Math.max(16, this.index.cellIds.length * 16), usage: storage });
+    const numeric = Object.values(options.data.columns ?? {}).filter((c) => !Array.isArray(c)).length;
+    this.attrCapacity = Math.max(1, Math.min(4, numeric));
+    this.attrsBuffer = device.createBuffer({ label: 'catalog attributes', size: this.attrBytes(this.attrCapacity), usage: storage | GPUBufferUsage.COPY_SRC });
+    this.lutBuffer = device.createBuffer({ label: 'catalog colormap', size: 1024, usage: storage });
+    this.densityLutBuffer = device.createBuffer({ label: 'catalog density colormap', size: 1024, usage: storage });
+    const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+    this.uniformMain = device.createBuffer({ label: 'catalog', size: UNIFORM_BYTES, usage: uniform });
+    this.uniformHighlight = device.createBuffer({ label: 'catalog highlight', size: UNIFORM_BYTES, usage: uniform });
+    this.uniformPick = device.createBuffer({ label: 'catalog pick', size: UNIFORM_BYTES, usage: uniform });
+    this.densityStatsBuffer = device.createBuffer({ label: 'catalog density stats', size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    this.style = this.resolveStyle(options, undefined);
+    this.applyLuts();
+    this.setFilters(options.filters ?? []);
+  }
+
+  private attrBytes(slots: number): number {
+    return Math.max(16, slots * this.rowCount * 4);
+  }
+
+  private upload(label: string, data: Float32Array, usage: GPUBufferUsageFlags): GPUBuffer {
+    const buffer = this.device.createBuffer({ label, size: Math.max(16, data.byteLength), usage });
+    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
+    this.bytesUploaded += data.byteLength;
+    return buffer;
+  }
+
+  // ---- style, filters, selection ----
+
+  private resolveStyle(s: CatalogStyle, prev: ResolvedStyle | undefined): ResolvedStyle {
+    const has = (k: keyof CatalogStyle) => Object.prototype.hasOwnProperty.call(s, k) && s[k] !== undefined;
+    const shape = s.shape ?? prev?.shape ?? 'circle';
+    if (!MARKER_SHAPES.includes(shape)) throw new CatalogError(`unknown marker shape '${shape}': use one of ${MARKER_SHAPES.join(', ')}`);
+    const sizePx = s.sizePx ?? prev?.sizePx ?? 8;
+    if (!(sizePx > 0 && sizePx <= 256)) throw new CatalogError(`sizePx must be in (0, 256], got ${sizePx}`);
+    const lineWidthPx = s.lineWidthPx ?? prev?.lineWidthPx ?? 1.5;
+    if (!(lineWidthPx > 0 && lineWidthPx <= 32)) throw new CatalogError(`lineWidthPx must be in (0, 32], got ${lineWidthPx}`);
+    const sizeColumn = has('sizeColumn') ? (s.sizeColumn ?? undefined) : s.sizeColumn === null ? undefined : prev?.sizeColumn;
+    const colorColumn = has('colorColumn') ? (s.colorColumn ?? undefined) : s.colorColumn === null ? undefined : prev?.colorColumn;
+    const sizeInfo = sizeColumn ? this.ensureColumn(sizeColumn) : undefined;
+    const colorInfo = colorColumn ? this.ensureColumn(colorColumn) : undefined;
+    const pair = (v: readonly number[] | undefined, what: string): [number, number] | undefined => {
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite)) throw new CatalogError(`${what} must be two finite numbers, got ${JSON.stringify(v)}`);
+      return [v[0], v[1]];
+    };
+    const sameSize = sizeColumn === prev?.sizeColumn;
+    const sameColor = colorColumn === prev?.colorColumn;
+    const sizePxRange = pair(s.sizePxRange, 'sizePxRange') ?? (prev && !has('sizePx') ? prev.sizePxRange : [sizePx / 2, sizePx * 2]);
+    if (sizePxRange.some((v) => !(v >= 0 && v <= 256))) throw new CatalogError(`sizePxRange must lie in [0, 256], got ${sizePxRange}`);
+    const densityThreshold = s.densityThreshold ?? prev?.densityThreshold ?? DEFAULT_DENSITY_THRESHOLD;
+    if (!(densityThreshold >= 0)) throw new CatalogError(`densityThreshold must be >= 0 (Infinity: never), got ${densityThreshold}`);
+    const colormap = s.colormap ?? prev?.colormap ?? 'viridis';
+    const densityColormap = s.densityColormap ?? prev?.densityColormap ?? 'inferno';
+    colormapWords(colormap);
+    colormapWords(densityColormap);
+    return {
+      shape,
+      color: parseColor(s.color, prev?.color ?? [1, 0.85, 0.2, 1]),
+      highlightColor: parseColor(s.highlightColor, prev?.highlightColor ?? [0.2, 1, 1, 1]),
+      sizePx,
+      lineWidthPx,
+      filled: s.filled ?? prev?.filled ?? false,
+      sizeColumn,
+      sizeRange: pair(s.sizeRange, 'sizeRange') ?? (sameSize && prev ? prev.sizeRange : sizeInfo?.range ?? [0, 1]),
+      sizePxRange,
+      colorColumn,
+      colorRange: pair(s.colorRange, 'colorRange') ?? (sameColor && prev ? prev.colorRange : colorInfo?.range ?? [0, 1]),
+      colormap,
+      reverseColormap: s.reverseColormap ?? prev?.reverseColormap ?? false,
+      densityThreshold,
+      densityColormap,
+    };
+  }
+
+  /** Change how rows look (only the given fields); columns are uploaded the first time they are used. */
+  setStyle(style: CatalogStyle): void {
+    const prev = this.style;
+    this.style = this.resolveStyle(style, prev);
+    if (prev.colormap !== this.style.colormap || prev.reverseColormap !== this.style.reverseColormap || prev.densityColormap !== this.style.densityColormap) this.applyLuts();
+    this.version++;
+    this.viewKey = '';
+    this.densityKey = '';
+  }
+
+  getStyle(): Readonly<ResolvedStyle> {
+    return this.style;
+  }
+
+  private applyLuts(): void {
+    this.device.queue.writeBuffer(this.lutBuffer, 0, colormapWords(this.style.colormap, this.style.reverseColormap) as Uint32Array<ArrayBuffer>);
+    this.device.queue.writeBuffer(this.densityLutBuffer, 0, colormapWords(this.style.densityColormap) as Uint32Array<ArrayBuffer>);
+  }
+
+  /**
+   * Show only rows whose values lie in the given ranges (at most 4 filters). Changing ranges over
+   * columns already on the GPU writes one uniform: no row data is uploaded again.
+   */
+  setFilters(filters: readonly RangeFilter[]): void {
+    validateFilters(this.data, filters);
+    for (const f of filters) this.ensureColumn(f.column);
+    this.filterList = filters.map((f) => ({ ...f }));
+    this.filterCounts = undefined;
+    this.filterVersion++;
+    this.version++;
+    this.densityKey = '';
+  }
+
+  get filters(): readonly RangeFilter[] {
+    return this.filterList;
+  }
+
+  /** The CPU twin of the GPU filters: does this row pass? */
+  rowPassesFilters(row: number): boolean {
+    const cols = this.filterList.map((f) => this.slots.get(f.column)!.values);
+    return rowPasses(cols, this.filterList.map(filterBounds), row);
+  }
+
+  /** Outline one row in the highlight colour (undefined: none). */
+  select(row: number | undefined): void {
+    if (row !== undefined && !(Number.isInteger(row) && row >= 0 && row < this.rowCount)) throw new CatalogError(`row must be an integer in [0, ${this.rowCount}), got ${row}`);
+    this.selected = row;
+  }
+
+  get selectedRow(): number | undefined {
+    return this.selected;
+  }
+
+  /** ICRS position of a row, degrees. */
+  rowPosition(row: number): { raDeg: number; decDeg: number } {
+    return { raDeg: Number(this.data.raDeg[row]), decDeg: Number(this.data.decDeg[row]) };
+  }
+
+  get mode(): CatalogDrawMode {
+    return this.drawMode;
+  }
+
+  get pickVersion(): number {
+    return this.version;
+  }
+
+  get stats(): CatalogLayerStats {
+    return {
+      rows: this.rowCount,
+      validRows: this.index.validRows,
+      cells: this.index.cellIds.length,
+      columnUploads: this.columnUploads,
+      bytesUploaded: this.bytesUploaded,
+      mode: this.drawMode,
+      estimatedVisibleRows: this.estimated,
+      preciseCells: this.preciseCells,
+      densityPasses: this.densityPasses,
+      prepareMs: this.prepareMs,
+    };
+  }
+
+  /** Upload a numeric column into a free attribute slot (once). */
+  private ensureColumn(name: string): { slot: number; values: Float32Array; range: [number, number] | undefined } {
+    const have = this.slots.get(name);
+    if (have) return have;
+    const values = numericColumn(this.data, name);
+    const slot = this.slots.size;
+    if (slot >= this.attrCapacity) {
+      let cap = this.attrCapacity;
+      while (cap <= slot) cap *= 2;
+      const bigger = this.device.createBuffer({ label: 'catalog attributes', size: this.attrBytes(cap), usage: this.attrsBuffer.usage });
+      const enc = this.device.createCommandEncoder({ label: 'catalog attributes grow' });
+      enc.copyBufferToBuffer(this.attrsBuffer, 0, bigger, 0, this.attrBytes(this.attrCapacity));
+      this.device.queue.submit([enc.finish()]);
+      this.attrsBuffer.destroy();
+      this.attrsBuffer = bigger;
+      this.attrCapacity = cap;
+      this.bgMain = undefined;
+    }
+    if (this.rowCount > 0) this.device.queue.writeBuffer(this.attrsBuffer, slot * this.rowCount * 4, values as Float32Array<ArrayBuffer>);
+    this.bytesUploaded += values.byteLength;
+    this.columnUploads++;
+    const entry = { slot, values, range: finiteRange(values) };
+    this.slots.set(name, entry);
+    return entry;
+  }
+
+  // ---- frame ----
+
+  prepare(camera: Camera, _budget: UploadBudget, transition?: ProjectionTransition): void {
+    if (this.destroyed) return;
+    const t0 = performance.now();
+    const v = camera.view;
+    const key = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.frame},${v.widthPx},${v.heightPx},${transition ? `${transition.camera.view.projection},${transition.camera.view.fovDeg},${transition.mix}` : ''}`;
+    if (key !== this.viewKey) {
+      this.viewKey = key;
+      this.updatePrecise(camera);
+    }
+    const modeKey = `${key}|${this.filterVersion}|${this.style.densityThreshold}`;
+    if (modeKey !== this.modeKey) {
+      this.modeKey = modeKey;
+      this.updateMode(camera);
+    }
+    this.ensureBindGroups(v.widthPx, v.heightPx);
+    this.writeUniforms(camera, transition);
+    if (this.drawMode === 'density') {
+      const dk = `${key}|${this.version}`;
+      if (dk !== this.densityKey) {
+        this.densityKey = dk;
+        this.runDensity();
+      }
+    }
+    this.prepareMs = performance.now() - t0;
+  }
+
+  /** Float64 view-frame centres of the anchor cells in view, at small fields. */
+  private updatePrecise(camera: Camera): void {
+    this.precise = false;
+    this.preciseCells = 0;
+    if (camera.pixelAngleRad >= PRECISE_BELOW_PIXEL_RAD || this.index.cellIds.length === 0) return;
+    const v = camera.view;
+    const radiusDeg = Math.min(180, (camera.radiusRad * 180) / Math.PI + ANCHOR_RADIUS_DEG);
+    const runs = compactRuns(this.index.cellIds, queryDisc(ANCHOR_ORDER, v.raDeg, v.decDeg, radiusDeg));
+    let total = 0;
+    for (const [a, b] of runs) total += b - a;
+    if (total > MAX_PRECISE_CELLS) return;
+    this.stamp = (this.stamp + 1) >>> 0 || 1;
+    const centres = this.index.cellCentres;
+    const { right: r, up: u, centre: c } = camera;
+    for (const [a, b] of runs) {
+      const out = new Float32Array(4 * (b - a));
+      const bits = new Uint32Array(out.buffer);
+      for (let k = a; k < b; k++) {
+        const x = centres[3 * k];
+        const y = centres[3 * k + 1];
+        const z = centres[3 * k + 2];
+        const o = 4 * (k - a);
+        out[o] = x * r[0] + y * r[1] + z * r[2];
+        out[o + 1] = x * u[0] + y * u[1] + z * u[2];
+        out[o + 2] = x * c[0] + y * c[1] + z * c[2];
+        bits[o + 3] = this.stamp;
+      }
+      this.device.queue.writeBuffer(this.cellViewBuffer, a * 16, out);
+    }
+    this.precise = true;
+    this.preciseCells = total;
+  }
+
+  /** Estimated rows in view (after filters) -> markers or density, with 20 % hysteresis. */
+  private updateMode(camera: Camera): void {
+    const threshold = this.style.densityThreshold;
+    if (!Number.isFinite(threshold)) {
+      this.setMode('markers');
+      return;
+    }
+    const v = camera.view;
+    const radiusDeg = (camera.radiusRad * 180) / Math.PI + COUNT_RADIUS_DEG;
+    const ranges: Array<[number, number]> = radiusDeg >= 180 ? [[0, 12 << (2 * COUNT_ORDER)]] : queryDisc(COUNT_ORDER, v.raDeg, v.decDeg, radiusDeg);
+    let estimate = countInRanges(this.index.coarseCounts, ranges);
+    if (this.filterList.length > 0 && estimate > threshold * 0.8) {
+      this.filterCounts ??= coarseCountsWhere(this.index, (row) => this.rowPassesFilters(row));
+      estimate = countInRanges(this.filterCounts, ranges);
+    }
+    this.estimated = estimate;
+    const next = this.drawMode === 'density' ? (estimate >= threshold * 0.8 ? 'density' : 'markers') : estimate > threshold ? 'density' : 'markers';
+    this.setMode(next);
+  }
+
+  private setMode(mode: CatalogDrawMode): void {
+    if (mode === this.drawMode) return;
+    this.drawMode = mode;
+    this.version++;
+    this.densityKey = '';
+  }
+
+  private ensureBindGroups(width: number, height: number): void {
+    const g = this.gpu;
+    if (!this.bgMain) {
+      const entries = (uniform: GPUBuffer): GPUBindGroupEntry[] => [
+        { binding: 0, resource: { buffer: uniform } },
+        { binding: 1, resource: { buffer: this.rowsBuffer } },
+        { binding: 2, resource: { buffer: this.cellsBuffer } },
+        { binding: 3, resource: { buffer: this.cellViewBuffer } },
+        { binding: 4, resource: { buffer: this.attrsBuffer } },
+        { binding: 5, resource: { buffer: this.lutBuffer } },
+        { binding: 6, resource: { buffer: this.densityLutBuffer } },
+      ];
+      this.bgMain = this.device.createBindGroup({ label: 'catalog', layout: g.bgl0, entries: entries(this.uniformMain) });
+      this.bgHighlight = this.device.createBindGroup({ label: 'catalog highlight', layout: g.bgl0, entries: entries(this.uniformHighlight) });
+      this.bgPick = this.device.createBindGroup({ label: 'catalog pick', layout: g.bgl0, entries: entries(this.uniformPick) });
+    }
+    if (this.drawMode !== 'density') return;
+    const gw = Math.ceil(width / 2);
+    const gh = Math.ceil(height / 2);
+    if (!this.countsBuffer || this.gridSize[0] !== gw || this.gridSize[1] !== gh) {
+      this.countsBuffer?.destroy();
+      this.countsBuffer = this.device.createBuffer({ label: 'catalog density counts', size: Math.max(16, gw * gh * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+      this.gridSize = [gw, gh];
+      const entries = [{ binding: 0, resource: { buffer: this.countsBuffer } }, { binding: 1, resource: { buffer: this.densityStatsBuffer } }];
+      this.bgCompute = this.device.createBindGroup({ label: 'catalog density (compute)', layout: g.bglCompute, entries });
+      this.bgRender = this.device.createBindGroup({ label: 'catalog density (draw)', layout: g.bglRender, entries });
+      this.densityKey = '';
+    }
+  }
+
+  private writeUniforms(camera: Camera, transition: ProjectionTransition | undefined): void {
+    const buf = this.uniformBytes;
+    const f = new Float32Array(buf);
+    const w = new Uint32Array(buf);
+    const i = new Int32Array(buf);
+    const s = this.style;
+    const pr = this.pixelRatio;
+    f.set(camera.right, 0);
+    f.set(camera.up, 4);
+    f.set(camera.centre, 8);
+    const a = transition ? transition.camera : camera;
+    f[12] = a.halfWidthPlane;
+    f[13] = a.halfHeightPlane;
+    f[14] = camera.view.widthPx;
+    f[15] = camera.view.heightPx;
+    f[16] = camera.halfWidthPlane;
+    f[17] = camera.halfHeightPlane;
+    f[18] = transition ? transition.mix : 0;
+    w[19] = PROJECTION_ID[camera.view.projection];
+    w[20] = PROJECTION_ID[a.view.projection];
+    w[21] = this.stamp;
+    w[22] = this.rowCount;
+    w[23] = SHAPE_ID[s.shape];
+    f.set(s.color, 24);
+    f.set(s.highlightColor, 28);
+    f[32] = s.sizePx * pr;
+    f[33] = s.lineWidthPx * pr;
+    w[34] = s.filled ? 1 : 0;
+    w[35] = 0;
+    i[36] = s.sizeColumn ? this.slots.get(s.sizeColumn)!.slot : -1;
+    i[37] = s.colorColumn ? this.slots.get(s.colorColumn)!.slot : -1;
+    w[38] = 0;
+    w[39] = this.precise ? 1 : 0;
+    f[40] = s.sizeRange[0];
+    f[41] = s.sizeRange[1];
+    f[42] = s.sizePxRange[0] * pr;
+    f[43] = s.sizePxRange[1] * pr;
+    f[44] = s.colorRange[0];
+    f[45] = s.colorRange[1];
+    f[46] = 0;
+    f[47] = 0;
+    for (let k = 0; k < MAX_FILTERS; k++) {
+      const flt = this.filterList[k];
+      if (flt) {
+        const [lo, hi] = filterBounds(flt);
+        i[48 + k] = this.slots.get(flt.column)!.slot;
+        f[52 + k] = Math.max(lo, -3.4028234663852886e38);
+        f[56 + k] = Math.min(hi, 3.4028234663852886e38);
+      } else {
+        i[48 + k] = -1;
+        f[52 + k] = 0;
+        f[56 + k] = 0;
+      }
+    }
+    w[60] = this.gridSize[0];
+    w[61] = this.gridSize[1];
+    w[62] = this.index.cellIds.length;
+    f[63] = 3 * pr;
+    this.device.queue.writeBuffer(this.uniformMain, 0, buf);
+    w[35] = 1;
+    this.device.queue.writeBuffer(this.uniformHighlight, 0, buf);
+    w[35] = 2;
+    this.device.queue.writeBuffer(this.uniformPick, 0, buf);
+  }
+
+  private runDensity(): void {
+    if (!this.countsBuffer || !this.bgCompute || !this.bgMain) return;
+    const enc = this.device.createCommandEncoder({ label: 'catalog density' });
+    enc.clearBuffer(this.countsBuffer);
+    enc.clearBuffer(this.densityStatsBuffer);
+    const pass = enc.beginComputePass({ label: 'catalog density' });
+    pass.setBindGroup(0, this.bgMain);
+    pass.setBindGroup(1, this.bgCompute);
+    if (this.rowCount > 0) {
+      pass.setPipeline(this.gpu.splat);
+      pass.dispatchWorkgroups(...dispatchSize(this.rowCount));
+    }
+    pass.setPipeline(this.gpu.reduce);
+    pass.dispatchWorkgroups(...dispatchSize(this.gridSize[0] * this.gridSize[1]));
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.densityPasses++;
+  }
+
+  encode(pass: GPURenderPassEncoder): void {
+    if (this.destroyed || this.rowCount === 0 || !this.bgMain) return;
+    if (this.drawMode === 'density') {
+      if (this.bgRender) {
+        pass.setPipeline(this.densityPipeline);
+        pass.setBindGroup(0, this.bgMain);
+        pass.setBindGroup(1, this.bgRender);
+        pass.draw(3);
+      }
+    } else {
+      pass.setPipeline(this.markers);
+      pass.setBindGroup(0, this.bgMain);
+      pass.draw(this.rowCount * 6);
+    }
+    if (this.selected !== undefined && this.bgHighlight) {
+      pass.setPipeline(this.markers);
+      pass.setBindGroup(0, this.bgHighlight);
+      pass.draw(6, 1, this.selected * 6, 0);
+    }
+  }
+
+  encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
+    if (this.destroyed || this.rowCount === 0 || this.drawMode === 'density' || !this.bgPick) return false;
+    const w = new Uint32Array(this.uniformBytes);
+    w[35] = 2;
+    w[38] = slot;
+    this.device.queue.writeBuffer(this.uniformPick, 0, this.uniformBytes);
+    pass.setPipeline(this.pickPipeline);
+    pass.setBindGroup(0, this.bgPick);
+    pass.draw(this.rowCount * 6);
+    return true;
+  }
+
+  /** Read back the density grid of the last density pass (half the view's resolution). */
+  async readDensity(): Promise<{ width: number; height: number; counts: Uint32Array; max: number }> {
+    const [width, height] = this.gridSize;
+    if (!this.countsBuffer || width === 0) throw new Error('this catalogue layer has not drawn a density map yet');
+    const bytes = width * height * 4;
+    const read = this.device.createBuffer({ label: 'density readback', size: bytes + 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(this.countsBuffer, 0, read, 0, bytes);
+    enc.copyBufferToBuffer(this.densityStatsBuffer, 0, read, bytes, 16);
+    this.device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const all = new Uint32Array(read.getMappedRange().slice(0));
+    read.unmap();
+    read.destroy();
+    return { width, height, counts: all.subarray(0, width * height), max: all[width * height] };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const b of [this.rowsBuffer, this.cellsBuffer, this.cellViewBuffer, this.attrsBuffer, this.lutBuffer, this.densityLutBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick, this.densityStatsBuffer]) b.destroy();
+    this.countsBuffer?.destroy();
+  }
+}
