@@ -17,7 +17,7 @@ export interface HipsOverlayOptions {
 }
 import { SkyRenderer } from '../render/skyRenderer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
-import { HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
+import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
 import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
@@ -277,6 +277,7 @@ export class EsaskySky extends LitElement {
         opacity: options.opacity ?? 1,
         blending: options.blending ?? 'normal',
         tileKind: options.colormap ? 'fits' : 'auto',
+        maxConcurrent: concurrencyFor(url),
         display: options.colormap ? { colormap: options.colormap, stretch: options.stretch ?? 'linear', cuts: options.cuts ?? 'auto', reverse: options.reverse } : undefined,
         fetcher: this.fetcher!,
         onChange: () => this.requestFrame(),
@@ -562,6 +563,7 @@ export class EsaskySky extends LitElement {
         properties,
         tileKind: this.colormap ? 'fits' : 'auto',
         display: typeof display === 'string' ? undefined : display,
+        maxConcurrent: concurrencyFor(url),
         fetcher: this.fetcher!,
         onChange: () => this.requestFrame(),
         onError: (info) => this.reportError({ layer: url, url: info.url, reason: info.reason }),

@@ -34,3 +34,22 @@ export async function loadHipsProperties(baseUrl: string, fetchFn: FetchLike = f
   }
   return properties;
 }
+
+/**
+ * Requests to run at once for a HiPS server: HTTP/2 and HTTP/3 multiplex many requests on one
+ * connection, HTTP/1.1 browsers open about six. Read from the Resource Timing entry of the
+ * properties request (same origin, or servers that send Timing-Allow-Origin).
+ */
+export function concurrencyFor(baseUrl: string): number {
+  const perf = globalThis.performance as Performance | undefined;
+  if (!perf?.getEntriesByName) return 6;
+  let url: string;
+  try {
+    url = new URL(joinUrl(baseUrl, 'properties'), globalThis.location?.href).href;
+  } catch {
+    return 6;
+  }
+  const entries = perf.getEntriesByName(url) as PerformanceResourceTiming[];
+  const protocol = entries[entries.length - 1]?.nextHopProtocol ?? '';
+  return protocol === 'h2' || protocol === 'h3' ? 16 : 6;
+}
