@@ -33,6 +33,8 @@ export class SkyRenderer {
   private readonly uploadBudgetMs: number;
   private readonly clearColor: GPUColorDict;
   private frameCount = 0;
+  private viewVersion = 0;
+  private renderedVersion = -1;
   private destroyed = false;
   private readonly boundary: BoundaryLayer;
   private transition: { camera: Camera; mix: number } | undefined;
@@ -57,6 +59,7 @@ export class SkyRenderer {
    * from that projection toward this one, for animated projection changes; tiles stay loaded.
    */
   setView(view: ViewState, from?: { view: ViewState; mix: number }): void {
+    if (!this.view || !sameView(this.view, view)) this.viewVersion++;
     this.view = view;
     this.camera = makeCamera(view);
     this.transition = from && from.mix < 1 ? { camera: makeCamera({ ...view, projection: from.view.projection, fovDeg: from.view.fovDeg }), mix: Math.max(0, from.mix) } : undefined;
@@ -140,9 +143,12 @@ export class SkyRenderer {
     return this.layers;
   }
 
-  /** True when every layer has drawn all the tiles the current view wants. */
+  /**
+   * True when every layer has drawn all the tiles the current view wants (false after setView()
+   * until a frame of the new view has been rendered).
+   */
   get settled(): boolean {
-    return this.layers.every((l) => l.settled);
+    return this.renderedVersion === this.viewVersion && this.layers.every((l) => l.settled);
   }
 
   /**
@@ -154,6 +160,7 @@ export class SkyRenderer {
     if (!this.camera) throw new Error('SkyRenderer.render called before setView()');
     const t0 = performance.now();
     for (const layer of this.layers) layer.prepare(this.camera, budget, this.transition);
+    this.renderedVersion = this.viewVersion;
     this.boundary.prepare(this.camera, this.transition !== undefined);
     if (this.grid && !this.transition) this.grid.prepare(this.camera);
     if (this.healpixGrid && !this.transition) this.healpixGrid.prepare(this.camera);
@@ -289,4 +296,9 @@ export class SkyRenderer {
   get pickPasses(): number {
     return this.picker?.passes ?? 0;
   }
+}
+
+function sameView(a: ViewState, b: ViewState): boolean {
+  return a.raDeg === b.raDeg && a.decDeg === b.decDeg && a.fovDeg === b.fovDeg && a.rollDeg === b.rollDeg &&
+    a.projection === b.projection && (a.frame ?? 'icrs') === (b.frame ?? 'icrs') && a.widthPx === b.widthPx && a.heightPx === b.heightPx;
 }
