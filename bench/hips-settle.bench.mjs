@@ -116,40 +116,65 @@ async function openSubject(context, subject, survey, urls) {
   return page;
 }
 
-async function measureSubject(browser, subject, urls, opts, log) {
+/** One survey in a fresh context: the path, and on the first survey the pan and the session. */
+async function measureSurvey(browser, subject, survey, urls, opts, log) {
+  const out = { requests: 0, errors: [] };
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  context.on('request', (r) => {
+    if (r.url().includes('/hips/')) out.requests++;
+    if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url())) log.external.push(`${subject}/${survey.id}: ${r.url().slice(0, 100)}`);
+  });
+  // The reference page gets the probe before its own scripts; the Aladin page loads it itself.
+  if (subject === 'esasky-sky') await context.addInitScript({ path: PROBE });
+  try {
+    const page = await openSubject(context, subject, survey, urls);
+    page.on('pageerror', (e) => out.errors.push(e.message.slice(0, 160)));
+    // Initial load settled (not measured), then the path.
+    await page.evaluate((q) => window.__bench.settle(performance.now(), { quietMs: q, timeoutMs: 120_000 }), opts.quietMs);
+    log.canvas[subject] = await page.evaluate(() => [...document.querySelectorAll('canvas'), ...(document.querySelector('esasky-sky')?.shadowRoot?.querySelectorAll('canvas') ?? [])].filter((c) => c.width > 100).map((c) => `${c.width}x${c.height}`)[0]);
+    const path = survey.path.slice(0, opts.pathLength);
+    Object.assign(out, await page.evaluate(({ path, quietMs }) => window.__bench.runPath(path, { quietMs }), { path, quietMs: opts.quietMs }));
+    if (survey === opts.surveys[0] && !opts.warm) {
+      Object.assign(out, await page.evaluate((o) => window.__bench.pan(o), { ms: opts.panMs, quietMs: opts.quietMs }));
+      out.session = await page.evaluate((o) => window.__bench.session(o), { steps: opts.sessionSteps, quietMs: opts.quietMs });
+      if (!log.gpu[subject]) {
+        log.gpu[subject] = subject === 'esasky-sky'
+          ? await page.evaluate(async () => {
+            const a = await navigator.gpu?.requestAdapter();
+            return a ? `WebGPU ${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''}`.trim() + (a.info?.isFallbackAdapter ? ' (fallback adapter)' : '') : 'no WebGPU';
+          })
+          : `WebGL2 ${await page.evaluate(() => window.__bench.webglRenderer())}`;
+      }
+    }
+  } finally {
+    await context.close();
+  }
+  return out;
+}
+
+/**
+ * Every survey for one subject. A page that throws or reports a page error (e.g. Aladin Lite's
+ * layer could not be added, so it fell back to its default online survey) is measured again, up
+ * to `attempts` times; the failures are listed in the notes.
+ */
+async function measureSubject(browser, subject, urls, opts, log, attempts = 3) {
   const out = { settle: {}, events: [], requests: 0 };
   for (const survey of opts.surveys) {
-    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-    context.on('request', (r) => {
-      if (r.url().includes('/hips/')) out.requests++;
-      if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url())) log.external.push(r.url());
-    });
-    // The reference page gets the probe before its own scripts; the Aladin page loads it itself.
-    if (subject === 'esasky-sky') await context.addInitScript({ path: PROBE });
-    try {
-      const page = await openSubject(context, subject, survey, urls);
-      page.on('pageerror', (e) => log.errors.push(`${subject}: ${e.message}`));
-      // Initial load settled (not measured), then the path.
-      await page.evaluate((q) => window.__bench.settle(performance.now(), { quietMs: q, timeoutMs: 120_000 }), opts.quietMs);
-      log.canvas[subject] = await page.evaluate(() => [...document.querySelectorAll('canvas'), ...(document.querySelector('esasky-sky')?.shadowRoot?.querySelectorAll('canvas') ?? [])].filter((c) => c.width > 100).map((c) => `${c.width}x${c.height}`)[0]);
-      const path = survey.path.slice(0, opts.pathLength);
-      const r = await page.evaluate(({ path, quietMs }) => window.__bench.runPath(path, { quietMs }), { path, quietMs: opts.quietMs });
+    for (let attempt = 1; ; attempt++) {
+      let r;
+      try {
+        r = await measureSurvey(browser, subject, survey, urls, opts, log);
+        if (r.errors.length) throw new Error(`page error: ${r.errors[0]}`);
+      } catch (err) {
+        log.errors.push(`${subject}/${survey.id}: ${String(err?.message ?? err).split('\n')[0].slice(0, 160)}`);
+        if (attempt >= attempts) throw err;
+        continue;
+      }
       out.settle[survey.id] = r.times;
       out.events.push(...r.events);
-      if (survey === opts.surveys[0] && !opts.warm) {
-        Object.assign(out, await page.evaluate((o) => window.__bench.pan(o), { ms: opts.panMs, quietMs: opts.quietMs }));
-        out.session = await page.evaluate((o) => window.__bench.session(o), { steps: opts.sessionSteps, quietMs: opts.quietMs });
-        if (!log.gpu[subject]) {
-          log.gpu[subject] = subject === 'esasky-sky'
-            ? await page.evaluate(async () => {
-              const a = await navigator.gpu?.requestAdapter();
-              return a ? `WebGPU ${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''}`.trim() + (a.info?.isFallbackAdapter ? ' (fallback adapter)' : '') : 'no WebGPU';
-            })
-            : `WebGL2 ${await page.evaluate(() => window.__bench.webglRenderer())}`;
-        }
-      }
-    } finally {
-      await context.close();
+      out.requests += r.requests;
+      if (r.session) Object.assign(out, { fps: r.fps, session: r.session });
+      break;
     }
   }
   return out;
@@ -234,7 +259,7 @@ export async function run({
     notes: [
       `Settled (bench/pages/probe.js, one rule for both): the subject reports idle, no HiPS request from the page is in flight, and for ${quietMs} ms nothing was drawn, requested or received; the time is from the view change to the end of the last frame that drew (the quiet window is not counted). Idle for esasky-sky = its view-settled event has fired for this view; every frame it draws after that is counted too, so this is at least as strict as view-settled (shown in its own row). Idle for Aladin Lite = its core's isRendering() is false after the frame (no camera move, no tile added, no 200 ms tile fade-in running) and none of its tile images is loading. ${quietMs} ms is longer than Aladin Lite's 200 ms tile look-up throttle plus its 100 ms still-camera fetch delay, so it cannot start more requests afterwards. Aladin Lite's time includes its 200 ms fade-in of the last tile.`,
       'A frame "drew" when esasky-sky ran its render (it draws only on change) or when Aladin Lite\'s update() left isRendering() true (it runs update() on every animation frame but draws only then).',
-      `Canvas sizes: ${SUBJECTS.map((s) => `${s} ${log.canvas[s] ?? '?'}`).join(', ')}. HiPS requests per round (paths, pan and session, workers included): ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].requests).median}`).join(', ')}. Offline: Chromium resolves no host names; requests outside 127.0.0.1: ${log.external.length}. Page errors: ${log.errors.length}.`,
+      `Canvas sizes: ${SUBJECTS.map((s) => `${s} ${log.canvas[s] ?? '?'}`).join(', ')}. HiPS requests per round (paths, pan and session, workers included): ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].requests).median}`).join(', ')}. Offline: Chromium resolves no host names; requests outside 127.0.0.1: ${log.external.length}${log.external.length ? ` (${[...new Set(log.external)].slice(0, 3).join(', ')})` : ''}. Pages measured again after an error: ${log.errors.length}${log.errors.length ? ` (${[...new Set(log.errors)].slice(0, 3).join(' | ')})` : ''}.`,
       'esasky-sky runs in the reference page (its status bar follows every view change), made to fill the viewport; Aladin Lite runs in a bare page with all its controls off.',
       'JS heap is performance.memory.usedJSHeapSize (--enable-precise-memory-info) after gc() (--js-flags=--expose-gc); Aladin Lite keeps its data in WebAssembly memory, added in the last row. GPU memory is not measured.',
       'The GPU here is SwiftShader (software WebGPU and WebGL on the CPU), so frame rates are far below a real GPU and CPU-bound for both subjects.',

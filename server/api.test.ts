@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildApp } from './app.js';
@@ -25,6 +28,13 @@ const EXPECTED_PATHS = [
   '/hips/{id}/Moc.fits',
   '/hips/{id}/Norder{order}/Allsky.{ext}',
   '/hips/{id}/Norder{order}/Dir{dir}/Npix{npix}.{ext}',
+  '/api/catalogues',
+  '/api/collections',
+  '/api/catalogues/{name}/cone',
+  '/api/catalogues/{name}/polygon',
+  '/api/counts',
+  '/api/observations/cone',
+  '/scs/{catalogue}',
 ];
 
 describe('JSON API', () => {
@@ -136,20 +146,34 @@ describe('JSON API', () => {
 describe('GET /api/openapi.json', () => {
   let app: FastifyInstance;
   let doc: OpenApiDoc;
+  // the archive routes' examples need the database: a temp one, filled with the shipped data
+  const dataDir = mkdtempSync(join(tmpdir(), 'esasky-openapi-'));
   beforeAll(async () => {
-    app = await buildApp(loadConfig({}), { logger: false });
+    app = await buildApp(loadConfig({ DATA_DIR: dataDir }), { logger: false });
     const res = await app.inject('/api/openapi.json');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     doc = JSON.parse(res.body) as OpenApiDoc;
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('is an OpenAPI 3.1 document listing every route', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBeTruthy();
     expect(Object.keys(doc.paths).sort()).toEqual([...EXPECTED_PATHS].sort());
-    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Error', 'Health', 'HipsSummary']);
+    expect(Object.keys(doc.components.schemas).sort()).toEqual([
+      'CatalogueSummary',
+      'CollectionSummary',
+      'Counts',
+      'Error',
+      'Health',
+      'HipsSummary',
+      'ObservationsResult',
+      'SearchResult',
+    ]);
   });
 
   it('every operation has responses, every path parameter is declared once and has an example', () => {

@@ -13,15 +13,38 @@ import { pathOf, reasonOf } from './http.js';
 import { apiRoutes } from './routes/api.js';
 import { hipsRoutes } from './routes/hips.js';
 import { webRoutes } from './routes/web.js';
+import { catalogueRoutes } from './routes/catalogues.js';
+import { scsRoutes } from './routes/scs.js';
+import type { Database } from './storage/db.js';
+import { DatabaseHandle } from './storage/handle.js';
+import { openDatabase } from './storage/open.js';
+import { bootstrap } from './ingest/bootstrap.js';
 
 export interface BuildAppOptions {
   /** fastify/pino logger options; `false` silences logging (tests). Default: JSON logs at config.logLevel. */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * The archive database, already open (closed with the app). Default: the configured one
+   * (DATABASE_URL or DATA_DIR/esasky.sqlite), opened on first use and filled with the shipped
+   * data if it has never been.
+   */
+  database?: Database;
 }
 
 function statusOf(error: FastifyError): number {
   const status = error.statusCode;
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+/** The client-facing message of a 4xx: validation errors name the unknown parameter too. */
+function clientMessage(error: FastifyError): string {
+  const v = error.validation;
+  const extra = v?.find((e) => e.keyword === 'additionalProperties');
+  const name = (extra?.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
+  if (typeof name === 'string') {
+    return `${error.validationContext ?? 'request'} must NOT have additional properties: unknown parameter ${JSON.stringify(name)}`;
+  }
+  return error.message;
 }
 
 export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -62,10 +85,27 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
       .code(status)
       .header('cache-control', 'no-store')
       .type('application/json; charset=utf-8');
-    return { error: reasonOf(status), message: status >= 500 ? reasonOf(status) : error.message };
+    return { error: reasonOf(status), message: status >= 500 ? reasonOf(status) : clientMessage(error) };
   });
 
+  const db =
+    opts.database !== undefined
+      ? DatabaseHandle.of(opts.database)
+      : new DatabaseHandle(async () => {
+          const opened = await openDatabase(config);
+          try {
+            if (await bootstrap(opened, config.repoRoot, null)) app.log.info('database filled with the shipped data');
+          } catch (err) {
+            await opened.close();
+            throw err;
+          }
+          return opened;
+        });
+  app.addHook('onClose', async () => db.close());
+
   await app.register(async (scope) => apiRoutes(scope, config));
+  await app.register(async (scope) => catalogueRoutes(scope, db));
+  await app.register(async (scope) => scsRoutes(scope, db));
   await app.register(async (scope) => hipsRoutes(scope, config));
   await app.register(async (scope) => webRoutes(scope, config));
 

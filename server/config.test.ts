@@ -60,6 +60,17 @@ describe('loadConfig', () => {
     },
   );
 
+  it('reads DATABASE_URL (PostgreSQL) and never echoes a bad one', () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@localhost:5432/esasky' }).databaseUrl).toBe(
+      'postgres://u:p@localhost:5432/esasky',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/x' }).databaseUrl).toBe('postgresql://localhost/x');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).toThrow(/DATABASE_URL must be a postgres/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).not.toThrow(/secret/);
+  });
+
   it('rejects an unknown LOG_LEVEL and a HOST that is a URL', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL.*"verbose"/);
     expect(() => loadConfig({ HOST: 'http://localhost/' })).toThrow(/HOST/);

@@ -18,8 +18,10 @@ export interface ServerConfig {
   port: number;
   /** Interface to bind (127.0.0.1 by default: not exposed on the network). */
   host: string;
-  /** Writable state (database etc. in later versions). */
+  /** Writable state: the SQLite database (DATA_DIR/esasky.sqlite) when DATABASE_URL is unset. */
   dataDir: string;
+  /** PostgreSQL connection URL (DATABASE_URL); unset = the embedded SQLite file. */
+  databaseUrl?: string;
   /** Root of the HiPS directories served under /hips/. */
   hipsDir: string;
   /** The built reference page served at /. */
@@ -88,6 +90,15 @@ function parseHost(raw: string | undefined): string {
   return raw;
 }
 
+function parseDatabaseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(raw)) {
+    // never echo the value: it may hold a password
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return raw;
+}
+
 function parseLogLevel(raw: string | undefined): LogLevel {
   if (raw === undefined) return 'info';
   const level = raw.toLowerCase();
@@ -98,16 +109,18 @@ function parseLogLevel(raw: string | undefined): LogLevel {
 }
 
 /**
- * Reads PORT, HOST, DATA_DIR, HIPS_DIR, WEB_DIR and LOG_LEVEL.
+ * Reads PORT, HOST, DATA_DIR, DATABASE_URL, HIPS_DIR, WEB_DIR and LOG_LEVEL.
  * @throws ConfigError naming the variable and its value when a setting is invalid.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const repoRoot = findRepoRoot();
   const dir = (name: string, fallback: string): string => resolve(setting(env, name) ?? fallback);
+  const databaseUrl = parseDatabaseUrl(setting(env, 'DATABASE_URL'));
   return {
     port: parsePort(setting(env, 'PORT')),
     host: parseHost(setting(env, 'HOST')),
     dataDir: dir('DATA_DIR', join(repoRoot, 'var')),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     hipsDir: dir('HIPS_DIR', join(repoRoot, 'data', 'hips')),
     webDir: dir('WEB_DIR', join(repoRoot, 'dist', 'demo')),
     logLevel: parseLogLevel(setting(env, 'LOG_LEVEL')),

@@ -9,6 +9,9 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+import { bootstrap } from './ingest/bootstrap.js';
+import type { Database } from './storage/db.js';
+import { openDatabase, sqlitePath } from './storage/open.js';
 
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -92,9 +95,21 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     throw err;
   }
 
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+    await bootstrap(database, config.repoRoot);
+  } catch (err) {
+    process.stderr.write(
+      `esasky-sky: cannot open the database (${config.databaseUrl ? 'DATABASE_URL' : sqlitePath(config)}): ` +
+        `${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  }
+
   let server: RunningServer;
   try {
-    server = await startServer(config);
+    server = await startServer(config, { database });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {

@@ -4,6 +4,8 @@
  * Keep it in step with server/routes/*: server/openapi.test.ts calls every documented path.
  */
 
+import { OBSCORE_COLUMNS } from './storage/schema.js';
+
 export const HIPS_FRAMES = ['equatorial', 'galactic', 'ecliptic'] as const;
 export type HipsFrame = (typeof HIPS_FRAMES)[number];
 
@@ -102,6 +104,375 @@ const tileHeaders = {
   'Cache-Control': { schema: { type: 'string', examples: ['public, max-age=86400'] } },
 } as const;
 
+
+// ---------------------------------------------------------------------------------------------
+// archive: catalogues, counts, observations, Simple Cone Search
+
+export const CATALOGUE_NAME_PATTERN = '^[a-z][a-z0-9_]{0,40}$';
+export const COLLECTION_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+/** Most rows one JSON search returns. */
+export const MAX_LIMIT = 10_000;
+export const MAX_OBS_LIMIT = 5_000;
+/** Most polygon vertices. */
+export const MAX_VERTICES = 200;
+
+const raProp = { type: 'number', minimum: 0, maximum: 360, description: 'right ascension, ICRS, degrees [0, 360]' } as const;
+const decProp = { type: 'number', minimum: -90, maximum: 90, description: 'declination, ICRS, degrees [-90, 90]' } as const;
+const radiusProp = {
+  type: 'number',
+  minimum: 0,
+  maximum: 180,
+  description: "cone radius, degrees; above the catalogue's maxRadius the answer is 413",
+} as const;
+const limitProp = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_LIMIT,
+  default: 1000,
+  description: `most rows returned (1..${MAX_LIMIT}), brightest first by default`,
+} as const;
+const orderByProp = {
+  type: 'string',
+  pattern: '^-?[A-Za-z_][A-Za-z0-9_]{0,63}$',
+  description:
+    "numeric column to sort by (ascending; prefix '-' for descending), or 'distance' from the cone centre. " +
+    "Default: the catalogue's brightness column (brightest first).",
+} as const;
+
+export const catalogueParamsSchema = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: { name: { type: 'string', pattern: CATALOGUE_NAME_PATTERN, description: 'catalogue name, see /api/catalogues' } },
+} as const;
+
+export const coneQuerySchema = {
+  type: 'object',
+  required: ['ra', 'dec', 'radius'],
+  additionalProperties: false,
+  properties: { ra: raProp, dec: decProp, radius: radiusProp, limit: limitProp, orderBy: orderByProp },
+} as const;
+
+export const polygonQuerySchema = {
+  type: 'object',
+  required: ['vertices'],
+  additionalProperties: false,
+  properties: {
+    vertices: {
+      type: 'string',
+      maxLength: 20000,
+      description: `ra1,dec1,ra2,dec2,… in degrees: 3 to ${MAX_VERTICES} vertices of a simple polygon with great-circle edges (the smaller of the two regions it bounds)`,
+    },
+    limit: limitProp,
+    orderBy: orderByProp,
+  },
+} as const;
+
+export const countsQuerySchema = {
+  type: 'object',
+  required: ['ra', 'dec', 'radius'],
+  additionalProperties: false,
+  properties: { ra: raProp, dec: decProp, radius: { ...radiusProp, description: 'cone radius, degrees (0..180)' } },
+} as const;
+
+export const observationsConeQuerySchema = {
+  type: 'object',
+  required: ['ra', 'dec', 'radius'],
+  additionalProperties: false,
+  properties: {
+    ra: raProp,
+    dec: decProp,
+    radius: { ...radiusProp, description: 'cone radius, degrees (0..180)' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_OBS_LIMIT, default: 500, description: `most observations returned (1..${MAX_OBS_LIMIT}), nearest centre first` },
+    collection: { type: 'string', pattern: COLLECTION_NAME_PATTERN, description: 'only this collection' },
+  },
+} as const;
+
+export const columnSchema = {
+  type: 'object',
+  required: ['name', 'type'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    type: { type: 'string', enum: ['int', 'long', 'double', 'text'] },
+    unit: { type: 'string' },
+    ucd: { type: 'string' },
+    description: { type: 'string' },
+  },
+} as const;
+
+export const catalogueSummarySchema = {
+  type: 'object',
+  required: ['name', 'title', 'description', 'rowCount', 'maxRadius', 'idColumn', 'brightColumn', 'source', 'credit', 'ingestedAt', 'columns'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', examples: ['tycho2'] },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    rowCount: { type: 'integer', minimum: 0 },
+    maxRadius: { type: 'number', description: 'largest cone radius (deg) a search may ask for' },
+    idColumn: { type: 'string', description: 'main identifier column (meta.id;meta.main)' },
+    brightColumn: { type: 'string', description: 'column of the default ordering (magnitudes: ascending = brightest first)' },
+    source: { type: 'string' },
+    credit: { type: 'string' },
+    ingestedAt: { type: 'string', format: 'date-time' },
+    columns: { type: 'array', items: columnSchema },
+  },
+} as const;
+
+export const collectionSummarySchema = {
+  type: 'object',
+  required: ['name', 'title', 'description', 'rowCount', 'maxExtent', 'source', 'credit', 'ingestedAt'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', examples: ['XSHOOTER'] },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    rowCount: { type: 'integer', minimum: 0 },
+    maxExtent: { type: 'number', description: 'farthest reach (deg) of any footprint from its centre' },
+    source: { type: 'string' },
+    credit: { type: 'string' },
+    ingestedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const searchResultSchema = {
+  type: 'object',
+  required: ['catalogue', 'total', 'returned', 'truncated', 'orderBy', 'descending', 'columns', 'data'],
+  additionalProperties: false,
+  properties: {
+    catalogue: { type: 'string' },
+    total: { type: 'integer', description: 'rows inside the region' },
+    returned: { type: 'integer', description: 'rows in data (at most limit)' },
+    truncated: { type: 'boolean', description: 'total > returned' },
+    orderBy: { type: 'string' },
+    descending: { type: 'boolean' },
+    columns: { type: 'array', items: columnSchema },
+    data: {
+      type: 'array',
+      description: 'one array per row, values in the order of columns (null = blank)',
+      items: { type: 'array', items: {} },
+    },
+  },
+} as const;
+
+const regionCountSchema = {
+  type: 'object',
+  required: ['name', 'title', 'count', 'approximate'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    title: { type: 'string' },
+    count: { type: 'integer', minimum: 0 },
+    approximate: {
+      type: 'boolean',
+      description: 'true for huge regions: rows of the HEALPix cells whose centres are inside the cone',
+    },
+  },
+} as const;
+
+export const countsSchema = {
+  type: 'object',
+  required: ['ra', 'dec', 'radius', 'catalogues', 'collections'],
+  additionalProperties: false,
+  properties: {
+    ra: { type: 'number' },
+    dec: { type: 'number' },
+    radius: { type: 'number' },
+    catalogues: { type: 'array', items: regionCountSchema },
+    collections: { type: 'array', items: regionCountSchema },
+  },
+} as const;
+
+const obsTypes: Record<string, string> = { int: 'integer', long: 'integer', double: 'number', text: 'string' };
+export const observationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['collection', ...OBSCORE_COLUMNS.map((c) => c.name)],
+  properties: {
+    collection: { type: 'string' },
+    ...Object.fromEntries(
+      OBSCORE_COLUMNS.map((c) => [
+        c.name,
+        { type: [obsTypes[c.type], 'null'], description: `ObsCore ${c.name}${c.unit ? ` (${c.unit})` : ''}; UCD ${c.ucd}` },
+      ]),
+    ),
+  },
+} as const;
+
+export const observationsResultSchema = {
+  type: 'object',
+  required: ['total', 'returned', 'truncated', 'observations'],
+  additionalProperties: false,
+  properties: {
+    total: { type: 'integer', description: 'observations whose footprint intersects the cone' },
+    returned: { type: 'integer' },
+    truncated: { type: 'boolean' },
+    observations: { type: 'array', items: observationSchema },
+  },
+} as const;
+
+const jsonOk = (description: string, ref: string, array = false) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: array ? { type: 'array', items: { $ref: `#/components/schemas/${ref}` } } : { $ref: `#/components/schemas/${ref}` },
+    },
+  },
+});
+
+const q = (name: string, schema: object, example: unknown, required = false) => ({
+  name,
+  in: 'query',
+  required,
+  schema,
+  example,
+  ...('description' in schema ? { description: (schema as { description: string }).description } : {}),
+});
+
+const catalogueNameParam = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  description: 'catalogue name, see /api/catalogues',
+  schema: catalogueParamsSchema.properties.name,
+  example: 'hipparcos',
+} as const;
+
+/** The archive's paths (merged into the document). */
+function archivePaths(): Record<string, unknown> {
+  const coneParams = [
+    q('ra', raProp, 83.82, true),
+    q('dec', decProp, -5.39, true),
+    q('radius', radiusProp, 2, true),
+  ];
+  return {
+    '/api/catalogues': {
+      get: {
+        tags: ['archive'],
+        summary: 'The catalogues in the database, with row counts and column metadata (units, UCDs)',
+        operationId: 'listCatalogues',
+        responses: { '200': jsonOk('catalogues sorted by name', 'CatalogueSummary', true) },
+      },
+    },
+    '/api/collections': {
+      get: {
+        tags: ['archive'],
+        summary: 'The collections of observations, with row counts',
+        operationId: 'listCollections',
+        responses: { '200': jsonOk('collections sorted by name', 'CollectionSummary', true) },
+      },
+    },
+    '/api/catalogues/{name}/cone': {
+      get: {
+        tags: ['archive'],
+        summary: 'Catalogue rows in a cone, brightest first (or by orderBy), at most limit',
+        description:
+          'Rows whose position lies within radius of (ra, dec), found through the HEALPix order-29 index ' +
+          '(range decomposition of the cone, then an exact angular-distance test).',
+        operationId: 'catalogueCone',
+        parameters: [
+          catalogueNameParam,
+          ...coneParams,
+          q('limit', limitProp, 10),
+          q('orderBy', orderByProp, 'mag'),
+        ],
+        responses: {
+          '200': jsonOk('rows', 'SearchResult'),
+          '400': jsonError('a parameter is missing or bad (the message names it)'),
+          '404': jsonError('no such catalogue'),
+          '413': jsonError("radius above the catalogue's maxRadius (the message names the limit)"),
+        },
+      },
+    },
+    '/api/catalogues/{name}/polygon': {
+      get: {
+        tags: ['archive'],
+        summary: 'Catalogue rows inside a spherical polygon, brightest first, at most limit',
+        operationId: 'cataloguePolygon',
+        parameters: [
+          catalogueNameParam,
+          q('vertices', polygonQuerySchema.properties.vertices, '82,-7,86,-7,86,-3,82,-3', true),
+          q('limit', limitProp, 10),
+          q('orderBy', orderByProp, '-mag'),
+        ],
+        responses: {
+          '200': jsonOk('rows', 'SearchResult'),
+          '400': jsonError('bad vertices (not numbers, too few, edges crossing, …) or parameter'),
+          '404': jsonError('no such catalogue'),
+          '413': jsonError("polygon reaching farther than the catalogue's maxRadius from its centre"),
+        },
+      },
+    },
+    '/api/counts': {
+      get: {
+        tags: ['archive'],
+        summary: 'How many rows of every catalogue and every collection lie in a cone (one call, for a treemap)',
+        description:
+          'Exact counts when the HEALPix cell counts bound the answer by 20,000 rows; above that, an estimate from ' +
+          'the cells whose centres lie in the cone, flagged approximate. Observations count when their footprint ' +
+          'intersects the cone.',
+        operationId: 'countsInCone',
+        parameters: coneParams,
+        responses: { '200': jsonOk('counts', 'Counts'), '400': jsonError('a parameter is missing or bad') },
+      },
+    },
+    '/api/observations/cone': {
+      get: {
+        tags: ['archive'],
+        summary: 'Observations (ObsCore rows with their s_region footprints) that intersect a cone',
+        operationId: 'observationsCone',
+        parameters: [
+          ...coneParams,
+          q('limit', observationsConeQuerySchema.properties.limit, 100),
+          q('collection', observationsConeQuerySchema.properties.collection, 'HAWKI'),
+        ],
+        responses: {
+          '200': jsonOk('observations, nearest centre first', 'ObservationsResult'),
+          '400': jsonError('a parameter is missing or bad'),
+          '404': jsonError('no such collection'),
+        },
+      },
+    },
+    '/scs/{catalogue}': {
+      get: {
+        tags: ['vo'],
+        summary: 'IVOA Simple Cone Search 1.03 over a catalogue: VOTable 1.4 (TABLEDATA)',
+        description:
+          'Columns flagged ID_MAIN, POS_EQ_RA_MAIN and POS_EQ_DEC_MAIN. Bad input answers an error VOTable ' +
+          '(INFO name="Error", and QUERY_STATUS=ERROR) with HTTP 200 as SCS 1.03 clients expect; an unknown ' +
+          'catalogue is an error VOTable with 404. SR=0 returns the columns and no rows.',
+        operationId: 'simpleConeSearch',
+        parameters: [
+          { ...catalogueNameParam, name: 'catalogue' },
+          { name: 'RA', in: 'query', required: true, description: 'ICRS right ascension, degrees', schema: { type: 'number' }, example: 83.82 },
+          { name: 'DEC', in: 'query', required: true, description: 'ICRS declination, degrees', schema: { type: 'number' }, example: -5.39 },
+          { name: 'SR', in: 'query', required: true, description: 'search radius, degrees', schema: { type: 'number' }, example: 1 },
+          { name: 'VERB', in: 'query', required: false, description: '1: id and position only; 2, 3: every column', schema: { type: 'integer', enum: [1, 2, 3] }, example: 2 },
+        ],
+        responses: {
+          '200': {
+            description: 'results, or an error VOTable',
+            content: { 'application/x-votable+xml': { schema: { type: 'string' } } },
+          },
+          '404': { description: 'no such catalogue (error VOTable)', content: { 'application/x-votable+xml': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+  };
+}
+
+/** Schemas of the archive routes in components.schemas. */
+function archiveComponents(): Record<string, unknown> {
+  return {
+    CatalogueSummary: catalogueSummarySchema,
+    CollectionSummary: collectionSummarySchema,
+    SearchResult: searchResultSchema,
+    Counts: countsSchema,
+    ObservationsResult: observationsResultSchema,
+  };
+}
+
 /** The OpenAPI document served at /api/openapi.json. */
 export function openApiDocument(version: string): Record<string, unknown> {
   return {
@@ -111,15 +482,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
       version,
       description:
         'Serves HiPS surveys (IVOA HiPS 1.0) with a HiPS list, a JSON survey list for the reference page, ' +
-        'health and this description. HiPS files are readable cross-origin.',
+        'catalogues and observations from its database (cone/polygon searches on a HEALPix index, counts in a ' +
+        'region, Simple Cone Search), health and this description. HiPS files are readable cross-origin.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [
       { name: 'api', description: 'JSON API' },
       { name: 'hips', description: 'HiPS files and HiPS list (IVOA HiPS 1.0)' },
       { name: 'web', description: 'the reference page' },
+      { name: 'archive', description: 'catalogues, observations and counts (JSON)' },
+      { name: 'vo', description: 'IVOA protocols' },
     ],
     paths: {
+      ...archivePaths(),
       '/': {
         get: {
           tags: ['web'],
@@ -266,6 +641,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Error: errorSchema,
         Health: healthSchema,
         HipsSummary: hipsSummarySchema,
+        ...archiveComponents(),
       },
     },
   };

@@ -8,3 +8,9 @@ export { DecodePool } from './workers/pool.js';
 export { loadHipsProperties, HipsLoadError } from './hips/hipsSource.js';
 export { resolveTargetOffline } from './names/resolve.js';
 export * from './math/index.js';
+// catalogues: columnar rows drawn as markers or density maps, filtered on the GPU, pickable
+export { CatalogLayer, DEFAULT_DENSITY_THRESHOLD, type CatalogLayerOptions, type CatalogLayerStats, type CatalogStyle, type CatalogDrawMode } from './render/layers/catalogLayer.js';
+export { Picker, isPickable, type PickableLayer, type PickResult } from './render/picking.js';
+export { MAX_FILTERS, CatalogError, type CatalogData, type ColumnData, type RangeFilter } from './catalog/columns.js';
+export { MARKER_SHAPES, parseColor, type MarkerShape } from './catalog/style.js';
+export type { CatalogueOptions, ShapeEventDetail, CatalogueEventMap } from './catalog/api.js';

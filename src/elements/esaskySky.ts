@@ -3,9 +3,26 @@
 // events go up. Rendering happens only when something changed (no continuous redraw when idle).
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { clampFovDeg, panByPixels, PROJECTIONS, zoomAt, type ProjectionName, type ViewState } from '../math/camera.js';
-import type { FrameName } from '../math/frames.js';
+import { applyMat3, frameRotation, type FrameName } from '../math/frames.js';
+import { lonLatDegToVec, vecToLonLatDeg } from '../math/vec3.js';
+import { readFits } from '../workers/fits/file.js';
+import { parseWcs, type Wcs } from '../workers/fits/wcs.js';
+import { FitsImageLayer } from '../render/layers/fitsImageLayer.js';
 import { COLORMAPS, STRETCHES, type StretchName } from '../render/colormaps.js';
 import type { Blending, FitsDisplay } from '../render/layers/hipsLayer.js';
+
+export interface FitsImageOverlayOptions {
+  readonly hdu?: number;
+  readonly plane?: number;
+  readonly colormap?: string;
+  readonly stretch?: StretchName;
+  readonly cuts?: FitsDisplay['cuts'];
+  readonly reverse?: boolean;
+  readonly opacity?: number;
+  readonly blending?: Blending;
+  /** Centre the view on the image (default true). */
+  readonly goTo?: boolean;
+}
 
 export interface HipsOverlayOptions {
   readonly opacity?: number;
@@ -16,6 +33,10 @@ export interface HipsOverlayOptions {
   readonly reverse?: boolean;
 }
 import { SkyRenderer } from '../render/skyRenderer.js';
+import { CatalogLayer } from '../render/layers/catalogLayer.js';
+import type { CatalogueOptions, ShapeEventDetail } from '../catalog/api.js';
+import { validateCatalog, validateFilters, type RangeFilter } from '../catalog/columns.js';
+import type { CatalogStyle } from '../render/layers/catalogLayer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
@@ -174,6 +195,8 @@ export class EsaskySky extends LitElement {
   /** Surveys stacked above the base one, by id. */
   private readonly overlays = new Map<string, { layer: HipsLayer | undefined; url: string; options: HipsOverlayOptions }>();
   private overlaySeq = 0;
+  /** FITS images shown with addFitsImage (values kept to rebuild after a device loss). */
+  private readonly images = new Map<string, { width: number; height: number; values: Float32Array; wcs: Wcs; display: FitsDisplay; options: FitsImageOverlayOptions; layer: FitsImageLayer | undefined }>();
   private hipsLoad: AbortController | undefined;
   private frameRequest = 0;
   private settledReported = false;
@@ -219,8 +242,15 @@ export class EsaskySky extends LitElement {
     return id;
   }
 
-  /** Remove a survey added with addHips. */
+  /** Remove a survey added with addHips, or a FITS image added with addFitsImage. */
   removeHips(id: string): void {
+    const img = this.images.get(id);
+    if (img) {
+      this.images.delete(id);
+      if (img.layer) this.renderer?.removeLayer(img.layer);
+      this.markChanged();
+      return;
+    }
     const o = this.overlays.get(id);
     if (!o) return;
     this.overlays.delete(id);
@@ -290,6 +320,83 @@ export class EsaskySky extends LitElement {
       this.reportError({ layer: id, url: err instanceof HipsLoadError ? err.url : url, reason });
       throw err;
     }
+  }
+
+  /**
+   * Draw a FITS image at its WCS: a File/Blob (e.g. from drag and drop), bytes, or a URL. The
+   * header is read here, the pixels are decoded in a worker. Resolves to the layer id (remove it
+   * with removeHips). Options: hdu (index; default the first image with a celestial WCS), plane
+   * (for cubes), colormap/stretch/cuts/reverse, opacity, blending, goTo (centre the view on it).
+   */
+  async addFitsImage(source: File | Blob | ArrayBuffer | string, options: FitsImageOverlayOptions = {}): Promise<string> {
+    const name = typeof source === 'string' ? source : source instanceof Blob ? ((source as File).name ?? 'blob') : 'bytes';
+    try {
+      let bytes: ArrayBuffer;
+      if (typeof source === 'string') {
+        const r = await fetch(source);
+        if (!r.ok) throw new Error(`HTTP ${r.status} for ${source}`);
+        bytes = await r.arrayBuffer();
+      } else bytes = source instanceof Blob ? await source.arrayBuffer() : source;
+      const fits = readFits(new Uint8Array(bytes));
+      let hduIndex = options.hdu ?? -1;
+      let wcs: Wcs | undefined;
+      if (hduIndex < 0) {
+        for (const h of fits.hdus) {
+          if (!h.hasImage) continue;
+          try {
+            wcs = parseWcs(h.header);
+            hduIndex = h.index;
+            break;
+          } catch {
+            // no celestial WCS in this HDU: try the next
+          }
+        }
+        if (hduIndex < 0) throw new Error('no image HDU with a celestial WCS in this FITS file');
+      } else {
+        if (!fits.hdus[hduIndex]) throw new Error(`the FITS file has no HDU ${hduIndex}`);
+        wcs = parseWcs(fits.hdus[hduIndex].header);
+      }
+      const decoded = await getSharedDecodePool().decodeFitsImage(bytes.slice(0), hduIndex, options.plane ?? 0);
+      const id = `fits-${++this.overlaySeq}`;
+      const display = this.displayFrom(options);
+      this.images.set(id, { ...decoded, wcs: wcs!, display, options, layer: undefined });
+      this.createImageLayer(id);
+      if (options.goTo !== false) {
+        const [lon, lat] = wcs!.pixelToWorld((decoded.width + 1) / 2, (decoded.height + 1) / 2);
+        const toIcrs = wcs!.frame === 'equatorial' ? undefined : frameRotation(wcs!.frame as FrameName, 'icrs');
+        const [ra, dec] = toIcrs ? vecToLonLatDeg(applyMat3(toIcrs, lonLatDegToVec(lon, lat))) : [lon, lat];
+        const degPerPx = Math.sqrt(Math.abs(wcs!.cd[0][0] * wcs!.cd[1][1] - wcs!.cd[0][1] * wcs!.cd[1][0]));
+        this.goToRaDec(ra, dec);
+        this.setFov(Math.min(180, 1.2 * degPerPx * Math.max(decoded.width, decoded.height)));
+      }
+      return id;
+    } catch (err) {
+      const reason = `cannot show the FITS image ${name}: ${(err as Error)?.message ?? err}`;
+      this.reportError({ layer: 'fits-image', url: typeof source === 'string' ? source : '', reason });
+      throw err instanceof Error ? err : new Error(reason);
+    }
+  }
+
+  private displayFrom(o: { colormap?: string; stretch?: StretchName; cuts?: FitsDisplay['cuts']; reverse?: boolean }): FitsDisplay {
+    return { colormap: o.colormap ?? 'grayscale', stretch: o.stretch ?? 'linear', cuts: o.cuts ?? 'auto', reverse: o.reverse };
+  }
+
+  private createImageLayer(id: string): void {
+    const img = this.images.get(id);
+    const renderer = this.renderer;
+    if (!img || !renderer) return;
+    img.layer = renderer.addLayer(new FitsImageLayer(renderer.device, renderer.format, {
+      id, width: img.width, height: img.height, values: img.values, wcs: img.wcs, display: img.display,
+      opacity: img.options.opacity, blending: img.options.blending,
+    }));
+    this.markChanged();
+  }
+
+  private onDrop(e: DragEvent): void {
+    const files = [...(e.dataTransfer?.files ?? [])].filter((f) => /\.(fits?|fts|fz|fits\.gz|fit\.gz)$/i.test(f.name));
+    if (files.length === 0) return;
+    e.preventDefault();
+    for (const f of files) void this.addFitsImage(f).catch(() => undefined);
   }
 
   /** ESASky-style: set the colormap (and optionally stretch/cuts) of a FITS survey. */
@@ -431,7 +538,8 @@ export class EsaskySky extends LitElement {
   override render() {
     return html`<canvas part="canvas" tabindex="0" aria-label="Sky view: drag to pan, wheel or +/- to zoom, arrow keys to move"
         @pointerdown=${this.onPointerDown} @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp}
-        @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @keydown=${this.onKeyDown}></canvas>
+        @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @keydown=${this.onKeyDown}
+        @dragover=${(e: DragEvent) => e.preventDefault()} @drop=${this.onDrop}></canvas>
       <div class="labels" part="grid-labels" aria-hidden="true">${this.gridLabels.map((l) => html`<span class=${l.kind} style="left:${l.xPx / this.dpr()}px;top:${l.yPx / this.dpr()}px">${l.text}</span>`)}</div>
       <ul class="messages" role="status" aria-live="polite">${this.messages.map((m) => html`<li>${m}</li>`)}</ul>`;
   }
@@ -530,6 +638,7 @@ export class EsaskySky extends LitElement {
     this.layer = undefined;
     this.retiring = undefined;
     for (const o of this.overlays.values()) o.layer = undefined;
+    for (const i of this.images.values()) i.layer = undefined;
     if (!this.isConnected) return;
     let next: GPUDevice;
     try {
@@ -544,6 +653,7 @@ export class EsaskySky extends LitElement {
     this.markChanged();
     if (this.hips) await this.loadHips();
     for (const [id, o] of this.overlays) await this.createOverlay(id, o.url, o.options);
+    for (const id of this.images.keys()) this.createImageLayer(id);
   }
 
   private async loadHips(): Promise<void> {
@@ -658,7 +768,8 @@ export class EsaskySky extends LitElement {
       this.retiring = undefined;
       this.requestFrame();
     }
-    if (stats.settled && this.layer && !this.settledReported && !this.projectionChange) {
+    // settled once the base survey (if any is set) is in place and every layer has its tiles
+    if (stats.settled && (this.layer || !this.hips) && !this.settledReported && !this.projectionChange) {
       this.settledReported = true;
       const v = this.view;
       this.emit('view-settled', { raDeg: v.raDeg, decDeg: v.decDeg, fovDeg: v.fovDeg, projection: v.projection, frames: this.framesSinceChange, cellsDrawn: stats.cellsDrawn });
@@ -736,6 +847,209 @@ export class EsaskySky extends LitElement {
 
   private emit<K extends keyof EsaskySkyEventMap>(type: K, detail: EsaskySkyEventMap[K]['detail']): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+  // ==== catalogue API (catalogue layers, picking, shape-hover / shape-select) ====
+  // Kept at the end of the class: catalogues live in their own map, their layers are (re)built on
+  // whichever SkyRenderer the element has (also after a device loss), and pointer input reaches
+  // them through listeners on the canvas added here (a click is a pointerup without movement, so
+  // drag-to-pan is unchanged).
+
+  private catalogueMap: Map<string, { options: CatalogueOptions; layer: CatalogLayer | undefined }> | undefined;
+  private catalogueSeq = 0;
+  private catalogueRenderer: SkyRenderer | undefined;
+  private catalogueWaiting = false;
+  private catalogueInput: { down?: { id: number; x: number; y: number; moved: boolean }; hover?: string; busy: boolean; next?: PointerEvent } | undefined;
+
+  private get catalogues(): Map<string, { options: CatalogueOptions; layer: CatalogLayer | undefined }> {
+    return (this.catalogueMap ??= new Map());
+  }
+
+  /**
+   * Draw a catalogue: columnar rows `{ raDeg, decDeg, columns }` (ICRS degrees) as markers (shape,
+   * color, sizePx; size from `sizeColumn`, colour from `colorColumn` through `colormap`), filtered
+   * on the GPU by up to 4 `filters`; above `densityThreshold` rows in view it is drawn as a density
+   * map. Returns the catalogue's id. Rows under the pointer raise `shape-hover`, clicks `shape-select`.
+   */
+  overlayCatalogue(options: CatalogueOptions): string {
+    validateCatalog(options);
+    if (options.filters) validateFilters(options, options.filters);
+    const id = options.id ?? `catalogue-${++this.catalogueSeq}`;
+    if (this.catalogues.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
+    this.catalogues.set(id, { options, layer: undefined });
+    try {
+      this.syncCatalogues();
+    } catch (err) {
+      this.catalogues.delete(id);
+      throw err;
+    }
+    return id;
+  }
+
+  removeCatalogue(id: string): void {
+    const c = this.catalogues.get(id);
+    if (!c) return;
+    this.catalogues.delete(id);
+    if (c.layer && this.renderer?.getLayers().includes(c.layer)) this.renderer.removeLayer(c.layer);
+    this.requestFrame();
+  }
+
+  /** Replace a catalogue's range filters (no row data is uploaded again for columns already in use). */
+  setCatalogueFilter(id: string, filters: readonly RangeFilter[]): void {
+    const c = this.catalogueEntry(id);
+    validateFilters(c.options, filters);
+    c.layer?.setFilters(filters);
+    c.options = { ...c.options, filters };
+    this.requestFrame();
+  }
+
+  /** Change how a catalogue is drawn (only the given fields). */
+  setCatalogueStyle(id: string, style: CatalogStyle): void {
+    const c = this.catalogueEntry(id);
+    c.layer?.setStyle(style);
+    c.options = { ...c.options, ...style };
+    this.requestFrame();
+  }
+
+  /** Outline a row of a catalogue (undefined: clear); other catalogues lose their selection. */
+  selectCatalogueRow(id: string, row: number | undefined): void {
+    const c = this.catalogueEntry(id);
+    for (const o of this.catalogues.values()) if (o !== c) o.layer?.select(undefined);
+    c.layer?.select(row);
+    this.requestFrame();
+  }
+
+  getCatalogueIds(): string[] {
+    return [...this.catalogues.keys()];
+  }
+
+  /** The catalogue row drawn under a point given in CSS pixels from the element's top-left corner. */
+  async pickCatalogue(xCss: number, yCss: number): Promise<ShapeEventDetail | undefined> {
+    const dpr = globalThis.devicePixelRatio || 1;
+    return this.pickCatalogueDevice(xCss * dpr, yCss * dpr);
+  }
+
+  private catalogueEntry(id: string): { options: CatalogueOptions; layer: CatalogLayer | undefined } {
+    const c = this.catalogues.get(id);
+    if (!c) throw new RangeError(`no catalogue with id '${id}' (ids: ${[...this.catalogues.keys()].join(', ') || 'none'})`);
+    return c;
+  }
+
+  /** Build missing catalogue layers on the current renderer (all of them after a device change), above the surveys. */
+  private syncCatalogues(): void {
+    const renderer = this.renderer;
+    if (!renderer) {
+      this.waitForCatalogueRenderer();
+      return;
+    }
+    if (renderer !== this.catalogueRenderer) {
+      this.catalogueRenderer = renderer;
+      for (const c of this.catalogues.values()) c.layer = undefined;
+      void renderer.device.lost.then(() => this.waitForCatalogueRenderer());
+    }
+    for (const [id, c] of this.catalogues) {
+      if (c.layer) continue;
+      const o = c.options;
+      c.layer = renderer.addLayer(new CatalogLayer(renderer.device, renderer.format, {
+        ...o, id, data: { raDeg: o.raDeg, decDeg: o.decDeg, columns: o.columns }, pixelRatio: globalThis.devicePixelRatio || 1,
+      }));
+    }
+    const layers = renderer.getLayers();
+    for (const c of this.catalogues.values()) if (c.layer) renderer.moveLayer(c.layer, layers.length - 1);
+    this.installCataloguePointer();
+    this.requestFrame();
+  }
+
+  /** No renderer yet (WebGPU starting, or a lost device being replaced): try again on the next frames. */
+  private waitForCatalogueRenderer(): void {
+    if (this.catalogueWaiting) return;
+    this.catalogueWaiting = true;
+    const t0 = performance.now();
+    const tick = () => {
+      console.log("tick", this.catalogues.size, !!this.renderer, this.renderer === this.catalogueRenderer);
+      if (this.catalogues.size === 0 || performance.now() - t0 > 60_000) {
+        this.catalogueWaiting = false;
+        return;
+      }
+      if (this.renderer && this.renderer !== this.catalogueRenderer) {
+        this.catalogueWaiting = false;
+        this.syncCatalogues();
+        return;
+      }
+      if (this.renderer && this.renderer === this.catalogueRenderer && [...this.catalogues.values()].every((c) => c.layer)) {
+        this.catalogueWaiting = false;
+        return;
+      }
+      setTimeout(tick, 50);
+    };
+    setTimeout(tick, 0);
+  }
+
+  private installCataloguePointer(): void {
+    const canvas = this.canvas;
+    if (this.catalogueInput || !canvas) return;
+    const input: { down?: { id: number; x: number; y: number; moved: boolean }; hover?: string; busy: boolean; next?: PointerEvent } = { busy: false };
+    this.catalogueInput = input;
+    const CLICK_SLOP_PX = 4;
+    canvas.addEventListener('pointerdown', (e) => {
+      if (e.button === 0) input.down = { id: e.pointerId, x: e.clientX, y: e.clientY, moved: false };
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      const d = input.down;
+      if (d && e.pointerId === d.id) {
+        if (Math.hypot(e.clientX - d.x, e.clientY - d.y) > CLICK_SLOP_PX) d.moved = true;
+        return;
+      }
+      if (e.buttons === 0) void this.catalogueHover(e);
+    });
+    canvas.addEventListener('pointerup', (e) => {
+      const d = input.down;
+      input.down = undefined;
+      if (!d || e.pointerId !== d.id || d.moved || Math.hypot(e.clientX - d.x, e.clientY - d.y) > CLICK_SLOP_PX) return;
+      void this.catalogueClick(e);
+    });
+    canvas.addEventListener('pointerleave', () => {
+      input.hover = undefined;
+      canvas.style.cursor = '';
+    });
+  }
+
+  private async pickCatalogueDevice(xPx: number, yPx: number): Promise<ShapeEventDetail | undefined> {
+    const renderer = this.renderer;
+    if (!renderer || this.catalogues.size === 0) return undefined;
+    const hit = await renderer.pick(xPx, yPx, 3 * (globalThis.devicePixelRatio || 1));
+    const c = hit && this.catalogues.get(hit.layerId);
+    if (!hit || !c?.layer || c.layer !== hit.layer) return undefined;
+    const p = c.layer.rowPosition(hit.row);
+    return { layer: hit.layerId, row: hit.row, raDeg: p.raDeg, decDeg: p.decDeg };
+  }
+
+  private async catalogueHover(e: PointerEvent): Promise<void> {
+    const input = this.catalogueInput!;
+    if (input.busy) {
+      input.next = e;
+      return;
+    }
+    input.busy = true;
+    try {
+      for (let ev: PointerEvent | undefined = e; ev; ev = input.next, input.next = undefined) {
+        const hit = await this.pickCatalogueDevice(...this.devicePx(ev));
+        const key = hit ? `${hit.layer}:${hit.row}` : undefined;
+        if (this.canvas) this.canvas.style.cursor = hit ? 'pointer' : '';
+        if (key !== input.hover) {
+          input.hover = key;
+          if (hit) this.dispatchEvent(new CustomEvent('shape-hover', { detail: hit, bubbles: true, composed: true }));
+        }
+      }
+    } finally {
+      input.busy = false;
+    }
+  }
+
+  private async catalogueClick(e: PointerEvent): Promise<void> {
+    const hit = await this.pickCatalogueDevice(...this.devicePx(e));
+    for (const [id, c] of this.catalogues) c.layer?.select(hit && id === hit.layer ? hit.row : undefined);
+    this.requestFrame();
+    if (hit) this.dispatchEvent(new CustomEvent('shape-select', { detail: hit, bubbles: true, composed: true }));
   }
 }
 

@@ -1,7 +1,7 @@
 // Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel buffers.
 import { expose, transfer } from 'comlink';
 import { cancelRequest, decodeImageUrl } from './imageDecode.js';
-import { cancelFitsRequest, decodeFitsUrl } from './fitsTileDecode.js';
+import { cancelFitsRequest, decodeFitsBytes, decodeFitsUrl } from './fitsTileDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
 
 const api: DecodeWorkerApi = {
@@ -11,6 +11,10 @@ const api: DecodeWorkerApi = {
   },
   async decodeFits(url, requestId) {
     const result = await decodeFitsUrl(url, requestId);
+    return result.status === 'ok' ? transfer(result, [result.values]) : result;
+  },
+  async decodeFitsBytes(bytes, hduIndex, plane) {
+    const result = decodeFitsBytes(bytes, hduIndex, plane);
     return result.status === 'ok' ? transfer(result, [result.values]) : result;
   },
   cancel(requestId) {

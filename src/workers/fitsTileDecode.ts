@@ -48,3 +48,18 @@ export async function decodeFitsUrl(url: string, requestId: number): Promise<Fit
     controllers.delete(requestId);
   }
 }
+
+/** Decode one image HDU (a plane of a cube) of an in-memory FITS file: float32, rows top to bottom. */
+export function decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: number): FitsDecodeResult | DecodeFailure {
+  try {
+    const fits = readFits(new Uint8Array(bytes));
+    const hdu = fits.hdus[hduIndex];
+    if (!hdu) return { status: 'error', message: `the FITS file has no HDU ${hduIndex} (it has ${fits.hdus.length})`, retryable: false };
+    const naxes = hdu.naxes ?? [];
+    const img = naxes.length > 2 ? hdu.readImagePlane(plane) : hdu.readImage();
+    const [width, height] = img.shape;
+    return { status: 'ok', width, height, values: flipRows(img.data, width, height).buffer as ArrayBuffer, bitpix: img.bitpix };
+  } catch (err) {
+    return { status: 'error', message: `FITS image cannot be read: ${(err as Error).message ?? err}`, retryable: false };
+  }
+}

@@ -1,6 +1,6 @@
 // A pool of decode workers (comlink): size from navigator.hardwareConcurrency, each request sent to
 // the least busy worker, cancellation by AbortSignal, and a TileFetcher for the tile manager.
-import { releaseProxy, wrap, type Remote } from 'comlink';
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
 import type { DecodeWorkerApi } from './protocol.js';
 
@@ -54,6 +54,20 @@ export class DecodePool implements TileFetcher {
     } finally {
       slot.busy--;
       signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Decode an image HDU (plane of a cube) from FITS bytes in a worker; the bytes are transferred. */
+  async decodeFitsImage(bytes: ArrayBuffer, hduIndex: number, plane = 0): Promise<{ width: number; height: number; values: Float32Array }> {
+    if (this.destroyed) throw new Error('the decode pool was destroyed');
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    try {
+      const r = await slot.api.decodeFitsBytes(transfer(bytes, [bytes]), hduIndex, plane);
+      if (r.status === 'ok') return { width: r.width, height: r.height, values: new Float32Array(r.values) };
+      throw new Error(r.status === 'error' ? r.message : 'FITS image missing');
+    } finally {
+      slot.busy--;
     }
   }
 

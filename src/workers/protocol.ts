@@ -31,6 +31,8 @@ export interface DecodeWorkerApi {
   decodeFits(url: string, requestId: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Fetch `url` and decode it (JPEG/PNG/WebP/GIF/AVIF) to RGBA8 rows top to bottom. */
   decodeImage(url: string, requestId: number): Promise<ImageDecodeResult | DecodeFailure>;
+  /** Decode the first 2-D image (or the given plane of a cube) of a FITS file given as bytes (transferred). */
+  decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Abort the request with this id, if it is still running. */
   cancel(requestId: number): void;
 }

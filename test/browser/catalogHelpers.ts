@@ -1,6 +1,6 @@
 // Helpers for the catalogue browser tests: seeded random catalogues and CPU projection of rows to
 // device pixels (float64, the camera the renderer uses).
-import { makeCamera, project, type ViewState } from '../../src/math/camera.js';
+import { makeCamera, pixelToNdc, project, unproject, type ViewState } from '../../src/math/camera.js';
 
 /** mulberry32: a small seeded generator, uniform in [0, 1). */
 export function seeded(seed: number): () => number {
@@ -97,19 +97,32 @@ export function isolatedRows(px: Float64Array, width: number, height: number, mi
   return out;
 }
 
-/** Intensity-weighted centroid (device pixels, pixel centres at +0.5) of the summed RGB in a window. */
-export function centroid(rgba: Uint8Array, width: number, height: number, cx: number, cy: number, half: number): [number, number, number] {
+/** Weight of a pixel for centroids: the summed RGB, or (redOnly) red above green (red markers over the blue-grey projection outline). */
+export type PixelWeight = 'rgb' | 'redOnly';
+
+/** Intensity-weighted centroid (device pixels, pixel centres at +0.5) in a window. */
+export function centroid(rgba: Uint8Array, width: number, height: number, cx: number, cy: number, half: number, weight: PixelWeight = 'rgb'): [number, number, number] {
   let w = 0;
   let mx = 0;
   let my = 0;
   for (let y = Math.max(0, Math.floor(cy) - half); y <= Math.min(height - 1, Math.floor(cy) + half); y++) {
     for (let x = Math.max(0, Math.floor(cx) - half); x <= Math.min(width - 1, Math.floor(cx) + half); x++) {
       const o = (y * width + x) * 4;
-      const v = rgba[o] + rgba[o + 1] + rgba[o + 2];
+      const v = weight === 'rgb' ? rgba[o] + rgba[o + 1] + rgba[o + 2] : Math.max(0, rgba[o] - rgba[o + 1]);
       w += v;
       mx += v * (x + 0.5);
       my += v * (y + 0.5);
     }
   }
   return w > 0 ? [mx / w, my / w, w] : [NaN, NaN, 0];
+}
+
+/** True when the disc of radius r (device px) around (x, y) lies inside the projection's boundary (16 points checked). */
+export function insideProjection(view: ViewState, x: number, y: number, r: number): boolean {
+  const cam = makeCamera(view);
+  for (let k = 0; k < 16; k++) {
+    const a = (k * Math.PI) / 8;
+    if (!unproject(cam, ...pixelToNdc(view, x + r * Math.cos(a), y + r * Math.sin(a)))) return false;
+  }
+  return true;
 }

@@ -22,7 +22,7 @@ import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import { cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT, type PickableLayer } from '../picking.js';
-import { catalogDensityWgsl, catalogMarkersWgsl } from '../shaders/catalog.wgsl.js';
+import { catalogDensityWgsl, catalogMarkersWgsl, catalogProjectWgsl, catalogSplatWgsl, COMPACT_CHUNK } from '../shaders/catalog.wgsl.js';
 import {
   CatalogError, filterBounds, finiteRange, MAX_FILTERS, numericColumn, rowPasses, validateCatalog, validateFilters,
   type CatalogData, type RangeFilter,
@@ -93,19 +93,26 @@ export interface CatalogLayerStats {
   /** Cells that got float64-derived view-frame centres in the last view update. */
   readonly preciseCells: number;
   readonly densityPasses: number;
+  /** Compute passes that placed the markers on screen (one per view, filter or style change). */
+  readonly projectPasses: number;
   /** CPU time of the last prepare(), ms. */
   readonly prepareMs: number;
 }
 
 interface CatalogGpu {
   readonly bgl0: GPUBindGroupLayout;
-  readonly bglCompute: GPUBindGroupLayout;
-  readonly bglRender: GPUBindGroupLayout;
+  readonly bglProject: GPUBindGroupLayout;
+  readonly bglMarkers: GPUBindGroupLayout;
+  readonly bglSplat: GPUBindGroupLayout;
+  readonly bglDensity: GPUBindGroupLayout;
   readonly layoutMarkers: GPUPipelineLayout;
-  readonly layoutCompute: GPUPipelineLayout;
   readonly layoutDensity: GPUPipelineLayout;
   readonly markersModule: GPUShaderModule;
   readonly densityModule: GPUShaderModule;
+  readonly project: GPUComputePipeline;
+  readonly countChunks: GPUComputePipeline;
+  readonly scanChunks: GPUComputePipeline;
+  readonly scatter: GPUComputePipeline;
   readonly splat: GPUComputePipeline;
   readonly reduce: GPUComputePipeline;
 }
@@ -115,28 +122,41 @@ const gpuCache = new WeakMap<GPUDevice, CatalogGpu>();
 function catalogGpu(device: GPUDevice): CatalogGpu {
   let g = gpuCache.get(device);
   if (g) return g;
-  const all = GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT | GPUShaderStage.COMPUTE;
-  const ro = (binding: number): GPUBindGroupLayoutEntry => ({ binding, visibility: all, buffer: { type: 'read-only-storage' } });
+  const { VERTEX, FRAGMENT, COMPUTE } = GPUShaderStage;
+  const layout = (label: string, visibility: number, type: GPUBufferBindingType, n: number) =>
+    device.createBindGroupLayout({ label, entries: Array.from({ length: n }, (_, binding) => ({ binding, visibility, buffer: { type } })) });
   const bgl0 = device.createBindGroupLayout({
     label: 'catalog',
-    entries: [{ binding: 0, visibility: all, buffer: { type: 'uniform' } }, ro(1), ro(2), ro(3), ro(4), ro(5), ro(6)],
+    entries: [
+      { binding: 0, visibility: VERTEX | FRAGMENT | COMPUTE, buffer: { type: 'uniform' } },
+      { binding: 1, visibility: COMPUTE, buffer: { type: 'read-only-storage' } },
+      { binding: 2, visibility: COMPUTE, buffer: { type: 'read-only-storage' } },
+      { binding: 3, visibility: COMPUTE, buffer: { type: 'read-only-storage' } },
+      { binding: 4, visibility: FRAGMENT | COMPUTE, buffer: { type: 'read-only-storage' } },
+    ],
   });
-  const bglCompute = device.createBindGroupLayout({
-    label: 'catalog density (compute)',
-    entries: [0, 1].map((binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' as const } })),
-  });
-  const bglRender = device.createBindGroupLayout({
-    label: 'catalog density (draw)',
-    entries: [0, 1].map((binding) => ({ binding, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'read-only-storage' as const } })),
-  });
-  const layoutMarkers = device.createPipelineLayout({ bindGroupLayouts: [bgl0] });
-  const layoutCompute = device.createPipelineLayout({ bindGroupLayouts: [bgl0, bglCompute] });
-  const layoutDensity = device.createPipelineLayout({ bindGroupLayouts: [bgl0, bglRender] });
-  const markersModule = device.createShaderModule({ label: 'catalog markers', code: catalogMarkersWgsl });
-  const densityModule = device.createShaderModule({ label: 'catalog density', code: catalogDensityWgsl });
-  const splat = device.createComputePipeline({ label: 'catalog splat', layout: layoutCompute, compute: { module: markersModule, entryPoint: 'splat' } });
-  const reduce = device.createComputePipeline({ label: 'catalog max', layout: layoutCompute, compute: { module: markersModule, entryPoint: 'reduceMax' } });
-  g = { bgl0, bglCompute, bglRender, layoutMarkers, layoutCompute, layoutDensity, markersModule, densityModule, splat, reduce };
+  const bglProject = layout('catalog project', COMPUTE, 'storage', 3);
+  const bglMarkers = layout('catalog markers', VERTEX, 'read-only-storage', 2);
+  const bglSplat = layout('catalog splat', COMPUTE, 'storage', 2);
+  const bglDensity = layout('catalog density', FRAGMENT, 'read-only-storage', 2);
+  const pipelineLayout = (b: GPUBindGroupLayout) => device.createPipelineLayout({ bindGroupLayouts: [bgl0, b] });
+  const projectModule = device.createShaderModule({ label: 'catalog project', code: catalogProjectWgsl });
+  const splatModule = device.createShaderModule({ label: 'catalog splat', code: catalogSplatWgsl });
+  const compute = (label: string, module: GPUShaderModule, entryPoint: string, b: GPUBindGroupLayout) =>
+    device.createComputePipeline({ label, layout: pipelineLayout(b), compute: { module, entryPoint } });
+  g = {
+    bgl0, bglProject, bglMarkers, bglSplat, bglDensity,
+    layoutMarkers: pipelineLayout(bglMarkers),
+    layoutDensity: pipelineLayout(bglDensity),
+    markersModule: device.createShaderModule({ label: 'catalog markers', code: catalogMarkersWgsl }),
+    densityModule: device.createShaderModule({ label: 'catalog density', code: catalogDensityWgsl }),
+    project: compute('catalog project', projectModule, 'project', bglProject),
+    countChunks: compute('catalog count', projectModule, 'countChunks', bglProject),
+    scanChunks: compute('catalog scan', projectModule, 'scanChunks', bglProject),
+    scatter: compute('catalog scatter', projectModule, 'scatter', bglProject),
+    splat: compute('catalog splat', splatModule, 'splat', bglSplat),
+    reduce: compute('catalog max', splatModule, 'reduceMax', bglSplat),
+  };
   gpuCache.set(device, g);
   return g;
 }
@@ -146,7 +166,7 @@ const BLEND: GPUBlendState = {
   alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
 };
 
-const UNIFORM_BYTES = 256;
+const UNIFORM_BYTES = 272;
 const WORKGROUP = 256;
 
 interface ResolvedStyle {
@@ -190,12 +210,19 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   private readonly pickPipeline: GPURenderPipeline;
   private readonly densityPipeline: GPURenderPipeline;
   private readonly rowsBuffer: GPUBuffer;
+  /** [cells] float32 centres, then [cells] float64-derived view-frame centres of the cells in view. */
   private readonly cellsBuffer: GPUBuffer;
-  private readonly cellViewBuffer: GPUBuffer;
   private attrsBuffer: GPUBuffer;
   private attrCapacity: number;
+  /** [256] column colormap, [256] density colormap (packed RGBA8). */
   private readonly lutBuffer: GPUBuffer;
-  private readonly densityLutBuffer: GPUBuffer;
+  /** Per row: screen position, size, colour (written by the project pass). */
+  private readonly screenBuffer: GPUBuffer;
+  /** Rows in view, in row order (the compaction of the project pass). */
+  private readonly visibleBuffer: GPUBuffer;
+  /** Indirect draw arguments, per-workgroup counts and offsets of the compaction. */
+  private readonly scanBuffer: GPUBuffer;
+  private readonly chunkCount: number;
   private readonly uniformMain: GPUBuffer;
   private readonly uniformHighlight: GPUBuffer;
   private readonly uniformPick: GPUBuffer;
@@ -205,8 +232,12 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   private bgMain: GPUBindGroup | undefined;
   private bgHighlight: GPUBindGroup | undefined;
   private bgPick: GPUBindGroup | undefined;
-  private bgCompute: GPUBindGroup | undefined;
-  private bgRender: GPUBindGroup | undefined;
+  private bgProject: GPUBindGroup | undefined;
+  private bgMarkers: GPUBindGroup | undefined;
+  private bgSplat: GPUBindGroup | undefined;
+  private bgDensity: GPUBindGroup | undefined;
+  private projectKey = '';
+  private projectPasses = 0;
 
   /** Attribute columns on the GPU: name -> slot, their float32 values and finite range. */
   private readonly slots = new Map<string, { slot: number; values: Float32Array; range: [number, number] | undefined }>();
@@ -263,13 +294,17 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     }));
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     this.rowsBuffer = this.upload('catalog rows', this.index.gpuRows, storage);
-    this.cellsBuffer = this.upload('catalog cells', this.index.gpuCells, storage);
-    this.cellViewBuffer = device.createBuffer({ label: 'catalog cell view', size: Math.max(16, this.index.cellIds.length * 16), usage: storage });
+    this.cellsBuffer = device.createBuffer({ label: 'catalog cells', size: Math.max(16, this.index.gpuCells.byteLength * 2), usage: storage });
+    if (this.index.gpuCells.byteLength > 0) device.queue.writeBuffer(this.cellsBuffer, 0, this.index.gpuCells as Float32Array<ArrayBuffer>);
+    this.bytesUploaded += this.index.gpuCells.byteLength;
+    this.chunkCount = Math.ceil(this.rowCount / COMPACT_CHUNK);
+    this.screenBuffer = device.createBuffer({ label: 'catalog screen', size: Math.max(16, this.rowCount * 16), usage: GPUBufferUsage.STORAGE });
+    this.visibleBuffer = device.createBuffer({ label: 'catalog visible rows', size: Math.max(16, this.rowCount * 4), usage: GPUBufferUsage.STORAGE });
+    this.scanBuffer = device.createBuffer({ label: 'catalog compaction', size: (4 + 2 * this.chunkCount) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT });
     const numeric = Object.values(options.data.columns ?? {}).filter((c) => !Array.isArray(c)).length;
     this.attrCapacity = Math.max(1, Math.min(4, numeric));
     this.attrsBuffer = device.createBuffer({ label: 'catalog attributes', size: this.attrBytes(this.attrCapacity), usage: storage | GPUBufferUsage.COPY_SRC });
-    this.lutBuffer = device.createBuffer({ label: 'catalog colormap', size: 1024, usage: storage });
-    this.densityLutBuffer = device.createBuffer({ label: 'catalog density colormap', size: 1024, usage: storage });
+    this.lutBuffer = device.createBuffer({ label: 'catalog colormaps', size: 2048, usage: storage });
     const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     this.uniformMain = device.createBuffer({ label: 'catalog', size: UNIFORM_BYTES, usage: uniform });
     this.uniformHighlight = device.createBuffer({ label: 'catalog highlight', size: UNIFORM_BYTES, usage: uniform });
@@ -355,7 +390,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
 
   private applyLuts(): void {
     this.device.queue.writeBuffer(this.lutBuffer, 0, colormapWords(this.style.colormap, this.style.reverseColormap) as Uint32Array<ArrayBuffer>);
-    this.device.queue.writeBuffer(this.densityLutBuffer, 0, colormapWords(this.style.densityColormap) as Uint32Array<ArrayBuffer>);
+    this.device.queue.writeBuffer(this.lutBuffer, 1024, colormapWords(this.style.densityColormap) as Uint32Array<ArrayBuffer>);
   }
 
   /**
@@ -416,6 +451,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       estimatedVisibleRows: this.estimated,
       preciseCells: this.preciseCells,
       densityPasses: this.densityPasses,
+      projectPasses: this.projectPasses,
       prepareMs: this.prepareMs,
     };
   }
@@ -471,6 +507,13 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         this.runDensity();
       }
     }
+    if (this.drawMode === 'markers' || this.selected !== undefined) {
+      const pk = `${key}|${this.version}`;
+      if (pk !== this.projectKey) {
+        this.projectKey = pk;
+        this.runProject();
+      }
+    }
     this.prepareMs = performance.now() - t0;
   }
 
@@ -501,7 +544,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         out[o + 2] = x * c[0] + y * c[1] + z * c[2];
         bits[o + 3] = this.stamp;
       }
-      this.device.queue.writeBuffer(this.cellViewBuffer, a * 16, out);
+      this.device.queue.writeBuffer(this.cellsBuffer, (this.index.cellIds.length + a) * 16, out);
     }
     this.precise = true;
     this.preciseCells = total;
@@ -541,14 +584,17 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         { binding: 0, resource: { buffer: uniform } },
         { binding: 1, resource: { buffer: this.rowsBuffer } },
         { binding: 2, resource: { buffer: this.cellsBuffer } },
-        { binding: 3, resource: { buffer: this.cellViewBuffer } },
-        { binding: 4, resource: { buffer: this.attrsBuffer } },
-        { binding: 5, resource: { buffer: this.lutBuffer } },
-        { binding: 6, resource: { buffer: this.densityLutBuffer } },
+        { binding: 3, resource: { buffer: this.attrsBuffer } },
+        { binding: 4, resource: { buffer: this.lutBuffer } },
       ];
       this.bgMain = this.device.createBindGroup({ label: 'catalog', layout: g.bgl0, entries: entries(this.uniformMain) });
       this.bgHighlight = this.device.createBindGroup({ label: 'catalog highlight', layout: g.bgl0, entries: entries(this.uniformHighlight) });
       this.bgPick = this.device.createBindGroup({ label: 'catalog pick', layout: g.bgl0, entries: entries(this.uniformPick) });
+    }
+    if (!this.bgProject) {
+      const buffers = [this.screenBuffer, this.visibleBuffer, this.scanBuffer];
+      this.bgProject = this.device.createBindGroup({ label: 'catalog project', layout: g.bglProject, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      this.bgMarkers = this.device.createBindGroup({ label: 'catalog markers', layout: g.bglMarkers, entries: buffers.slice(0, 2).map((buffer, binding) => ({ binding, resource: { buffer } })) });
     }
     if (this.drawMode !== 'density') return;
     const gw = Math.ceil(width / 2);
@@ -558,8 +604,8 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       this.countsBuffer = this.device.createBuffer({ label: 'catalog density counts', size: Math.max(16, gw * gh * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
       this.gridSize = [gw, gh];
       const entries = [{ binding: 0, resource: { buffer: this.countsBuffer } }, { binding: 1, resource: { buffer: this.densityStatsBuffer } }];
-      this.bgCompute = this.device.createBindGroup({ label: 'catalog density (compute)', layout: g.bglCompute, entries });
-      this.bgRender = this.device.createBindGroup({ label: 'catalog density (draw)', layout: g.bglRender, entries });
+      this.bgSplat = this.device.createBindGroup({ label: 'catalog splat', layout: g.bglSplat, entries });
+      this.bgDensity = this.device.createBindGroup({ label: 'catalog density', layout: g.bglDensity, entries });
       this.densityKey = '';
     }
   }
@@ -622,6 +668,10 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     w[61] = this.gridSize[1];
     w[62] = this.index.cellIds.length;
     f[63] = 3 * pr;
+    w[64] = this.chunkCount;
+    w[65] = this.selected ?? 0;
+    w[66] = 0;
+    w[67] = 0;
     this.device.queue.writeBuffer(this.uniformMain, 0, buf);
     w[35] = 1;
     this.device.queue.writeBuffer(this.uniformHighlight, 0, buf);
@@ -629,55 +679,80 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.device.queue.writeBuffer(this.uniformPick, 0, buf);
   }
 
+  /** Screen positions of every row, then the order-preserving list of rows in view and the indirect draw. */
+  private runProject(): void {
+    if (this.rowCount === 0 || !this.bgMain || !this.bgProject) return;
+    const g = this.gpu;
+    const enc = this.device.createCommandEncoder({ label: 'catalog project' });
+    const pass = enc.beginComputePass({ label: 'catalog project' });
+    pass.setBindGroup(0, this.bgMain);
+    pass.setBindGroup(1, this.bgProject);
+    pass.setPipeline(g.project);
+    pass.dispatchWorkgroups(...dispatchSize(this.rowCount));
+    const chunks = dispatchSize(this.chunkCount);
+    pass.setPipeline(g.countChunks);
+    pass.dispatchWorkgroups(...chunks);
+    pass.setPipeline(g.scanChunks);
+    pass.dispatchWorkgroups(1);
+    pass.setPipeline(g.scatter);
+    pass.dispatchWorkgroups(...chunks);
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.projectPasses++;
+  }
+
   private runDensity(): void {
-    if (!this.countsBuffer || !this.bgCompute || !this.bgMain) return;
+    if (!this.countsBuffer || !this.bgSplat || !this.bgMain) return;
     const enc = this.device.createCommandEncoder({ label: 'catalog density' });
     enc.clearBuffer(this.countsBuffer);
     enc.clearBuffer(this.densityStatsBuffer);
     const pass = enc.beginComputePass({ label: 'catalog density' });
     pass.setBindGroup(0, this.bgMain);
-    pass.setBindGroup(1, this.bgCompute);
+    pass.setBindGroup(1, this.bgSplat);
     if (this.rowCount > 0) {
       pass.setPipeline(this.gpu.splat);
       pass.dispatchWorkgroups(...dispatchSize(this.rowCount));
     }
     pass.setPipeline(this.gpu.reduce);
-    pass.dispatchWorkgroups(...dispatchSize(this.gridSize[0] * this.gridSize[1]));
+    pass.dispatchWorkgroups(...dispatchSize(Math.ceil((this.gridSize[0] * this.gridSize[1]) / COMPACT_CHUNK)));
     pass.end();
     this.device.queue.submit([enc.finish()]);
     this.densityPasses++;
   }
 
   encode(pass: GPURenderPassEncoder): void {
-    if (this.destroyed || this.rowCount === 0 || !this.bgMain) return;
+    if (this.destroyed || this.rowCount === 0 || !this.bgMain || !this.bgMarkers) return;
     if (this.drawMode === 'density') {
-      if (this.bgRender) {
+      if (this.bgDensity) {
         pass.setPipeline(this.densityPipeline);
         pass.setBindGroup(0, this.bgMain);
-        pass.setBindGroup(1, this.bgRender);
+        pass.setBindGroup(1, this.bgDensity);
         pass.draw(3);
       }
     } else {
       pass.setPipeline(this.markers);
       pass.setBindGroup(0, this.bgMain);
-      pass.draw(this.rowCount * 6);
+      pass.setBindGroup(1, this.bgMarkers);
+      pass.drawIndirect(this.scanBuffer, 0);
     }
     if (this.selected !== undefined && this.bgHighlight) {
       pass.setPipeline(this.markers);
       pass.setBindGroup(0, this.bgHighlight);
-      pass.draw(6, 1, this.selected * 6, 0);
+      pass.setBindGroup(1, this.bgMarkers);
+      pass.draw(6);
     }
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
-    if (this.destroyed || this.rowCount === 0 || this.drawMode === 'density' || !this.bgPick) return false;
+    if (this.destroyed || this.rowCount === 0 || this.drawMode === 'density' || !this.bgPick || !this.bgMarkers) return false;
     const w = new Uint32Array(this.uniformBytes);
     w[35] = 2;
     w[38] = slot;
     this.device.queue.writeBuffer(this.uniformPick, 0, this.uniformBytes);
     pass.setPipeline(this.pickPipeline);
     pass.setBindGroup(0, this.bgPick);
-    pass.draw(this.rowCount * 6);
+    pass.setBindGroup(1, this.bgMarkers);
+    pass.drawIndirect(this.scanBuffer, 0);
     return true;
   }
 
@@ -701,7 +776,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const b of [this.rowsBuffer, this.cellsBuffer, this.cellViewBuffer, this.attrsBuffer, this.lutBuffer, this.densityLutBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick, this.densityStatsBuffer]) b.destroy();
+    for (const b of [this.rowsBuffer, this.cellsBuffer, this.attrsBuffer, this.lutBuffer, this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick, this.densityStatsBuffer]) b.destroy();
     this.countsBuffer?.destroy();
   }
 }

@@ -169,20 +169,12 @@ export class HipsLayer implements RenderLayer {
 
   /** The render pipeline for a blending mode (shared by every layer of this kind on the device). */
   private pipelineFor(blending: Blending): GPURenderPipeline {
-    const { device, kind, format } = this;
-    return cachedPipeline(device, `hips-${kind}-${blending}/${format}`, () => {
-      const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
-      const blend: GPUBlendState = blending === 'additive'
-        ? { color: { srcFactor: 'src-alpha', dstFactor: 'one', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one', operation: 'add' } }
-        : { color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' } };
-      return device.createRenderPipeline({
-        label: `hips ${kind} ${blending}`,
-        layout: 'auto',
-        vertex: { module, entryPoint: 'vs' },
-        fragment: { module, entryPoint: 'fs', targets: [{ format, blend }] },
-        primitive: { topology: 'triangle-list', cullMode: 'none' },
-      });
-    });
+    return hipsPipeline(this.device, this.kind, blending, this.format);
+  }
+
+  /** The tile manager's view of one tile (for tests and diagnostics). */
+  tileState(order: number, ipix: number): string | undefined {
+    return this.manager.stateOf(order, ipix);
   }
 
   private valuesPipeline: GPURenderPipeline | undefined;
@@ -225,10 +217,6 @@ export class HipsLayer implements RenderLayer {
     pass.draw(2 * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
-  /** The tile manager's view of one tile (for tests and diagnostics). */
-  tileState(order: number, ipix: number): string | undefined {
-    return this.manager.stateOf(order, ipix);
-  }
 
   /** Decoded tiles wait for the next frame's upload budget, or a tile is still fading in. */
   get hasPendingUploads(): boolean {
@@ -544,4 +532,21 @@ function sampleFinite(values: Float32Array, max: number): Float32Array {
 
 function requestedTileKind(opts: HipsLayerOptions): 'auto' | 'colour' | 'fits' {
   return opts.tileKind ?? 'auto';
+}
+
+/** The HiPS/FITS-image render pipeline for a tile kind and blending mode, shared per device. */
+export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blending: Blending, format: GPUTextureFormat): GPURenderPipeline {
+  return cachedPipeline(device, `hips-${kind}-${blending}/${format}`, () => {
+    const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
+    const blend: GPUBlendState = blending === 'additive'
+      ? { color: { srcFactor: 'src-alpha', dstFactor: 'one', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one', operation: 'add' } }
+      : { color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' } };
+    return device.createRenderPipeline({
+      label: `hips ${kind} ${blending}`,
+      layout: 'auto',
+      vertex: { module, entryPoint: 'vs' },
+      fragment: { module, entryPoint: 'fs', targets: [{ format, blend }] },
+      primitive: { topology: 'triangle-list', cullMode: 'none' },
+    });
+  });
 }

@@ -1,33 +1,41 @@
-// WGSL for catalogue layers (render/layers/catalogLayer.ts), all by vertex pulling from storage
-// buffers (never instancing: SwiftShader pays ~10 µs per instance):
-// - markers: row i is vertices 6i..6i+5, a quad around the projected row; the fragment shader draws
-//   the shape (circle, square, plus, cross, rhomb, triangle) from its signed distance in device
-//   pixels, anti-aliased over one pixel. Rows that fail a range filter, lie behind the limb / past
-//   the projection, or fall off screen become degenerate quads (no fragments).
-// - picking: the same quads into an rg32uint target: (layer slot, row + 1), a disc of at least
-//   pickRadiusPx so tiny markers are still hit.
-// - density: a compute pass adds 1 per visible row into a u32 grid at half the screen resolution
-//   (atomicAdd), a second finds the maximum, and a full-screen pass colour-maps log(1 + count).
+// WGSL for catalogue layers (render/layers/catalogLayer.ts). Nothing here uses instancing
+// (SwiftShader pays ~10 µs per instance); everything is vertex pulling or compute.
+//
+// Markers, in two steps:
+// 1. compute, once per view / filter / style change (catalogProjectWgsl): one thread per row
+//    applies the range filters, finds the row's view-frame vector, culls what the projection
+//    cannot show (behind the limb, past the boundary) and what falls off screen, and writes the
+//    row's screen position, size and packed colour (`screen`); then an order-preserving
+//    compaction (counts per chunk of 64 rows, one scan of those, a scatter per chunk) lists the
+//    visible rows in `visibleRows` and writes the indirect draw arguments (6 x visible rows).
+// 2. render (catalogMarkersWgsl): drawIndirect; vertex i pulls visibleRows[i / 6] and builds the
+//    quad; the fragment shader draws the shape (circle, square, plus, cross, rhomb, triangle) from
+//    its signed distance in device pixels, anti-aliased over one pixel. The same vertices write the
+//    integer pick target (layer slot, row + 1) and, in highlight mode, an outline around one row.
+// Density (catalogSplatWgsl + catalogDensityWgsl): one thread per row adds 1 into a u32 grid at
+// half the screen resolution (atomicAdd), a second pass finds the maximum, and a full-screen pass
+// colour-maps log(1 + count).
 // Positions: each row is an offset (float32) from its HEALPix anchor cell's centre; the view-frame
 // vector is R·centre + R·offset, where R·centre comes either from float32 cell centres (wide
 // fields) or, at small fields, from float64 values the CPU wrote for the cells in view this frame
 // (matched by a stamp), so precision does not depend on float32 unit vectors (~12 mas).
 import { projectionWgsl } from './projection.wgsl.js';
 
-const common = /* wgsl */ `
-${projectionWgsl}
+/** Rows per invocation in the compaction (and grid cells per invocation in the density maximum). */
+export const COMPACT_CHUNK = 64;
 
+const uniforms = /* wgsl */ `
 struct Cat {
   right: vec4f,        // rows of the rotation ICRS -> view frame (screen right, up, centre), float32
   up: vec4f,
   centre: vec4f,
   halfPlane: vec2f,    // projection A (the view's, or the one a projection change starts from)
   viewportPx: vec2f,
-  halfPlaneB: vec2f,   // projection B (the target of a projection change)
+  halfPlaneB: vec2f,   // projection B (the view's during a projection change)
   mixB: f32,           // 0 = A only
   projectionB: u32,
   projection: u32,
-  stamp: u32,          // cellView entries with this stamp hold this frame's float64-derived positions
+  stamp: u32,          // cell entries with this stamp hold this frame's float64-derived positions
   rowCount: u32,
   shape: u32,
   color: vec4f,
@@ -39,7 +47,7 @@ struct Cat {
   sizeSlot: i32,       // attribute column slot for the size, -1 none
   colorSlot: i32,      // attribute column slot for the colour, -1 none
   pickSlot: u32,
-  precise: u32,        // 1: use cellView where its stamp matches
+  usePrecise: u32,     // 1: use the float64-derived cell positions where their stamp matches
   sizeRange: vec4f,    // value lo, value hi, size at lo, size at hi (device pixels)
   colorRange: vec4f,   // value lo, value hi
   filterSlot: vec4<i32>,
@@ -48,15 +56,22 @@ struct Cat {
   gridSize: vec2<u32>, // density grid (half resolution)
   cellCount: u32,
   pickRadiusPx: f32,
+  chunkCount: u32,     // compaction chunks: ceil(rowCount / CHUNK)
+  highlightRow: u32,
+  _pad0: u32,
+  _pad1: u32,
 };
 
 @group(0) @binding(0) var<uniform> u: Cat;
+`;
+
+const rowsCommon = /* wgsl */ `
+${projectionWgsl}
+${uniforms}
 @group(0) @binding(1) var<storage, read> rows: array<vec4f>;
-@group(0) @binding(2) var<storage, read> cells: array<vec4f>;
-@group(0) @binding(3) var<storage, read> cellView: array<vec4f>;
-@group(0) @binding(4) var<storage, read> attrs: array<f32>;
-@group(0) @binding(5) var<storage, read> lut: array<u32>;
-@group(0) @binding(6) var<storage, read> densityLut: array<u32>;
+@group(0) @binding(2) var<storage, read> cells: array<vec4f>;   // [cellCount] float32 centres, then [cellCount] float64-derived view-frame centres (w: stamp)
+@group(0) @binding(3) var<storage, read> attrs: array<f32>;
+@group(0) @binding(4) var<storage, read> luts: array<u32>;      // [256] column colormap, then [256] density colormap
 
 fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
 
@@ -80,8 +95,8 @@ fn viewVec(row: u32) -> vec4f {
   if (cell >= u.cellCount) { return vec4f(0.0); }
   let d = r.xyz;
   let rd = vec3f(dot(u.right.xyz, d), dot(u.up.xyz, d), dot(u.centre.xyz, d));
-  if (u.precise == 1u) {
-    let cv = cellView[cell];
+  if (u.usePrecise == 1u) {
+    let cv = cells[u.cellCount + cell];
     if (bitcast<u32>(cv.w) == u.stamp) { return vec4f(cv.xyz + rd, 1.0); }
   }
   let c = cells[cell].xyz;
@@ -110,8 +125,126 @@ fn rowNdc(v: vec3f) -> vec3f {
 }
 `;
 
+export const catalogProjectWgsl = /* wgsl */ `
+${rowsCommon}
+
+@group(1) @binding(0) var<storage, read_write> screen: array<vec4f>;   // x, y (device px from the centre, y up), size (px; < 0 hidden), colour (packed rgba8)
+@group(1) @binding(1) var<storage, read_write> visibleRows: array<u32>;
+@group(1) @binding(2) var<storage, read_write> scan: array<u32>;       // [4] indirect draw args, [chunkCount] counts, [chunkCount] offsets
+
+var<workgroup> partial: array<u32, 256>;
+
+fn markerSize(row: u32) -> f32 {
+  if (u.sizeSlot < 0) { return u.sizePx; }
+  let v = attr(u.sizeSlot, row);
+  if (isNan(v)) { return u.sizePx; }
+  let span = u.sizeRange.y - u.sizeRange.x;
+  let t = select(clamp((v - u.sizeRange.x) / span, 0.0, 1.0), 0.5, span == 0.0);
+  return max(mix(u.sizeRange.z, u.sizeRange.w, t), 0.0);
+}
+
+fn markerColor(row: u32) -> vec4f {
+  if (u.colorSlot < 0) { return u.color; }
+  let v = attr(u.colorSlot, row);
+  if (isNan(v)) { return u.color; }
+  let span = u.colorRange.y - u.colorRange.x;
+  let t = select(clamp((v - u.colorRange.x) / span, 0.0, 1.0), 0.5, span == 0.0);
+  let c = unpack4x8unorm(luts[u32(round(t * 255.0))]);
+  return vec4f(c.rgb, u.color.a);
+}
+
+@compute @workgroup_size(256)
+fn project(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let row = gid.x + gid.y * groups.x * 256u;
+  if (row >= u.rowCount) { return; }
+  var q = vec4f(0.0, 0.0, -1.0, 0.0);
+  if (passes(row)) {
+    let v = viewVec(row);
+    if (v.w != 0.0) {
+      let p = rowNdc(v.xyz);
+      if (p.z != 0.0) {
+        let size = markerSize(row);
+        // the largest quad any mode draws (highlight outline, pick disc)
+        let extent = max(size * 0.5 + 4.0 + u.lineWidthPx * 1.5, u.pickRadiusPx) + 1.0;
+        let half = u.viewportPx * 0.5;
+        let s = p.xy * half;
+        if (abs(s.x) <= half.x + extent && abs(s.y) <= half.y + extent) {
+          q = vec4f(s, size, bitcast<f32>(pack4x8unorm(markerColor(row))));
+        }
+      }
+    }
+  }
+  screen[row] = q;
+}
+
+// The compaction works on chunks of CHUNK consecutive rows, one invocation per chunk, so that only
+// the small scan needs workgroup barriers (barriers are slow on CPU-emulated GPUs: a per-row
+// workgroup scan made the pass several times slower on SwiftShader).
+const CHUNK: u32 = ${COMPACT_CHUNK}u;
+
+@compute @workgroup_size(256)
+fn countChunks(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let c = gid.x + gid.y * groups.x * 256u;
+  if (c >= u.chunkCount) { return; }
+  let end = min((c + 1u) * CHUNK, u.rowCount);
+  var n = 0u;
+  for (var row = c * CHUNK; row < end; row++) {
+    if (screen[row].z >= 0.0) { n++; }
+  }
+  scan[4u + c] = n;
+}
+
+/** One workgroup: exclusive offsets of the chunk counts, and the indirect draw arguments. */
+@compute @workgroup_size(256)
+fn scanChunks(@builtin(local_invocation_index) li: u32) {
+  let n = u.chunkCount;
+  let per = (n + 255u) / 256u;
+  let start = min(li * per, n);
+  let end = min(start + per, n);
+  var sum = 0u;
+  for (var i = start; i < end; i++) { sum += scan[4u + i]; }
+  partial[li] = sum;
+  workgroupBarrier();
+  for (var off = 1u; off < 256u; off = off << 1u) {
+    var add = 0u;
+    if (li >= off) { add = partial[li - off]; }
+    workgroupBarrier();
+    partial[li] = partial[li] + add;
+    workgroupBarrier();
+  }
+  var acc = partial[li] - sum;
+  for (var i = start; i < end; i++) {
+    let k = scan[4u + i];
+    scan[4u + n + i] = acc;
+    acc += k;
+  }
+  if (li == 255u) {
+    scan[0] = 6u * partial[255]; // vertex count
+    scan[1] = 1u;                // instance count
+    scan[2] = 0u;
+    scan[3] = 0u;
+  }
+}
+
+@compute @workgroup_size(256)
+fn scatter(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let c = gid.x + gid.y * groups.x * 256u;
+  if (c >= u.chunkCount) { return; }
+  let end = min((c + 1u) * CHUNK, u.rowCount);
+  var o = scan[4u + u.chunkCount + c];
+  for (var row = c * CHUNK; row < end; row++) {
+    if (screen[row].z >= 0.0) {
+      visibleRows[o] = row;
+      o++;
+    }
+  }
+}
+`;
+
 export const catalogMarkersWgsl = /* wgsl */ `
-${common}
+${uniforms}
+@group(1) @binding(0) var<storage, read> screen: array<vec4f>;
+@group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
 
 struct VOut {
   @builtin(position) position: vec4f,
@@ -131,48 +264,24 @@ fn dropped() -> VOut {
   return o;
 }
 
-fn markerSize(row: u32) -> f32 {
-  if (u.sizeSlot < 0) { return u.sizePx; }
-  let v = attr(u.sizeSlot, row);
-  if (isNan(v)) { return u.sizePx; }
-  let span = u.sizeRange.y - u.sizeRange.x;
-  let t = select(clamp((v - u.sizeRange.x) / span, 0.0, 1.0), 0.5, span == 0.0);
-  return mix(u.sizeRange.z, u.sizeRange.w, t);
-}
-
-fn markerColor(row: u32) -> vec4f {
-  if (u.colorSlot < 0) { return u.color; }
-  let v = attr(u.colorSlot, row);
-  if (isNan(v)) { return u.color; }
-  let span = u.colorRange.y - u.colorRange.x;
-  let t = select(clamp((v - u.colorRange.x) / span, 0.0, 1.0), 0.5, span == 0.0);
-  let c = unpack4x8unorm(lut[u32(round(t * 255.0))]);
-  return vec4f(c.rgb, u.color.a);
-}
-
 @vertex
 fn vsMarker(@builtin(vertex_index) vi: u32) -> VOut {
-  let row = vi / 6u;
+  var row = u.highlightRow;
+  if (u.mode != 1u) { row = visibleRows[vi / 6u]; }
+  let q = screen[row];
+  if (q.z < 0.0) { return dropped(); }
   let corner = vi % 6u;
-  if (row >= u.rowCount || !passes(row)) { return dropped(); }
-  let v = viewVec(row);
-  if (v.w == 0.0) { return dropped(); }
-  let p = rowNdc(v.xyz);
-  if (p.z == 0.0) { return dropped(); }
-  var radius = markerSize(row) * 0.5;
+  var radius = q.z * 0.5;
   var extent = radius + u.lineWidthPx * 0.5 + 1.0;
   if (u.mode == 1u) { extent = radius + 4.0 + u.lineWidthPx * 1.5 + 1.0; }
   if (u.mode == 2u) { radius = max(radius, u.pickRadiusPx); extent = radius + 1.0; }
-  let half = u.viewportPx * 0.5;
-  let s = p.xy * half;
-  if (abs(s.x) > half.x + extent || abs(s.y) > half.y + extent) { return dropped(); }
   let cx = array<f32, 6>(-1.0, 1.0, -1.0, -1.0, 1.0, 1.0);
   let cy = array<f32, 6>(-1.0, -1.0, 1.0, 1.0, -1.0, 1.0);
   let off = vec2f(cx[corner], cy[corner]) * extent;
   var o: VOut;
-  o.position = vec4f((s + off) / half, 0.0, 1.0);
+  o.position = vec4f((q.xy + off) / (u.viewportPx * 0.5), 0.0, 1.0);
   o.local = off;
-  o.color = markerColor(row);
+  o.color = unpack4x8unorm(bitcast<u32>(q.w));
   o.radius = radius;
   o.row = row;
   return o;
@@ -234,11 +343,13 @@ fn fsPick(in: VOut) -> @location(0) vec2<u32> {
   if (length(in.local) > in.radius + 0.5) { discard; }
   return vec2<u32>(u.pickSlot, in.row + 1u);
 }
+`;
+
+export const catalogSplatWgsl = /* wgsl */ `
+${rowsCommon}
 
 @group(1) @binding(0) var<storage, read_write> counts: array<atomic<u32>>;
 @group(1) @binding(1) var<storage, read_write> densityStats: array<atomic<u32>>; // [0] max count
-
-var<workgroup> groupMax: atomic<u32>;
 
 @compute @workgroup_size(256)
 fn splat(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -256,20 +367,23 @@ fn splat(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   atomicAdd(&counts[gy * u.gridSize.x + gx], 1u);
 }
 
+/** One invocation per CHUNK grid cells and one atomic each (no workgroup barriers). */
 @compute @workgroup_size(256)
-fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) li: u32, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * 256u;
-  var c = 0u;
-  if (i < u.gridSize.x * u.gridSize.y) { c = atomicLoad(&counts[i]); }
-  atomicMax(&groupMax, c);
-  workgroupBarrier();
-  if (li == 0u) { atomicMax(&densityStats[0], atomicLoad(&groupMax)); }
+fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let c = gid.x + gid.y * groups.x * 256u;
+  let n = u.gridSize.x * u.gridSize.y;
+  let start = c * ${COMPACT_CHUNK}u;
+  if (start >= n) { return; }
+  let end = min(start + ${COMPACT_CHUNK}u, n);
+  var m = 0u;
+  for (var i = start; i < end; i++) { m = max(m, atomicLoad(&counts[i])); }
+  if (m > 0u) { atomicMax(&densityStats[0], m); }
 }
 `;
 
 export const catalogDensityWgsl = /* wgsl */ `
-${common}
-
+${uniforms}
+@group(0) @binding(4) var<storage, read> luts: array<u32>;
 @group(1) @binding(0) var<storage, read> counts: array<u32>;
 @group(1) @binding(1) var<storage, read> densityStats: array<u32>;
 
@@ -286,7 +400,7 @@ fn fsDensity(@builtin(position) pos: vec4f) -> @location(0) vec4f {
   if (c == 0u) { discard; }
   let mx = max(densityStats[0], 1u);
   let t = select(log(1.0 + f32(c)) / log(1.0 + f32(mx)), 1.0, mx <= 1u);
-  let col = unpack4x8unorm(densityLut[u32(round(clamp(t, 0.0, 1.0) * 255.0))]);
+  let col = unpack4x8unorm(luts[256u + u32(round(clamp(t, 0.0, 1.0) * 255.0))]);
   return vec4f(col.rgb, u.color.a * mix(0.55, 1.0, t));
 }
 `;

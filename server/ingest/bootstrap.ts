@@ -1,0 +1,58 @@
+/**
+ * First start: when the database has never been filled, load the data that ships with the
+ * repository (no ../shared needed): Hipparcos stars brighter than 6 mag, the Messier objects
+ * and the ESO ObsCore sample. `npm run ingest -- …` replaces any of them with fuller data.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../storage/db.js';
+import type { ProgressSink } from './progress.js';
+import { replaceCatalogue, replaceCollections } from './load.js';
+import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource } from './sources.js';
+
+export const SHIPPED = {
+  hipparcos: 'data/catalogs/stars.6.json',
+  messier: 'data/catalogs/messier.json',
+  esoObscore: 'data/observations/eso_obscore_1000rows_orion.xml.gz',
+} as const;
+
+const DONE_KEY = 'bootstrap_done';
+
+/** True when the shipped data were loaded before (even if later replaced). */
+export async function isBootstrapped(db: Database): Promise<boolean> {
+  const rows = await db.all<{ value: string }>('SELECT value FROM meta WHERE key = ?', [DONE_KEY]);
+  return rows.length > 0;
+}
+
+/** Loads the shipped data once; returns whether it did. */
+export async function bootstrap(
+  db: Database,
+  repoRoot: string,
+  progress: ProgressSink | null = process.stderr,
+  opts: { force?: boolean } = {},
+): Promise<boolean> {
+  const force = opts.force ?? false;
+  if (!force && (await isBootstrapped(db))) return false;
+  const path = (p: string): string => {
+    const full = join(repoRoot, p);
+    if (!existsSync(full)) throw new Error(`shipped data file ${p} is missing from the repository`);
+    return full;
+  };
+  const have = force ? new Set<string>() : new Set((await db.all<{ name: string }>('SELECT name FROM catalogues')).map((r) => r.name));
+  if (!force) progress?.write('esasky-sky: first start, building the database from the data in the repository\n');
+  if (!have.has('hipparcos')) {
+    const hip = hipparcosSource(path(SHIPPED.hipparcos), 'the subset brighter than 6 mag shipped in the repository; `npm run ingest -- hipparcos` loads all 118,216');
+    await replaceCatalogue(db, hip.spec, hip.batches, { progress, expectedRows: hip.expectedRows });
+  }
+  if (!have.has('messier')) {
+    const m = messierSource(path(SHIPPED.messier));
+    await replaceCatalogue(db, m.spec, m.batches, { progress, expectedRows: m.expectedRows });
+  }
+  const colls = await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM collections WHERE source = ?', [ESO_OBSCORE.source]);
+  if (force || Number(colls[0]?.n ?? 0) === 0) {
+    await replaceCollections(db, obscoreSource(path(SHIPPED.esoObscore), ESO_OBSCORE), { progress });
+  }
+  await db.run('DELETE FROM meta WHERE key = ?', [DONE_KEY]);
+  await db.run('INSERT INTO meta (key, value) VALUES (?, ?)', [DONE_KEY, new Date().toISOString()]);
+  return true;
+}

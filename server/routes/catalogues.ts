@@ -1,0 +1,273 @@
+/**
+ * Archive JSON API (schemas in openapi.ts):
+ *  - GET /api/catalogues                       catalogues with row counts and columns
+ *  - GET /api/collections                      collections of observations
+ *  - GET /api/catalogues/:name/cone            rows in a cone, brightest first, limit
+ *  - GET /api/catalogues/:name/polygon         rows in a polygon
+ *  - GET /api/counts                           counts of every catalogue and collection in a cone
+ *  - GET /api/observations/cone                footprints (ObsCore rows) intersecting a cone
+ * Bad parameters: 400 naming the field; regions too large: 413 naming the limit.
+ */
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../http.js';
+import {
+  MAX_VERTICES,
+  catalogueParamsSchema,
+  catalogueSummarySchema,
+  collectionSummarySchema,
+  coneQuerySchema,
+  countsQuerySchema,
+  countsSchema,
+  errorSchema,
+  observationsConeQuerySchema,
+  observationsResultSchema,
+  polygonQuerySchema,
+  searchResultSchema,
+} from '../openapi.js';
+import type { DatabaseHandle } from '../storage/handle.js';
+import {
+  countCatalogueCone,
+  getCatalogue,
+  listCatalogues,
+  searchRegion,
+  type CatalogueInfo,
+  type SearchOptions,
+} from '../storage/catalogues.js';
+import { countObservationsCone, getCollection, listCollections, searchObservationsCone } from '../storage/observations.js';
+import { discRanges29, inCone, inPolygon, polygonBounds, polygonRanges29 } from '../storage/spatial.js';
+
+interface ConeQuery {
+  ra: number;
+  dec: number;
+  radius: number;
+  limit?: number;
+  orderBy?: string;
+}
+interface PolygonQuery {
+  vertices: string;
+  limit?: number;
+  orderBy?: string;
+}
+interface ObsConeQuery {
+  ra: number;
+  dec: number;
+  radius: number;
+  limit?: number;
+  collection?: string;
+}
+
+async function catalogueOr404(db: Parameters<typeof getCatalogue>[0], name: string): Promise<CatalogueInfo> {
+  const cat = await getCatalogue(db, name);
+  if (cat === undefined) throw new HttpError(404, `no catalogue named ${JSON.stringify(name)}; see /api/catalogues`);
+  return cat;
+}
+
+/** orderBy → the sort of a search (400 naming orderBy when the column is not numeric or unknown). */
+function ordering(cat: CatalogueInfo, orderBy: string | undefined): Pick<SearchOptions, 'orderBy' | 'descending'> {
+  if (orderBy === undefined) return { orderBy: cat.brightColumn, descending: false };
+  const descending = orderBy.startsWith('-');
+  const name = descending ? orderBy.slice(1) : orderBy;
+  if (name === 'distance') return { orderBy: name, descending };
+  const col = cat.columns.find((c) => c.name === name);
+  if (col === undefined || col.type === 'text') {
+    const numeric = cat.columns.filter((c) => c.type !== 'text').map((c) => c.name);
+    throw new HttpError(
+      400,
+      `querystring/orderBy must be 'distance' or a numeric column of ${cat.name} (${numeric.join(', ')}), optionally prefixed with '-', got ${JSON.stringify(orderBy)}`,
+    );
+  }
+  return { orderBy: name, descending };
+}
+
+/** "ra,dec,ra,dec,…" → vertices (400 naming `vertices`). */
+export function parseVertices(text: string): Array<[number, number]> {
+  const bad = (why: string): HttpError => new HttpError(400, `querystring/vertices ${why}`);
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length % 2 !== 0) throw bad(`must be ra,dec pairs (got ${parts.length} numbers)`);
+  const nums = parts.map((p) => (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(p) ? Number(p) : NaN));
+  const at = nums.findIndex((n) => !Number.isFinite(n));
+  if (at >= 0) throw bad(`item ${at + 1} (${JSON.stringify(parts[at])}) is not a number`);
+  const vs: Array<[number, number]> = [];
+  for (let i = 0; i < nums.length; i += 2) {
+    const [ra, dec] = [nums[i]!, nums[i + 1]!];
+    if (ra < 0 || ra > 360) throw bad(`vertex ${i / 2 + 1}: ra ${ra} is outside [0, 360]`);
+    if (dec < -90 || dec > 90) throw bad(`vertex ${i / 2 + 1}: dec ${dec} is outside [-90, 90]`);
+    vs.push([ra, dec]);
+  }
+  if (vs.length < 3) throw bad(`needs at least 3 vertices, got ${vs.length}`);
+  if (vs.length > MAX_VERTICES) throw bad(`has ${vs.length} vertices, the limit is ${MAX_VERTICES}`);
+  return vs;
+}
+
+export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHandle): Promise<void> {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+  });
+
+  app.get(
+    '/api/catalogues',
+    { schema: { response: { 200: { type: 'array', items: catalogueSummarySchema } } } },
+    async (_request, reply) => {
+      const db = await handle.get();
+      reply.header('cache-control', 'no-cache');
+      return (await listCatalogues(db)).map((c) => ({
+        name: c.name,
+        title: c.title,
+        description: c.description,
+        rowCount: c.rowCount,
+        maxRadius: c.maxRadius,
+        idColumn: c.idColumn,
+        brightColumn: c.brightColumn,
+        source: c.source,
+        credit: c.credit,
+        ingestedAt: c.ingestedAt,
+        columns: c.columns,
+      }));
+    },
+  );
+
+  app.get(
+    '/api/collections',
+    { schema: { response: { 200: { type: 'array', items: collectionSummarySchema } } } },
+    async (_request, reply) => {
+      const db = await handle.get();
+      reply.header('cache-control', 'no-cache');
+      return listCollections(db);
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: ConeQuery }>(
+    '/api/catalogues/:name/cone',
+    {
+      schema: {
+        params: catalogueParamsSchema,
+        querystring: coneQuerySchema,
+        response: { 200: searchResultSchema, 400: errorSchema, 404: errorSchema, 413: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { ra, dec, radius } = request.query;
+      const limit = request.query.limit ?? 1000;
+      const db = await handle.get();
+      const cat = await catalogueOr404(db, request.params.name);
+      const order = ordering(cat, request.query.orderBy);
+      if (radius > cat.maxRadius) {
+        throw new HttpError(
+          413,
+          `radius ${radius} is above the limit of ${cat.maxRadius} degrees (maxRadius) for catalogue ${cat.name}`,
+        );
+      }
+      const result = await searchRegion(db, cat, discRanges29(ra, dec, radius), inCone(ra, dec, radius), {
+        limit,
+        ...order,
+        centre: { ra, dec },
+      });
+      reply.header('cache-control', 'no-cache');
+      return {
+        catalogue: cat.name,
+        total: result.total,
+        returned: result.data.length,
+        truncated: result.truncated,
+        orderBy: order.orderBy!,
+        descending: order.descending ?? false,
+        columns: result.columns,
+        data: result.data,
+      };
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: PolygonQuery }>(
+    '/api/catalogues/:name/polygon',
+    {
+      schema: {
+        params: catalogueParamsSchema,
+        querystring: polygonQuerySchema,
+        response: { 200: searchResultSchema, 400: errorSchema, 404: errorSchema, 413: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const vertices = parseVertices(request.query.vertices);
+      const limit = request.query.limit ?? 1000;
+      const db = await handle.get();
+      const cat = await catalogueOr404(db, request.params.name);
+      const order = ordering(cat, request.query.orderBy);
+      let inside: (ra: number, dec: number) => boolean;
+      try {
+        inside = inPolygon(vertices);
+      } catch (err) {
+        throw new HttpError(400, `querystring/vertices: ${(err as Error).message}`);
+      }
+      const bounds = polygonBounds(vertices);
+      if (bounds.radius > cat.maxRadius) {
+        throw new HttpError(
+          413,
+          `the polygon reaches ${bounds.radius.toFixed(2)} degrees from its centre, above the limit of ${cat.maxRadius} degrees (maxRadius) for catalogue ${cat.name}`,
+        );
+      }
+      const result = await searchRegion(db, cat, polygonRanges29(vertices), inside, {
+        limit,
+        ...order,
+        centre: { ra: bounds.ra, dec: bounds.dec },
+      });
+      reply.header('cache-control', 'no-cache');
+      return {
+        catalogue: cat.name,
+        total: result.total,
+        returned: result.data.length,
+        truncated: result.truncated,
+        orderBy: order.orderBy!,
+        descending: order.descending ?? false,
+        columns: result.columns,
+        data: result.data,
+      };
+    },
+  );
+
+  app.get<{ Querystring: { ra: number; dec: number; radius: number } }>(
+    '/api/counts',
+    { schema: { querystring: countsQuerySchema, response: { 200: countsSchema, 400: errorSchema } } },
+    async (request, reply) => {
+      const { ra, dec, radius } = request.query;
+      const db = await handle.get();
+      const [cats, colls] = await Promise.all([listCatalogues(db), listCollections(db)]);
+      const catalogues = [];
+      for (const c of cats) {
+        const n = await countCatalogueCone(db, c, ra, dec, radius);
+        catalogues.push({ name: c.name, title: c.title, ...n });
+      }
+      const collections = [];
+      for (const c of colls) {
+        const n = await countObservationsCone(db, c, ra, dec, radius);
+        collections.push({ name: c.name, title: c.title, ...n });
+      }
+      reply.header('cache-control', 'no-cache');
+      return { ra, dec, radius, catalogues, collections };
+    },
+  );
+
+  app.get<{ Querystring: ObsConeQuery }>(
+    '/api/observations/cone',
+    {
+      schema: {
+        querystring: observationsConeQuerySchema,
+        response: { 200: observationsResultSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { ra, dec, radius, collection } = request.query;
+      const limit = request.query.limit ?? 500;
+      const db = await handle.get();
+      let colls;
+      if (collection !== undefined) {
+        const c = await getCollection(db, collection);
+        if (c === undefined) throw new HttpError(404, `no collection named ${JSON.stringify(collection)}; see /api/collections`);
+        colls = [c];
+      } else {
+        colls = await listCollections(db);
+      }
+      const result = await searchObservationsCone(db, colls, ra, dec, radius, limit);
+      reply.header('cache-control', 'no-cache');
+      return { total: result.total, returned: result.rows.length, truncated: result.truncated, observations: result.rows };
+    },
+  );
+}

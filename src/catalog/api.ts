@@ -1,0 +1,34 @@
+// Types of the element's catalogue API (overlayCatalogue & co.) and of its shape events.
+import type { CatalogData, ColumnData, RangeFilter } from './columns.js';
+import type { CatalogStyle } from '../render/layers/catalogLayer.js';
+
+/** overlayCatalogue's argument: the rows (columnar, ICRS degrees) and how to draw them. */
+export interface CatalogueOptions extends CatalogStyle {
+  /** Id to use (default: 'catalogue-<n>'); must be unique among the element's catalogues. */
+  readonly id?: string;
+  readonly name?: string;
+  readonly raDeg: CatalogData['raDeg'];
+  readonly decDeg: CatalogData['decDeg'];
+  readonly columns?: Readonly<Record<string, ColumnData>>;
+  /** Up to 4 range filters over numeric columns. */
+  readonly filters?: readonly RangeFilter[];
+}
+
+/** detail of `shape-hover` (pointer entered a row's marker) and `shape-select` (click on it). */
+export interface ShapeEventDetail {
+  /** The catalogue's id (from overlayCatalogue). */
+  readonly layer: string;
+  readonly row: number;
+  readonly raDeg: number;
+  readonly decDeg: number;
+}
+
+export interface CatalogueEventMap {
+  'shape-hover': CustomEvent<ShapeEventDetail>;
+  'shape-select': CustomEvent<ShapeEventDetail>;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds the events
+  interface HTMLElementEventMap extends CatalogueEventMap {}
+}

@@ -1,0 +1,125 @@
+// Measurements behind the catalogue layer's design (printed, not asserted: timings are for
+// benchmarks; see render/layers/catalogLayer.ts): per-frame CPU cost of transforming rows in
+// float64 on the main thread versus our per-cell scheme, and frame times of markers and density
+// maps for 1e5 and 1e6 rows on this machine's WebGPU (SwiftShader in CI).
+import { expect } from '@esm-bundle/chai';
+import { SkyRenderer } from '../../src/render/skyRenderer.js';
+import { CatalogLayer } from '../../src/render/layers/catalogLayer.js';
+import { makeCamera, type ViewState } from '../../src/math/camera.js';
+import { gpuErrors, requestTestDevice } from './renderTarget.js';
+import { randomCatalog } from './catalogHelpers.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+describe('catalogue costs (measured, printed)', () => {
+  let device: GPUDevice;
+  const big = randomCatalog(1_000_000, 11);
+  before(async () => {
+    device = await requestTestDevice();
+  });
+  after(() => device.destroy());
+
+  it('per-frame CPU work: float64 transform of every row vs per-cell anchors', async () => {
+    const n = big.raDeg.length;
+    const vec = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const d = (big.decDeg[i] * Math.PI) / 180;
+      const r = (big.raDeg[i] * Math.PI) / 180;
+      vec[3 * i] = Math.cos(d) * Math.cos(r);
+      vec[3 * i + 1] = Math.cos(d) * Math.sin(r);
+      vec[3 * i + 2] = Math.sin(d);
+    }
+    const out = new Float32Array(4 * n);
+    const buf = device.createBuffer({ size: out.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const cpu: number[] = [];
+    const upload: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const cam = makeCamera({ raDeg: 10 + k, decDeg: 20, fovDeg: 60, rollDeg: 0, projection: 'SIN', widthPx: 800, heightPx: 600 });
+      const [r0, r1, r2] = cam.right;
+      const [u0, u1, u2] = cam.up;
+      const [c0, c1, c2] = cam.centre;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const x = vec[3 * i];
+        const y = vec[3 * i + 1];
+        const z = vec[3 * i + 2];
+        out[4 * i] = x * r0 + y * r1 + z * r2;
+        out[4 * i + 1] = x * u0 + y * u1 + z * u2;
+        out[4 * i + 2] = x * c0 + y * c1 + z * c2;
+      }
+      const t1 = performance.now();
+      device.queue.writeBuffer(buf, 0, out);
+      await device.queue.onSubmittedWorkDone();
+      upload.push(performance.now() - t1);
+      cpu.push(t1 - t0);
+    }
+    buf.destroy();
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    const t0 = performance.now();
+    const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'perf', data: big, densityThreshold: Infinity }));
+    const buildMs = performance.now() - t0;
+    const prep = (fovDeg: number) => {
+      const xs: number[] = [];
+      for (let k = 0; k < 7; k++) {
+        const view: ViewState = { raDeg: 10 + k * 0.01 * fovDeg, decDeg: 20, fovDeg, rollDeg: 0, projection: 'SIN', widthPx: 800, heightPx: 600 };
+        layer.prepare(makeCamera(view), undefined as never);
+        xs.push(layer.stats.prepareMs);
+      }
+      return `${median(xs).toFixed(3)} ms (${layer.stats.preciseCells} cells with float64 centres)`;
+    };
+    console.log([
+      `rows: ${n}, anchor cells: ${layer.stats.cells}, build + upload ${buildMs.toFixed(0)} ms`,
+      `per-row float64 transform on the CPU: ${median(cpu).toFixed(1)} ms + writeBuffer 16 MB ${median(upload).toFixed(1)} ms per frame`,
+      `CatalogLayer.prepare per pan frame: fov 60° ${prep(60)}; 1° ${prep(1)}; 0.1° ${prep(0.1)}; 1′ ${prep(1 / 60)}; 1″ ${prep(1 / 3600)}`,
+    ].join('\n'));
+    renderer.destroy();
+    expect(gpuErrors).to.deep.equal([]);
+  });
+
+  for (const rows of [100_000, 1_000_000]) {
+    it(`frame times for ${rows} rows: markers vs density`, async () => {
+      const data = rows === big.raDeg.length ? big : randomCatalog(rows, 12);
+      const target = device.createTexture({ size: [800, 600], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+      const lines: string[] = [];
+      {
+        const empty = new SkyRenderer(device, 'rgba8unorm');
+        const times: number[] = [];
+        for (let k = 0; k < 4; k++) {
+          empty.setView({ raDeg: 30 + k, decDeg: 10, fovDeg: 60, rollDeg: 0, projection: 'SIN', widthPx: 800, heightPx: 600 });
+          const t0 = performance.now();
+          empty.render(target.createView());
+          await device.queue.onSubmittedWorkDone();
+          times.push(performance.now() - t0);
+        }
+        empty.destroy();
+        lines.push(`empty frame (projection outline only), 800x600: ${median(times.slice(1)).toFixed(0)} ms`);
+      }
+      for (const [label, threshold] of [['markers', Infinity], ['density', 0]] as const) {
+        const renderer = new SkyRenderer(device, 'rgba8unorm');
+        const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'f', data, sizePx: 4, densityThreshold: threshold }));
+        for (const [vlabel, projection, fovDeg] of [['all-sky AIT', 'AIT', 360], ['SIN 60°', 'SIN', 60]] as const) {
+          const times: number[] = [];
+          for (let k = 0; k < 4; k++) {
+            renderer.setView({ raDeg: 30 + k, decDeg: 10, fovDeg, rollDeg: 0, projection, widthPx: 800, heightPx: 600 });
+            const t0 = performance.now();
+            renderer.render(target.createView());
+            await device.queue.onSubmittedWorkDone();
+            times.push(performance.now() - t0);
+          }
+          expect(layer.mode).to.equal(label);
+          times.shift(); // the first frame compiles pipelines
+          lines.push(`${rows} rows, ${label}, ${vlabel}, 800x600: ${median(times).toFixed(0)} ms/frame (${times.map((t) => t.toFixed(0)).join(', ')})`);
+        }
+        if (label === 'markers') {
+          const t0 = performance.now();
+          await renderer.pick(400, 300);
+          lines.push(`${rows} rows, pick pass + readback (SIN 60°): ${(performance.now() - t0).toFixed(0)} ms; next pick ${await (async () => { const t = performance.now(); await renderer.pick(401, 300); return (performance.now() - t).toFixed(1); })()} ms`);
+        }
+        renderer.destroy();
+      }
+      target.destroy();
+      console.log(lines.join('\n'));
+      expect(gpuErrors).to.deep.equal([]);
+    });
+  }
+});

@@ -1,0 +1,76 @@
+// A FITS image drawn at its WCS: real 2MASS (RA---TAN, int16) and Bolocam (GLON-CAR, Galactic,
+// float) images from ../shared; the header is read on the main thread, the pixels in a worker;
+// at the sky position astropy.wcs gives for an image pixel, the rendered grey is that pixel's
+// value through the cuts (test/fixtures/render/make_fits_image_pixels.py).
+import { expect } from '@esm-bundle/chai';
+import { SkyRenderer } from '../../src/render/skyRenderer.js';
+import { FitsImageLayer } from '../../src/render/layers/fitsImageLayer.js';
+import { DecodePool } from '../../src/workers/pool.js';
+import { readFits, parseWcs } from '../../src/workers/fits/index.js';
+import { frameRotation, applyMat3 } from '../../src/math/frames.js';
+import { lonLatDegToVec, vecToLonLatDeg } from '../../src/math/vec3.js';
+import { createTarget, gpuErrors, pixelAt, requestTestDevice } from './renderTarget.js';
+
+interface Img { file: string; cuts: [number, number]; frame: string; degPerPixel: number; points: Array<{ lon: number; lat: number; value: number }> }
+
+describe('FITS images on the sky', () => {
+  it('<esasky-sky>.addFitsImage shows a dropped file and reports a bad one', async () => {
+    await import('../../src/define.js');
+    const sky = document.createElement('esasky-sky');
+    sky.style.cssText = 'display:block;width:64px;height:64px';
+    document.body.appendChild(sky);
+    await new Promise((r) => setTimeout(r, 300));
+    const bytes = await (await fetch('/shared/data/fits_samples/gc_2mass_k.fits')).arrayBuffer();
+    const file = new File([bytes], 'gc_2mass_k.fits');
+    const id = await sky.addFitsImage(file, { colormap: 'inferno' });
+    expect(id).to.match(/^fits-/);
+    // centred on the image (2MASS K of the Galactic centre, RA ~266.4)
+    expect(sky.getCenter().raDeg).to.be.closeTo(266.4, 0.5);
+    await sky.whenSettled();
+    const errors: string[] = [];
+    sky.addEventListener('layer-error', (e) => errors.push((e as CustomEvent<{ reason: string }>).detail.reason));
+    let threw = false;
+    try {
+      await sky.addFitsImage(new File([new TextEncoder().encode('not a fits file at all')], 'bad.fits'));
+    } catch {
+      threw = true;
+    }
+    expect(threw).to.equal(true);
+    expect(errors.join(' ')).to.contain('bad.fits');
+    sky.removeHips(id);
+    sky.remove();
+  });
+
+  it('places real images by their WCS and colours their values', async () => {
+    const ref = await (await fetch('/test/fixtures/render/fits_image_pixels.json')).json() as { images: Img[] };
+    const device = await requestTestDevice();
+    const pool = new DecodePool(1);
+    const size = 33;
+    const target = createTarget(device, size, size);
+    const c = (size - 1) / 2;
+    try {
+      for (const img of ref.images) {
+        const bytes = await (await fetch(`/shared/data/fits_samples/${img.file}`)).arrayBuffer();
+        const hdu = readFits(new Uint8Array(bytes)).hdus[0];
+        const wcs = parseWcs(hdu.header);
+        const { width, height, values } = await pool.decodeFitsImage(bytes.slice(0), 0);
+        const renderer = new SkyRenderer(device, 'rgba8unorm');
+        renderer.addLayer(new FitsImageLayer(device, 'rgba8unorm', { id: img.file, width, height, values, wcs, display: { colormap: 'grayscale', stretch: 'linear', cuts: img.cuts } }));
+        for (const p of img.points) {
+          const icrs = img.frame === 'GLON' ? vecToLonLatDeg(applyMat3(frameRotation('galactic', 'icrs'), lonLatDegToVec(p.lon, p.lat))) : [p.lon, p.lat];
+          renderer.setView({ raDeg: icrs[0], decDeg: icrs[1], fovDeg: img.degPerPixel * 8, rollDeg: 0, projection: 'TAN', widthPx: size, heightPx: size });
+          renderer.render(target.texture.createView());
+          const grey = pixelAt(await target.read(), size, c, c);
+          const want = Math.round(Math.min(1, Math.max(0, (p.value - img.cuts[0]) / (img.cuts[1] - img.cuts[0]))) * 255);
+          expect(Math.abs(grey[0] - want), `${img.file} at (${p.lon.toFixed(4)}, ${p.lat.toFixed(4)}): grey ${grey[0]} vs ${want}`).to.be.at.most(8);
+        }
+        renderer.destroy();
+      }
+      expect(gpuErrors).to.deep.equal([]);
+    } finally {
+      target.destroy();
+      pool.destroy();
+      device.destroy();
+    }
+  });
+});
