@@ -36,7 +36,7 @@ import { SkyRenderer } from '../render/skyRenderer.js';
 import { CatalogLayer } from '../render/layers/catalogLayer.js';
 import type { CatalogueOptions, ShapeEventDetail } from '../catalog/api.js';
 import { validateCatalog, validateFilters, type RangeFilter } from '../catalog/columns.js';
-import type { CatalogStyle } from '../render/layers/catalogLayer.js';
+import type { CatalogLayerStats, CatalogStyle } from '../render/layers/catalogLayer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
@@ -922,6 +922,11 @@ export class EsaskySky extends LitElement {
     return [...this.catalogues.keys()];
   }
 
+  /** How a catalogue is being drawn (rows, markers or density, rows in view, GPU uploads); undefined until its layer exists. */
+  getCatalogueStats(id: string): CatalogLayerStats | undefined {
+    return this.catalogueEntry(id).layer?.stats;
+  }
+
   /** The catalogue row drawn under a point given in CSS pixels from the element's top-left corner. */
   async pickCatalogue(xCss: number, yCss: number): Promise<ShapeEventDetail | undefined> {
     const dpr = globalThis.devicePixelRatio || 1;
@@ -965,7 +970,6 @@ export class EsaskySky extends LitElement {
     this.catalogueWaiting = true;
     const t0 = performance.now();
     const tick = () => {
-      console.log("tick", this.catalogues.size, !!this.renderer, this.renderer === this.catalogueRenderer);
       if (this.catalogues.size === 0 || performance.now() - t0 > 60_000) {
         this.catalogueWaiting = false;
         return;
@@ -979,7 +983,7 @@ export class EsaskySky extends LitElement {
         this.catalogueWaiting = false;
         return;
       }
-      setTimeout(tick, 50);
+      setTimeout(tick, 16);
     };
     setTimeout(tick, 0);
   }

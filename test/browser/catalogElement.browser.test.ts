@@ -34,8 +34,11 @@ describe('<esasky-sky> catalogue API', () => {
     expect(() => sky.overlayCatalogue({ id, raDeg, decDeg })).to.throw(/already/);
     expect(() => sky.overlayCatalogue({ raDeg, decDeg: Float64Array.from([1]) })).to.throw(/same length/);
     try {
-      for (let i = 0; i < 400 && sky.framesDrawn === 0; i++) await sleep(25);
-      expect(sky.framesDrawn).to.be.greaterThan(0);
+      // the layer is built once WebGPU is up, then drawn
+      for (let i = 0; i < 400 && !sky.getCatalogueStats(id); i++) await sleep(25);
+      const frames = sky.framesDrawn;
+      for (let i = 0; i < 400 && sky.framesDrawn === frames; i++) await sleep(25);
+      expect(sky.getCatalogueStats(id)).to.deep.include({ rows: 3, mode: 'markers' });
       const canvas = sky.shadowRoot!.querySelector('canvas')!;
       const rect = canvas.getBoundingClientRect();
       const view: ViewState = { raDeg: 10, decDeg: 20, fovDeg: 10, rollDeg: 0, projection: 'SIN', widthPx: canvas.width, heightPx: canvas.height };
@@ -48,10 +51,6 @@ describe('<esasky-sky> catalogue API', () => {
         canvas.dispatchEvent(new PointerEvent(type, { ...at, pointerId: 1, button: 0, buttons, bubbles: true }));
 
       // hover row 1
-      const dbg = sky as unknown as { renderer: { getLayers(): unknown[]; getView(): unknown }; catalogueInput: unknown };
-      console.log(JSON.stringify(dbg.renderer.getView()), dbg.renderer.getLayers().length, !!dbg.catalogueInput, JSON.stringify(css(1)), JSON.stringify(rect), canvas.width);
-      const d2 = sky as unknown as Record<string, unknown>; console.log('dbg', d2.catalogueWaiting, !!d2.catalogueRenderer, (d2.catalogueMap as Map<string, unknown>)?.size);
-      console.log('pick', JSON.stringify(await sky.pickCatalogue(css(1).clientX - rect.left, css(1).clientY - rect.top)));
       const hover = nextEvent<ShapeEventDetail>(sky, 'shape-hover');
       pointer('pointermove', css(1));
       const h = await hover;

@@ -5,7 +5,7 @@
 import { expect } from '@esm-bundle/chai';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { CatalogLayer } from '../../src/render/layers/catalogLayer.js';
-import { makeCamera, type ViewState } from '../../src/math/camera.js';
+import { makeCamera } from '../../src/math/camera.js';
 import { gpuErrors, requestTestDevice } from './renderTarget.js';
 import { randomCatalog } from './catalogHelpers.js';
 
@@ -54,25 +54,27 @@ describe('catalogue costs (measured, printed)', () => {
       cpu.push(t1 - t0);
     }
     buf.destroy();
-    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    // prepare() submits the GPU's per-view work (compute) without waiting for it: on SwiftShader that
+    // work queues up, so this part runs on a device of its own, destroyed afterwards
+    const own = await requestTestDevice();
+    const renderer = new SkyRenderer(own, 'rgba8unorm');
     const t0 = performance.now();
-    const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'perf', data: big, densityThreshold: Infinity }));
+    const layer = renderer.addLayer(new CatalogLayer(own, 'rgba8unorm', { id: 'perf', data: big, densityThreshold: Infinity }));
     const buildMs = performance.now() - t0;
+    // performance.now() is coarse here (0.1 ms): time 50 pan frames together; cameras made beforehand
     const prep = (fovDeg: number) => {
-      const xs: number[] = [];
-      for (let k = 0; k < 7; k++) {
-        const view: ViewState = { raDeg: 10 + k * 0.01 * fovDeg, decDeg: 20, fovDeg, rollDeg: 0, projection: 'SIN', widthPx: 800, heightPx: 600 };
-        layer.prepare(makeCamera(view), undefined as never);
-        xs.push(layer.stats.prepareMs);
-      }
-      return `${median(xs).toFixed(3)} ms (${layer.stats.preciseCells} cells with float64 centres)`;
+      const cams = Array.from({ length: 20 }, (_, k) => makeCamera({ raDeg: 10 + k * 0.01 * fovDeg, decDeg: 20, fovDeg, rollDeg: 0, projection: 'SIN', widthPx: 800, heightPx: 600 }));
+      const t = performance.now();
+      for (const cam of cams) layer.prepare(cam, undefined as never);
+      return `${((performance.now() - t) / cams.length).toFixed(3)} ms (${layer.stats.preciseCells} cells with float64 centres)`;
     };
     console.log([
       `rows: ${n}, anchor cells: ${layer.stats.cells}, build + upload ${buildMs.toFixed(0)} ms`,
       `per-row float64 transform on the CPU: ${median(cpu).toFixed(1)} ms + writeBuffer 16 MB ${median(upload).toFixed(1)} ms per frame`,
-      `CatalogLayer.prepare per pan frame: fov 60° ${prep(60)}; 1° ${prep(1)}; 0.1° ${prep(0.1)}; 1′ ${prep(1 / 60)}; 1″ ${prep(1 / 3600)}`,
+      `CatalogLayer.prepare per pan frame (CPU, including the submission of its compute pass): fov 60° ${prep(60)}; 1° ${prep(1)}; 0.1° ${prep(0.1)}; 1′ ${prep(1 / 60)}; 1″ ${prep(1 / 3600)}`,
     ].join('\n'));
     renderer.destroy();
+    own.destroy();
     expect(gpuErrors).to.deep.equal([]);
   });
 
@@ -99,7 +101,9 @@ describe('catalogue costs (measured, printed)', () => {
         const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'f', data, sizePx: 4, densityThreshold: threshold }));
         for (const [vlabel, projection, fovDeg] of [['all-sky AIT', 'AIT', 360], ['SIN 60°', 'SIN', 60]] as const) {
           const times: number[] = [];
-          for (let k = 0; k < 4; k++) {
+          // 1e6 markers all on screen (a case the density threshold avoids) take seconds per frame on SwiftShader
+          const frames = rows >= 1e6 && label === 'markers' && projection === 'AIT' ? 2 : 4;
+          for (let k = 0; k < frames; k++) {
             renderer.setView({ raDeg: 30 + k, decDeg: 10, fovDeg, rollDeg: 0, projection, widthPx: 800, heightPx: 600 });
             const t0 = performance.now();
             renderer.render(target.createView());
