@@ -121,6 +121,20 @@ describe('TileManager', () => {
     expect(net.requested.length).toBe(2);
   });
 
+  it('serves seeded (Allsky) tiles without a request, again after an eviction', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });
+    m.seed(3, 100, tile);
+    m.want([{ order: 3, ipix: 100 }, { order: 3, ipix: 101 }]);
+    expect(net.requested).toEqual(['/h/Norder3/Dir0/Npix101.jpg']);
+    expect(m.stateOf(3, 100)).toBe('ready');
+    expect(m.takeDecoded().map((d) => d.ipix)).toEqual([100]);
+    m.evict(3, 100);
+    m.want([{ order: 3, ipix: 100 }]);
+    expect(m.takeDecoded().map((d) => d.ipix)).toEqual([100]);
+    expect(net.requested.length).toBe(1 + 0);
+  });
+
   it('aborts everything on destroy', () => {
     const net = new ScriptedNetwork();
     const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });

@@ -86,6 +86,8 @@ export class TileManager {
   private neededSet = new Set<number>();
   private active = 0;
   private readonly decoded: Array<{ order: number; ipix: number; tile: DecodedTile }> = [];
+  /** Tiles known without a request (sliced from an Allsky file), kept on the CPU. */
+  private readonly seeded = new Map<number, { order: number; ipix: number; tile: DecodedTile }>();
   private destroyed = false;
 
   constructor(options: TileManagerOptions) {
@@ -133,7 +135,11 @@ export class TileManager {
       set.add(key);
       order.push(key);
       const existing = this.entries.get(key);
-      if (!existing) {
+      const seed = this.seeded.get(key);
+      if (seed && (!existing || existing.state === 'dropped' || existing.state === 'queued')) {
+        this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'ready', tries: 0 });
+        this.decoded.push(seed);
+      } else if (!existing) {
         this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'queued', tries: 0 });
       } else if (existing.state === 'dropped') {
         existing.state = 'queued';
@@ -147,6 +153,14 @@ export class TileManager {
       if ((e.state === 'loading' || e.state === 'queued') && !set.has(e.key)) this.abandon(e);
     }
     this.pump();
+  }
+
+  /**
+   * Provide a tile without a request (e.g. sliced from NorderK/Allsky): it becomes ready as soon as
+   * it is wanted, and again after an eviction, with no network traffic.
+   */
+  seed(order: number, ipix: number, tile: DecodedTile): void {
+    this.seeded.set(tileKey(order, ipix), { order, ipix, tile });
   }
 
   /** Decoded tiles waiting for upload, oldest first; the caller uploads and removes them. */
@@ -175,6 +189,7 @@ export class TileManager {
     for (const e of this.entries.values()) this.abandon(e);
     this.entries.clear();
     this.decoded.length = 0;
+    this.seeded.clear();
   }
 
   private abandon(e: Entry): void {

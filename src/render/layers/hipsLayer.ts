@@ -9,7 +9,8 @@ import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '
 import { cellPointToVec, nest2xyf } from '../../hips/healpix.js';
 import type { HipsProperties } from '../../hips/properties.js';
 import { selectTiles, type TileSelection } from '../../hips/tileSelection.js';
-import { TileManager, tileKey, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
+import { TileManager, tileKey, type DecodedTile, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
+import { allskyPath, extensionForFormat, joinUrl } from '../../hips/tilePath.js';
 import { TileTextureArray } from '../tileTextureArray.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
@@ -72,6 +73,8 @@ export interface HipsLayerStats {
   tilesResident: number;
   dataOrder: number;
   drawOrder: number;
+  /** Tiles seeded from the Allsky file (0 when it was not usable). */
+  allskyTiles: number;
   /** Tiles of the next order asked for after the view settled. */
   prefetched: number;
 }
@@ -81,7 +84,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, prefetched: 0 };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -102,6 +105,8 @@ export class HipsLayer implements RenderLayer {
   private cellCount = 0;
   private selection: TileSelection | undefined;
   private selectionCameraKey = '';
+  private allskyOrder = -1;
+  private allskyPending = false;
   private prefetchedFor = '';
   private readonly hipsOrderMin: number;
   private readonly hipsOrder: number;
@@ -154,6 +159,7 @@ export class HipsLayer implements RenderLayer {
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
+    if (this.kind === 'colour' && p.hipsTileWidth <= 64) this.bootstrapAllsky(opts.baseUrl, colourFormat!, opts.fetcher, opts.onChange);
     this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`,
       this.kind === 'fits' ? 'r32float' : 'rgba8unorm');
     if (this.kind === 'fits') {
@@ -225,9 +231,11 @@ export class HipsLayer implements RenderLayer {
 
   /** True when every wanted tile has been drawn (or is known to be empty or broken). */
   get settled(): boolean {
-    if (!this.selection || !this.manager.idle || this.fading) return false;
+    if (!this.selection || this.selectionCameraKey === '' || this.allskyPending || !this.manager.idle || this.fading) return false;
     for (const t of this.selection.wanted) {
+      if (this.stats.allskyTiles > 0 && t.order < this.allskyOrder) continue; // never needed
       const s = this.manager.stateOf(t.order, t.ipix);
+      if (s === undefined) return false; // not asked for yet
       if (s === 'ready' && !this.tiles.has(tileKey(t.order, t.ipix))) return false;
     }
     return true;
@@ -248,7 +256,12 @@ export class HipsLayer implements RenderLayer {
         toIcrs: this.toIcrs, maxAncestors: Math.floor(this.tiles.capacity / 4),
       });
       this.selectionCameraKey = camKey;
-      this.manager.want(this.selection.wanted);
+      // while the Allsky is on its way, its order and below are not requested tile by tile
+      // with the Allsky tiles seeded, the orders below it are never needed as stand-ins
+      const wanted = this.allskyPending
+        ? this.selection.wanted.filter((t) => t.order > this.allskyOrder)
+        : this.stats.allskyTiles > 0 ? this.selection.wanted.filter((t) => t.order >= this.allskyOrder) : this.selection.wanted;
+      this.manager.want(wanted);
     }
     const sel = this.selection!;
     this.stats.dataOrder = sel.dataOrder;
@@ -307,6 +320,38 @@ export class HipsLayer implements RenderLayer {
     if (children.length === 0 || children.length > this.tiles.capacity / 4) return;
     this.stats.prefetched = children.length;
     this.manager.want(sel.wanted, children);
+  }
+
+  /**
+   * Allsky bootstrap: one request for NorderK/Allsky (K = min(3, hips_order)) instead of every
+   * tile of order K. When the Allsky holds the tiles at full resolution (its tile width equals
+   * hips_tile_width, as CDS writes small-tile maps), they are sliced and seeded into the tile
+   * manager, so order K never goes to the network. Until the answer, order <= K is not requested.
+   */
+  private bootstrapAllsky(baseUrl: string, format: string, fetcher: TileFetcher, onChange?: () => void): void {
+    const k = Math.min(3, this.hipsOrder);
+    if (k < this.hipsOrderMin) return;
+    this.allskyOrder = k;
+    this.allskyPending = true;
+    const url = joinUrl(baseUrl, allskyPath(k, extensionForFormat(format)));
+    const done = (): void => {
+      this.allskyPending = false;
+      this.selectionCameraKey = ''; // ask again, now with order-K tiles seeded or to fetch
+      onChange?.();
+    };
+    fetcher.fetchTile(url, new AbortController().signal).then((img) => {
+      if (this.destroyed) return;
+      if (img?.rgba) {
+        const n = 12 * 4 ** k;
+        const ncol = Math.floor(Math.sqrt(n));
+        const w = img.width / ncol;
+        if (Number.isInteger(w) && w === this.properties.hipsTileWidth && img.height >= Math.ceil(n / ncol) * w) {
+          for (let ipix = 0; ipix < n; ipix++) this.manager.seed(k, ipix, sliceAllsky(img as DecodedTile & { rgba: Uint8Array }, ipix, ncol, w));
+          this.stats.allskyTiles = n;
+        }
+      }
+      done();
+    }, () => done());
   }
 
   /** Change how FITS values become colours (no reload). */
@@ -372,6 +417,7 @@ export class HipsLayer implements RenderLayer {
   }
 
   /** Find the resident tile that textures a draw cell: its data tile, else the nearest ancestor. */
+  // (with a seeded Allsky at order K the search stops at K: lower orders are never loaded)
   private sourceFor(cellOrder: number, ipix: number, dataOrder: number): { order: number; ipix: number; layer: number } | undefined {
     for (let order = dataOrder; order >= this.hipsOrderMin; order--) {
       const t = Math.floor(ipix / 4 ** (cellOrder - order));
@@ -549,4 +595,16 @@ export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blendin
       primitive: { topology: 'triangle-list', cullMode: 'none' },
     });
   });
+}
+
+/**
+ * Tile `ipix` of an Allsky image: tiles left to right, top to bottom, `ncol` per row, `w` pixels
+ * wide (HiPS 1.0 §4.3; JPEG/PNG layout).
+ */
+export function sliceAllsky(img: { width: number; rgba: Uint8Array }, ipix: number, ncol: number, w: number): DecodedTile {
+  const x0 = (ipix % ncol) * w;
+  const y0 = Math.floor(ipix / ncol) * w;
+  const rgba = new Uint8Array(w * w * 4);
+  for (let y = 0; y < w; y++) rgba.set(img.rgba.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4), y * w * 4);
+  return { width: w, height: w, rgba };
 }

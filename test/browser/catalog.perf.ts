@@ -1,7 +1,8 @@
-// Measurements behind the catalogue layer's design (printed, not asserted: timings are for
-// benchmarks; see render/layers/catalogLayer.ts): per-frame CPU cost of transforming rows in
-// float64 on the main thread versus our per-cell scheme, and frame times of markers and density
-// maps for 1e5 and 1e6 rows on this machine's WebGPU (SwiftShader in CI).
+// Measurements behind the catalogue layer's design (printed, not asserted; not part of the test
+// suite: bench/catalog.bench.mjs runs it with `web-test-runner test/browser/catalog.perf.ts` and
+// reads the `BENCH {json}` lines): per-frame CPU cost of transforming rows in float64 on the main
+// thread versus the per-cell scheme of render/layers/catalogLayer.ts, and frame times of markers
+// and density maps for 1e5 and 1e6 rows on this machine's WebGPU (SwiftShader without a GPU).
 import { expect } from '@esm-bundle/chai';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { CatalogLayer } from '../../src/render/layers/catalogLayer.js';
@@ -10,6 +11,8 @@ import { gpuErrors, requestTestDevice } from './renderTarget.js';
 import { randomCatalog } from './catalogHelpers.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+/** One machine-readable line per metric for the benchmark script. */
+const bench = (metric: string, samples: number[]) => console.log(`BENCH ${JSON.stringify({ metric, unit: 'ms', samples })}`);
 
 describe('catalogue costs (measured, printed)', () => {
   let device: GPUDevice;
@@ -54,6 +57,8 @@ describe('catalogue costs (measured, printed)', () => {
       cpu.push(t1 - t0);
     }
     buf.destroy();
+    bench('1e6 rows: float64 view-frame transform on the CPU, per frame (the rejected design)', cpu);
+    bench('1e6 rows: writeBuffer of 16 MB, per frame (the rejected design)', upload);
     // prepare() submits the GPU's per-view work (compute) without waiting for it: on SwiftShader that
     // work queues up, so this part runs on a device of its own, destroyed afterwards
     const own = await requestTestDevice();
@@ -62,16 +67,17 @@ describe('catalogue costs (measured, printed)', () => {
     const layer = renderer.addLayer(new CatalogLayer(own, 'rgba8unorm', { id: 'perf', data: big, densityThreshold: Infinity }));
     const buildMs = performance.now() - t0;
     // performance.now() is coarse here (0.1 ms): time 50 pan frames together; cameras made beforehand
-    const prep = (fovDeg: number) => {
+    const prep = (fovDeg: number, label = `${fovDeg}°`) => {
       const cams = Array.from({ length: 20 }, (_, k) => makeCamera({ raDeg: 10 + k * 0.01 * fovDeg, decDeg: 20, fovDeg, rollDeg: 0, projection: 'SIN', widthPx: 800, heightPx: 600 }));
       const t = performance.now();
       for (const cam of cams) layer.prepare(cam, undefined as never);
+      bench(`1e6 rows: CatalogLayer.prepare per pan frame, fov ${label}`, [(performance.now() - t) / cams.length]);
       return `${((performance.now() - t) / cams.length).toFixed(3)} ms (${layer.stats.preciseCells} cells with float64 centres)`;
     };
     console.log([
       `rows: ${n}, anchor cells: ${layer.stats.cells}, build + upload ${buildMs.toFixed(0)} ms`,
       `per-row float64 transform on the CPU: ${median(cpu).toFixed(1)} ms + writeBuffer 16 MB ${median(upload).toFixed(1)} ms per frame`,
-      `CatalogLayer.prepare per pan frame (CPU, including the submission of its compute pass): fov 60° ${prep(60)}; 1° ${prep(1)}; 0.1° ${prep(0.1)}; 1′ ${prep(1 / 60)}; 1″ ${prep(1 / 3600)}`,
+      `CatalogLayer.prepare per pan frame (CPU, including the submission of its compute pass): fov 60° ${prep(60)}; 1° ${prep(1)}; 0.1° ${prep(0.1)}; 1′ ${prep(1 / 60, '1′')}; 1″ ${prep(1 / 3600, '1″')}`,
     ].join('\n'));
     renderer.destroy();
     own.destroy();
@@ -94,12 +100,13 @@ describe('catalogue costs (measured, printed)', () => {
           times.push(performance.now() - t0);
         }
         empty.destroy();
+        bench('empty frame (projection outline only), 800x600', times.slice(1));
         lines.push(`empty frame (projection outline only), 800x600: ${median(times.slice(1)).toFixed(0)} ms`);
       }
       for (const [label, threshold] of [['markers', Infinity], ['density', 0]] as const) {
         const renderer = new SkyRenderer(device, 'rgba8unorm');
         const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'f', data, sizePx: 4, densityThreshold: threshold }));
-        for (const [vlabel, projection, fovDeg] of [['all-sky AIT', 'AIT', 360], ['SIN 60°', 'SIN', 60]] as const) {
+        for (const [vlabel, projection, fovDeg] of [['all rows on screen (AIT 360°)', 'AIT', 360], ['SIN 60°', 'SIN', 60]] as const) {
           const times: number[] = [];
           // 1e6 markers all on screen (a case the density threshold avoids) take seconds per frame on SwiftShader
           const frames = rows >= 1e6 && label === 'markers' && projection === 'AIT' ? 2 : 4;
@@ -111,13 +118,23 @@ describe('catalogue costs (measured, printed)', () => {
             times.push(performance.now() - t0);
           }
           expect(layer.mode).to.equal(label);
-          times.shift(); // the first frame compiles pipelines
+          if (times.length > 1) times.shift(); // the first frame compiles pipelines
+          bench(`${rows.toExponential(0)} rows: frame, ${label}, ${vlabel}, 800x600`, times);
           lines.push(`${rows} rows, ${label}, ${vlabel}, 800x600: ${median(times).toFixed(0)} ms/frame (${times.map((t) => t.toFixed(0)).join(', ')})`);
         }
         if (label === 'markers') {
           const t0 = performance.now();
           await renderer.pick(400, 300);
-          lines.push(`${rows} rows, pick pass + readback (SIN 60°): ${(performance.now() - t0).toFixed(0)} ms; next pick ${await (async () => { const t = performance.now(); await renderer.pick(401, 300); return (performance.now() - t).toFixed(1); })()} ms`);
+          const first = performance.now() - t0;
+          const next: number[] = [];
+          for (let k = 0; k < 5; k++) {
+            const t = performance.now();
+            await renderer.pick(401 + k, 300);
+            next.push(performance.now() - t);
+          }
+          bench(`${rows.toExponential(0)} rows: pick after a view change (pick pass + readback), SIN 60°`, [first]);
+          bench(`${rows.toExponential(0)} rows: pick on a still view (readback only)`, next);
+          lines.push(`${rows} rows, pick pass + readback (SIN 60°): ${first.toFixed(0)} ms; next picks ${median(next).toFixed(1)} ms`);
         }
         renderer.destroy();
       }
