@@ -1020,7 +1020,12 @@ export class EsaskySky extends LitElement {
   private async pickCatalogueDevice(xPx: number, yPx: number): Promise<ShapeEventDetail | undefined> {
     const renderer = this.renderer;
     if (!renderer || this.catalogues.size === 0) return undefined;
-    const hit = await renderer.pick(xPx, yPx, 3 * (globalThis.devicePixelRatio || 1));
+    let hit: Awaited<ReturnType<SkyRenderer['pick']>>;
+    try {
+      hit = await renderer.pick(xPx, yPx, 3 * (globalThis.devicePixelRatio || 1));
+    } catch {
+      return undefined; // the device was lost under the readback: the layers are being rebuilt
+    }
     const c = hit && this.catalogues.get(hit.layerId);
     if (!hit || !c?.layer || c.layer !== hit.layer) return undefined;
     const p = c.layer.rowPosition(hit.row);

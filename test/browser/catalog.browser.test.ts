@@ -96,6 +96,34 @@ describe('catalogue layer (WebGPU, off-screen)', () => {
     });
   }
 
+  it('follows an animated projection change (markers blended between the two projections)', async () => {
+    const size = 200;
+    const data = randomCatalog(150, 21);
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 't', data, sizePx: 5, filled: true, color: '#ff0000' }));
+    const target = createTarget(device, size, size);
+    const view: ViewState = { raDeg: 40, decDeg: 10, fovDeg: 200, rollDeg: 0, projection: 'AIT', widthPx: size, heightPx: size };
+    const from: ViewState = { ...view, projection: 'SIN', fovDeg: 150 };
+    try {
+      renderer.setView(view, { view: from, mix: 0.4 });
+      renderer.render(target.texture.createView());
+      const px = await target.read();
+      const a = projectRows({ ...view, projection: 'SIN', fovDeg: 150 }, data.raDeg, data.decDeg);
+      const b = projectRows(view, data.raDeg, data.decDeg);
+      const mixed = a.map((v, i) => v + (b[i] - v) * 0.4);
+      const rows = isolatedRows(mixed, size, size, 12, 8);
+      expect(rows.length).to.be.at.least(5);
+      for (const r of rows) {
+        const [cx, cy] = centroid(px, size, size, mixed[2 * r], mixed[2 * r + 1], 4, 'redOnly');
+        expect(Math.hypot(cx - mixed[2 * r], cy - mixed[2 * r + 1]), `row ${r}`).to.be.lessThan(0.1);
+      }
+    } finally {
+      renderer.destroy();
+      target.destroy();
+    }
+    expect(gpuErrors).to.deep.equal([]);
+  });
+
   it('outlines the selected row in the highlight colour, on top', async () => {
     const size = 96;
     const raDeg = Float64Array.from([10, 11]);

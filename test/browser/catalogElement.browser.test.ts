@@ -1,6 +1,6 @@
 // The element's catalogue API: overlayCatalogue before WebGPU is ready, shape-hover on pointer
 // move, shape-select on a click (pointerup without movement) with the row outlined, drag-to-pan
-// still panning without selecting, filters and removal.
+// still panning without selecting, filters, rebuilding after a GPU device loss, and removal.
 import { expect } from '@esm-bundle/chai';
 import '../../src/define.js';
 import type { EsaskySky } from '../../src/elements/esaskySky.js';
@@ -8,6 +8,7 @@ import type { ShapeEventDetail } from '../../src/catalog/api.js';
 import { makeCamera, project, type ViewState } from '../../src/math/camera.js';
 import { lonLatDegToVec } from '../../src/math/vec3.js';
 import { sleep } from './renderTarget.js';
+import { getSharedDevice } from '../../src/elements/sharedDevice.js';
 
 function nextEvent<T>(el: EventTarget, type: string, timeoutMs = 5000): Promise<T | undefined> {
   return new Promise((resolve) => {
@@ -86,6 +87,16 @@ describe('<esasky-sky> catalogue API', () => {
       expect(() => sky.setCatalogueFilter(id, [{ column: 'nope' }])).to.throw(/no column 'nope'/);
       sky.setCatalogueFilter(id, []);
       expect((await sky.pickCatalogue(x0, y0))?.row).to.equal(0);
+      // device loss: the catalogue is rebuilt on the new device and picks again
+      const old = await getSharedDevice();
+      old.destroy();
+      let hit: ShapeEventDetail | undefined;
+      for (let i = 0; i < 200 && !hit; i++) {
+        await sleep(50);
+        hit = await sky.pickCatalogue(x0, y0);
+      }
+      expect(hit?.row, 'picked on the new device').to.equal(0);
+      expect(await getSharedDevice()).to.not.equal(old);
       sky.removeCatalogue(id);
       expect(sky.getCatalogueIds()).to.deep.equal([]);
       expect(await sky.pickCatalogue(x0, y0)).to.equal(undefined);

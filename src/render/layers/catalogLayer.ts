@@ -4,17 +4,26 @@
 // Positions, and why not a per-frame CPU transform. Rows keep float64 unit vectors on the CPU.
 // The GPU needs view-frame vectors relative to the view centre (float32 absolute unit vectors are
 // ~12 mas coarse). Computing them on the CPU each frame in float64 and uploading them, as the grid
-// and HiPS cells do, costs O(rows) per pan frame, measured in Chromium 156 on this 2-core machine
-// (test/browser/catalogPerf.browser.test.ts): 1e6 rows 7.7 ms of float64 arithmetic + 2.1 ms
-// for writeBuffer of 16 MB (SwiftShader), i.e. ~10 ms of main-thread work per frame, every frame.
+// and HiPS cells do, costs O(rows) per pan frame; measured for 1e6 rows in headless Chromium on
+// this 2-core machine (bench/catalog.bench.mjs): 2–5 ms of float64 arithmetic + 2–7 ms for the
+// 16 MB writeBuffer, every frame, on the main thread. Rejected.
 // Instead rows are grouped by HEALPix cell (order 8, cells ~0.23°): each row goes to the GPU once
-// as a float32 offset from its cell's centre (< 0.31°, so float32 keeps ~0.1 mas) plus the cell's
-// index. Per frame the CPU writes one 256-byte uniform (the rotation as float32), and only at small
-// fields (pixel > ~4″ would not need it) the float64 view-frame centres of the few cells in view
-// (queryDisc at order 8, typically 10–400 cells): prepare() measured 0.02–0.05 ms at a wide
-// field and 0.1–0.4 ms at a 1° field for 1e6 rows, independent of the row count. At wide fields
-// the cell centre is rotated on the GPU in float32 (error ~1.5e-7 rad, < 0.05 px when a pixel
-// is > 4″), at small fields the error is float32 of the offset (~0.1 mas).
+// as a float32 offset from its cell's centre (< 0.31°, so float32 keeps < 1e-9 rad) plus the
+// cell's index. Per frame the CPU writes 272-byte uniforms (the rotation as float32) and only at
+// small fields (pixels < 4″) the float64 view-frame centres of the few cells in view (queryDisc at
+// order 8: 4 cells at 800x600 and 0.1°): prepare() measured 0.01–0.2 ms per pan frame for 1e6
+// rows (up to 1.7 ms with the machine's load at 6 on 2 cores), with no term that grows with rows.
+// At wide fields the cell centre is rotated on the GPU in float32 (error ~1.5e-7 rad, < 0.05 px
+// when a pixel is > 4″); at small fields the error is float32 of the offset: a marker follows
+// 0.1-px view steps to 0.03 px at a 1″ field (test/browser/catalog.browser.test.ts).
+//
+// Drawing. Per view / filter / style change one compute pass per row writes its screen position,
+// size and colour, and an order-preserving compaction lists the rows on screen for drawIndirect
+// (catalog.wgsl.ts). On SwiftShader at 800x600, 1e5 rows at SIN 60° (7 % on screen): 0.06–0.11 s
+// per frame, against 0.43 s when the vertex shader redid the per-row work for all 6 vertices of
+// every row; 1e6 rows there 0.44–0.9 s; density of 1e6 rows 0.2–0.5 s; 1e5 markers all on screen
+// 0.28–0.8 s (rasterising the quads dominates, hence the density threshold). The compaction uses
+// chunks of 64 rows per invocation: a per-row workgroup scan (barriers) took 0.5 s for 1e5 rows.
 import type { Camera } from '../../math/camera.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { queryDisc } from '../../hips/healpixQuery.js';
