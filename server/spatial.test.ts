@@ -231,8 +231,10 @@ backendSuite('spatial search on SQLite', async () => {
 
 const pgSkip = pgUnavailable();
 if (pgSkip !== undefined) {
-  describe.skip(`spatial search on PostgreSQL — skipped: ${pgSkip}`, () => {
-    it('needs PostgreSQL', () => undefined);
+  // .ci/run sets ESASKY_REQUIRE_PG=1: there a missing PostgreSQL is a failure, not a skip
+  it(`PostgreSQL is available for these tests (${pgSkip})`, () => {
+    expect(process.env['ESASKY_REQUIRE_PG'], `${pgSkip}`).toBeUndefined();
+    console.warn(`PostgreSQL tests not run here: ${pgSkip}`);
   });
 } else {
   let cluster: PgCluster | undefined;
