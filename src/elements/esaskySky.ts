@@ -209,6 +209,8 @@ export class EsaskySky extends LitElement {
   private settleWaiters: Array<() => void> = [];
   private totalFrames = 0;
   private projectionChange: { from: ViewState; startMs: number } | undefined;
+  /** A base survey's properties are being fetched: the view is not settled. */
+  private hipsLoading = false;
   private gridLabels: Array<{ text: string; xPx: number; yPx: number; kind: string }> = [];
 
   private dpr(): number {
@@ -663,6 +665,9 @@ export class EsaskySky extends LitElement {
     const controller = new AbortController();
     this.hipsLoad = controller;
     const url = this.hips;
+    // no view-settled for the old survey once a new one has been asked for
+    this.hipsLoading = true;
+    this.settledReported = false;
     try {
       const properties = await loadHipsProperties(url, fetch, controller.signal);
       if (controller.signal.aborted) return;
@@ -685,12 +690,14 @@ export class EsaskySky extends LitElement {
       if (this.retiring && this.retiring !== old) renderer.removeLayer(this.retiring);
       this.retiring = old;
       this.layer = layer;
+      this.hipsLoading = false;
       if (!this.target && properties.hipsInitialRaDeg !== undefined && properties.hipsInitialDecDeg !== undefined) {
         this.view = { ...this.view, raDeg: properties.hipsInitialRaDeg, decDeg: properties.hipsInitialDecDeg };
       }
       this.markChanged();
     } catch (err) {
       if (controller.signal.aborted) return;
+      this.hipsLoading = false;
       const reason = err instanceof HipsLoadError || err instanceof Error ? err.message : String(err);
       this.reportError({ layer: url, url: err instanceof HipsLoadError ? err.url : url, reason });
     }
@@ -769,7 +776,7 @@ export class EsaskySky extends LitElement {
       this.requestFrame();
     }
     // settled once the base survey (if any is set) is in place and every layer has its tiles
-    if (stats.settled && (this.layer || !this.hips) && !this.settledReported && !this.projectionChange) {
+    if (stats.settled && !this.hipsLoading && (this.layer || !this.hips) && !this.settledReported && !this.projectionChange) {
       this.settledReported = true;
       const v = this.view;
       this.emit('view-settled', { raDeg: v.raDeg, decDeg: v.decDeg, fovDeg: v.fovDeg, projection: v.projection, frames: this.framesSinceChange, cellsDrawn: stats.cellsDrawn });
