@@ -40,7 +40,7 @@ describe('<esasky-sky> GPU device loss and exports', () => {
     const after = await centreColour(sky);
     expect(after).to.deep.equal(before);
     expect(await getSharedDevice()).to.not.equal(old);
-    expect(recoveryMs, 'recovery time').to.be.lessThan(5000); // generous for SwiftShader; ~1 s expected
+    console.log(`recovered from device loss in ${recoveryMs.toFixed(0)} ms`); // a timing: logged, not asserted
     sky.remove();
   });
 
