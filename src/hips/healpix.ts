@@ -6,19 +6,16 @@
 // 2^32 from order 16 up): indices are split with Math.floor / multiplication; bit operators are
 // used only on 16-bit halves of ix / iy and on 32-bit halves of a Morton code.
 
+import {
+  centre, cosLatDeg, loc, loc2xyf, lonDegToT, nest2xyfNum, sinLatDeg, vecToLoc, xyf, xyf2nestNum, xyfCentre,
+} from './healpixCore.js';
+
 /** Deepest order supported with `number` indices. */
 export const HEALPIX_MAX_ORDER = 24;
 
 const DEG = Math.PI / 180;
 const RAD = 180 / Math.PI;
 const QUARTER_PI = Math.PI / 4;
-const TWO_THIRDS = 2 / 3;
-const TWO_POW_32 = 4294967296;
-
-/** Ring number (in units of nside) of the southernmost corner of each base cell. */
-const JRLL: readonly number[] = [2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4];
-/** Longitude (in units of 45°) of each base cell's centre line. */
-const JPLL: readonly number[] = [1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7];
 
 // ---------------------------------------------------------------------------------------------
 // argument checks
@@ -62,59 +59,22 @@ export function npix(order: number): number {
   return 12 * 4 ** order;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Morton code: ix -> even bits, iy -> odd bits
+// Morton code and (face, ix, iy) kernels are shared with the bigint/ring/query modules
+// (healpixCore.ts): results land in its scratch `xyf`.
 
-/** Spreads the 16 low bits of v onto the even bits of a 32-bit value (result < 2^31). */
-function spread16(v: number): number {
-  v = (v | (v << 8)) & 0x00ff00ff;
-  v = (v | (v << 4)) & 0x0f0f0f0f;
-  v = (v | (v << 2)) & 0x33333333;
-  v = (v | (v << 1)) & 0x55555555;
-  return v;
-}
-
-/** Gathers the even bits of a 32-bit value (given as a number in [0, 2^32)) into 16 bits. */
-function compactEven32(v: number): number {
-  v &= 0x55555555; // ToInt32 keeps the bit pattern; bit 31 is masked off, so v >= 0
-  v = (v | (v >> 1)) & 0x33333333;
-  v = (v | (v >> 2)) & 0x0f0f0f0f;
-  v = (v | (v >> 4)) & 0x00ff00ff;
-  v = (v | (v >> 8)) & 0x0000ffff;
-  return v;
-}
-
-/** Morton spread of a coordinate in [0, 2^24): a value < 2^48. */
-function spread24(v: number): number {
-  return spread16(v & 0xffff) + spread16(v >>> 16) * TWO_POW_32;
-}
-
-// scratch outputs of the unchecked helpers (avoid allocating in hot paths)
-let sFace = 0;
-let sIx = 0;
-let sIy = 0;
-
-/** Splits ipix (already checked) into face, ix, iy (written to sFace, sIx, sIy). */
 function nest2xyfUnchecked(order: number, ipix: number): void {
-  const npface = 4 ** order;
-  const face = Math.floor(ipix / npface); // npface is a power of two: exact
-  const morton = ipix - face * npface; // < 2^48
-  const hi = Math.floor(morton / TWO_POW_32); // < 2^16
-  const lo = morton - hi * TWO_POW_32; // in [0, 2^32)
-  sFace = face;
-  sIx = compactEven32(lo) + compactEven32(hi) * 65536;
-  sIy = compactEven32(lo >>> 1) + compactEven32(hi >>> 1) * 65536;
+  nest2xyfNum(order, ipix);
 }
 
 function xyf2nestUnchecked(order: number, ix: number, iy: number, face: number): number {
-  return face * 4 ** order + spread24(ix) + 2 * spread24(iy);
+  return xyf2nestNum(order, face, ix, iy);
 }
 
 /** Face number and in-face coordinates (ix toward North-East, iy toward North-West) of a cell. */
 export function nest2xyf(order: number, ipix: number): { face: number; ix: number; iy: number } {
   checkPix(order, ipix);
   nest2xyfUnchecked(order, ipix);
-  return { face: sFace, ix: sIx, iy: sIy };
+  return { face: xyf.face, ix: xyf.ix, iy: xyf.iy };
 }
 
 /** Nested index of the cell (ix, iy) of base cell `face` (inverse of nest2xyf). */
@@ -154,79 +114,10 @@ export function children(ipix: number): [number, number, number, number] {
 // ---------------------------------------------------------------------------------------------
 // latitude trigonometry, accurate near the poles
 
-/** cos(lat), computed as sin(colatitude) when |lat| > 45° so it keeps full relative precision. */
-function cosLatDeg(latDeg: number): number {
-  const a = Math.abs(latDeg);
-  return a > 45 ? Math.sin((90 - a) * DEG) : Math.cos(latDeg * DEG);
-}
-
-/** sin(lat), computed as ±cos(colatitude) when |lat| > 45°. */
-function sinLatDeg(latDeg: number): number {
-  const a = Math.abs(latDeg);
-  if (a > 45) {
-    const s = Math.cos((90 - a) * DEG);
-    return latDeg < 0 ? -s : s;
-  }
-  return Math.sin(latDeg * DEG);
-}
-
-// ---------------------------------------------------------------------------------------------
-// direction -> index
-
-/**
- * Nested index of the cell containing the direction with z = sin(lat) (|z| ≤ 1),
- * sinTheta = cos(lat) ≥ 0 (given separately for accuracy near the poles) and
- * t = lon / 90° in [0, 4).
- */
+/** Nested index of the cell containing the location (z = sin lat, sinTheta = cos lat, t = lon/90°). */
 function loc2nest(order: number, z: number, sinTheta: number, t: number): number {
-  const n = 2 ** order;
-  const za = Math.abs(z);
-  let face: number;
-  let ix: number;
-  let iy: number;
-  if (za <= TWO_THIRDS) {
-    // equatorial zone
-    const temp1 = n * (0.5 + t);
-    const temp2 = n * z * 0.75;
-    const jp = Math.floor(temp1 - temp2); // ascending edge line index
-    const jm = Math.floor(temp1 + temp2); // descending edge line index
-    const ifp = Math.floor(jp / n);
-    const ifm = Math.floor(jm / n);
-    face = ifp === ifm ? (ifp % 4) + 4 : ifp < ifm ? ifp : ifm + 8;
-    ix = jm - ifm * n;
-    iy = n - (jp - ifp * n) - 1;
-  } else {
-    // polar caps; 1 - |z| = cos²(lat) / (1 + |z|) keeps its precision next to the pole
-    let ntt = Math.floor(t);
-    if (ntt > 3) ntt = 3;
-    const tp = t - ntt;
-    const oneMinusZa = (sinTheta * sinTheta) / (1 + za);
-    const s = n * Math.sqrt(3 * oneMinusZa);
-    let jp = Math.floor(tp * s);
-    let jm = Math.floor((1 - tp) * s);
-    if (jp > n - 1) jp = n - 1;
-    if (jm > n - 1) jm = n - 1;
-    if (z > 0) {
-      face = ntt;
-      ix = n - jm - 1;
-      iy = n - jp - 1;
-    } else {
-      face = ntt + 8;
-      ix = jp;
-      iy = jm;
-    }
-  }
-  return xyf2nestUnchecked(order, ix, iy, face);
-}
-
-/** lon / 90° wrapped into [0, 4). */
-function lonDegToT(lonDeg: number): number {
-  let lon = lonDeg % 360;
-  if (lon < 0) lon += 360;
-  if (lon >= 360) lon -= 360;
-  let t = lon / 90;
-  if (t >= 4) t -= 4;
-  return t;
+  loc2xyf(order, z, sinTheta, t);
+  return xyf2nestNum(order, xyf.face, xyf.ix, xyf.iy);
 }
 
 /**
@@ -255,15 +146,8 @@ export function vec2pix(order: number, x: number, y: number, z: number): number 
       `HEALPix vec2pix needs a finite non-zero vector, got (${String(x)}, ${String(y)}, ${String(z)})`,
     );
   }
-  x /= m;
-  y /= m;
-  z /= m;
-  const rxy = Math.sqrt(x * x + y * y);
-  const r = Math.sqrt(rxy * rxy + z * z);
-  let t = Math.atan2(y, x) / (Math.PI / 2);
-  if (t < 0) t += 4;
-  if (t >= 4) t -= 4;
-  return loc2nest(order, z / r, rxy / r, t);
+  vecToLoc(x, y, z);
+  return loc2nest(order, loc.z, loc.sinTheta, loc.t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,34 +159,11 @@ let sSinTheta = 0;
 
 /** Centre of a checked cell: writes sLonDeg in [0, 360), sZ = sin(lat), sSinTheta = cos(lat). */
 function centreUnchecked(order: number, ipix: number): void {
-  nest2xyfUnchecked(order, ipix);
-  const n = 2 ** order;
-  const face = sFace;
-  const ix = sIx;
-  const iy = sIy;
-  const jr = JRLL[face] * n - ix - iy - 1; // ring index counted from the north pole, 1..4n-1
-  let nr: number;
-  if (jr < n) {
-    nr = jr;
-    const oneMinusZ = (nr * nr) / (3 * n * n);
-    sZ = 1 - oneMinusZ;
-    sSinTheta = Math.sqrt(oneMinusZ * (2 - oneMinusZ));
-  } else if (jr > 3 * n) {
-    nr = 4 * n - jr;
-    const oneMinusZa = (nr * nr) / (3 * n * n);
-    sZ = oneMinusZa - 1;
-    sSinTheta = Math.sqrt(oneMinusZa * (2 - oneMinusZa));
-  } else {
-    nr = n;
-    const z = ((2 * n - jr) * 2) / (3 * n);
-    sZ = z;
-    sSinTheta = Math.sqrt((1 - z) * (1 + z));
-  }
-  // longitude = 45° · (JPLL·nr + ix − iy) / nr (the parity shift of the equatorial rings cancels)
-  let k = JPLL[face] * nr + ix - iy;
-  if (k < 0) k += 8 * nr;
-  else if (k >= 8 * nr) k -= 8 * nr;
-  sLonDeg = (k * 45) / nr;
+  nest2xyfNum(order, ipix);
+  xyfCentre(order, xyf.face, xyf.ix, xyf.iy);
+  sLonDeg = centre.lonDeg;
+  sZ = centre.z;
+  sSinTheta = centre.sinTheta;
 }
 
 /** Centre of a cell as [lonDeg in [0, 360), latDeg]. */
@@ -417,7 +278,7 @@ export function cellPointToVec(
   nest2xyfUnchecked(order, ipix);
   const n = 2 ** order;
   const target: Vec3Out = out ?? [0, 0, 0];
-  return faceLocalToVec(sFace, (sIx + u) / n, (sIy + v) / n, target, offset);
+  return faceLocalToVec(xyf.face, (xyf.ix + u) / n, (xyf.iy + v) / n, target, offset);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,11 +306,11 @@ export function corners(
   checkPix(order, ipix);
   nest2xyfUnchecked(order, ipix);
   const n = 2 ** order;
-  const face = sFace;
-  const x0 = sIx / n;
-  const x1 = (sIx + 1) / n;
-  const y0 = sIy / n;
-  const y1 = (sIy + 1) / n;
+  const face = xyf.face;
+  const x0 = xyf.ix / n;
+  const x1 = (xyf.ix + 1) / n;
+  const y0 = xyf.iy / n;
+  const y1 = (xyf.iy + 1) / n;
   const north = vecToLonLatDeg(faceLocalToVec(face, x1, y1, scratchVec));
   const west = vecToLonLatDeg(faceLocalToVec(face, x0, y1, scratchVec));
   const south = vecToLonLatDeg(faceLocalToVec(face, x0, y0, scratchVec));

@@ -16,3 +16,9 @@ export function cachedPipeline(device: GPUDevice, key: string, create: () => GPU
   }
   return p;
 }
+
+/** Ordinary "over" blending of straight (non-premultiplied) colour, used by every overlay. */
+export const ALPHA_BLEND: GPUBlendState = {
+  color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+  alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+};

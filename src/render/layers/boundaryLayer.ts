@@ -1,6 +1,6 @@
 // Screen overlays on top of the image layers: the outer boundary of all-sky projections (outline +
 // background outside it) and the reticle. Owns its pipeline and uniform buffer.
-import { cachedPipeline } from '../pipelineCache.js';
+import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import type { Camera } from '../../math/camera.js';
 import { boundaryFunction, PROJECTION_ID } from '../../math/projections.js';
 import { boundaryWgsl } from '../shaders/boundary.wgsl.js';
@@ -42,10 +42,7 @@ export class BoundaryLayer {
           entryPoint: 'fs',
           targets: [{
             format,
-            blend: {
-              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            },
+            blend: ALPHA_BLEND,
           }],
         },
         primitive: { topology: 'triangle-list' },

@@ -4,14 +4,13 @@
 // values are coloured like FITS HiPS layers (cuts, stretch, colormap). Owns its GPU objects.
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import { applyMat3, frameRotation, type Mat3 } from '../../math/frames.js';
-import { PROJECTION_ID } from '../../math/projections.js';
 import { lonLatDegToVec } from '../../math/vec3.js';
 import type { Wcs } from '../../workers/fits/wcs.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID } from '../colormaps.js';
 import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import { HIPS_GRID } from '../shaders/hips.wgsl.js';
 import type { UploadBudget } from '../uploadBudget.js';
-import { DEFAULT_FITS_DISPLAY, hipsPipeline, type Blending, type FitsDisplay } from './hipsLayer.js';
+import { DEFAULT_FITS_DISPLAY, hipsPipeline, writeHipsFrame, type Blending, type FitsDisplay } from './hipsLayer.js';
 
 const VERTS = (HIPS_GRID + 1) * (HIPS_GRID + 1);
 
@@ -187,23 +186,7 @@ export class FitsImageLayer implements RenderLayer {
       }
       this.device.queue.writeBuffer(this.positions, 0, pos);
     }
-    const u = new ArrayBuffer(64);
-    const uf = new Float32Array(u);
-    const uu = new Uint32Array(u);
-    const a = transition && transition.mix < 1 ? transition.camera : camera;
-    uf[0] = a.halfWidthPlane;
-    uf[1] = a.halfHeightPlane;
-    uu[2] = PROJECTION_ID[a.view.projection];
-    uf[3] = this.opacity;
-    uf[4] = camera.halfWidthPlane;
-    uf[5] = camera.halfHeightPlane;
-    uu[6] = PROJECTION_ID[camera.view.projection];
-    uf[7] = transition && transition.mix < 1 ? transition.mix : 0;
-    uu[8] = this.chunkCount;
-    uf[12] = this.cuts[0];
-    uf[13] = this.cuts[1];
-    uu[14] = STRETCH_ID[this.display.stretch];
-    this.device.queue.writeBuffer(this.uniforms, 0, u);
+    writeHipsFrame(this.device, this.uniforms, camera, transition, this.opacity, this.chunkCount, this.cuts, STRETCH_ID[this.display.stretch]);
     this.drawn = this.chunkCount;
   }
 

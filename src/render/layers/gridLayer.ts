@@ -1,7 +1,7 @@
 // The coordinate grid: meridians and parallels of the view's frame (or another), sampled on the CPU
 // in float64 (src/render/gridLines.ts), sent as view-frame float32 points, drawn as anti-aliased
 // screen-width lines. Owns its pipeline and buffers.
-import { cachedPipeline } from '../pipelineCache.js';
+import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import type { FrameName } from '../../math/frames.js';
 import type { ViewState } from '../../math/camera.js';
@@ -54,10 +54,7 @@ export class GridLayer {
           entryPoint: 'fs',
           targets: [{
             format,
-            blend: {
-              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            },
+            blend: ALPHA_BLEND,
           }],
         },
         primitive: { topology: 'triangle-list' },

@@ -2,7 +2,7 @@
 // the tile manager for tiles, uploads decoded tiles under the frame's time budget, and draws every
 // visible cell from its own tile or, until that arrives, from the best resident ancestor (a UV
 // sub-rectangle of the ancestor's texture). Owns its texture array, buffers and pipeline.
-import { cachedPipeline } from '../pipelineCache.js';
+import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import type { RenderLayer } from '../layer.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '../../math/frames.js';
@@ -511,23 +511,7 @@ export class HipsLayer implements RenderLayer {
     if (n === 0) return;
     const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * CELL_BYTES));
     const posChanged = this.positionBuffer.write(new Uint8Array(pos.buffer, 0, n * VERTS_PER_CELL * 16));
-    const u = new ArrayBuffer(64);
-    const uf = new Float32Array(u);
-    const uu = new Uint32Array(u);
-    const a = from && from.mix < 1 ? from.camera : camera;
-    uf[0] = a.halfWidthPlane;
-    uf[1] = a.halfHeightPlane;
-    uu[2] = PROJECTION_ID[a.view.projection];
-    uf[3] = this.opacity;
-    uf[4] = camera.halfWidthPlane;
-    uf[5] = camera.halfHeightPlane;
-    uu[6] = PROJECTION_ID[camera.view.projection];
-    uf[7] = from && from.mix < 1 ? from.mix : 0;
-    uu[8] = n;
-    uf[12] = this.cuts[0];
-    uf[13] = this.cuts[1];
-    uu[14] = STRETCH_ID[this.display.stretch];
-    this.device.queue.writeBuffer(this.uniforms, 0, u);
+    writeHipsFrame(this.device, this.uniforms, camera, from, this.opacity, n, this.cuts, STRETCH_ID[this.display.stretch]);
     const pipeline = this.pipelineFor(this.blending);
     const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${this.blending}`;
     this.pipeline = pipeline;
@@ -586,7 +570,7 @@ export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blendin
     const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
     const blend: GPUBlendState = blending === 'additive'
       ? { color: { srcFactor: 'src-alpha', dstFactor: 'one', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one', operation: 'add' } }
-      : { color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' } };
+      : ALPHA_BLEND;
     return device.createRenderPipeline({
       label: `hips ${kind} ${blending}`,
       layout: 'auto',
@@ -607,4 +591,29 @@ export function sliceAllsky(img: { width: number; rgba: Uint8Array }, ipix: numb
   const rgba = new Uint8Array(w * w * 4);
   for (let y = 0; y < w; y++) rgba.set(img.rgba.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4), y * w * 4);
   return { width: w, height: w, rgba };
+}
+
+/**
+ * The `Frame` uniform block of hips.wgsl.ts (64 bytes): the projection blended from (transition)
+ * toward `camera`, opacity, how many cells are drawn, and the FITS cuts and stretch.
+ */
+export function writeHipsFrame(device: GPUDevice, buffer: GPUBuffer, camera: Camera, transition: { camera: Camera; mix: number } | undefined,
+  opacity: number, cellCount: number, cuts: readonly [number, number], stretchId: number): void {
+  const u = new ArrayBuffer(64);
+  const uf = new Float32Array(u);
+  const uu = new Uint32Array(u);
+  const a = transition && transition.mix < 1 ? transition.camera : camera;
+  uf[0] = a.halfWidthPlane;
+  uf[1] = a.halfHeightPlane;
+  uu[2] = PROJECTION_ID[a.view.projection];
+  uf[3] = opacity;
+  uf[4] = camera.halfWidthPlane;
+  uf[5] = camera.halfHeightPlane;
+  uu[6] = PROJECTION_ID[camera.view.projection];
+  uf[7] = transition && transition.mix < 1 ? transition.mix : 0;
+  uu[8] = cellCount;
+  uf[12] = cuts[0];
+  uf[13] = cuts[1];
+  uu[14] = stretchId;
+  device.queue.writeBuffer(buffer, 0, u);
 }
