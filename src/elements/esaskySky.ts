@@ -174,7 +174,7 @@ export class EsaskySky extends LitElement {
   /** Debugging: outline the HEALPix cells being drawn, labelled order/ipix. */
   declare healpixGrid: boolean;
   /**
-   * Colormap for FITS tiles (grayscale, viridis, inferno, magma, plasma, cividis, cubehelix,
+   * Colormap for FITS tiles (grayscale, viridis, inferno, magma, plasma, cividis, cubehelix, eosb, planck,
    * rainbow, red, green, blue). Setting it draws the survey's FITS tiles when it has them.
    */
   declare colormap: string;
