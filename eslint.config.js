@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'var/**', '.gpu-kit/**', 'bench/results/**', 'data/**'] },
+  { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'var/**', '.gpu-kit/**', 'bench/results/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -251,8 +251,11 @@ export class HipsLayer implements RenderLayer {
     const v = camera.view;
     const camKey = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.widthPx},${v.heightPx}`;
     if (camKey !== this.selectionCameraKey) {
+      // with the Allsky's tiles seeded, a view that would ask for coarser orders (a small or
+      // thumbnail-sized element) draws the resident order-K tiles instead of fetching coarser ones
+      const orderMin = this.stats.allskyTiles > 0 ? Math.max(this.hipsOrderMin, this.allskyOrder) : this.hipsOrderMin;
       this.selection = selectTiles({
-        camera, tileWidthPx: p.hipsTileWidth, hipsOrder: this.hipsOrder, hipsOrderMin: this.hipsOrderMin,
+        camera, tileWidthPx: p.hipsTileWidth, hipsOrder: this.hipsOrder, hipsOrderMin: orderMin,
         toIcrs: this.toIcrs, maxAncestors: Math.floor(this.tiles.capacity / 4),
       });
       this.selectionCameraKey = camKey;
