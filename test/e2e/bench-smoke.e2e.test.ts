@@ -7,6 +7,9 @@ import { run as runHipsSettle } from '../../bench/hips-settle.bench.mjs';
 import { run as runFitsDecode } from '../../bench/fits-decode.bench.mjs';
 // @ts-expect-error plain ESM module without types
 import { healpyAvailable, run as runHealpix } from '../../bench/healpix.bench.mjs';
+// @ts-expect-error plain ESM module without types
+import { run as runServerLoad } from '../../bench/server-load.bench.mjs';
+import { nginxUnavailable } from '../../server/testing/nginx.js';
 
 interface Row {
   metric: string;
@@ -64,4 +67,16 @@ describe('bench smoke', () => {
       expect(r.notes.some((n: string) => n.startsWith('Order 24: ang2pix differs from healpy on 0 '))).toBe(true);
     }
   }, 60_000);
+
+  it('server-load: tiles/s against nginx, query latencies and a soak, with zero errors', async () => {
+    const r = await runServerLoad({ rounds: 1, seconds: 1, connections: 8, soakSeconds: 1, soakConnections: 20, write: false });
+    const rows = rowsOf(r);
+    expect(rows.get('HiPS tiles per second (1 process) | esasky-sky')?.median).toBeGreaterThan(0);
+    if (!nginxUnavailable() || process.env['ESASKY_REQUIRE_NGINX'] === '1') {
+      expect(Number.isFinite(rows.get('HiPS tiles per second (1 process) | nginx')?.ratio)).toBe(true);
+    }
+    expect(rows.get('counts in view, 2° cone, every collection and catalogue: latency p99 (one client) | esasky-sky')?.median).toBeGreaterThan(0);
+    expect(rows.get('soak: 20 connections for 1 s, errors + non-2xx | esasky-sky')?.median).toBe(0);
+    expect(r.notes).toContain('tile runs: 0 errors or non-2xx answers in all');
+  }, 120_000);
 });

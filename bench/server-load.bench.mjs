@@ -1,0 +1,135 @@
+// The archive server under load (autocannon on loopback), each case with its peer in the same run:
+//  - HiPS tiles per second: our server (fastify + @fastify/static, one Node process) vs nginx
+//    (Debian, one worker) serving the same directory, the same random tile URLs, same
+//    connections; rounds alternate ours / nginx (A B A B). Goal: >= 0.8x nginx.
+//  - counts-in-view (/api/counts: every collection and catalogue in a cone, ESASky's treemap) and
+//    1-degree cone searches on the default database: latency p50/p99 of one client issuing
+//    queries back to back (the query's own latency), and under 50 connections (queueing on one
+//    process included). Goal: counts p99 < 50 ms.
+//  - a soak: 500 concurrent connections for 60 s (--soak-seconds) over a mix of tiles, counts and
+//    cones, reporting errors/non-2xx (goal: zero) and p99.
+// Needs the built server (npm run build) and nginx (Debian nginx-light); without nginx the tile
+// peer is skipped with a note.
+import { Buffer } from 'node:buffer';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import autocannon from 'autocannon';
+import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
+import { freePort, startServer } from './server.mjs';
+
+export const NAME = 'server-load';
+
+function tilesUnder(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/^Npix\d+\.(jpg|png|webp|fits)$/.test(e)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function seeded(seed) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** One autocannon run over `paths` (random order per request); returns its result. */
+function cannon(url, paths, { connections, seconds, seed = 1 }) {
+  const u = seeded(seed);
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    requests: [{ setupRequest: (req) => ({ ...req, path: paths[Math.floor(u() * paths.length)] }) }],
+  });
+}
+
+export async function run({ rounds = 3, seconds = 5, connections = 50, soakSeconds = 60, soakConnections = 500, write = true } = {}) {
+  const hipsRoot = join(REPO, 'data', 'hips');
+  const tilePaths = tilesUnder(hipsRoot).map((p) => '/hips/' + relative(hipsRoot, p).split('\\').join('/'));
+  const metrics = [];
+  const notes = [`${tilePaths.length} tile files of the shipped HiPS (data/hips), random order; ${connections} connections, ${seconds} s per round, ${rounds} rounds`];
+  const server = await startServer();
+  let nginx;
+  try {
+    const { nginxUnavailable, startNginx } = await import(`${REPO}dist/server-build/server/testing/nginx.js`);
+    const why = nginxUnavailable();
+    if (why) notes.push(`nginx peer skipped: ${why}`);
+    else nginx = await startNginx(await freePort(), { kind: 'static', root: hipsRoot, location: '/hips/' }, { workers: 1 });
+
+    // the same bytes from both (a check that the comparison is fair)
+    for (const p of tilePaths.slice(0, 5)) {
+      const a = Buffer.from(await (await fetch(server.url + p)).arrayBuffer());
+      if (nginx) {
+        const b = Buffer.from(await (await fetch(nginx.url + p)).arrayBuffer());
+        if (!a.equals(b)) throw new Error(`our server and nginx serve different bytes for ${p}`);
+      }
+    }
+    const ours = [];
+    const peer = [];
+    const errors = [];
+    await cannon(server.url, tilePaths, { connections, seconds: 1 }); // warm-up
+    if (nginx) await cannon(nginx.url, tilePaths, { connections, seconds: 1 });
+    for (let r = 0; r < rounds; r++) {
+      const a = await cannon(server.url, tilePaths, { connections, seconds, seed: r + 1 });
+      ours.push(a.requests.average);
+      errors.push(a.errors + a.non2xx);
+      if (nginx) {
+        const b = await cannon(nginx.url, tilePaths, { connections, seconds, seed: r + 1 });
+        peer.push(b.requests.average);
+        errors.push(b.errors + b.non2xx);
+      }
+    }
+    metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: 'esasky-sky', unit: 'req/s', better: 'higher', ...summarize(ours) });
+    if (nginx) metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: 'nginx', unit: 'req/s', better: 'higher', ...summarize(peer) });
+    notes.push(`tile runs: ${errors.reduce((s, x) => s + x, 0)} errors or non-2xx answers in all`);
+
+    // latency of the page's region queries
+    const rnd = seeded(7);
+    const cones = Array.from({ length: 200 }, () => {
+      const ra = (360 * rnd()).toFixed(3);
+      const dec = ((Math.asin(2 * rnd() - 1) * 180) / Math.PI).toFixed(3);
+      return { counts: `/api/counts?ra=${ra}&dec=${dec}&radius=2`, cone: `/api/catalogues/hipparcos/cone?ra=${ra}&dec=${dec}&radius=1&limit=1000` };
+    });
+    for (const [name, paths] of [['counts in view, 2° cone, every collection and catalogue', cones.map((c) => c.counts)], ['cone search 1°, Hipparcos subset', cones.map((c) => c.cone)]]) {
+      for (const conn of [1, connections]) {
+        const p50 = [];
+        const p99 = [];
+        for (let r = 0; r < rounds; r++) {
+          const res = await cannon(server.url, paths, { connections: conn, seconds, seed: r + 11 });
+          if (res.errors + res.non2xx > 0) throw new Error(`${name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
+          p50.push(res.latency.p50);
+          p99.push(res.latency.p99);
+        }
+        const who = conn === 1 ? 'one client' : `${conn} connections`;
+        metrics.push({ metric: `${name}: latency p50 (${who})`, subject: 'esasky-sky', unit: 'ms', better: 'lower', ...summarize(p50) });
+        metrics.push({ metric: `${name}: latency p99 (${who})`, subject: 'esasky-sky', unit: 'ms', better: 'lower', ...summarize(p99) });
+      }
+    }
+
+    // soak
+    const mix = [...tilePaths, ...cones.map((c) => c.counts), ...cones.map((c) => c.cone)];
+    const soak = await cannon(server.url, mix, { connections: soakConnections, seconds: soakSeconds, seed: 99 });
+    metrics.push({ metric: `soak: ${soakConnections} connections for ${soakSeconds} s, errors + non-2xx`, subject: 'esasky-sky', unit: 'count', better: 'lower', ...summarize([soak.errors + soak.non2xx + soak.timeouts]) });
+    metrics.push({ metric: `soak: ${soakConnections} connections for ${soakSeconds} s, latency p99`, subject: 'esasky-sky', unit: 'ms', better: 'lower', ...summarize([soak.latency.p99]) });
+    metrics.push({ metric: `soak: ${soakConnections} connections for ${soakSeconds} s, requests per second`, subject: 'esasky-sky', unit: 'req/s', better: 'higher', ...summarize([soak.requests.average]) });
+    notes.push(`soak: ${soak.requests.total} requests, ${soak.errors} errors, ${soak.timeouts} timeouts, ${soak.non2xx} non-2xx`);
+  } finally {
+    await nginx?.stop();
+    await server.stop();
+  }
+  const result = {
+    description: 'The archive server under load on loopback (autocannon 8): HiPS tile throughput vs nginx on the same files, region-query latency, a 500-connection soak',
+    machine: machine({ nginx: '1.22 (Debian), 1 worker', server: 'one Node process' }),
+    metrics,
+    notes,
+  };
+  if (write) return writeResult(NAME, result);
+  addRatios(metrics);
+  return { name: NAME, ...result };
+}
