@@ -35,6 +35,7 @@ const EXPECTED_PATHS = [
   '/api/counts',
   '/api/observations/cone',
   '/scs/{catalogue}',
+  '/catalogues/{name}/hips/{file}',
 ];
 
 describe('JSON API', () => {

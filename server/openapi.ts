@@ -459,6 +459,26 @@ function archivePaths(): Record<string, unknown> {
         },
       },
     },
+    '/catalogues/{name}/hips/{file}': {
+      get: {
+        tags: ['hips'],
+        summary: 'A catalogue as a HiPS catalogue (HiPS 1.0): properties, metadata.xml, Moc.fits, NorderK/DirD/NpixN.tsv',
+        description:
+          'Progressive, brightest first: tile (K, N) holds the 50 brightest rows of HEALPix cell (K, N) not among the 50 ' +
+          'brightest of its parent cell; the deepest order holds the rest, so every row is in exactly one tile. Tiles start ' +
+          'with a "# Completeness = n / N" line. ETag + If-None-Match; readable cross-origin (Aladin Lite A.catalogHiPS).',
+        operationId: 'catalogueHips',
+        parameters: [
+          catalogueNameParam,
+          { name: 'file', in: 'path', required: true, description: 'properties | metadata.xml | Moc.fits | NorderK/DirD/NpixN.tsv', schema: { type: 'string' }, example: 'Norder0/Dir0/Npix4.tsv' },
+        ],
+        responses: {
+          '200': { description: 'the file', content: { 'text/tab-separated-values': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } },
+          '304': { description: 'not modified (If-None-Match)' },
+          '404': { description: 'no such catalogue, or a tile outside the hierarchy (named)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        },
+      },
+    },
   };
 }
 
