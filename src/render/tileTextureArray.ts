@@ -1,7 +1,9 @@
 // GPU storage for the tiles of one HiPS layer: a 2D texture array with one layer per tile and an
 // LRU map from tile key to layer. It starts small and doubles (copying on the GPU) up to the
 // capacity its byte budget allows, so a view that needs a dozen tiles holds a dozen, not the
-// budget. Owns its texture; destroy() frees it.
+// budget. Owns its texture; destroy() frees it. Colour (rgba8unorm) arrays carry a full mip chain,
+// filled per tile on upload (mipmaps.ts); FITS value arrays (r32float) have one level.
+import { generateMipmaps, mipLevelsFor } from './mipmaps.js';
 
 export interface TileSlotOwner {
   /** Called when a slot is reused so the owner can forget the tile that was there. */
@@ -33,7 +35,7 @@ export class TileTextureArray {
     this.device = device;
     this.tileWidthPx = tileWidthPx;
     this.format = format;
-    const perTile = tileWidthPx * tileWidthPx * 4;
+    const perTile = tileWidthPx * tileWidthPx * 4 * (format === 'rgba8unorm' ? 4 / 3 : 1);
     const maxLayers = Math.min(device.limits.maxTextureArrayLayers, 256);
     this.capacity = Math.max(4, Math.min(maxLayers, Math.floor(budgetBytes / perTile)));
     this.label = label;
@@ -44,11 +46,13 @@ export class TileTextureArray {
   }
 
   private createTexture(layers: number): GPUTexture {
+    const mipped = this.format === 'rgba8unorm';
     return this.device.createTexture({
       label: this.label,
       size: { width: this.tileWidthPx, height: this.tileWidthPx, depthOrArrayLayers: layers },
       format: this.format,
-      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC,
+      mipLevelCount: mipped ? mipLevelsFor(this.tileWidthPx) : 1,
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC | (mipped ? GPUTextureUsage.RENDER_ATTACHMENT : 0),
     });
   }
 
@@ -58,7 +62,10 @@ export class TileTextureArray {
     const next = Math.min(this.capacity, this.allocated * 2);
     const texture = this.createTexture(next);
     const enc = this.device.createCommandEncoder({ label: 'grow tile array' });
-    enc.copyTextureToTexture({ texture: this.texture }, { texture }, { width: this.tileWidthPx, height: this.tileWidthPx, depthOrArrayLayers: this.allocated });
+    for (let mip = 0; mip < texture.mipLevelCount; mip++) {
+      const w = Math.max(1, this.tileWidthPx >> mip);
+      enc.copyTextureToTexture({ texture: this.texture, mipLevel: mip }, { texture, mipLevel: mip }, { width: w, height: w, depthOrArrayLayers: this.allocated });
+    }
     this.device.queue.submit([enc.finish()]);
     this.texture.destroy();
     this.texture = texture;
@@ -69,8 +76,10 @@ export class TileTextureArray {
     return true;
   }
 
+  /** GPU bytes held (a mip chain adds a third). */
   get bytes(): number {
-    return this.allocated * this.tileWidthPx * this.tileWidthPx * 4;
+    const base = this.allocated * this.tileWidthPx * this.tileWidthPx * 4;
+    return this.texture.mipLevelCount > 1 ? Math.round((base * 4) / 3) : base;
   }
 
   get used(): number {
@@ -121,6 +130,7 @@ export class TileTextureArray {
       { bytesPerRow: width * 4, rowsPerImage: height },
       { width: w, height: h, depthOrArrayLayers: 1 },
     );
+    generateMipmaps(this.device, this.texture, layer);
     return true;
   }
 

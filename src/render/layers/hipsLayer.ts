@@ -167,7 +167,7 @@ export class HipsLayer implements RenderLayer {
       this.lutView = this.lut.createView();
     }
     this.pipeline = this.pipelineFor(this.blending);
-    this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
+    this.sampler = device.createSampler({ magFilter: 'linear', minFilter: 'linear', mipmapFilter: 'linear', addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge' });
     this.uniforms = device.createBuffer({ label: 'hips frame', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.cellBuffer = new GrowableBuffer(device, 'hips cells', GPUBufferUsage.STORAGE, CELL_BYTES * 64);
     this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);

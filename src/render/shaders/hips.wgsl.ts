@@ -217,7 +217,9 @@ fn fs(in: VOut) -> @location(0) vec4f {
     if (boundaryF(id, in.plane) > 0.0 || (id == 0u && in.depth < 0.0)) { discard; }
     if (id == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   }
-${kind === 'colour' ? `  let color = textureSample(tiles, tileSampler, in.uv, in.layer);
+${kind === 'colour' ? `  // mip bias -1: a tile drawn near 1:1 (as selection aims) stays as sharp as plain bilinear and
+  // agrees with point-sampled references (reproject); squeezed 2x and more, it averages
+  let color = textureSampleBias(tiles, tileSampler, in.uv, in.layer, -1.0);
   return vec4f(color.rgb, color.a * frame.opacity * in.alpha);` : `  let v = fitsValue(in.uv, in.layer);
   if (isNan(v)) { discard; }
   let t = clamp((v - frame.cutLo) / max(frame.cutHi - frame.cutLo, 1e-30), 0.0, 1.0);
