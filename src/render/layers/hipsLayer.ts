@@ -12,7 +12,8 @@ import { selectTiles, type TileSelection } from '../../hips/tileSelection.js';
 import { TileManager, tileKey, type DecodedTile, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
 import { allskyPath, extensionForFormat, joinUrl } from '../../hips/tilePath.js';
 import { TileTextureArray } from '../tileTextureArray.js';
-import { PROJECTION_ID } from '../../math/projections.js';
+import { PROJECTION_ID, ZENITHAL, projectViewFrame, unprojectPlane } from '../../math/projections.js';
+import { neighbours } from '../../hips/neighbours.js';
 import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
 import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
@@ -467,6 +468,8 @@ export class HipsLayer implements RenderLayer {
     let fromAncestor = 0;
     const now = performance.now();
     this.fading = false;
+    const drawn = new Set<number>();
+    for (const c of sel.cells) drawn.add(tileKey(c.order, c.ipix));
     const emit = (cellOrder: number, cellIpix: number, src: { order: number; ipix: number; layer: number }, alpha: number, vs: Float64Array): void => {
       const base = n * VERTS_PER_CELL * 4;
       for (let k = 0; k < VERTS_PER_CELL; k++) {
@@ -478,6 +481,7 @@ export class HipsLayer implements RenderLayer {
         pos[base + k * 4 + 1] = q[1];
         pos[base + k * 4 + 2] = q[2];
       }
+      closeTJunctions(camera, cellOrder, cellIpix, drawn, pos, base);
       const d = cellOrder - src.order;
       const div = 2 ** d;
       const c = nest2xyf(cellOrder, cellIpix);
@@ -619,4 +623,63 @@ export function writeHipsFrame(device: GPUDevice, buffer: GPUBuffer, camera: Cam
   uf[13] = cuts[1];
   uu[14] = stretchId;
   device.queue.writeBuffer(buffer, 0, u);
+}
+
+/** Mesh vertex index of step t along cell edge e (0: x = 0, 1: x = 1, 2: y = 0, 3: y = 1). */
+function edgeVertex(e: number, t: number): number {
+  const G = HIPS_GRID;
+  switch (e) {
+    case 0: return t * (G + 1);
+    case 1: return t * (G + 1) + G;
+    case 2: return t;
+    default: return G * (G + 1) + t;
+  }
+}
+
+/** Neighbour (healpy order) across edges x = 0, x = 1, y = 0, y = 1: SW, NE, SE, NW. */
+const EDGE_NEIGHBOUR = [0, 4, 6, 2];
+
+/**
+ * T-junctions: where a cell borders a coarser drawn cell (the far side of zenithal and all-sky
+ * projections mixes orders), the coarse mesh's edge is a straight screen segment between its
+ * vertices while this cell's extra edge vertices sit on the true, curved edge — a hairline crack.
+ * Move those vertices onto the coarse segments: project the two coarse-grid vertices around each
+ * (float64, the view's projection), interpolate in the projection plane, unproject. The texture
+ * coordinates stay: the sliver they shift over is under a pixel.
+ */
+function closeTJunctions(camera: Camera, order: number, ipix: number, drawn: ReadonlySet<number>, pos: Float32Array, base: number): void {
+  const proj = camera.view.projection;
+  if (order === 0 || !ZENITHAL.has(proj)) return;
+  let nbs: number[] | undefined;
+  for (let e = 0; e < 4; e++) {
+    let d = 0;
+    nbs ??= neighbours(order, ipix);
+    const nb = nbs[EDGE_NEIGHBOUR[e]!]!;
+    if (nb < 0 || drawn.has(tileKey(order, nb))) continue;
+    for (let up = 1; up <= Math.min(3, order); up++) {
+      if (drawn.has(tileKey(order - up, Math.floor(nb / 4 ** up)))) {
+        d = up;
+        break;
+      }
+    }
+    if (d === 0) continue;
+    const step = 2 ** d;
+    for (let t0 = 0; t0 < HIPS_GRID; t0 += step) {
+      const a = base + edgeVertex(e, t0) * 4;
+      const b = base + edgeVertex(e, t0 + step) * 4;
+      const pa = projectViewFrame(proj, pos[a]!, pos[a + 1]!, pos[a + 2]!);
+      const pb = projectViewFrame(proj, pos[b]!, pos[b + 1]!, pos[b + 2]!);
+      // a segment across the projection's seam (all-sky projections) is not straight on screen
+      if (!pa || !pb || Math.hypot(pb[0] - pa[0], pb[1] - pa[1]) > 0.5) continue;
+      for (let t = t0 + 1; t < t0 + step; t++) {
+        const w = (t - t0) / step;
+        const v = unprojectPlane(proj, pa[0] + (pb[0] - pa[0]) * w, pa[1] + (pb[1] - pa[1]) * w);
+        if (!v) continue;
+        const o = base + edgeVertex(e, t) * 4;
+        pos[o] = v[0];
+        pos[o + 1] = v[1];
+        pos[o + 2] = v[2];
+      }
+    }
+  }
 }
