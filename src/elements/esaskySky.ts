@@ -36,6 +36,8 @@ import { SkyRenderer } from '../render/skyRenderer.js';
 import { CatalogLayer } from '../render/layers/catalogLayer.js';
 import type { CatalogueOptions, ShapeEventDetail } from '../catalog/api.js';
 import { validateCatalog, validateFilters, type RangeFilter } from '../catalog/columns.js';
+import { catalogueFromTable } from '../catalog/fromTable.js';
+import type { TableSourceFormat } from '../workers/protocol.js';
 import type { CatalogLayerStats, CatalogStyle } from '../render/layers/catalogLayer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
@@ -890,6 +892,26 @@ export class EsaskySky extends LitElement {
       throw err;
     }
     return id;
+  }
+
+  /**
+   * Load a catalogue from a table file or URL (VOTable TABLEDATA/BINARY/BINARY2/FITS, CSV/TSV,
+   * FITS BINTABLE; gzip too): parsed into columns in a decode worker (transferred, not copied),
+   * RA/Dec found from UCDs (pos.eq.ra;meta.main) or names, then drawn with overlayCatalogue.
+   * `signal` cancels the load. Resolves to the catalogue's id; errors also raise `layer-error`.
+   */
+  async loadCatalogue(source: File | Blob | ArrayBuffer | string, options: Omit<CatalogueOptions, 'raDeg' | 'decDeg' | 'columns'> & { format?: TableSourceFormat; signal?: AbortSignal } = {}): Promise<string> {
+    const what = typeof source === 'string' ? source : source instanceof Blob ? ((source as File).name ?? 'blob') : 'table bytes';
+    const { format, signal, ...style } = options;
+    try {
+      const parsed = await getSharedDecodePool().parseTable(source, { name: what, ...(format ? { format } : {}) }, signal);
+      const rows = catalogueFromTable(parsed, what);
+      return this.overlayCatalogue({ name: rows.name ?? what, ...style, raDeg: rows.raDeg, decDeg: rows.decDeg, columns: rows.columns });
+    } catch (err) {
+      const reason = `cannot load the catalogue ${what}: ${(err as Error)?.message ?? err}`;
+      if (!signal?.aborted) this.reportError({ layer: 'catalogue', url: typeof source === 'string' ? source : '', reason });
+      throw err instanceof Error ? err : new Error(reason);
+    }
   }
 
   removeCatalogue(id: string): void {

@@ -2,6 +2,7 @@
 import { expose, transfer } from 'comlink';
 import { cancelRequest, decodeImageUrl } from './imageDecode.js';
 import { cancelFitsRequest, decodeFitsBytes, decodeFitsUrl } from './fitsTileDecode.js';
+import { cancelTableRequest, parseTableBytes, parseTableSource, tableResultTransferables } from './tableDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
 
 const api: DecodeWorkerApi = {
@@ -17,7 +18,12 @@ const api: DecodeWorkerApi = {
     const result = decodeFitsBytes(bytes, hduIndex, plane);
     return result.status === 'ok' ? transfer(result, [result.values]) : result;
   },
+  async parseTable(source, request, requestId) {
+    const result = source instanceof ArrayBuffer ? parseTableBytes(new Uint8Array(source), request) : await parseTableSource(source, request, requestId);
+    return result.status === 'ok' ? transfer(result, tableResultTransferables(result)) : result;
+  },
   cancel(requestId) {
+    cancelTableRequest(requestId);
     cancelRequest(requestId);
     cancelFitsRequest(requestId);
   },
