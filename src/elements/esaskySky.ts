@@ -1,11 +1,11 @@
 // <esasky-sky>: the web component. Attributes and properties go down into a ViewState and HiPS
 // layers of the DOM-free render core; pointer, wheel and keyboard input move the view; typed
 // events go up. Rendering happens only when something changed (no continuous redraw when idle).
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { clampFovDeg, panByPixels, PROJECTIONS, zoomAt, type ProjectionName, type ViewState } from '../math/camera.js';
 import { applyMat3, frameRotation, type FrameName } from '../math/frames.js';
 import { lonLatDegToVec, vecToLonLatDeg } from '../math/vec3.js';
-import { readFits } from '../workers/fits/file.js';
+import { blobSource, FitsStream } from '../workers/fits/stream.js';
 import { parseWcs, type Wcs } from '../workers/fits/wcs.js';
 import { FitsImageLayer } from '../render/layers/fitsImageLayer.js';
 import { COLORMAPS, STRETCHES, type StretchName } from '../render/colormaps.js';
@@ -139,6 +139,33 @@ export class EsaskySky extends LitElement {
     .labels span.lat {
       transform: translate(2px, -50%);
     }
+    .planes {
+      position: absolute;
+      left: 8px;
+      top: 8px;
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      font: 12px/1.2 system-ui, sans-serif;
+      color: #fff;
+    }
+    .planes label {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      background: rgba(0, 0, 0, 0.6);
+      padding: 3px 6px;
+      border-radius: 4px;
+    }
+    .planes span {
+      max-width: 10em;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .planes input {
+      width: 8em;
+    }
     .messages {
       position: absolute;
       left: 8px;
@@ -198,7 +225,11 @@ export class EsaskySky extends LitElement {
   private readonly overlays = new Map<string, { layer: HipsLayer | undefined; url: string; options: HipsOverlayOptions }>();
   private overlaySeq = 0;
   /** FITS images shown with addFitsImage (values kept to rebuild after a device loss). */
-  private readonly images = new Map<string, { width: number; height: number; values: Float32Array; wcs: Wcs; display: FitsDisplay; options: FitsImageOverlayOptions; layer: FitsImageLayer | undefined }>();
+  private readonly images = new Map<string, {
+    width: number; height: number; values: Float32Array; wcs: Wcs; display: FitsDisplay; options: FitsImageOverlayOptions; layer: FitsImageLayer | undefined;
+    /** The file (kept to read other planes of a cube), the HDU drawn, its plane and plane count; a plane being decoded. */
+    blob: Blob; name: string; hduIndex: number; plane: number; planeCount: number; pending?: number;
+  }>();
   private hipsLoad: AbortController | undefined;
   private frameRequest = 0;
   private settledReported = false;
@@ -252,6 +283,7 @@ export class EsaskySky extends LitElement {
     if (img) {
       this.images.delete(id);
       if (img.layer) this.renderer?.removeLayer(img.layer);
+      if (img.planeCount > 1) this.requestUpdate();
       this.markChanged();
       return;
     }
@@ -335,13 +367,14 @@ export class EsaskySky extends LitElement {
   async addFitsImage(source: File | Blob | ArrayBuffer | string, options: FitsImageOverlayOptions = {}): Promise<string> {
     const name = typeof source === 'string' ? source : source instanceof Blob ? ((source as File).name ?? 'blob') : 'bytes';
     try {
-      let bytes: ArrayBuffer;
+      let blob: Blob;
       if (typeof source === 'string') {
         const r = await fetch(source);
         if (!r.ok) throw new Error(`HTTP ${r.status} for ${source}`);
-        bytes = await r.arrayBuffer();
-      } else bytes = source instanceof Blob ? await source.arrayBuffer() : source;
-      const fits = readFits(new Uint8Array(bytes));
+        blob = await r.blob();
+      } else blob = source instanceof Blob ? source : new Blob([source]);
+      // only the headers are read here; the pixels of one plane are read and decoded in a worker
+      const fits = await FitsStream.open(blobSource(blob));
       let hduIndex = options.hdu ?? -1;
       let wcs: Wcs | undefined;
       if (hduIndex < 0) {
@@ -360,11 +393,15 @@ export class EsaskySky extends LitElement {
         if (!fits.hdus[hduIndex]) throw new Error(`the FITS file has no HDU ${hduIndex}`);
         wcs = parseWcs(fits.hdus[hduIndex].header);
       }
-      const decoded = await getSharedDecodePool().decodeFitsImage(bytes.slice(0), hduIndex, options.plane ?? 0);
+      const planeCount = fits.hdus[hduIndex]!.planeCount;
+      const plane = options.plane ?? 0;
+      if (!Number.isInteger(plane) || plane < 0 || plane >= planeCount) throw new RangeError(`plane ${plane} is out of range [0, ${planeCount - 1}]`);
+      const decoded = await getSharedDecodePool().decodeFitsPlane(blob, hduIndex, plane);
       const id = `fits-${++this.overlaySeq}`;
       const display = this.displayFrom(options);
-      this.images.set(id, { ...decoded, wcs: wcs!, display, options, layer: undefined });
+      this.images.set(id, { ...decoded, wcs: wcs!, display, options, layer: undefined, blob, name, hduIndex, plane, planeCount });
       this.createImageLayer(id);
+      if (planeCount > 1) this.requestUpdate();
       if (options.goTo !== false) {
         const [lon, lat] = wcs!.pixelToWorld((decoded.width + 1) / 2, (decoded.height + 1) / 2);
         const toIcrs = wcs!.frame === 'equatorial' ? undefined : frameRotation(wcs!.frame as FrameName, 'icrs');
@@ -379,6 +416,64 @@ export class EsaskySky extends LitElement {
       this.reportError({ layer: 'fits-image', url: typeof source === 'string' ? source : '', reason });
       throw err instanceof Error ? err : new Error(reason);
     }
+  }
+
+  /** Planes of a cube shown with addFitsImage: the plane drawn and how many there are. */
+  getFitsImagePlane(id: string): { plane: number; planeCount: number } {
+    const img = this.images.get(id);
+    if (!img) throw new RangeError(`no FITS image with id '${id}'`);
+    return { plane: img.plane, planeCount: img.planeCount };
+  }
+
+  /**
+   * Draw another plane of a cube shown with addFitsImage (0-based, flattened over NAXIS3..). Only
+   * that plane is read from the file and decoded, in a worker; resolves once it is drawn.
+   */
+  async setFitsImagePlane(id: string, plane: number): Promise<void> {
+    const img = this.images.get(id);
+    if (!img) throw new RangeError(`no FITS image with id '${id}'`);
+    if (!Number.isInteger(plane) || plane < 0 || plane >= img.planeCount) throw new RangeError(`plane ${plane} is out of range [0, ${img.planeCount - 1}] for ${img.name}`);
+    if (plane === img.plane && img.pending === undefined) return;
+    img.pending = plane;
+    this.requestUpdate();
+    try {
+      const decoded = await getSharedDecodePool().decodeFitsPlane(img.blob, img.hduIndex, plane);
+      if (this.images.get(id) !== img || img.pending !== plane) return; // removed, or a newer plane was asked for
+      img.pending = undefined;
+      Object.assign(img, decoded, { plane });
+      const old = img.layer;
+      const renderer = this.renderer;
+      if (old && renderer) {
+        const at = renderer.getLayers().indexOf(old);
+        renderer.removeLayer(old);
+        img.layer = undefined;
+        this.createImageLayer(id);
+        if (img.layer && at >= 0) renderer.moveLayer(img.layer, at);
+      }
+      this.requestUpdate();
+      this.markChanged();
+    } catch (err) {
+      if (img.pending === plane) img.pending = undefined;
+      const reason = `cannot show plane ${plane} of ${img.name}: ${(err as Error)?.message ?? err}`;
+      this.reportError({ layer: id, url: '', reason });
+      throw err instanceof Error ? err : new Error(reason);
+    }
+  }
+
+  /** The plane sliders of the cubes shown (shadow DOM, one per cube). */
+  private planeControls(): unknown {
+    const cubes = [...this.images].filter(([, img]) => img.planeCount > 1);
+    if (cubes.length === 0) return nothing;
+    return html`<div class="planes" part="plane-controls">${cubes.map(([id, img]) => {
+      const shown = img.pending ?? img.plane;
+      return html`<label>
+        <span>${img.name.split('/').pop()}</span>
+        <input type="range" min="0" max=${img.planeCount - 1} step="1" .value=${String(shown)} data-image=${id}
+          aria-label=${`Cube plane of ${img.name}`} aria-valuetext=${`plane ${shown + 1} of ${img.planeCount}`}
+          @input=${(e: Event) => void this.setFitsImagePlane(id, Number((e.target as HTMLInputElement).value)).catch(() => undefined)}>
+        <output>${shown + 1}/${img.planeCount}</output>
+      </label>`;
+    })}</div>`;
   }
 
   private displayFrom(o: { colormap?: string; stretch?: StretchName; cuts?: FitsDisplay['cuts']; reverse?: boolean }): FitsDisplay {
@@ -545,6 +640,7 @@ export class EsaskySky extends LitElement {
         @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @keydown=${this.onKeyDown}
         @dragover=${(e: DragEvent) => e.preventDefault()} @drop=${this.onDrop}></canvas>
       <div class="labels" part="grid-labels" aria-hidden="true">${this.gridLabels.map((l) => html`<span class=${l.kind} style="left:${l.xPx / this.dpr()}px;top:${l.yPx / this.dpr()}px">${l.text}</span>`)}</div>
+      ${this.planeControls()}
       <ul class="messages" role="status" aria-live="polite">${this.messages.map((m) => html`<li>${m}</li>`)}</ul>`;
   }
 

@@ -1,7 +1,7 @@
 // Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel buffers.
 import { expose, transfer } from 'comlink';
 import { cancelRequest, decodeImageUrl } from './imageDecode.js';
-import { cancelFitsRequest, decodeFitsBytes, decodeFitsUrl } from './fitsTileDecode.js';
+import { cancelFitsRequest, decodeFitsBytes, decodeFitsPlane, decodeFitsUrl } from './fitsTileDecode.js';
 import { cancelTableRequest, parseTableBytes, parseTableSource, tableResultTransferables } from './tableDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
 
@@ -16,6 +16,10 @@ const api: DecodeWorkerApi = {
   },
   async decodeFitsBytes(bytes, hduIndex, plane) {
     const result = decodeFitsBytes(bytes, hduIndex, plane);
+    return result.status === 'ok' ? transfer(result, [result.values]) : result;
+  },
+  async decodeFitsPlane(blob, hduIndex, plane) {
+    const result = await decodeFitsPlane(blob, hduIndex, plane);
     return result.status === 'ok' ? transfer(result, [result.values]) : result;
   },
   async parseTable(source, request, requestId) {

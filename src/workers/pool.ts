@@ -132,6 +132,15 @@ export class DecodePool implements TileFetcher {
     });
   }
 
+  /** Decode one plane of an image HDU of a File/Blob in a worker (only its header and that plane are read). */
+  async decodeFitsPlane(blob: Blob, hduIndex: number, plane = 0, signal?: AbortSignal): Promise<{ width: number; height: number; values: Float32Array }> {
+    return this.runBig(signal, async (slot) => {
+      const r = await slot.api.decodeFitsPlane(blob, hduIndex, plane);
+      if (r.status === 'ok') return { width: r.width, height: r.height, values: new Float32Array(r.values) };
+      throw new Error(r.status === 'error' ? r.message : 'FITS image missing');
+    });
+  }
+
   /**
    * Parse a table (VOTable, CSV/TSV, FITS BINTABLE; sniffed unless `request.format` says) into
    * columns in a worker: bytes are transferred (the caller's ArrayBuffer is detached), a Blob is

@@ -73,6 +73,8 @@ export interface DecodeWorkerApi {
   decodeImage(url: string, requestId: number): Promise<ImageDecodeResult | DecodeFailure>;
   /** Decode the first 2-D image (or the given plane of a cube) of a FITS file given as bytes (transferred). */
   decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
+  /** Decode one plane of an image HDU of a FITS File/Blob, reading only its header and that plane (FitsStream). */
+  decodeFitsPlane(blob: Blob, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Parse a table from bytes (transferred), a Blob or a URL into columns. */
   parseTable(source: ArrayBuffer | Blob | string, request: TableParseRequest, requestId: number): Promise<TableParseResult | DecodeFailure>;
   /** Abort the request with this id, if it is still running. */
