@@ -4,6 +4,7 @@ import { cancelRequest, decodeImageUrl } from './imageDecode.js';
 import { cancelFitsRequest, decodeFitsBytes, decodeFitsPlane, decodeFitsUrl } from './fitsTileDecode.js';
 import { cancelTableRequest, parseTableBytes, parseTableSource, tableResultTransferables } from './tableDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
+import { cancelSeriesRequest, readSeriesSource } from '../plot/seriesDecode.js';
 
 const api: DecodeWorkerApi = {
   async decodeImage(url, requestId) {
@@ -22,12 +23,17 @@ const api: DecodeWorkerApi = {
     const result = await decodeFitsPlane(blob, hduIndex, plane);
     return result.status === 'ok' ? transfer(result, [result.values]) : result;
   },
+  async readSeries(source, request, requestId) {
+    const r = await readSeriesSource(source, request, requestId);
+    return r.status === 'ok' ? transfer(r, [r.series.x.buffer, r.series.y.buffer, r.series.rows.buffer] as ArrayBuffer[]) : r;
+  },
   async parseTable(source, request, requestId) {
     const result = source instanceof ArrayBuffer ? parseTableBytes(new Uint8Array(source), request) : await parseTableSource(source, request, requestId);
     return result.status === 'ok' ? transfer(result, tableResultTransferables(result)) : result;
   },
   cancel(requestId) {
     cancelTableRequest(requestId);
+    cancelSeriesRequest(requestId);
     cancelRequest(requestId);
     cancelFitsRequest(requestId);
   },

@@ -5,6 +5,7 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
 import type { DecodeWorkerApi, TableParseRequest, TableParseResult } from './protocol.js';
+import type { Series, SeriesRequest } from '../plot/series.js';
 
 /** The reason a pool promise rejects when its AbortSignal fires. */
 function abortError(signal: AbortSignal): Error {
@@ -129,6 +130,16 @@ export class DecodePool implements TileFetcher {
       const r = await slot.api.decodeFitsBytes(transfer(bytes, [bytes]), hduIndex, plane);
       if (r.status === 'ok') return { width: r.width, height: r.height, values: new Float32Array(r.values) };
       throw new Error(r.status === 'error' ? r.message : 'FITS image missing');
+    });
+  }
+
+  /** Read a spectrum / light curve (x/y series) from a FITS file in a worker; bytes are transferred. */
+  async readSeries(source: ArrayBuffer | Blob | string, request: SeriesRequest = {}, signal?: AbortSignal): Promise<Series> {
+    const src = typeof source === 'string' ? new URL(source, globalThis.location?.href).href : source;
+    return this.runBig(signal, async (slot, id) => {
+      const r = await slot.api.readSeries(src instanceof ArrayBuffer ? transfer(src, [src]) : src, request, id);
+      if (r.status === 'ok') return r.series;
+      throw new Error(r.message);
     });
   }
 

@@ -3,6 +3,7 @@
 // thread can cancel it.
 import type { PositionFormat, PositionRule } from './tables/positions.js';
 import type { Table } from './tables/table.js';
+import type { Series, SeriesRequest } from '../plot/series.js';
 
 /** Result of decoding one image tile in a worker. */
 export type ImageDecodeResult =
@@ -75,6 +76,8 @@ export interface DecodeWorkerApi {
   decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Decode one plane of an image HDU of a FITS File/Blob, reading only its header and that plane (FitsStream). */
   decodeFitsPlane(blob: Blob, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
+  /** Read a spectrum / light curve series from a FITS file (bytes transferred, a Blob or a URL). */
+  readSeries(source: ArrayBuffer | Blob | string, request: SeriesRequest, requestId: number): Promise<{ status: 'ok'; series: Series } | DecodeFailure>;
   /** Parse a table from bytes (transferred), a Blob or a URL into columns. */
   parseTable(source: ArrayBuffer | Blob | string, request: TableParseRequest, requestId: number): Promise<TableParseResult | DecodeFailure>;
   /** Abort the request with this id, if it is still running. */
