@@ -44,7 +44,7 @@ import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsS
 import { resolveTargetOffline } from '../names/resolve.js';
 import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
-import { viewWcsCards } from '../export/viewWcs.js';
+import { exportCards } from '../export/exportCards.js';
 import { rgbaToFitsPlanes, writeFitsImage } from '../export/fitsWriter.js';
 
 export interface ViewChangeDetail {
@@ -586,25 +586,12 @@ export class EsaskySky extends LitElement {
       const { width, height, values } = await this.renderer.readValues(this.layer);
       const flipped = new Float32Array(width * height);
       for (let y = 0; y < height; y++) flipped.set(values.subarray((height - 1 - y) * width, (height - y) * width), y * width);
-      const cards = [
-        ...viewWcsCards(this.view),
-        { key: 'ORIGIN', value: 'esasky-sky' },
-        { key: 'HIPSURL', value: this.hips.slice(0, 60), comment: 'survey drawn' },
-        { key: 'DATE', value: new Date().toISOString().slice(0, 19) },
-      ];
+      const cards = exportCards(this.view, 'data', this.hips);
       const bytes = writeFitsImage({ bitpix: -32, shape: [width, height], data: flipped, cards });
       return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/fits' });
     }
     const { width, height, rgba } = await this.readViewPixels();
-    const view = this.view;
-    const cards = [
-      ...viewWcsCards(view),
-      { key: 'BUNIT', value: 'RGB', comment: 'colour planes of the rendered view' },
-      { key: 'CTYPE3', value: 'RGB' },
-      { key: 'ORIGIN', value: 'esasky-sky' },
-      { key: 'HIPSURL', value: this.hips.slice(0, 60), comment: 'survey drawn' },
-      { key: 'DATE', value: new Date().toISOString().slice(0, 19) },
-    ];
+    const cards = exportCards(this.view, 'rgb', this.hips);
     const bytes = writeFitsImage({ bitpix: 8, shape: [width, height, 3], data: rgbaToFitsPlanes(rgba, width, height), cards });
     return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/fits' });
   }
