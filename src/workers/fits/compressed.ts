@@ -13,8 +13,8 @@
  *
  * Algorithms: RICE_1 (see rice.ts), GZIP_1 (gzip of the big-endian tile values), GZIP_2 (the
  * same after byte shuffling: all most significant bytes first), NOCOMPRESS (the big-endian
- * values as they are). PLIO_1, HCOMPRESS_1 and anything else give FitsError 'UNSUPPORTED'
- * naming ZCMPTYPE. For GZIP/NOCOMPRESS the stored integer width is found, as CFITSIO does, from
+ * values as they are), PLIO_1 (see plio.ts). HCOMPRESS_1 and anything else give FitsError
+ * 'UNSUPPORTED' naming ZCMPTYPE. For GZIP/NOCOMPRESS the stored integer width is found, as CFITSIO does, from
  * the inflated size: 1, 2, 4 or 8 bytes per pixel.
  *
  * Floating-point images are usually quantized: the tile holds integers I and
@@ -40,11 +40,12 @@ import { type Bitpix, type ImageLayout, type ImageOutput, VALID_BITPIX } from '.
 import { inflateTile } from './inflate.js';
 import { checkAllocation } from './limits.js';
 import { riceDecompress } from './rice.js';
+import { plioDecompress } from './plio.js';
 import type { FitsColumn, FitsTable, FitsTypedArray } from './table.js';
 
 export type ZQuantize = 'NO_DITHER' | 'SUBTRACTIVE_DITHER_1' | 'SUBTRACTIVE_DITHER_2' | 'NONE';
 
-export const SUPPORTED_ZCMPTYPES: readonly string[] = ['RICE_1', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS'];
+export const SUPPORTED_ZCMPTYPES: readonly string[] = ['RICE_1', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'NOCOMPRESS'];
 
 /** Parameters of a tile-compressed image, from its BINTABLE header. */
 export interface CompressedImageInfo {
@@ -121,7 +122,7 @@ export function compressedImageInfo(header: FitsHeader, ctx: string): Compressed
   let zcmptype = ztype.trim().toUpperCase();
   if (zcmptype === 'RICE_ONE') zcmptype = 'RICE_1';
   if (!SUPPORTED_ZCMPTYPES.includes(zcmptype)) {
-    const known = ['PLIO_1', 'HCOMPRESS_1', 'BZIP2_1'].includes(zcmptype);
+    const known = ['HCOMPRESS_1', 'BZIP2_1'].includes(zcmptype);
     throw new FitsError(
       'UNSUPPORTED',
       `${ctx}ZCMPTYPE = '${ztype.trim()}': ${known ? 'this compression algorithm is not supported' : 'unknown compression algorithm'} (supported: ${SUPPORTED_ZCMPTYPES.join(', ')})`,
@@ -405,6 +406,8 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
   let bigValues: BigInt64Array | undefined;
   if (info.zcmptype === 'RICE_1') {
     riceDecompress(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, what);
+  } else if (info.zcmptype === 'PLIO_1') {
+    plioDecompress(cdata, ints, tilelen, what);
   } else {
     let bytes: Uint8Array;
     let n: number;
