@@ -373,6 +373,9 @@ export class EsaskySky extends LitElement {
         if (!r.ok) throw new Error(`HTTP ${r.status} for ${source}`);
         blob = await r.blob();
       } else blob = source instanceof Blob ? source : new Blob([source]);
+      // a .fits.gz has no random access: inflate it in a worker, then use the inflated bytes
+      const magic = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+      if (magic[0] === 0x1f && magic[1] === 0x8b) blob = new Blob([await getSharedDecodePool().gunzip(blob)]);
       // only the headers are read here; the pixels of one plane are read and decoded in a worker
       const fits = await FitsStream.open(blobSource(blob));
       let hduIndex = options.hdu ?? -1;

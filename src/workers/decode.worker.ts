@@ -4,6 +4,7 @@ import { cancelRequest, decodeImageUrl } from './imageDecode.js';
 import { cancelFitsRequest, decodeFitsBytes, decodeFitsPlane, decodeFitsUrl } from './fitsTileDecode.js';
 import { cancelTableRequest, parseTableBytes, parseTableSource, tableResultTransferables } from './tableDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
+import { gunzipFile } from './fits/inflate.js';
 import { cancelSeriesRequest, readSeriesSource } from '../plot/seriesDecode.js';
 
 const api: DecodeWorkerApi = {
@@ -22,6 +23,15 @@ const api: DecodeWorkerApi = {
   async decodeFitsPlane(blob, hduIndex, plane) {
     const result = await decodeFitsPlane(blob, hduIndex, plane);
     return result.status === 'ok' ? transfer(result, [result.values]) : result;
+  },
+  async gunzip(blob, maxBytes) {
+    try {
+      const out = gunzipFile(new Uint8Array(await blob.arrayBuffer()), maxBytes);
+      const bytes = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? (out.buffer as ArrayBuffer) : out.slice().buffer;
+      return transfer({ status: 'ok' as const, bytes }, [bytes]);
+    } catch (err) {
+      return { status: 'error' as const, message: `cannot inflate the gzip file: ${(err as Error)?.message ?? err}`, retryable: false };
+    }
   },
   async readSeries(source, request, requestId) {
     const r = await readSeriesSource(source, request, requestId);

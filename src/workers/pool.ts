@@ -133,6 +133,15 @@ export class DecodePool implements TileFetcher {
     });
   }
 
+  /** Inflate a gzip-compressed Blob in a worker (bounded by maxBytes, default 2 GiB); resolves to the inflated bytes. */
+  async gunzip(blob: Blob, maxBytes = 2 ** 31, signal?: AbortSignal): Promise<ArrayBuffer> {
+    return this.runBig(signal, async (slot) => {
+      const r = await slot.api.gunzip(blob, maxBytes);
+      if (r.status === 'ok') return r.bytes;
+      throw new Error(r.message);
+    });
+  }
+
   /** Read a spectrum / light curve (x/y series) from a FITS file in a worker; bytes are transferred. */
   async readSeries(source: ArrayBuffer | Blob | string, request: SeriesRequest = {}, signal?: AbortSignal): Promise<Series> {
     const src = typeof source === 'string' ? new URL(source, globalThis.location?.href).href : source;

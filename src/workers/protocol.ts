@@ -76,6 +76,8 @@ export interface DecodeWorkerApi {
   decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Decode one plane of an image HDU of a FITS File/Blob, reading only its header and that plane (FitsStream). */
   decodeFitsPlane(blob: Blob, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
+  /** Inflate a gzip-compressed file (e.g. .fits.gz) read from a Blob, bounded by maxBytes; the bytes are transferred back. */
+  gunzip(blob: Blob, maxBytes: number): Promise<{ status: 'ok'; bytes: ArrayBuffer } | DecodeFailure>;
   /** Read a spectrum / light curve series from a FITS file (bytes transferred, a Blob or a URL). */
   readSeries(source: ArrayBuffer | Blob | string, request: SeriesRequest, requestId: number): Promise<{ status: 'ok'; series: Series } | DecodeFailure>;
   /** Parse a table from bytes (transferred), a Blob or a URL into columns. */

@@ -81,4 +81,21 @@ describe('FITS cubes in <esasky-sky>', () => {
       sky.remove();
     }
   });
+
+  it('shows a gzip-compressed cube (inflated in a worker) and its planes', async () => {
+    const sky = document.createElement('esasky-sky') as EsaskySky;
+    sky.style.cssText = 'display:block;width:64px;height:64px';
+    document.body.appendChild(sky);
+    try {
+      await sleep(200);
+      const gz = await new Response(cubeFile().stream().pipeThrough(new CompressionStream('gzip'))).blob();
+      const id = await sky.addFitsImage(new File([gz], 'cube.fits.gz'), { colormap: 'grayscale', cuts: [0, 300], plane: 2 });
+      expect(sky.getFitsImagePlane(id)).to.deep.equal({ plane: 2, planeCount: 3 });
+      expect(Math.abs((await centreGrey(sky)) - grey(PLANE_VALUES[2]!))).to.be.at.most(3);
+      await sky.setFitsImagePlane(id, 0);
+      expect(Math.abs((await centreGrey(sky)) - grey(PLANE_VALUES[0]!))).to.be.at.most(3);
+    } finally {
+      sky.remove();
+    }
+  });
 });
