@@ -495,10 +495,14 @@ export class EsaskySky extends LitElement {
   }
 
   private onDrop(e: DragEvent): void {
-    const files = [...(e.dataTransfer?.files ?? [])].filter((f) => /\.(fits?|fts|fz|fits\.gz|fit\.gz)$/i.test(f.name));
-    if (files.length === 0) return;
+    const all = [...(e.dataTransfer?.files ?? [])];
+    const files = all.filter((f) => /\.(fits?|fts|fz|fits\.gz|fit\.gz)$/i.test(f.name));
+    // table files become catalogues (VOTable, CSV/TSV; parsed in a worker)
+    const tables = all.filter((f) => /\.(xml|vot|votable|csv|tsv|tab)(\.gz)?$/i.test(f.name));
+    if (files.length === 0 && tables.length === 0) return;
     e.preventDefault();
     for (const f of files) void this.addFitsImage(f).catch(() => undefined);
+    for (const f of tables) void this.loadCatalogue(f).catch(() => undefined);
   }
 
   /** ESASky-style: set the colormap (and optionally stretch/cuts) of a FITS survey. */

@@ -96,6 +96,12 @@ describe('tables in the decode pool', () => {
       expect(sky.getCatalogueIds()).to.include(id);
       for (let i = 0; i < 400 && !sky.getCatalogueStats(id); i++) await sleep(25);
       expect(sky.getCatalogueStats(id)).to.deep.include({ rows: 18 });
+      // dropping a table file on the sky loads it as a catalogue too
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.vot'));
+      sky.shadowRoot!.querySelector('canvas')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      for (let i = 0; i < 400 && sky.getCatalogueIds().length < 2; i++) await sleep(25);
+      expect(sky.getCatalogueIds()).to.have.length(2);
       const errors: string[] = [];
       sky.addEventListener('layer-error', (e) => errors.push((e as CustomEvent<{ reason: string }>).detail.reason));
       const e = await rejection(sky.loadCatalogue(new File(['x,y\n1,2\n'], 'nopos.csv')));
