@@ -12,7 +12,7 @@ import { FitsError } from './fits/errors.js';
 import { bytesSource, FitsStream } from './fits/stream.js';
 
 const FIX = new URL('../../test/fixtures/fits/', import.meta.url);
-const SEEDS = ['cube3.fits', 'bitpix16_scaled_blank.fits', 'table_all.fits', 'comp_i16_rice.fits', 'comp_plio_tiles.fits', 'mef.fits', 'gz_mef.fits.gz'].map((n) => new Uint8Array(readFileSync(new URL(n, FIX))));
+const SEEDS = ['cube3.fits', 'bitpix16_scaled_blank.fits', 'table_all.fits', 'comp_i16_rice.fits', 'comp_plio_tiles.fits', 'comp_hcompress_i16.fits', 'mef.fits', 'gz_mef.fits.gz'].map((n) => new Uint8Array(readFileSync(new URL(n, FIX))));
 
 const mutation = fc.record({
   seed: fc.nat(SEEDS.length - 1),

@@ -11,6 +11,7 @@ import { readFits } from './file.js';
 import { crc32 } from './inflate.js';
 import { riceDecompress } from './rice.js';
 import { plioDecompress } from './plio.js';
+import { hcompressDecompress } from './hcompress.js';
 
 const FIXTURES = new URL('../../../test/fixtures/fits/', import.meta.url);
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, FIXTURES)));
@@ -121,6 +122,34 @@ describe('PLIO_1 line lists', () => {
   });
 });
 
+describe('HCOMPRESS_1 streams', () => {
+  const tile = (): Uint8Array => {
+    const file = readFits(fixture('comp_hcompress.fits'));
+    const t = file.hdus[1]!.readTable();
+    return t.heapBytes(t.columns.find((c) => c.name === 'COMPRESSED_DATA')!, 0).slice();
+  };
+  it('rejects a bad magic code, a size that is not the tile, a truncated stream', () => {
+    const out = new Int32Array(24 * 16);
+    const good = tile();
+    hcompressDecompress(good, out, 24 * 16, 0, 't'); // the real tile decodes
+    const bad = good.slice();
+    bad[0] = 0;
+    expectFitsError(() => hcompressDecompress(bad, out, 24 * 16, 0, 'tile 2'), 'BAD_DATA', /tile 2: not an HCOMPRESS stream/);
+    expectFitsError(() => hcompressDecompress(good, out, 100, 0, 'tile 2'), 'BAD_DATA', /tile 2: the HCOMPRESS stream is 16 x 24 pixels, not the 100 of the tile/);
+    expectFitsError(() => hcompressDecompress(good.subarray(0, good.length >> 1), out, 24 * 16, 0, 'tile 2'), 'BAD_DATA', /tile 2: the HCOMPRESS stream \(\d+ bytes\) ends early/);
+  });
+  it('refuses smoothing of lossy tiles and 32-bit images, naming them', () => {
+    const good = tile();
+    const lossy = good.slice();
+    new DataView(lossy.buffer).setInt32(10, 3); // scale 3
+    expectFitsError(() => hcompressDecompress(lossy, new Int32Array(384), 384, 1, 't'), 'UNSUPPORTED', /smoothing \(SMOOTH = 1\)/);
+    const bytes = fixture('comp_hcompress.fits');
+    const hdu = readFits(bytes).hdus[1]!;
+    const b = setCard(bytes, hdu.headerOffset, 'ZBITPIX', 'ZBITPIX =                   32');
+    expectFitsError(() => readFits(b).hdus[1]!.readImage(), 'UNSUPPORTED', /HCOMPRESS_1' with ZBITPIX = 32/);
+  });
+});
+
 describe('tile-compressed images vs astropy (compressed_expected.json)', () => {
   for (const [name, exp] of Object.entries(expected.files)) {
     if (!exp.compression) continue;
@@ -214,7 +243,7 @@ describe('bad compressed images', () => {
   it('names ZCMPTYPE when the algorithm is unknown', () => {
     const b = setCard(bytes, hdu.headerOffset, 'ZCMPTYPE', "ZCMPTYPE= 'FOO_9   '");
     const h = readFits(b).hdus[1]!;
-    expectFitsError(() => h.readImage(), 'UNSUPPORTED', /HDU 1: ZCMPTYPE = 'FOO_9': unknown compression algorithm \(supported: RICE_1, GZIP_1, GZIP_2, PLIO_1, NOCOMPRESS\)/);
+    expectFitsError(() => h.readImage(), 'UNSUPPORTED', /HDU 1: ZCMPTYPE = 'FOO_9': unknown compression algorithm \(supported: RICE_1, GZIP_1, GZIP_2, PLIO_1, HCOMPRESS_1, NOCOMPRESS\)/);
     expect(h.type).toBe('bintable'); // still a table
   });
 
