@@ -228,7 +228,7 @@ export class EsaskySky extends LitElement {
   private readonly images = new Map<string, {
     width: number; height: number; values: Float32Array; wcs: Wcs; display: FitsDisplay; options: FitsImageOverlayOptions; layer: FitsImageLayer | undefined;
     /** The file (kept to read other planes of a cube), the HDU drawn, its plane and plane count; a plane being decoded. */
-    blob: Blob; name: string; hduIndex: number; plane: number; planeCount: number; pending?: number;
+    blob: Blob; name: string; hduIndex: number; plane: number; planeCount: number; pending?: number; abort?: AbortController;
   }>();
   private hipsLoad: AbortController | undefined;
   private frameRequest = 0;
@@ -282,6 +282,7 @@ export class EsaskySky extends LitElement {
     const img = this.images.get(id);
     if (img) {
       this.images.delete(id);
+      img.abort?.abort();
       if (img.layer) this.renderer?.removeLayer(img.layer);
       if (img.planeCount > 1) this.requestUpdate();
       this.markChanged();
@@ -437,12 +438,17 @@ export class EsaskySky extends LitElement {
     if (!img) throw new RangeError(`no FITS image with id '${id}'`);
     if (!Number.isInteger(plane) || plane < 0 || plane >= img.planeCount) throw new RangeError(`plane ${plane} is out of range [0, ${img.planeCount - 1}] for ${img.name}`);
     if (plane === img.plane && img.pending === undefined) return;
+    // a newer plane supersedes one still waiting or decoding (a dragged slider): that one rejects with AbortError
+    img.abort?.abort();
+    const abort = new AbortController();
+    img.abort = abort;
     img.pending = plane;
     this.requestUpdate();
     try {
-      const decoded = await getSharedDecodePool().decodeFitsPlane(img.blob, img.hduIndex, plane);
-      if (this.images.get(id) !== img || img.pending !== plane) return; // removed, or a newer plane was asked for
+      const decoded = await getSharedDecodePool().decodeFitsPlane(img.blob, img.hduIndex, plane, abort.signal);
+      if (this.images.get(id) !== img) return; // removed meanwhile
       img.pending = undefined;
+      img.abort = undefined;
       Object.assign(img, decoded, { plane });
       const old = img.layer;
       const renderer = this.renderer;
@@ -456,7 +462,10 @@ export class EsaskySky extends LitElement {
       this.requestUpdate();
       this.markChanged();
     } catch (err) {
-      if (img.pending === plane) img.pending = undefined;
+      if (abort.signal.aborted) throw err; // superseded: not an error to show
+      img.pending = undefined;
+      img.abort = undefined;
+      this.requestUpdate();
       const reason = `cannot show plane ${plane} of ${img.name}: ${(err as Error)?.message ?? err}`;
       this.reportError({ layer: id, url: '', reason });
       throw err instanceof Error ? err : new Error(reason);

@@ -67,6 +67,20 @@ describe('FITS cubes in <esasky-sky>', () => {
       await sky.updateComplete;
       expect(sky.shadowRoot!.querySelector('.planes output')!.textContent).to.equal('3/3');
 
+      // a newer plane supersedes one still pending: the older promise rejects with AbortError
+      const superseded = sky.setFitsImagePlane(id, 0);
+      const latest = sky.setFitsImagePlane(id, 1);
+      let abortName = '';
+      try {
+        await superseded;
+      } catch (e) {
+        abortName = (e as Error).name;
+      }
+      await latest;
+      expect(abortName).to.equal('AbortError');
+      expect(sky.getFitsImagePlane(id).plane).to.equal(1);
+      expect(Math.abs((await centreGrey(sky)) - grey(PLANE_VALUES[1]!))).to.be.at.most(3);
+
       let message = '';
       try {
         await sky.setFitsImagePlane(id, 3);
