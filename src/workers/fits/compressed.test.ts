@@ -138,15 +138,15 @@ describe('HCOMPRESS_1 streams', () => {
     expectFitsError(() => hcompressDecompress(good, out, 100, 0, 'tile 2'), 'BAD_DATA', /tile 2: the HCOMPRESS stream is 16 x 24 pixels, not the 100 of the tile/);
     expectFitsError(() => hcompressDecompress(good.subarray(0, good.length >> 1), out, 24 * 16, 0, 'tile 2'), 'BAD_DATA', /tile 2: the HCOMPRESS stream \(\d+ bytes\) ends early/);
   });
-  it('refuses smoothing of lossy tiles and 32-bit images, naming them', () => {
+  it('refuses smoothing of lossy tiles and 64-bit images, naming them', () => {
     const good = tile();
     const lossy = good.slice();
     new DataView(lossy.buffer).setInt32(10, 3); // scale 3
     expectFitsError(() => hcompressDecompress(lossy, new Int32Array(384), 384, 1, 't'), 'UNSUPPORTED', /smoothing \(SMOOTH = 1\)/);
     const bytes = fixture('comp_hcompress.fits');
     const hdu = readFits(bytes).hdus[1]!;
-    const b = setCard(bytes, hdu.headerOffset, 'ZBITPIX', 'ZBITPIX =                   32');
-    expectFitsError(() => readFits(b).hdus[1]!.readImage(), 'UNSUPPORTED', /HCOMPRESS_1' with ZBITPIX = 32/);
+    const b = setCard(bytes, hdu.headerOffset, 'ZBITPIX', 'ZBITPIX =                   64');
+    expectFitsError(() => readFits(b).hdus[1]!.readImage(), 'UNSUPPORTED', /HCOMPRESS_1' with ZBITPIX = 64 is not supported/);
   });
 });
 

@@ -13,8 +13,8 @@
  *
  * Algorithms: RICE_1 (see rice.ts), GZIP_1 (gzip of the big-endian tile values), GZIP_2 (the
  * same after byte shuffling: all most significant bytes first), NOCOMPRESS (the big-endian
- * values as they are), PLIO_1 (see plio.ts), HCOMPRESS_1 of 8/16-bit images without smoothing
- * (see hcompress.ts). Anything else gives FitsError 'UNSUPPORTED' naming ZCMPTYPE. For GZIP/NOCOMPRESS the stored integer width is found, as CFITSIO does, from
+ * values as they are), PLIO_1 (see plio.ts), HCOMPRESS_1 without smoothing (see hcompress.ts;
+ * not ZBITPIX 64). Anything else gives FitsError 'UNSUPPORTED' naming ZCMPTYPE. For GZIP/NOCOMPRESS the stored integer width is found, as CFITSIO does, from
  * the inflated size: 1, 2, 4 or 8 bytes per pixel.
  *
  * Floating-point images are usually quantized: the tile holds integers I and
@@ -172,8 +172,8 @@ export function compressedImageInfo(header: FitsHeader, ctx: string): Compressed
     }
   }
   const smooth = params.get('SMOOTH') ?? 0;
-  if (zcmptype === 'HCOMPRESS_1' && zbitpix !== 8 && zbitpix !== 16) {
-    throw new FitsError('UNSUPPORTED', `${ctx}ZCMPTYPE = 'HCOMPRESS_1' with ZBITPIX = ${zbitpix}: only 8- and 16-bit integer images are supported`);
+  if (zcmptype === 'HCOMPRESS_1' && zbitpix === 64) {
+    throw new FitsError('UNSUPPORTED', `${ctx}ZCMPTYPE = 'HCOMPRESS_1' with ZBITPIX = 64 is not supported`);
   }
   let quantize: ZQuantize = 'NO_DITHER';
   const zq = header.get('ZQUANTIZ');
@@ -417,7 +417,7 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
   } else if (info.zcmptype === 'PLIO_1') {
     plioDecompress(cdata, ints, tilelen, what);
   } else if (info.zcmptype === 'HCOMPRESS_1') {
-    hcompressDecompress(cdata, ints, tilelen, info.smooth, what);
+    hcompressDecompress(cdata, ints, tilelen, info.smooth, what, info.zbitpix !== 8 && info.zbitpix !== 16);
   } else {
     let bytes: Uint8Array;
     let n: number;

@@ -1,7 +1,8 @@
 /**
  * HCOMPRESS_1 tile decompression (FITS tiled image compression convention; R. White's H-transform
  * coder, White 1992, "High-performance compression of astronomical images"), for integer tiles
- * whose values fit 32-bit arithmetic (ZBITPIX 8 and 16, as CFITSIO's 32-bit decoder).
+ * (ZBITPIX 8 and 16 with 32-bit arithmetic, as CFITSIO's 32-bit decoder; ZBITPIX 32 and quantized
+ * floats with 64-bit arithmetic, done exactly in float64, as CFITSIO's 64-bit decoder).
  *
  * Stream: magic 0xDD 0x99; nx, ny, scale (32-bit big-endian; the tile is nx rows of ny values);
  * the sum of all pixels (64-bit); the number of bit planes of the three coefficient quadrant
@@ -76,9 +77,13 @@ function log2Up(n: number): number {
   return k;
 }
 
-/** OR bit plane `bit` of the 2x2-expanded 4-bit codes `q` ((nx+1)/2 x (ny+1)/2) into a (row length n). */
-function bitInsert(q: Uint8Array, nx: number, ny: number, a: Int32Array, off: number, n: number, bit: number): void {
-  const v = 1 << bit;
+/**
+ * Set bit plane `bit` of the 2x2-expanded 4-bit codes `q` ((nx+1)/2 x (ny+1)/2) in a (row length
+ * n). Each plane is set once, from the top one down, so adding 2^bit is the same as OR-ing it (and
+ * works for the float64 magnitudes of the wide decoder too).
+ */
+function bitInsert(q: Uint8Array, nx: number, ny: number, a: Int32Array | Float64Array, off: number, n: number, bit: number): void {
+  const v = 2 ** bit;
   let k = 0;
   let i = 0;
   for (; i < nx - 1; i += 2) {
@@ -86,16 +91,16 @@ function bitInsert(q: Uint8Array, nx: number, ny: number, a: Int32Array, off: nu
     let j = 0;
     for (; j < ny - 1; j += 2) {
       const c = q[k++]!;
-      if (c & 1) a[s00 + n + 1]! |= v;
-      if (c & 2) a[s00 + n]! |= v;
-      if (c & 4) a[s00 + 1]! |= v;
-      if (c & 8) a[s00]! |= v;
+      if (c & 1) a[s00 + n + 1]! += v;
+      if (c & 2) a[s00 + n]! += v;
+      if (c & 4) a[s00 + 1]! += v;
+      if (c & 8) a[s00]! += v;
       s00 += 2;
     }
     if (j < ny) {
       const c = q[k++]!;
-      if (c & 2) a[s00 + n]! |= v;
-      if (c & 8) a[s00]! |= v;
+      if (c & 2) a[s00 + n]! += v;
+      if (c & 8) a[s00]! += v;
     }
   }
   if (i < nx) {
@@ -103,13 +108,13 @@ function bitInsert(q: Uint8Array, nx: number, ny: number, a: Int32Array, off: nu
     let j = 0;
     for (; j < ny - 1; j += 2) {
       const c = q[k++]!;
-      if (c & 4) a[s00 + 1]! |= v;
-      if (c & 8) a[s00]! |= v;
+      if (c & 4) a[s00 + 1]! += v;
+      if (c & 8) a[s00]! += v;
       s00 += 2;
     }
     if (j < ny) {
       const c = q[k++]!;
-      if (c & 8) a[s00]! |= v;
+      if (c & 8) a[s00]! += v;
     }
   }
 }
@@ -158,7 +163,7 @@ function copyExpand(b: Uint8Array, nx: number, ny: number): void {
 }
 
 /** Decode the bit planes of one quadrant (nqx x nqy, row length n, at a[off]). */
-function quadtreeDecode(r: Bits, a: Int32Array, off: number, n: number, nqx: number, nqy: number, planes: number, what: string): void {
+function quadtreeDecode(r: Bits, a: Int32Array | Float64Array, off: number, n: number, nqx: number, nqy: number, planes: number, what: string): void {
   const log2n = log2Up(Math.max(nqx, nqy));
   const scratch = new Uint8Array(Math.max(1, 4 * ((nqx + 1) >> 1) * ((nqy + 1) >> 1)));
   for (let bit = planes - 1; bit >= 0; bit--) {
@@ -192,7 +197,7 @@ function quadtreeDecode(r: Bits, a: Int32Array, off: number, n: number, nqx: num
 }
 
 /** Interleave the two halves of the n values a[off], a[off + step], ... (first half to even places). */
-function unshuffle(a: Int32Array, off: number, n: number, step: number, tmp: Int32Array): void {
+function unshuffle<A extends Int32Array | Float64Array>(a: A, off: number, n: number, step: number, tmp: A): void {
   const half = (n + 1) >> 1;
   for (let i = half, t = 0; i < n; i++, t++) tmp[t] = a[off + step * i]!;
   for (let i = half - 1; i >= 0; i--) a[off + 2 * step * i] = a[off + step * i]!;
@@ -299,11 +304,103 @@ function inverseH(a: Int32Array, nx: number, ny: number): void {
   }
 }
 
+/** Bit `bit` (a power of two) of the two's-complement integer x (exact below 2^53): 0 or bit. */
+function bitOf(x: number, bit: number): number {
+  return ((Math.floor(x / bit) % 2) + 2) % 2 === 1 ? bit : 0;
+}
+
+/** x + r rounded down to a multiple of bit (the C code's `(x + r) & -bit`). */
+function floorTo(x: number, bit: number): number {
+  return Math.floor(x / bit) * bit;
+}
+
+/**
+ * The inverse H-transform with 64-bit integer arithmetic (CFITSIO's decoder for 32-bit and
+ * quantized float images) done exactly in float64: masks become rounding to multiples of powers
+ * of two, shifts become floored divisions; values stay below 2^53.
+ */
+function inverseHWide(a: Float64Array, nx: number, ny: number): void {
+  const nmax = Math.max(nx, ny);
+  const log2n = log2Up(nmax);
+  if (log2n === 0) return;
+  const tmp = new Float64Array((nmax + 1) >> 1);
+  const prnd2 = 2 ** log2n;
+  a[0] = floorTo(a[0]! + (a[0]! >= 0 ? prnd2 : prnd2 - 1), 2 * prnd2);
+  let nxtop = 1;
+  let nytop = 1;
+  let nxf = nx;
+  let nyf = ny;
+  let c = 1 << log2n;
+  for (let k = log2n - 1; k >= 0; k--) {
+    const bit0 = 2 ** k;
+    const bit1 = 2 * bit0;
+    const prnd0 = k > 0 ? bit0 / 2 : 0;
+    const nrnd0 = k > 0 ? prnd0 - 1 : 0;
+    const prnd1 = bit0;
+    const nrnd1 = prnd1 - 1;
+    const div = k === 0 ? 4 : 2;
+    c >>= 1;
+    nxtop <<= 1;
+    nytop <<= 1;
+    if (nxf <= c) nxtop -= 1;
+    else nxf -= c;
+    if (nyf <= c) nytop -= 1;
+    else nyf -= c;
+    for (let i = 0; i < nxtop; i++) unshuffle(a, ny * i, nytop, 1, tmp);
+    for (let j = 0; j < nytop; j++) unshuffle(a, j, nxtop, ny, tmp);
+    const oddx = nxtop % 2;
+    const oddy = nytop % 2;
+    let i = 0;
+    for (; i < nxtop - oddx; i += 2) {
+      let s00 = ny * i;
+      let s10 = s00 + ny;
+      for (let j = 0; j < nytop - oddy; j += 2) {
+        const h0 = a[s00]!;
+        let hx = floorTo(a[s10]! + (a[s10]! >= 0 ? prnd1 : nrnd1), bit1);
+        let hy = floorTo(a[s00 + 1]! + (a[s00 + 1]! >= 0 ? prnd1 : nrnd1), bit1);
+        const hc = floorTo(a[s10 + 1]! + (a[s10 + 1]! >= 0 ? prnd0 : nrnd0), bit0);
+        const lowbit0 = bitOf(hc, bit0);
+        hx = hx >= 0 ? hx - lowbit0 : hx + lowbit0;
+        hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
+        const lowbit1 = (bitOf(hc, bit1) ^ bitOf(hx, bit1) ^ bitOf(hy, bit1)) === 0 ? 0 : bit1;
+        const g0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
+        a[s10 + 1] = Math.floor((g0 + hx + hy + hc) / div);
+        a[s10] = Math.floor((g0 + hx - hy - hc) / div);
+        a[s00 + 1] = Math.floor((g0 - hx + hy - hc) / div);
+        a[s00] = Math.floor((g0 - hx - hy + hc) / div);
+        s00 += 2;
+        s10 += 2;
+      }
+      if (oddy) {
+        let h0 = a[s00]!;
+        const hx = floorTo(a[s10]! + (a[s10]! >= 0 ? prnd1 : nrnd1), bit1);
+        const lowbit1 = bitOf(hx, bit1);
+        h0 = h0 >= 0 ? h0 - lowbit1 : h0 + lowbit1;
+        a[s10] = Math.floor((h0 + hx) / div);
+        a[s00] = Math.floor((h0 - hx) / div);
+      }
+    }
+    if (oddx) {
+      let s00 = ny * i;
+      for (let j = 0; j < nytop - oddy; j += 2) {
+        let h0 = a[s00]!;
+        const hy = floorTo(a[s00 + 1]! + (a[s00 + 1]! >= 0 ? prnd1 : nrnd1), bit1);
+        const lowbit1 = bitOf(hy, bit1);
+        h0 = h0 >= 0 ? h0 - lowbit1 : h0 + lowbit1;
+        a[s00 + 1] = Math.floor((h0 + hy) / div);
+        a[s00] = Math.floor((h0 - hy) / div);
+        s00 += 2;
+      }
+      if (oddy) a[s00] = Math.floor(a[s00]! / div);
+    }
+  }
+}
+
 /**
  * Decode one HCOMPRESS_1 tile of `npix` pixels into out[0..npix) (row-major, the tile's first
  * axis fastest). `smooth` is the SMOOTH parameter (ZNAME/ZVAL).
  */
-export function hcompressDecompress(bytes: Uint8Array, out: Int32Array, npix: number, smooth: number, what: string): void {
+export function hcompressDecompress(bytes: Uint8Array, out: Int32Array, npix: number, smooth: number, what: string, wide = false): void {
   if (bytes.length < 25 || bytes[0] !== 0xdd || bytes[1] !== 0x99) {
     throw new FitsError('BAD_DATA', `${what}: not an HCOMPRESS stream (no 0xDD 0x99 magic code)`);
   }
@@ -315,9 +412,11 @@ export function hcompressDecompress(bytes: Uint8Array, out: Int32Array, npix: nu
   if (smooth !== 0 && scale > 1) throw new FitsError('UNSUPPORTED', `${what}: HCOMPRESS smoothing (SMOOTH = ${smooth}) is not supported`);
   const sumall = Number(dv.getBigInt64(14));
   const planes = [bytes[22]!, bytes[23]!, bytes[24]!];
-  if (planes.some((p) => p > 32)) throw new FitsError('BAD_DATA', `${what}: HCOMPRESS bit-plane counts ${planes.join(', ')} exceed 32`);
+  if (planes.some((p) => p > (wide ? 52 : 32))) throw new FitsError('BAD_DATA', `${what}: HCOMPRESS bit-plane counts ${planes.join(', ')} exceed ${wide ? 52 : 32}`);
   if (out.length < npix) throw new FitsError('BAD_DATA', `${what}: ${npix} pixels do not fit the tile buffer`);
-  const a = out.subarray(0, npix);
+  // 16-bit and 8-bit images: 32-bit arithmetic in place; 32-bit and quantized float images: 64-bit
+  // arithmetic, done exactly in float64
+  const a = wide ? new Float64Array(npix) : out.subarray(0, npix);
   a.fill(0);
   const r = new Bits(bytes, 25, what);
   const nx2 = (nx + 1) >> 1;
@@ -331,5 +430,14 @@ export function hcompressDecompress(bytes: Uint8Array, out: Int32Array, npix: nu
   for (let i = 0; i < npix; i++) if (a[i] !== 0 && r.bit()) a[i] = -a[i]!;
   a[0] = sumall;
   if (scale > 1) for (let i = 0; i < npix; i++) a[i] = a[i]! * scale;
-  inverseH(a, nx, ny);
+  if (a instanceof Int32Array) {
+    inverseH(a, nx, ny);
+    return;
+  }
+  inverseHWide(a, nx, ny);
+  for (let i = 0; i < npix; i++) {
+    const v = a[i]!;
+    if (!(v >= -2147483648 && v <= 2147483647)) throw new FitsError('BAD_DATA', `${what}: HCOMPRESS pixel ${i} decodes to ${v}, outside 32-bit integers`);
+    out[i] = v;
+  }
 }
