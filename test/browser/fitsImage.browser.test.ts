@@ -73,4 +73,38 @@ describe('FITS images on the sky', () => {
       device.destroy();
     }
   });
+
+  it('draws an image of many chunks over several texture arrays exactly as over one', async () => {
+    // 300 x 200 px at 0.1 deg/px: 32 px chunks (5 deg each), 10 x 7 = 70 chunks
+    const [w, h] = [300, 200];
+    const cards = ['SIMPLE  =                    T', 'BITPIX  =                  -32', 'NAXIS   =                    2', `NAXIS1  = ${String(w).padStart(20)}`, `NAXIS2  = ${String(h).padStart(20)}`,
+      "CTYPE1  = 'RA---CAR'", "CTYPE2  = 'DEC--CAR'", 'CRVAL1  =                 40.0', 'CRVAL2  =                  0.0', 'CRPIX1  =                150.5', 'CRPIX2  =                100.5',
+      'CDELT1  =                 -0.1', 'CDELT2  =                  0.1', 'END'].map((c) => c.padEnd(80)).join('');
+    const header = readFits(new TextEncoder().encode(cards.padEnd(2880) + '\0'.repeat(Math.ceil((w * h * 4) / 2880) * 2880))).hdus[0]!.header;
+    const wcs = parseWcs(header);
+    const values = new Float32Array(w * h).map((_, i) => ((i % w) * 7 + Math.floor(i / w) * 3) % 256);
+    const device = await requestTestDevice();
+    const size = 48;
+    const target = createTarget(device, size, size);
+    try {
+      const shots: Uint8Array[] = [];
+      for (const maxLayersPerTexture of [undefined, 8, 1]) {
+        const renderer = new SkyRenderer(device, 'rgba8unorm');
+        renderer.addLayer(new FitsImageLayer(device, 'rgba8unorm', { id: 'many', width: w, height: h, values, wcs, display: { colormap: 'grayscale', stretch: 'linear', cuts: [0, 255] }, ...(maxLayersPerTexture ? { maxLayersPerTexture } : {}) }));
+        renderer.setView({ raDeg: 40, decDeg: 0, fovDeg: 35, rollDeg: 0, projection: 'CAR', widthPx: size, heightPx: size });
+        renderer.render(target.texture.createView());
+        shots.push(await target.read());
+        renderer.destroy();
+      }
+      let lit = 0;
+      for (let i = 0; i < shots[0]!.length; i += 4) if (shots[0]![i]! > 20) lit++;
+      expect(lit, 'pixels drawn').to.be.greaterThan(size * size * 0.3);
+      expect(Array.from(shots[1]!)).to.deep.equal(Array.from(shots[0]!));
+      expect(Array.from(shots[2]!)).to.deep.equal(Array.from(shots[0]!));
+      expect(gpuErrors).to.deep.equal([]);
+    } finally {
+      target.destroy();
+      device.destroy();
+    }
+  });
 });
