@@ -59,6 +59,9 @@ export class FitsImageLayer implements RenderLayer {
   /** Float64 unit vectors (ICRS) of every chunk's mesh; NaN where the WCS has no sky. */
   private readonly vectors: Float64Array;
   private readonly chunkCount: number;
+  /** Chunks are uploaded in order under the frame's upload budget; the next one to upload. */
+  private nextChunk = 0;
+  private readonly upload: { values: Float32Array; width: number; height: number; size: number; nx: number; perTexture: number; buffer: Float32Array<ArrayBuffer> };
   private readonly samples: Float64Array;
   private display: FitsDisplay;
   private cuts: [number, number] = [0, 1];
@@ -95,7 +98,7 @@ export class FitsImageLayer implements RenderLayer {
         bindGroup: undefined,
       });
     }
-    const chunk = new Float32Array(c * c);
+    this.upload = { values, width, height, size: c, nx, perTexture, buffer: new Float32Array(c * c) };
     const toIcrs: Mat3 | undefined = wcs.frame === 'equatorial' ? undefined : frameRotation(wcs.frame, 'icrs');
     this.vectors = new Float64Array(this.chunkCount * VERTS * 3);
     const cellData = new ArrayBuffer(32 * this.chunkCount);
@@ -105,13 +108,7 @@ export class FitsImageLayer implements RenderLayer {
     for (let cy = 0; cy < ny; cy++) {
       for (let cx = 0; cx < nx; cx++) {
         const k = cy * nx + cx;
-        chunk.fill(NaN);
-        for (let y = 0; y < c && cy * c + y < height; y++) {
-          const row = (cy * c + y) * width + cx * c;
-          chunk.set(values.subarray(row, row + Math.min(c, width - cx * c)), y * c);
-        }
         const group = this.groups[Math.floor(k / perTexture)]!;
-        device.queue.writeTexture({ texture: group.texture, origin: { x: 0, y: 0, z: k - group.first } }, chunk, { bytesPerRow: c * 4, rowsPerImage: c }, { width: c, height: c, depthOrArrayLayers: 1 });
         // mesh vertex (i, j): texture row i/G, column j/G of the chunk (the HiPS shader's convention)
         for (let i = 0; i <= HIPS_GRID; i++) {
           for (let j = 0; j <= HIPS_GRID; j++) {
@@ -134,7 +131,7 @@ export class FitsImageLayer implements RenderLayer {
         cf[k * 8 + 1] = 0;
         cf[k * 8 + 2] = 1;
         cu[k * 8 + 3] = k - group.first; // layer in its group's texture array
-        cf[k * 8 + 4] = 1;
+        cf[k * 8 + 4] = 0; // alpha: 1 once the chunk is uploaded
       }
     }
     for (const g of this.groups) device.queue.writeBuffer(g.cells, 0, cellData, 32 * g.first, 32 * g.count);
@@ -148,11 +145,32 @@ export class FitsImageLayer implements RenderLayer {
   }
 
   get settled(): boolean {
-    return true;
+    return this.nextChunk >= this.chunkCount;
   }
 
   get hasPendingUploads(): boolean {
-    return false;
+    return this.nextChunk < this.chunkCount;
+  }
+
+  /** Upload chunks while the frame's budget allows (at least one per frame), then show them. */
+  private uploadChunks(budget: UploadBudget): void {
+    const { values, width, height, size: c, nx, perTexture, buffer } = this.upload;
+    const alpha = new Float32Array([1]);
+    while (this.nextChunk < this.chunkCount && budget.allows()) {
+      const t0 = budget.now();
+      const k = this.nextChunk++;
+      const cx = k % nx;
+      const cy = Math.floor(k / nx);
+      buffer.fill(NaN);
+      for (let y = 0; y < c && cy * c + y < height; y++) {
+        const row = (cy * c + y) * width + cx * c;
+        buffer.set(values.subarray(row, row + Math.min(c, width - cx * c)), y * c);
+      }
+      const g = this.groups[Math.floor(k / perTexture)]!;
+      this.device.queue.writeTexture({ texture: g.texture, origin: { x: 0, y: 0, z: k - g.first } }, buffer, { bytesPerRow: c * 4, rowsPerImage: c }, { width: c, height: c, depthOrArrayLayers: 1 });
+      this.device.queue.writeBuffer(g.cells, 32 * (k - g.first) + 16, alpha);
+      budget.spend(budget.now() - t0);
+    }
   }
 
   get currentCuts(): [number, number] {
@@ -173,8 +191,9 @@ export class FitsImageLayer implements RenderLayer {
     this.device.queue.writeTexture({ texture: this.lut }, table, { bytesPerRow: 1024 }, { width: 256, height: 2 });
   }
 
-  prepare(camera: Camera, _budget: UploadBudget, transition?: ProjectionTransition): void {
+  prepare(camera: Camera, budget: UploadBudget, transition?: ProjectionTransition): void {
     if (this.destroyed) return;
+    this.uploadChunks(budget);
     const v = camera.view;
     const key = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.frame},${v.widthPx},${v.heightPx}`;
     if (key !== this.cameraKey) {
