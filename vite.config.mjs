@@ -13,6 +13,8 @@ export const alias = [
   { find: /^esasky-sky\/hips$/, replacement: src('hips/index.ts') },
   { find: /^esasky-sky\/fits$/, replacement: src('workers/fits/index.ts') },
   { find: /^esasky-sky\/tables$/, replacement: src('workers/tables/index.ts') },
+  { find: /^esasky-sky\/plot$/, replacement: src('plot/index.ts') },
+  { find: /^esasky-sky\/plot\/define$/, replacement: src('plot/define.ts') },
 ];
 
 /** @type {import('vite').UserConfig} */
@@ -33,11 +35,13 @@ export const libConfig = {
         hips: src('hips/index.ts'),
         fits: src('workers/fits/index.ts'),
         tables: src('workers/tables/index.ts'),
+        plot: src('plot/index.ts'),
+        'plot-define': src('plot/define.ts'),
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^lit($|\/)/, /^@lit\//, /^comlink$/],
+      external: [/^lit($|\/)/, /^@lit\//, /^comlink$/, /^uplot$/],
     },
   },
 };

@@ -1,11 +1,16 @@
 // FITS image decoding in Node: our reader (esasky-sky/fits, the built dist/lib/fits.js) against
 // fitsjs 0.6.6 and against a plain byte-swap loop over the same bytes (the machine's limit), in MB/s
-// of image data. Files are generated here, deterministically (nothing big is committed): 32, 64 and
-// 512 px tiles of every BITPIX, and a ~100 MB BITPIX -32 image. Every file is padded to 2880-byte
-// blocks (fitsjs hangs on unpadded ones). Each round runs the three subjects one after the other
-// (A B C A B C ...) after a warm-up round; medians over rounds.
+// of image data. Files are generated here, deterministically (nothing big is committed): 32, 64,
+// 128, 256 and 512 px tiles of every BITPIX, a ~100 MB BITPIX -32 image, and RICE_1 tile-compressed
+// images (2048 x 2048 BITPIX 16 and quantized BITPIX -32) made from generated images with Debian's
+// fpack (package libcfitsio-bin; the RICE cases are skipped with a note when fpack is missing).
+// Every file is padded to 2880-byte blocks (fitsjs hangs on unpadded ones). Each round runs the
+// subjects one after the other (A B C A B C ...) after a warm-up round; medians over rounds.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
 
@@ -175,6 +180,51 @@ export function makeFitsjs(fj, file) {
   };
 }
 
+/** Smooth image + noise (compressible like sky data), big-endian BITPIX 16 or -32, padded. */
+export function makeSkyLike(bitpix, nx, ny, seed = 7) {
+  const file = makeFits(bitpix, nx, ny, seed);
+  const dv = new DataView(file.bytes.buffer, file.dataOffset, file.dataLen);
+  let s = seed >>> 0;
+  const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 40;
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      const v = 1000 + 400 * Math.sin(x / 97) * Math.cos(y / 131) + noise();
+      if (bitpix === 16) dv.setInt16(2 * (y * nx + x), Math.round(v));
+      else dv.setFloat32(4 * (y * nx + x), v);
+    }
+  }
+  return file;
+}
+
+/** fpack a FITS file (RICE_1, row tiles; floats quantized with -q 4 SUBTRACTIVE_DITHER_1); undefined without fpack. */
+export function fpackRice(file) {
+  const dir = mkdtempSync(join(tmpdir(), 'fits-bench-'));
+  try {
+    writeFileSync(join(dir, 'in.fits'), file.bytes);
+    execFileSync('fpack', ['-r', '-q', '4', '-O', join(dir, 'out.fits'), join(dir, 'in.fits')], { stdio: 'ignore' });
+    return new Uint8Array(readFileSync(join(dir, 'out.fits')));
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** fitsjs on a tile-compressed image: its CompressedImage.getFrame (reads the heap, _getRows). */
+export function makeFitsjsCompressed(fj, bytes) {
+  const prevReader = globalThis.FileReader;
+  return async () => {
+    globalThis.FileReader = fj.FileReaderShim;
+    try {
+      const fits = await new Promise((resolve) => new fj.astro.FITS(new fj.BytesBlob(bytes), resolve));
+      const img = fits.getDataUnit();
+      return await new Promise((resolve) => img.getFrame(0, (arr) => resolve(arr)));
+    } finally {
+      globalThis.FileReader = prevReader;
+    }
+  };
+}
+
 /** A plain copy of the data bytes into a preallocated array (TypedArray.set, i.e. memcpy): memory bandwidth. */
 export function makeCopy(file) {
   const out = new Uint8Array(file.dataLen);
@@ -220,7 +270,8 @@ async function timeBatch(fn, dataLen, minMs) {
 export async function run({
   rounds = 7,
   warmup = 1,
-  tileSizes = [32, 64, 512],
+  tileSizes = [32, 64, 128, 256, 512],
+  rice = [2048, 2048],
   bitpixes = BITPIXES,
   big = [5120, 5120], // 5120 x 5120 x 4 bytes = 104.9 MB
   minMs = 60,
@@ -235,6 +286,38 @@ export async function run({
 
   const notes = [];
   const subjects = [];
+  for (const bitpix of rice ? [16, -32] : []) {
+    const plain = makeSkyLike(bitpix, rice[0], rice[1], 11 + bitpix);
+    const packed = fpackRice(plain);
+    if (!packed) {
+      notes.push(`RICE_1 cases skipped: fpack (Debian package libcfitsio-bin) is not installed.`);
+      break;
+    }
+    const label = `${rice[0]}x${rice[1]} RICE_1 image, BITPIX ${bitpix}${bitpix < 0 ? ' quantized (fpack -q 4)' : ''} (${(packed.length / 1e6).toFixed(1)} MB compressed)`;
+    const ours = () => fitsLib.readFits(packed).firstImage().readImage().data;
+    const fns = { 'esasky-sky': ours, 'byte-swap loop': makeSwap(bitpix, plain) };
+    if (bitpix === -32) fns.fitsjs = makeFitsjsCompressed(fj, packed);
+    // lossless integers must give the original back; quantized floats stay within the quantization
+    // error of the original (fpack -q 4: a step of a quarter of the noise, ~3 here); a subject whose
+    // values are further off is reported and not timed
+    const original = fns['byte-swap loop']().slice();
+    const maxDiff = (a) => {
+      let m = 0;
+      for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - original[i]) || 0);
+      return m;
+    };
+    const mine = maxDiff(ours());
+    if (bitpix === 16 ? mine !== 0 : mine > 10) notes.push(`esasky-sky: largest difference ${mine.toPrecision(3)} from the original pixels of ${label}.`);
+    else notes.push(`${label}: esasky-sky's largest difference from the original pixels ${mine.toPrecision(3)}${bitpix === 16 ? ' (lossless)' : ' (quantization)'}.`);
+    if (fns.fitsjs) {
+      const theirs = maxDiff(await fns.fitsjs());
+      if (theirs > 10) {
+        delete fns.fitsjs;
+        notes.push(`${label}: fitsjs gives wrong values (largest difference from the original ${theirs.toPrecision(3)}): not timed.`);
+      } else notes.push(`${label}: fitsjs's largest difference from the original ${theirs.toPrecision(3)}.`);
+    }
+    subjects.push({ c: { label, bitpix }, file: { dataLen: plain.dataLen }, fns, samples: Object.fromEntries(Object.keys(fns).map((k) => [k, []])) });
+  }
   for (const c of cases) {
     const file = makeFits(c.bitpix, c.nx, c.ny, c.nx * 31 + c.bitpix + 100);
     const fns = { 'esasky-sky': makeOurs(fitsLib, file), 'byte-swap loop': makeSwap(c.bitpix, file) };
@@ -267,7 +350,7 @@ export async function run({
     }
   }
   const result = {
-    description: `FITS image decoding in Node, MB/s of image data (NAXIS1 x NAXIS2 x |BITPIX|/8) from the bytes of a whole padded file to an array of physical values. esasky-sky: readFits(bytes).firstImage().readImage() from dist/lib/fits.js (header parse included; 'auto' output: float32 for 8/16/-32, float64 for 32/64/-64). fitsjs 0.6.6: its Parser with a FileReader shim (a copy, answered in a microtask), then Image.getFrame's own steps without its Worker (FileReader copies, _getFrame, join). Byte-swap loop: big-endian data to a preallocated native array of the same width with shifts on 32-bit words, no header (the plain-JavaScript limit for a decoder that has to swap). memcpy (big image only): the data bytes copied into a preallocated array with TypedArray.set (memory bandwidth, the machine's limit). ${rounds} rounds after ${warmup} warm-up, subjects alternating within each round; each sample is a batch of at least ${minMs} ms.`,
+    description: `FITS image decoding in Node, MB/s of image data (NAXIS1 x NAXIS2 x |BITPIX|/8; for RICE_1 files the uncompressed image size) from the bytes of a whole padded file to an array of physical values. esasky-sky: readFits(bytes).firstImage().readImage() from dist/lib/fits.js (header parse included; 'auto' output: float32 for 8/16/-32, float64 for 32/64/-64). fitsjs 0.6.6: its Parser with a FileReader shim (a copy, answered in a microtask), then Image.getFrame's own steps without its Worker (FileReader copies, _getFrame, join). Byte-swap loop: big-endian data to a preallocated native array of the same width with shifts on 32-bit words, no header (the plain-JavaScript limit for a decoder that has to swap). memcpy (big image only): the data bytes copied into a preallocated array with TypedArray.set (memory bandwidth, the machine's limit). ${rounds} rounds after ${warmup} warm-up, subjects alternating within each round; each sample is a batch of at least ${minMs} ms.`,
     machine: machine({ node: process.version, v8: process.versions.v8 }),
     metrics,
     notes: [

@@ -1,11 +1,11 @@
 // <esasky-sky>: the web component. Attributes and properties go down into a ViewState and HiPS
 // layers of the DOM-free render core; pointer, wheel and keyboard input move the view; typed
 // events go up. Rendering happens only when something changed (no continuous redraw when idle).
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { clampFovDeg, panByPixels, PROJECTIONS, zoomAt, type ProjectionName, type ViewState } from '../math/camera.js';
 import { applyMat3, frameRotation, type FrameName } from '../math/frames.js';
 import { lonLatDegToVec, vecToLonLatDeg } from '../math/vec3.js';
-import { readFits } from '../workers/fits/file.js';
+import { blobSource, FitsStream } from '../workers/fits/stream.js';
 import { parseWcs, type Wcs } from '../workers/fits/wcs.js';
 import { FitsImageLayer } from '../render/layers/fitsImageLayer.js';
 import { COLORMAPS, STRETCHES, type StretchName } from '../render/colormaps.js';
@@ -36,13 +36,15 @@ import { SkyRenderer } from '../render/skyRenderer.js';
 import { CatalogLayer } from '../render/layers/catalogLayer.js';
 import type { CatalogueOptions, ShapeEventDetail } from '../catalog/api.js';
 import { validateCatalog, validateFilters, type RangeFilter } from '../catalog/columns.js';
+import { catalogueFromTable } from '../catalog/fromTable.js';
+import type { TableSourceFormat } from '../workers/protocol.js';
 import type { CatalogLayerStats, CatalogStyle } from '../render/layers/catalogLayer.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
 import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
-import { viewWcsCards } from '../export/viewWcs.js';
+import { exportCards } from '../export/exportCards.js';
 import { rgbaToFitsPlanes, writeFitsImage } from '../export/fitsWriter.js';
 
 export interface ViewChangeDetail {
@@ -137,6 +139,33 @@ export class EsaskySky extends LitElement {
     .labels span.lat {
       transform: translate(2px, -50%);
     }
+    .planes {
+      position: absolute;
+      left: 8px;
+      top: 8px;
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      font: 12px/1.2 system-ui, sans-serif;
+      color: #fff;
+    }
+    .planes label {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      background: rgba(0, 0, 0, 0.6);
+      padding: 3px 6px;
+      border-radius: 4px;
+    }
+    .planes span {
+      max-width: 10em;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .planes input {
+      width: 8em;
+    }
     .messages {
       position: absolute;
       left: 8px;
@@ -196,7 +225,11 @@ export class EsaskySky extends LitElement {
   private readonly overlays = new Map<string, { layer: HipsLayer | undefined; url: string; options: HipsOverlayOptions }>();
   private overlaySeq = 0;
   /** FITS images shown with addFitsImage (values kept to rebuild after a device loss). */
-  private readonly images = new Map<string, { width: number; height: number; values: Float32Array; wcs: Wcs; display: FitsDisplay; options: FitsImageOverlayOptions; layer: FitsImageLayer | undefined }>();
+  private readonly images = new Map<string, {
+    width: number; height: number; values: Float32Array; wcs: Wcs; display: FitsDisplay; options: FitsImageOverlayOptions; layer: FitsImageLayer | undefined;
+    /** The file (kept to read other planes of a cube), the HDU drawn, its plane and plane count; a plane being decoded. */
+    blob: Blob; name: string; hduIndex: number; plane: number; planeCount: number; pending?: number; abort?: AbortController;
+  }>();
   private hipsLoad: AbortController | undefined;
   private frameRequest = 0;
   private settledReported = false;
@@ -249,7 +282,9 @@ export class EsaskySky extends LitElement {
     const img = this.images.get(id);
     if (img) {
       this.images.delete(id);
+      img.abort?.abort();
       if (img.layer) this.renderer?.removeLayer(img.layer);
+      if (img.planeCount > 1) this.requestUpdate();
       this.markChanged();
       return;
     }
@@ -333,13 +368,17 @@ export class EsaskySky extends LitElement {
   async addFitsImage(source: File | Blob | ArrayBuffer | string, options: FitsImageOverlayOptions = {}): Promise<string> {
     const name = typeof source === 'string' ? source : source instanceof Blob ? ((source as File).name ?? 'blob') : 'bytes';
     try {
-      let bytes: ArrayBuffer;
+      let blob: Blob;
       if (typeof source === 'string') {
         const r = await fetch(source);
         if (!r.ok) throw new Error(`HTTP ${r.status} for ${source}`);
-        bytes = await r.arrayBuffer();
-      } else bytes = source instanceof Blob ? await source.arrayBuffer() : source;
-      const fits = readFits(new Uint8Array(bytes));
+        blob = await r.blob();
+      } else blob = source instanceof Blob ? source : new Blob([source]);
+      // a .fits.gz has no random access: inflate it in a worker, then use the inflated bytes
+      const magic = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+      if (magic[0] === 0x1f && magic[1] === 0x8b) blob = new Blob([await getSharedDecodePool().gunzip(blob)]);
+      // only the headers are read here; the pixels of one plane are read and decoded in a worker
+      const fits = await FitsStream.open(blobSource(blob));
       let hduIndex = options.hdu ?? -1;
       let wcs: Wcs | undefined;
       if (hduIndex < 0) {
@@ -358,11 +397,15 @@ export class EsaskySky extends LitElement {
         if (!fits.hdus[hduIndex]) throw new Error(`the FITS file has no HDU ${hduIndex}`);
         wcs = parseWcs(fits.hdus[hduIndex].header);
       }
-      const decoded = await getSharedDecodePool().decodeFitsImage(bytes.slice(0), hduIndex, options.plane ?? 0);
+      const planeCount = fits.hdus[hduIndex]!.planeCount;
+      const plane = options.plane ?? 0;
+      if (!Number.isInteger(plane) || plane < 0 || plane >= planeCount) throw new RangeError(`plane ${plane} is out of range [0, ${planeCount - 1}]`);
+      const decoded = await getSharedDecodePool().decodeFitsPlane(blob, hduIndex, plane);
       const id = `fits-${++this.overlaySeq}`;
       const display = this.displayFrom(options);
-      this.images.set(id, { ...decoded, wcs: wcs!, display, options, layer: undefined });
+      this.images.set(id, { ...decoded, wcs: wcs!, display, options, layer: undefined, blob, name, hduIndex, plane, planeCount });
       this.createImageLayer(id);
+      if (planeCount > 1) this.requestUpdate();
       if (options.goTo !== false) {
         const [lon, lat] = wcs!.pixelToWorld((decoded.width + 1) / 2, (decoded.height + 1) / 2);
         const toIcrs = wcs!.frame === 'equatorial' ? undefined : frameRotation(wcs!.frame as FrameName, 'icrs');
@@ -377,6 +420,72 @@ export class EsaskySky extends LitElement {
       this.reportError({ layer: 'fits-image', url: typeof source === 'string' ? source : '', reason });
       throw err instanceof Error ? err : new Error(reason);
     }
+  }
+
+  /** Planes of a cube shown with addFitsImage: the plane drawn and how many there are. */
+  getFitsImagePlane(id: string): { plane: number; planeCount: number } {
+    const img = this.images.get(id);
+    if (!img) throw new RangeError(`no FITS image with id '${id}'`);
+    return { plane: img.plane, planeCount: img.planeCount };
+  }
+
+  /**
+   * Draw another plane of a cube shown with addFitsImage (0-based, flattened over NAXIS3..). Only
+   * that plane is read from the file and decoded, in a worker; resolves once it is drawn.
+   */
+  async setFitsImagePlane(id: string, plane: number): Promise<void> {
+    const img = this.images.get(id);
+    if (!img) throw new RangeError(`no FITS image with id '${id}'`);
+    if (!Number.isInteger(plane) || plane < 0 || plane >= img.planeCount) throw new RangeError(`plane ${plane} is out of range [0, ${img.planeCount - 1}] for ${img.name}`);
+    if (plane === img.plane && img.pending === undefined) return;
+    // a newer plane supersedes one still waiting or decoding (a dragged slider): that one rejects with AbortError
+    img.abort?.abort();
+    const abort = new AbortController();
+    img.abort = abort;
+    img.pending = plane;
+    this.requestUpdate();
+    try {
+      const decoded = await getSharedDecodePool().decodeFitsPlane(img.blob, img.hduIndex, plane, abort.signal);
+      if (this.images.get(id) !== img) return; // removed meanwhile
+      img.pending = undefined;
+      img.abort = undefined;
+      Object.assign(img, decoded, { plane });
+      const old = img.layer;
+      const renderer = this.renderer;
+      if (old && renderer) {
+        const at = renderer.getLayers().indexOf(old);
+        renderer.removeLayer(old);
+        img.layer = undefined;
+        this.createImageLayer(id);
+        if (img.layer && at >= 0) renderer.moveLayer(img.layer, at);
+      }
+      this.requestUpdate();
+      this.markChanged();
+    } catch (err) {
+      if (abort.signal.aborted) throw err; // superseded: not an error to show
+      img.pending = undefined;
+      img.abort = undefined;
+      this.requestUpdate();
+      const reason = `cannot show plane ${plane} of ${img.name}: ${(err as Error)?.message ?? err}`;
+      this.reportError({ layer: id, url: '', reason });
+      throw err instanceof Error ? err : new Error(reason);
+    }
+  }
+
+  /** The plane sliders of the cubes shown (shadow DOM, one per cube). */
+  private planeControls(): unknown {
+    const cubes = [...this.images].filter(([, img]) => img.planeCount > 1);
+    if (cubes.length === 0) return nothing;
+    return html`<div class="planes" part="plane-controls">${cubes.map(([id, img]) => {
+      const shown = img.pending ?? img.plane;
+      return html`<label>
+        <span>${img.name.split('/').pop()}</span>
+        <input type="range" min="0" max=${img.planeCount - 1} step="1" .value=${String(shown)} data-image=${id}
+          aria-label=${`Cube plane of ${img.name}`} aria-valuetext=${`plane ${shown + 1} of ${img.planeCount}`}
+          @input=${(e: Event) => void this.setFitsImagePlane(id, Number((e.target as HTMLInputElement).value)).catch(() => undefined)}>
+        <output>${shown + 1}/${img.planeCount}</output>
+      </label>`;
+    })}</div>`;
   }
 
   private displayFrom(o: { colormap?: string; stretch?: StretchName; cuts?: FitsDisplay['cuts']; reverse?: boolean }): FitsDisplay {
@@ -395,10 +504,14 @@ export class EsaskySky extends LitElement {
   }
 
   private onDrop(e: DragEvent): void {
-    const files = [...(e.dataTransfer?.files ?? [])].filter((f) => /\.(fits?|fts|fz|fits\.gz|fit\.gz)$/i.test(f.name));
-    if (files.length === 0) return;
+    const all = [...(e.dataTransfer?.files ?? [])];
+    const files = all.filter((f) => /\.(fits?|fts|fz|fits\.gz|fit\.gz)$/i.test(f.name));
+    // table files become catalogues (VOTable, CSV/TSV; parsed in a worker)
+    const tables = all.filter((f) => /\.(xml|vot|votable|csv|tsv|tab)(\.gz)?$/i.test(f.name));
+    if (files.length === 0 && tables.length === 0) return;
     e.preventDefault();
     for (const f of files) void this.addFitsImage(f).catch(() => undefined);
+    for (const f of tables) void this.loadCatalogue(f).catch(() => undefined);
   }
 
   /** ESASky-style: set the colormap (and optionally stretch/cuts) of a FITS survey. */
@@ -489,25 +602,12 @@ export class EsaskySky extends LitElement {
       const { width, height, values } = await this.renderer.readValues(this.layer);
       const flipped = new Float32Array(width * height);
       for (let y = 0; y < height; y++) flipped.set(values.subarray((height - 1 - y) * width, (height - y) * width), y * width);
-      const cards = [
-        ...viewWcsCards(this.view),
-        { key: 'ORIGIN', value: 'esasky-sky' },
-        { key: 'HIPSURL', value: this.hips.slice(0, 60), comment: 'survey drawn' },
-        { key: 'DATE', value: new Date().toISOString().slice(0, 19) },
-      ];
+      const cards = exportCards(this.view, 'data', this.hips);
       const bytes = writeFitsImage({ bitpix: -32, shape: [width, height], data: flipped, cards });
       return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/fits' });
     }
     const { width, height, rgba } = await this.readViewPixels();
-    const view = this.view;
-    const cards = [
-      ...viewWcsCards(view),
-      { key: 'BUNIT', value: 'RGB', comment: 'colour planes of the rendered view' },
-      { key: 'CTYPE3', value: 'RGB' },
-      { key: 'ORIGIN', value: 'esasky-sky' },
-      { key: 'HIPSURL', value: this.hips.slice(0, 60), comment: 'survey drawn' },
-      { key: 'DATE', value: new Date().toISOString().slice(0, 19) },
-    ];
+    const cards = exportCards(this.view, 'rgb', this.hips);
     const bytes = writeFitsImage({ bitpix: 8, shape: [width, height, 3], data: rgbaToFitsPlanes(rgba, width, height), cards });
     return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/fits' });
   }
@@ -543,6 +643,7 @@ export class EsaskySky extends LitElement {
         @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @keydown=${this.onKeyDown}
         @dragover=${(e: DragEvent) => e.preventDefault()} @drop=${this.onDrop}></canvas>
       <div class="labels" part="grid-labels" aria-hidden="true">${this.gridLabels.map((l) => html`<span class=${l.kind} style="left:${l.xPx / this.dpr()}px;top:${l.yPx / this.dpr()}px">${l.text}</span>`)}</div>
+      ${this.planeControls()}
       <ul class="messages" role="status" aria-live="polite">${this.messages.map((m) => html`<li>${m}</li>`)}</ul>`;
   }
 
@@ -890,6 +991,26 @@ export class EsaskySky extends LitElement {
       throw err;
     }
     return id;
+  }
+
+  /**
+   * Load a catalogue from a table file or URL (VOTable TABLEDATA/BINARY/BINARY2/FITS, CSV/TSV,
+   * FITS BINTABLE; gzip too): parsed into columns in a decode worker (transferred, not copied),
+   * RA/Dec found from UCDs (pos.eq.ra;meta.main) or names, then drawn with overlayCatalogue.
+   * `signal` cancels the load. Resolves to the catalogue's id; errors also raise `layer-error`.
+   */
+  async loadCatalogue(source: File | Blob | ArrayBuffer | string, options: Omit<CatalogueOptions, 'raDeg' | 'decDeg' | 'columns'> & { format?: TableSourceFormat; signal?: AbortSignal } = {}): Promise<string> {
+    const what = typeof source === 'string' ? source : source instanceof Blob ? ((source as File).name ?? 'blob') : 'table bytes';
+    const { format, signal, ...style } = options;
+    try {
+      const parsed = await getSharedDecodePool().parseTable(source, { name: what, ...(format ? { format } : {}) }, signal);
+      const rows = catalogueFromTable(parsed, what);
+      return this.overlayCatalogue({ name: rows.name ?? what, ...style, raDeg: rows.raDeg, decDeg: rows.decDeg, columns: rows.columns });
+    } catch (err) {
+      const reason = `cannot load the catalogue ${what}: ${(err as Error)?.message ?? err}`;
+      if (!signal?.aborted) this.reportError({ layer: 'catalogue', url: typeof source === 'string' ? source : '', reason });
+      throw err instanceof Error ? err : new Error(reason);
+    }
   }
 
   removeCatalogue(id: string): void {

@@ -1,8 +1,11 @@
 // Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel buffers.
 import { expose, transfer } from 'comlink';
 import { cancelRequest, decodeImageUrl } from './imageDecode.js';
-import { cancelFitsRequest, decodeFitsBytes, decodeFitsUrl } from './fitsTileDecode.js';
+import { cancelFitsRequest, decodeFitsBytes, decodeFitsPlane, decodeFitsUrl } from './fitsTileDecode.js';
+import { cancelTableRequest, parseTableBytes, parseTableSource, tableResultTransferables } from './tableDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
+import { gunzipFile } from './fits/inflate.js';
+import { cancelSeriesRequest, readSeriesSource } from '../plot/seriesDecode.js';
 
 const api: DecodeWorkerApi = {
   async decodeImage(url, requestId) {
@@ -17,7 +20,30 @@ const api: DecodeWorkerApi = {
     const result = decodeFitsBytes(bytes, hduIndex, plane);
     return result.status === 'ok' ? transfer(result, [result.values]) : result;
   },
+  async decodeFitsPlane(blob, hduIndex, plane) {
+    const result = await decodeFitsPlane(blob, hduIndex, plane);
+    return result.status === 'ok' ? transfer(result, [result.values]) : result;
+  },
+  async gunzip(blob, maxBytes) {
+    try {
+      const out = gunzipFile(new Uint8Array(await blob.arrayBuffer()), maxBytes);
+      const bytes = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? (out.buffer as ArrayBuffer) : out.slice().buffer;
+      return transfer({ status: 'ok' as const, bytes }, [bytes]);
+    } catch (err) {
+      return { status: 'error' as const, message: `cannot inflate the gzip file: ${(err as Error)?.message ?? err}`, retryable: false };
+    }
+  },
+  async readSeries(source, request, requestId) {
+    const r = await readSeriesSource(source, request, requestId);
+    return r.status === 'ok' ? transfer(r, [r.series.x.buffer, r.series.y.buffer, r.series.rows.buffer] as ArrayBuffer[]) : r;
+  },
+  async parseTable(source, request, requestId) {
+    const result = source instanceof ArrayBuffer ? parseTableBytes(new Uint8Array(source), request) : await parseTableSource(source, request, requestId);
+    return result.status === 'ok' ? transfer(result, tableResultTransferables(result)) : result;
+  },
   cancel(requestId) {
+    cancelTableRequest(requestId);
+    cancelSeriesRequest(requestId);
     cancelRequest(requestId);
     cancelFitsRequest(requestId);
   },

@@ -1,6 +1,6 @@
 // Fetches and decodes FITS image tiles (HiPS FITS tiles: often not padded to 2880 bytes) to
 // float32 physical values with rows top to bottom, like the colour tiles; runs in a decode worker.
-import { readFits } from './fits/index.js';
+import { blobSource, FitsStream, readFits } from './fits/index.js';
 import type { DecodeFailure, FitsDecodeResult } from './protocol.js';
 
 const controllers = new Map<number, AbortController>();
@@ -58,6 +58,19 @@ export function decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: num
     const naxes = hdu.naxes ?? [];
     const img = naxes.length > 2 ? hdu.readImagePlane(plane) : hdu.readImage();
     const [width, height] = img.shape;
+    return { status: 'ok', width, height, values: flipRows(img.data, width, height).buffer as ArrayBuffer, bitpix: img.bitpix };
+  } catch (err) {
+    return { status: 'error', message: `FITS image cannot be read: ${(err as Error).message ?? err}`, retryable: false };
+  }
+}
+
+/** Decode one plane of an image HDU of a File/Blob, reading only the headers and that plane. */
+export async function decodeFitsPlane(blob: Blob, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure> {
+  try {
+    const fits = await FitsStream.open(blobSource(blob));
+    const img = await fits.readImagePlane(hduIndex, plane);
+    const [width, height] = img.shape;
+    if (height === undefined) return { status: 'error', message: `HDU ${hduIndex} is a 1-D image (NAXIS1 = ${width}), not a 2-D one`, retryable: false };
     return { status: 'ok', width, height, values: flipRows(img.data, width, height).buffer as ArrayBuffer, bitpix: img.bitpix };
   } catch (err) {
     return { status: 'error', message: `FITS image cannot be read: ${(err as Error).message ?? err}`, retryable: false };

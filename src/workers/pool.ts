@@ -1,8 +1,17 @@
 // A pool of decode workers (comlink): size from navigator.hardwareConcurrency, each request sent to
 // the least busy worker, cancellation by AbortSignal, and a TileFetcher for the tile manager.
+// Big jobs (tables, FITS images) have backpressure: at most one per worker runs, the rest wait in
+// a FIFO queue (an aborted waiter leaves it); results come back as transferred buffers.
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
-import type { DecodeWorkerApi } from './protocol.js';
+import type { DecodeWorkerApi, TableParseRequest, TableParseResult } from './protocol.js';
+import type { Series, SeriesRequest } from '../plot/series.js';
+
+/** The reason a pool promise rejects when its AbortSignal fires. */
+function abortError(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new DOMException('the decode request was aborted', 'AbortError');
+}
 
 interface Slot {
   readonly worker: Worker;
@@ -19,6 +28,9 @@ export class DecodePool implements TileFetcher {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private destroyed = false;
+  /** Big jobs running (at most `size`) and those waiting for a turn. */
+  private bigRunning = 0;
+  private readonly bigWaiting: Array<() => void> = [];
 
   constructor(size = defaultPoolSize()) {
     for (let i = 0; i < size; i++) {
@@ -57,22 +69,115 @@ export class DecodePool implements TileFetcher {
     }
   }
 
-  /** Decode an image HDU (plane of a cube) from FITS bytes in a worker; the bytes are transferred. */
-  async decodeFitsImage(bytes: ArrayBuffer, hduIndex: number, plane = 0): Promise<{ width: number; height: number; values: Float32Array }> {
+  /** Big jobs waiting for a worker (backpressure queue length). */
+  get queued(): number {
+    return this.bigWaiting.length;
+  }
+
+  /** Big jobs running in the workers now. */
+  get running(): number {
+    return this.bigRunning;
+  }
+
+  /**
+   * Run a big job on the least busy worker once fewer than `size` big jobs run. Rejects with the
+   * signal's reason when aborted: a waiting job leaves the queue, a running one is cancelled in
+   * the worker (fetches stop; a parse already running finishes there and its result is dropped,
+   * its turn is only given back when the worker is done).
+   */
+  private async runBig<T>(signal: AbortSignal | undefined, job: (slot: Slot, id: number) => Promise<T>): Promise<T> {
     if (this.destroyed) throw new Error('the decode pool was destroyed');
+    if (signal?.aborted) throw abortError(signal);
+    if (this.bigRunning >= this.slots.length) {
+      await new Promise<void>((resolve, reject) => {
+        const start = (): void => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = (): void => {
+          const i = this.bigWaiting.indexOf(start);
+          if (i >= 0) this.bigWaiting.splice(i, 1);
+          reject(abortError(signal!));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.bigWaiting.push(start);
+      });
+      if (this.destroyed) throw new Error('the decode pool was destroyed');
+    } else this.bigRunning++;
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const id = this.nextId++;
     slot.busy++;
-    try {
+    const work = job(slot, id).finally(() => {
+      slot.busy--;
+      const next = this.bigWaiting.shift();
+      if (next) next();
+      else this.bigRunning--;
+    });
+    if (!signal) return work;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => {
+        void slot.api.cancel(id);
+        reject(abortError(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /** Decode an image HDU (plane of a cube) from FITS bytes in a worker; the bytes are transferred. */
+  async decodeFitsImage(bytes: ArrayBuffer, hduIndex: number, plane = 0, signal?: AbortSignal): Promise<{ width: number; height: number; values: Float32Array }> {
+    return this.runBig(signal, async (slot) => {
       const r = await slot.api.decodeFitsBytes(transfer(bytes, [bytes]), hduIndex, plane);
       if (r.status === 'ok') return { width: r.width, height: r.height, values: new Float32Array(r.values) };
       throw new Error(r.status === 'error' ? r.message : 'FITS image missing');
-    } finally {
-      slot.busy--;
-    }
+    });
+  }
+
+  /** Inflate a gzip-compressed Blob in a worker (bounded by maxBytes, default 2 GiB); resolves to the inflated bytes. */
+  async gunzip(blob: Blob, maxBytes = 2 ** 31, signal?: AbortSignal): Promise<ArrayBuffer> {
+    return this.runBig(signal, async (slot) => {
+      const r = await slot.api.gunzip(blob, maxBytes);
+      if (r.status === 'ok') return r.bytes;
+      throw new Error(r.message);
+    });
+  }
+
+  /** Read a spectrum / light curve (x/y series) from a FITS file in a worker; bytes are transferred. */
+  async readSeries(source: ArrayBuffer | Blob | string, request: SeriesRequest = {}, signal?: AbortSignal): Promise<Series> {
+    const src = typeof source === 'string' ? new URL(source, globalThis.location?.href).href : source;
+    return this.runBig(signal, async (slot, id) => {
+      const r = await slot.api.readSeries(src instanceof ArrayBuffer ? transfer(src, [src]) : src, request, id);
+      if (r.status === 'ok') return r.series;
+      throw new Error(r.message);
+    });
+  }
+
+  /** Decode one plane of an image HDU of a File/Blob in a worker (only its header and that plane are read). */
+  async decodeFitsPlane(blob: Blob, hduIndex: number, plane = 0, signal?: AbortSignal): Promise<{ width: number; height: number; values: Float32Array }> {
+    return this.runBig(signal, async (slot) => {
+      const r = await slot.api.decodeFitsPlane(blob, hduIndex, plane);
+      if (r.status === 'ok') return { width: r.width, height: r.height, values: new Float32Array(r.values) };
+      throw new Error(r.status === 'error' ? r.message : 'FITS image missing');
+    });
+  }
+
+  /**
+   * Parse a table (VOTable, CSV/TSV, FITS BINTABLE; sniffed unless `request.format` says) into
+   * columns in a worker: bytes are transferred (the caller's ArrayBuffer is detached), a Blob is
+   * read there, a URL fetched there. Rejects with an Error naming the problem.
+   */
+  async parseTable(source: ArrayBuffer | Blob | string, request: TableParseRequest = {}, signal?: AbortSignal): Promise<TableParseResult> {
+    const src = typeof source === 'string' ? new URL(source, globalThis.location?.href).href : source;
+    return this.runBig(signal, async (slot, id) => {
+      const r = await slot.api.parseTable(src instanceof ArrayBuffer ? transfer(src, [src]) : src, request, id);
+      if (r.status === 'ok') return r;
+      throw new Error(r.message);
+    });
   }
 
   destroy(): void {
     this.destroyed = true;
+    for (const start of this.bigWaiting.splice(0)) start();
     for (const s of this.slots) {
       s.api[releaseProxy]();
       s.worker.terminate();

@@ -1,6 +1,9 @@
 // The one typed interface between the main thread and the decode workers. Big results travel as
 // transferred ArrayBuffers (never structured copies); every request carries an id so the main
 // thread can cancel it.
+import type { PositionFormat, PositionRule } from './tables/positions.js';
+import type { Table } from './tables/table.js';
+import type { Series, SeriesRequest } from '../plot/series.js';
 
 /** Result of decoding one image tile in a worker. */
 export type ImageDecodeResult =
@@ -26,6 +29,44 @@ export type FitsDecodeResult =
     }
   | { readonly status: 'missing'; readonly httpStatus: number };
 
+/** Table formats a parse request can name ('auto': sniffed from the first bytes). */
+export type TableSourceFormat = 'auto' | 'votable' | 'csv' | 'tsv' | 'fits';
+
+export interface TableParseRequest {
+  readonly format?: TableSourceFormat;
+  /** VOTable: which TABLE (document order, default 0). */
+  readonly tableIndex?: number;
+  /** FITS: which HDU (default the first table). */
+  readonly hdu?: number;
+  /** Memory limit for inflating / decoding (default the FITS reader's, 2 GiB). */
+  readonly maxBytes?: number;
+  /** Name used in error messages (file name or URL). */
+  readonly name?: string;
+}
+
+/** RA/Dec columns found from UCDs (pos.eq.ra;meta.main...) or names, read in degrees. */
+export interface TablePositions {
+  readonly ra: string;
+  readonly dec: string;
+  readonly rule: PositionRule;
+  readonly raFormat: PositionFormat;
+  readonly decFormat: PositionFormat;
+  readonly raUnit?: string;
+  readonly decUnit?: string;
+  readonly system?: string;
+  readonly raDeg: Float64Array;
+  readonly decDeg: Float64Array;
+}
+
+/** A parsed table: its columns' typed arrays and the positions are transferred, not copied. */
+export interface TableParseResult {
+  readonly status: 'ok';
+  readonly format: 'votable' | 'csv' | 'fits';
+  readonly table: Table;
+  positions?: TablePositions;
+  readonly warnings: string[];
+}
+
 export interface DecodeWorkerApi {
   /** Fetch `url` and decode it as a FITS image tile (first image HDU) to float32 values. */
   decodeFits(url: string, requestId: number): Promise<FitsDecodeResult | DecodeFailure>;
@@ -33,6 +74,14 @@ export interface DecodeWorkerApi {
   decodeImage(url: string, requestId: number): Promise<ImageDecodeResult | DecodeFailure>;
   /** Decode the first 2-D image (or the given plane of a cube) of a FITS file given as bytes (transferred). */
   decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
+  /** Decode one plane of an image HDU of a FITS File/Blob, reading only its header and that plane (FitsStream). */
+  decodeFitsPlane(blob: Blob, hduIndex: number, plane: number): Promise<FitsDecodeResult | DecodeFailure>;
+  /** Inflate a gzip-compressed file (e.g. .fits.gz) read from a Blob, bounded by maxBytes; the bytes are transferred back. */
+  gunzip(blob: Blob, maxBytes: number): Promise<{ status: 'ok'; bytes: ArrayBuffer } | DecodeFailure>;
+  /** Read a spectrum / light curve series from a FITS file (bytes transferred, a Blob or a URL). */
+  readSeries(source: ArrayBuffer | Blob | string, request: SeriesRequest, requestId: number): Promise<{ status: 'ok'; series: Series } | DecodeFailure>;
+  /** Parse a table from bytes (transferred), a Blob or a URL into columns. */
+  parseTable(source: ArrayBuffer | Blob | string, request: TableParseRequest, requestId: number): Promise<TableParseResult | DecodeFailure>;
   /** Abort the request with this id, if it is still running. */
   cancel(requestId: number): void;
 }

@@ -6,6 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { FitsImageLayer } from '../../src/render/layers/fitsImageLayer.js';
 import { DecodePool } from '../../src/workers/pool.js';
+import { UploadBudget } from '../../src/render/uploadBudget.js';
 import { readFits, parseWcs } from '../../src/workers/fits/index.js';
 import { frameRotation, applyMat3 } from '../../src/math/frames.js';
 import { lonLatDegToVec, vecToLonLatDeg } from '../../src/math/vec3.js';
@@ -70,6 +71,59 @@ describe('FITS images on the sky', () => {
     } finally {
       target.destroy();
       pool.destroy();
+      device.destroy();
+    }
+  });
+
+  it('draws an image of many chunks over several texture arrays exactly as over one, uploaded frame by frame', async () => {
+    // 300 x 200 px at 0.1 deg/px: 32 px chunks (5 deg each), 10 x 7 = 70 chunks
+    const [w, h] = [300, 200];
+    const cards = ['SIMPLE  =                    T', 'BITPIX  =                  -32', 'NAXIS   =                    2', `NAXIS1  = ${String(w).padStart(20)}`, `NAXIS2  = ${String(h).padStart(20)}`,
+      "CTYPE1  = 'RA---CAR'", "CTYPE2  = 'DEC--CAR'", 'CRVAL1  =                 40.0', 'CRVAL2  =                  0.0', 'CRPIX1  =                150.5', 'CRPIX2  =                100.5',
+      'CDELT1  =                 -0.1', 'CDELT2  =                  0.1', 'END'].map((c) => c.padEnd(80)).join('');
+    const header = readFits(new TextEncoder().encode(cards.padEnd(2880) + '\0'.repeat(Math.ceil((w * h * 4) / 2880) * 2880))).hdus[0]!.header;
+    const wcs = parseWcs(header);
+    const values = new Float32Array(w * h).map((_, i) => ((i % w) * 7 + Math.floor(i / w) * 3) % 256);
+    const device = await requestTestDevice();
+    const size = 48;
+    const target = createTarget(device, size, size);
+    try {
+      const shots: Uint8Array[] = [];
+      for (const maxLayersPerTexture of [undefined, 8, 1]) {
+        const renderer = new SkyRenderer(device, 'rgba8unorm');
+        const layer = renderer.addLayer(new FitsImageLayer(device, 'rgba8unorm', { id: 'many', width: w, height: h, values, wcs, display: { colormap: 'grayscale', stretch: 'linear', cuts: [0, 255] }, ...(maxLayersPerTexture ? { maxLayersPerTexture } : {}) }));
+        renderer.setView({ raDeg: 40, decDeg: 0, fovDeg: 35, rollDeg: 0, projection: 'CAR', widthPx: size, heightPx: size });
+        // chunks are uploaded under each frame's budget: draw frames until all are on the GPU
+        let frames = 0;
+        do {
+          renderer.render(target.texture.createView());
+          frames++;
+        } while (layer.hasPendingUploads && frames < 200);
+        expect(layer.settled, 'all chunks uploaded').to.equal(true);
+        shots.push(await target.read());
+        renderer.destroy();
+      }
+      // a budget that allows one upload per frame shows the image chunk by chunk: blank cells until uploaded
+      {
+        const renderer = new SkyRenderer(device, 'rgba8unorm');
+        const layer = renderer.addLayer(new FitsImageLayer(device, 'rgba8unorm', { id: 'slow', width: w, height: h, values, wcs, display: { colormap: 'grayscale', stretch: 'linear', cuts: [0, 255] } }));
+        renderer.setView({ raDeg: 40, decDeg: 0, fovDeg: 35, rollDeg: 0, projection: 'CAR', widthPx: size, heightPx: size });
+        renderer.render(target.texture.createView(), new UploadBudget(0));
+        expect(layer.hasPendingUploads).to.equal(true);
+        const first = await target.read();
+        let diff = 0;
+        for (let i = 0; i < first.length; i += 4) if (first[i] !== shots[0]![i]) diff++;
+        expect(diff, 'pixels not yet drawn after one upload').to.be.greaterThan(100);
+        renderer.destroy();
+      }
+      let lit = 0;
+      for (let i = 0; i < shots[0]!.length; i += 4) if (shots[0]![i]! > 20) lit++;
+      expect(lit, 'pixels drawn').to.be.greaterThan(size * size * 0.3);
+      expect(Array.from(shots[1]!)).to.deep.equal(Array.from(shots[0]!));
+      expect(Array.from(shots[2]!)).to.deep.equal(Array.from(shots[0]!));
+      expect(gpuErrors).to.deep.equal([]);
+    } finally {
+      target.destroy();
       device.destroy();
     }
   });

@@ -1,5 +1,6 @@
 // A FITS image drawn on the sky at its WCS (sky.addFitsImage): the float image is cut into square
-// chunks (texture-array layers, never one texture over the GPU limit), each chunk is a cell of the
+// chunks (texture-array layers, never one texture over the GPU limit; as many texture arrays as the
+// layer limit needs, one draw each), each chunk is a cell of the
 // HiPS shader's 8x8 mesh whose vertices come from the WCS in float64 (SIP included), and the
 // values are coloured like FITS HiPS layers (cuts, stretch, colormap). Owns its GPU objects.
 import { toViewFrame, type Camera } from '../../math/camera.js';
@@ -24,6 +25,19 @@ export interface FitsImageOptions {
   readonly display?: FitsDisplay;
   readonly opacity?: number;
   readonly blending?: Blending;
+  /** Most chunks per texture array (default and upper bound: the device's maxTextureArrayLayers). */
+  readonly maxLayersPerTexture?: number;
+}
+
+/** Chunks [first, first + count) of the image: their texture array, cells, positions and frame uniforms. */
+interface ChunkGroup {
+  readonly first: number;
+  readonly count: number;
+  readonly texture: GPUTexture;
+  readonly cells: GPUBuffer;
+  readonly positions: GPUBuffer;
+  readonly uniforms: GPUBuffer;
+  bindGroup: GPUBindGroup | undefined;
 }
 
 /** Chunk side in pixels: about 5 degrees of sky per chunk so the linear mesh follows the projection. */
@@ -40,18 +54,17 @@ export class FitsImageLayer implements RenderLayer {
   blending: Blending;
   private readonly device: GPUDevice;
   private readonly format: GPUTextureFormat;
-  private readonly texture: GPUTexture;
+  private readonly groups: ChunkGroup[] = [];
   private readonly lut: GPUTexture;
-  private readonly uniforms: GPUBuffer;
-  private readonly cells: GPUBuffer;
-  private readonly positions: GPUBuffer;
   /** Float64 unit vectors (ICRS) of every chunk's mesh; NaN where the WCS has no sky. */
   private readonly vectors: Float64Array;
   private readonly chunkCount: number;
+  /** Chunks are uploaded in order under the frame's upload budget; the next one to upload. */
+  private nextChunk = 0;
+  private readonly upload: { values: Float32Array; width: number; height: number; size: number; nx: number; perTexture: number; buffer: Float32Array<ArrayBuffer> };
   private readonly samples: Float64Array;
   private display: FitsDisplay;
   private cuts: [number, number] = [0, 1];
-  private bindGroup: GPUBindGroup | undefined;
   private bindBlend: Blending | undefined;
   private drawn = 0;
   private cameraKey = '';
@@ -71,11 +84,21 @@ export class FitsImageLayer implements RenderLayer {
     const nx = Math.ceil(width / c);
     const ny = Math.ceil(height / c);
     this.chunkCount = nx * ny;
-    if (this.chunkCount > device.limits.maxTextureArrayLayers) {
-      throw new RangeError(`the FITS image (${width}x${height}) needs ${this.chunkCount} chunks of ${c}² but the GPU allows ${device.limits.maxTextureArrayLayers} layers`);
+    const perTexture = Math.max(1, Math.min(device.limits.maxTextureArrayLayers, opts.maxLayersPerTexture ?? Infinity));
+    for (let first = 0; first < this.chunkCount; first += perTexture) {
+      const count = Math.min(perTexture, this.chunkCount - first);
+      const g = this.groups.length;
+      this.groups.push({
+        first,
+        count,
+        texture: device.createTexture({ label: `fits image ${opts.id} ${g}`, size: { width: c, height: c, depthOrArrayLayers: count }, format: 'r32float', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST }),
+        cells: device.createBuffer({ label: `fits image cells ${g}`, size: 32 * count, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }),
+        positions: device.createBuffer({ label: `fits image positions ${g}`, size: count * VERTS * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }),
+        uniforms: device.createBuffer({ label: `fits image frame ${g}`, size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+        bindGroup: undefined,
+      });
     }
-    this.texture = device.createTexture({ label: `fits image ${opts.id}`, size: { width: c, height: c, depthOrArrayLayers: this.chunkCount }, format: 'r32float', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
-    const chunk = new Float32Array(c * c);
+    this.upload = { values, width, height, size: c, nx, perTexture, buffer: new Float32Array(c * c) };
     const toIcrs: Mat3 | undefined = wcs.frame === 'equatorial' ? undefined : frameRotation(wcs.frame, 'icrs');
     this.vectors = new Float64Array(this.chunkCount * VERTS * 3);
     const cellData = new ArrayBuffer(32 * this.chunkCount);
@@ -85,12 +108,7 @@ export class FitsImageLayer implements RenderLayer {
     for (let cy = 0; cy < ny; cy++) {
       for (let cx = 0; cx < nx; cx++) {
         const k = cy * nx + cx;
-        chunk.fill(NaN);
-        for (let y = 0; y < c && cy * c + y < height; y++) {
-          const row = (cy * c + y) * width + cx * c;
-          chunk.set(values.subarray(row, row + Math.min(c, width - cx * c)), y * c);
-        }
-        device.queue.writeTexture({ texture: this.texture, origin: { x: 0, y: 0, z: k } }, chunk, { bytesPerRow: c * 4, rowsPerImage: c }, { width: c, height: c, depthOrArrayLayers: 1 });
+        const group = this.groups[Math.floor(k / perTexture)]!;
         // mesh vertex (i, j): texture row i/G, column j/G of the chunk (the HiPS shader's convention)
         for (let i = 0; i <= HIPS_GRID; i++) {
           for (let j = 0; j <= HIPS_GRID; j++) {
@@ -112,14 +130,11 @@ export class FitsImageLayer implements RenderLayer {
         cf[k * 8] = 0;
         cf[k * 8 + 1] = 0;
         cf[k * 8 + 2] = 1;
-        cu[k * 8 + 3] = k;
-        cf[k * 8 + 4] = 1;
+        cu[k * 8 + 3] = k - group.first; // layer in its group's texture array
+        cf[k * 8 + 4] = 0; // alpha: 1 once the chunk is uploaded
       }
     }
-    this.cells = device.createBuffer({ label: 'fits image cells', size: cellData.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    device.queue.writeBuffer(this.cells, 0, cellData);
-    this.positions = device.createBuffer({ label: 'fits image positions', size: this.chunkCount * VERTS * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.uniforms = device.createBuffer({ label: 'fits image frame', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    for (const g of this.groups) device.queue.writeBuffer(g.cells, 0, cellData, 32 * g.first, 32 * g.count);
     this.lut = device.createTexture({ label: 'fits image colormap', size: { width: 256, height: 2 }, format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
     // a sample of the values for automatic cuts and histogram equalisation
     const step = Math.max(1, Math.floor(values.length / 20000));
@@ -130,11 +145,32 @@ export class FitsImageLayer implements RenderLayer {
   }
 
   get settled(): boolean {
-    return true;
+    return this.nextChunk >= this.chunkCount;
   }
 
   get hasPendingUploads(): boolean {
-    return false;
+    return this.nextChunk < this.chunkCount;
+  }
+
+  /** Upload chunks while the frame's budget allows (at least one per frame), then show them. */
+  private uploadChunks(budget: UploadBudget): void {
+    const { values, width, height, size: c, nx, perTexture, buffer } = this.upload;
+    const alpha = new Float32Array([1]);
+    while (this.nextChunk < this.chunkCount && budget.allows()) {
+      const t0 = budget.now();
+      const k = this.nextChunk++;
+      const cx = k % nx;
+      const cy = Math.floor(k / nx);
+      buffer.fill(NaN);
+      for (let y = 0; y < c && cy * c + y < height; y++) {
+        const row = (cy * c + y) * width + cx * c;
+        buffer.set(values.subarray(row, row + Math.min(c, width - cx * c)), y * c);
+      }
+      const g = this.groups[Math.floor(k / perTexture)]!;
+      this.device.queue.writeTexture({ texture: g.texture, origin: { x: 0, y: 0, z: k - g.first } }, buffer, { bytesPerRow: c * 4, rowsPerImage: c }, { width: c, height: c, depthOrArrayLayers: 1 });
+      this.device.queue.writeBuffer(g.cells, 32 * (k - g.first) + 16, alpha);
+      budget.spend(budget.now() - t0);
+    }
   }
 
   get currentCuts(): [number, number] {
@@ -155,8 +191,9 @@ export class FitsImageLayer implements RenderLayer {
     this.device.queue.writeTexture({ texture: this.lut }, table, { bytesPerRow: 1024 }, { width: 256, height: 2 });
   }
 
-  prepare(camera: Camera, _budget: UploadBudget, transition?: ProjectionTransition): void {
+  prepare(camera: Camera, budget: UploadBudget, transition?: ProjectionTransition): void {
     if (this.destroyed) return;
+    this.uploadChunks(budget);
     const v = camera.view;
     const key = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.frame},${v.widthPx},${v.heightPx}`;
     if (key !== this.cameraKey) {
@@ -184,40 +221,45 @@ export class FitsImageLayer implements RenderLayer {
           pos[o + 2] = q[2];
         }
       }
-      this.device.queue.writeBuffer(this.positions, 0, pos);
+      for (const g of this.groups) this.device.queue.writeBuffer(g.positions, 0, pos, g.first * VERTS * 4, g.count * VERTS * 4);
     }
-    writeHipsFrame(this.device, this.uniforms, camera, transition, this.opacity, this.chunkCount, this.cuts, STRETCH_ID[this.display.stretch]);
+    for (const g of this.groups) writeHipsFrame(this.device, g.uniforms, camera, transition, this.opacity, g.count, this.cuts, STRETCH_ID[this.display.stretch]);
     this.drawn = this.chunkCount;
   }
 
   encode(pass: GPURenderPassEncoder): void {
     if (this.destroyed || this.drawn === 0) return;
     const pipeline = hipsPipeline(this.device, 'fits', this.blending, this.format);
-    if (!this.bindGroup || this.bindBlend !== this.blending) {
+    if (this.bindBlend !== this.blending) {
       this.bindBlend = this.blending;
-      this.bindGroup = this.device.createBindGroup({
+      for (const g of this.groups) g.bindGroup = undefined;
+    }
+    pass.setPipeline(pipeline);
+    for (const g of this.groups) {
+      g.bindGroup ??= this.device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
         entries: [
-          { binding: 0, resource: { buffer: this.uniforms } },
-          { binding: 1, resource: { buffer: this.cells } },
-          { binding: 2, resource: { buffer: this.positions } },
-          { binding: 3, resource: this.texture.createView({ dimension: '2d-array' }) },
+          { binding: 0, resource: { buffer: g.uniforms } },
+          { binding: 1, resource: { buffer: g.cells } },
+          { binding: 2, resource: { buffer: g.positions } },
+          { binding: 3, resource: g.texture.createView({ dimension: '2d-array' }) },
           { binding: 4, resource: this.lut.createView() },
         ],
       });
+      pass.setBindGroup(0, g.bindGroup);
+      pass.draw(2 * g.count * HIPS_GRID * HIPS_GRID * 6);
     }
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.draw(2 * this.chunkCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.texture.destroy();
+    for (const g of this.groups) {
+      g.texture.destroy();
+      g.uniforms.destroy();
+      g.cells.destroy();
+      g.positions.destroy();
+    }
     this.lut.destroy();
-    this.uniforms.destroy();
-    this.cells.destroy();
-    this.positions.destroy();
   }
 }

@@ -10,6 +10,8 @@ import { FitsError } from './errors.js';
 import { readFits } from './file.js';
 import { crc32 } from './inflate.js';
 import { riceDecompress } from './rice.js';
+import { plioDecompress } from './plio.js';
+import { hcompressDecompress } from './hcompress.js';
 
 const FIXTURES = new URL('../../../test/fixtures/fits/', import.meta.url);
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, FIXTURES)));
@@ -96,6 +98,55 @@ describe('Rice decoder on hand-made streams', () => {
     expect(Array.from(out.subarray(0, 3))).toEqual([-2, 1, 0]);
     expectFitsError(() => riceDecompress(new Uint8Array([5]), out, 40, 32, 1, 'tile 7'), 'BAD_DATA', /tile 7: the Rice-compressed stream \(1 bytes\) ends before its 40 pixels are decoded/);
     expectFitsError(() => riceDecompress(new Uint8Array([0, 0, 0, 1, 0x20]), out, 8, 32, 4, 't'), 'BAD_DATA');
+  });
+});
+
+describe('PLIO_1 line lists', () => {
+  const words = (...w: number[]): Uint8Array => {
+    const b = new Uint8Array(2 * w.length);
+    w.forEach((v, i) => new DataView(b.buffer).setInt16(2 * i, v));
+    return b;
+  };
+  it('decodes each opcode (old 3-word header) and zero-fills the rest', () => {
+    const out = new Int32Array(12);
+    // length 10: zeros(2), pv=5 (set: 1<<12 | 5, high 0), run(3) of 5, pv+=2 -> 7 and one pixel,
+    // 5: two zeros then pv, 7: pv-=3 -> 4 and one pixel
+    plioDecompress(words(0, 0, 10, 0x0002, 0x1005, 0, 0x4003, 0x6002, 0x5003, 0x7003), out, 12, 't');
+    expect(Array.from(out)).toEqual([0, 0, 5, 5, 5, 7, 0, 0, 7, 4, 0, 0]);
+  });
+  it('rejects lists that lie about their length or write past the tile', () => {
+    const out = new Int32Array(4);
+    expectFitsError(() => plioDecompress(words(0, 0, 9, 0x4001), out, 4, 'tile 3'), 'BAD_DATA', /tile 3: the PLIO line list says it has 9 words but the tile holds 4/);
+    expectFitsError(() => plioDecompress(words(0, 0, 4, 0x4009), out, 4, 'tile 3'), 'BAD_DATA', /writes 9 pixels into a tile of 4/);
+    expectFitsError(() => plioDecompress(words(0, 0, 4, 0x1001), out, 4, 'tile 3'), 'BAD_DATA', /ends before word 5/);
+  });
+});
+
+describe('HCOMPRESS_1 streams', () => {
+  const tile = (): Uint8Array => {
+    const file = readFits(fixture('comp_hcompress.fits'));
+    const t = file.hdus[1]!.readTable();
+    return t.heapBytes(t.columns.find((c) => c.name === 'COMPRESSED_DATA')!, 0).slice();
+  };
+  it('rejects a bad magic code, a size that is not the tile, a truncated stream', () => {
+    const out = new Int32Array(24 * 16);
+    const good = tile();
+    hcompressDecompress(good, out, 24 * 16, 0, 't'); // the real tile decodes
+    const bad = good.slice();
+    bad[0] = 0;
+    expectFitsError(() => hcompressDecompress(bad, out, 24 * 16, 0, 'tile 2'), 'BAD_DATA', /tile 2: not an HCOMPRESS stream/);
+    expectFitsError(() => hcompressDecompress(good, out, 100, 0, 'tile 2'), 'BAD_DATA', /tile 2: the HCOMPRESS stream is 16 x 24 pixels, not the 100 of the tile/);
+    expectFitsError(() => hcompressDecompress(good.subarray(0, good.length >> 1), out, 24 * 16, 0, 'tile 2'), 'BAD_DATA', /tile 2: the HCOMPRESS stream \(\d+ bytes\) ends early/);
+  });
+  it('refuses smoothing of lossy tiles and 64-bit images, naming them', () => {
+    const good = tile();
+    const lossy = good.slice();
+    new DataView(lossy.buffer).setInt32(10, 3); // scale 3
+    expectFitsError(() => hcompressDecompress(lossy, new Int32Array(384), 384, 1, 't'), 'UNSUPPORTED', /smoothing \(SMOOTH = 1\)/);
+    const bytes = fixture('comp_hcompress.fits');
+    const hdu = readFits(bytes).hdus[1]!;
+    const b = setCard(bytes, hdu.headerOffset, 'ZBITPIX', 'ZBITPIX =                   64');
+    expectFitsError(() => readFits(b).hdus[1]!.readImage(), 'UNSUPPORTED', /HCOMPRESS_1' with ZBITPIX = 64 is not supported/);
   });
 });
 
@@ -192,7 +243,7 @@ describe('bad compressed images', () => {
   it('names ZCMPTYPE when the algorithm is unknown', () => {
     const b = setCard(bytes, hdu.headerOffset, 'ZCMPTYPE', "ZCMPTYPE= 'FOO_9   '");
     const h = readFits(b).hdus[1]!;
-    expectFitsError(() => h.readImage(), 'UNSUPPORTED', /HDU 1: ZCMPTYPE = 'FOO_9': unknown compression algorithm \(supported: RICE_1, GZIP_1, GZIP_2, NOCOMPRESS\)/);
+    expectFitsError(() => h.readImage(), 'UNSUPPORTED', /HDU 1: ZCMPTYPE = 'FOO_9': unknown compression algorithm \(supported: RICE_1, GZIP_1, GZIP_2, PLIO_1, HCOMPRESS_1, NOCOMPRESS\)/);
     expect(h.type).toBe('bintable'); // still a table
   });
 

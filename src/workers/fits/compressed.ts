@@ -13,8 +13,8 @@
  *
  * Algorithms: RICE_1 (see rice.ts), GZIP_1 (gzip of the big-endian tile values), GZIP_2 (the
  * same after byte shuffling: all most significant bytes first), NOCOMPRESS (the big-endian
- * values as they are). PLIO_1, HCOMPRESS_1 and anything else give FitsError 'UNSUPPORTED'
- * naming ZCMPTYPE. For GZIP/NOCOMPRESS the stored integer width is found, as CFITSIO does, from
+ * values as they are), PLIO_1 (see plio.ts), HCOMPRESS_1 without smoothing (see hcompress.ts;
+ * not ZBITPIX 64). Anything else gives FitsError 'UNSUPPORTED' naming ZCMPTYPE. For GZIP/NOCOMPRESS the stored integer width is found, as CFITSIO does, from
  * the inflated size: 1, 2, 4 or 8 bytes per pixel.
  *
  * Floating-point images are usually quantized: the tile holds integers I and
@@ -40,11 +40,13 @@ import { type Bitpix, type ImageLayout, type ImageOutput, VALID_BITPIX } from '.
 import { inflateTile } from './inflate.js';
 import { checkAllocation } from './limits.js';
 import { riceDecompress } from './rice.js';
+import { plioDecompress } from './plio.js';
+import { hcompressDecompress } from './hcompress.js';
 import type { FitsColumn, FitsTable, FitsTypedArray } from './table.js';
 
 export type ZQuantize = 'NO_DITHER' | 'SUBTRACTIVE_DITHER_1' | 'SUBTRACTIVE_DITHER_2' | 'NONE';
 
-export const SUPPORTED_ZCMPTYPES: readonly string[] = ['RICE_1', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS'];
+export const SUPPORTED_ZCMPTYPES: readonly string[] = ['RICE_1', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'HCOMPRESS_1', 'NOCOMPRESS'];
 
 /** Parameters of a tile-compressed image, from its BINTABLE header. */
 export interface CompressedImageInfo {
@@ -62,6 +64,8 @@ export interface CompressedImageInfo {
   blocksize: number;
   /** RICE_1 BYTEPIX */
   bytepix: number;
+  /** HCOMPRESS_1 SMOOTH (0: none) */
+  smooth: number;
   /** ZBLANK/BLANK keyword (the ZBLANK column, if any, wins per tile). */
   zblank: number | undefined;
   /** ZSCALE / ZZERO keywords, if any. */
@@ -121,7 +125,7 @@ export function compressedImageInfo(header: FitsHeader, ctx: string): Compressed
   let zcmptype = ztype.trim().toUpperCase();
   if (zcmptype === 'RICE_ONE') zcmptype = 'RICE_1';
   if (!SUPPORTED_ZCMPTYPES.includes(zcmptype)) {
-    const known = ['PLIO_1', 'HCOMPRESS_1', 'BZIP2_1'].includes(zcmptype);
+    const known = ['BZIP2_1'].includes(zcmptype);
     throw new FitsError(
       'UNSUPPORTED',
       `${ctx}ZCMPTYPE = '${ztype.trim()}': ${known ? 'this compression algorithm is not supported' : 'unknown compression algorithm'} (supported: ${SUPPORTED_ZCMPTYPES.join(', ')})`,
@@ -167,6 +171,10 @@ export function compressedImageInfo(header: FitsHeader, ctx: string): Compressed
       throw new FitsError(bytepix === 8 ? 'UNSUPPORTED' : 'BAD_KEYWORD', `${ctx}RICE_1 BYTEPIX (ZVALi) = ${bytepix} is not supported (1, 2 or 4)`);
     }
   }
+  const smooth = params.get('SMOOTH') ?? 0;
+  if (zcmptype === 'HCOMPRESS_1' && zbitpix === 64) {
+    throw new FitsError('UNSUPPORTED', `${ctx}ZCMPTYPE = 'HCOMPRESS_1' with ZBITPIX = 64 is not supported`);
+  }
   let quantize: ZQuantize = 'NO_DITHER';
   const zq = header.get('ZQUANTIZ');
   if (typeof zq === 'string') {
@@ -192,6 +200,7 @@ export function compressedImageInfo(header: FitsHeader, ctx: string): Compressed
     dither0,
     blocksize,
     bytepix,
+    smooth,
     zblank,
     zscale: numKey(header, 'ZSCALE', ctx),
     zzero: numKey(header, 'ZZERO', ctx),
@@ -405,6 +414,10 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
   let bigValues: BigInt64Array | undefined;
   if (info.zcmptype === 'RICE_1') {
     riceDecompress(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, what);
+  } else if (info.zcmptype === 'PLIO_1') {
+    plioDecompress(cdata, ints, tilelen, what);
+  } else if (info.zcmptype === 'HCOMPRESS_1') {
+    hcompressDecompress(cdata, ints, tilelen, info.smooth, what, info.zbitpix !== 8 && info.zbitpix !== 16);
   } else {
     let bytes: Uint8Array;
     let n: number;

@@ -396,6 +396,73 @@ function safeProduct(values: number[], ctx: string): number {
   return p;
 }
 
+/** Structure of one HDU from its header: type, XTENSION, BITPIX, NAXISn, PCOUNT, GCOUNT, data size. @internal */
+export function hduStructure(
+  header: FitsHeader,
+  index: number,
+  offset: number,
+  strict: boolean,
+  warnings: string[],
+): { type: FitsHduType; xtension: string | undefined; bitpix: Bitpix; naxes: number[]; pcount: number; gcount: number; dataLength: number } {
+  const ctx = `HDU ${index}: `;
+  const first = header.entries[0];
+  let xtension: string | undefined;
+  if (index === 0) {
+    if (first?.key !== 'SIMPLE' || first.value !== true) {
+      throw new FitsError(
+        'NOT_FITS',
+        `not a FITS file: first card is not SIMPLE = T (SIMPLE = ${JSON.stringify(first?.value ?? null)})`,
+      );
+    }
+  } else {
+    if (first?.key !== 'XTENSION' || typeof first.value !== 'string' || first.value.trim() === '') {
+      throw new FitsError('BAD_KEYWORD', `${ctx}extension header at byte ${offset} must start with XTENSION = '<type>'`);
+    }
+    xtension = first.value.trim();
+  }
+
+  const bitpix = readBitpix(header, ctx);
+  const naxes = readNaxes(header, ctx);
+  const groups = index === 0 && header.get('GROUPS') === true && naxes.length > 0 && naxes[0] === 0;
+  let pcount = 0;
+  let gcount = 1;
+  if (index > 0 || groups) {
+    for (const key of ['PCOUNT', 'GCOUNT'] as const) {
+      const v = header.get(key);
+      if (v === undefined) {
+        const msg = `${ctx}mandatory keyword ${key} is missing (assuming ${key === 'PCOUNT' ? 0 : 1})`;
+        if (strict) throw new FitsError('MISSING_KEYWORD', msg);
+        warnings.push(msg);
+        continue;
+      }
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+        throw new FitsError('BAD_KEYWORD', `${ctx}${key} must be a non-negative integer, found ${JSON.stringify(v)}`);
+      }
+      if (key === 'PCOUNT') pcount = v;
+      else gcount = v;
+    }
+  }
+
+  let type: FitsHduType;
+  const hasPixels = naxes.length > 0 && naxes.every((k) => k > 0);
+  if (xtension === undefined) type = groups ? 'groups' : hasPixels ? 'image' : 'empty';
+  else if (xtension === 'IMAGE') type = hasPixels ? 'image' : 'empty';
+  else if (xtension === 'BINTABLE') type = 'bintable';
+  else if (xtension === 'TABLE') type = 'table';
+  else type = 'unknown';
+
+  let dataLength = 0;
+  if (naxes.length > 0) {
+    const dims = groups ? naxes.slice(1) : naxes;
+    const elements = safeProduct(dims, ctx) + pcount;
+    dataLength = safeProduct([Math.abs(bitpix) / 8, gcount, elements], ctx);
+  }
+  if (type === 'image' && (pcount !== 0 || gcount !== 1)) {
+    warnings.push(`${ctx}IMAGE extension with PCOUNT = ${pcount}, GCOUNT = ${gcount} (expected 0 and 1)`);
+  }
+  return { type, xtension, bitpix, naxes, pcount, gcount, dataLength };
+}
+
 /**
  * Read the structure of a FITS file held in memory.
  *
@@ -428,61 +495,7 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
       ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
       context: `HDU ${index}`,
     });
-    const first = header.entries[0];
-    let xtension: string | undefined;
-    if (index === 0) {
-      if (first?.key !== 'SIMPLE' || first.value !== true) {
-        throw new FitsError(
-          'NOT_FITS',
-          `not a FITS file: first card is not SIMPLE = T (SIMPLE = ${JSON.stringify(first?.value ?? null)})`,
-        );
-      }
-    } else {
-      if (first?.key !== 'XTENSION' || typeof first.value !== 'string' || first.value.trim() === '') {
-        throw new FitsError('BAD_KEYWORD', `${ctx}extension header at byte ${offset} must start with XTENSION = '<type>'`);
-      }
-      xtension = first.value.trim();
-    }
-
-    const bitpix = readBitpix(header, ctx);
-    const naxes = readNaxes(header, ctx);
-    const groups = index === 0 && header.get('GROUPS') === true && naxes.length > 0 && naxes[0] === 0;
-    let pcount = 0;
-    let gcount = 1;
-    if (index > 0 || groups) {
-      for (const key of ['PCOUNT', 'GCOUNT'] as const) {
-        const v = header.get(key);
-        if (v === undefined) {
-          const msg = `${ctx}mandatory keyword ${key} is missing (assuming ${key === 'PCOUNT' ? 0 : 1})`;
-          if (strict) throw new FitsError('MISSING_KEYWORD', msg);
-          warnings.push(msg);
-          continue;
-        }
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-          throw new FitsError('BAD_KEYWORD', `${ctx}${key} must be a non-negative integer, found ${JSON.stringify(v)}`);
-        }
-        if (key === 'PCOUNT') pcount = v;
-        else gcount = v;
-      }
-    }
-
-    let type: FitsHduType;
-    const hasPixels = naxes.length > 0 && naxes.every((k) => k > 0);
-    if (xtension === undefined) type = groups ? 'groups' : hasPixels ? 'image' : 'empty';
-    else if (xtension === 'IMAGE') type = hasPixels ? 'image' : 'empty';
-    else if (xtension === 'BINTABLE') type = 'bintable';
-    else if (xtension === 'TABLE') type = 'table';
-    else type = 'unknown';
-
-    let dataLength = 0;
-    if (naxes.length > 0) {
-      const dims = groups ? naxes.slice(1) : naxes;
-      const elements = safeProduct(dims, ctx) + pcount;
-      dataLength = safeProduct([Math.abs(bitpix) / 8, gcount, elements], ctx);
-    }
-    if (type === 'image' && (pcount !== 0 || gcount !== 1)) {
-      warnings.push(`${ctx}IMAGE extension with PCOUNT = ${pcount}, GCOUNT = ${gcount} (expected 0 and 1)`);
-    }
+    const { type, xtension, bitpix, naxes, pcount, gcount, dataLength } = hduStructure(header, index, offset, strict, warnings);
 
     const dataOffset = Math.min(paddedEnd, n);
     if (dataLength > maxBytes) {

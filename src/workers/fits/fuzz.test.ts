@@ -47,6 +47,10 @@ function loadSources(): Array<{ name: string; bytes: Uint8Array }> {
     'comp_f32_nocompress.fits',
     'comp_cube_tiles.fits',
     'comp_u16_tiles.fits',
+    'comp_plio_mask.fits',
+    'comp_plio_tiles.fits',
+    'comp_hcompress_i16.fits',
+    'comp_hcompress_lossy.fits',
     'gz_mef.fits.gz',
   ]) {
     out.push({ name, bytes: new Uint8Array(readFileSync(new URL(name, FIXTURES))) });

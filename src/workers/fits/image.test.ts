@@ -59,6 +59,14 @@ const IMAGE_FIXTURES: Record<string, { type: 'Float32Array' | 'Float64Array'; st
   'bitpix64.fits': { type: 'Float64Array', storedType: 'int64' },
   'bitpix64_uint.fits': { type: 'Float64Array', storedType: 'uint64' },
   'bitpix64_blank.fits': { type: 'Float64Array', storedType: 'int64' },
+  'bitpix8_scaled.fits': { type: 'Float32Array', storedType: 'scaled' },
+  'bitpix8_plain_blank.fits': { type: 'Float32Array', storedType: 'uint8' },
+  'bitpix8_int8_blank.fits': { type: 'Float32Array', storedType: 'int8' },
+  'bitpix16_scaled.fits': { type: 'Float32Array', storedType: 'scaled' },
+  'bitpix32_blank.fits': { type: 'Float64Array', storedType: 'int32' },
+  'bitpix32_scaled.fits': { type: 'Float64Array', storedType: 'scaled' },
+  'bitpix64_scaled.fits': { type: 'Float64Array', storedType: 'scaled' },
+  'bitpix64_scaled_blank.fits': { type: 'Float64Array', storedType: 'scaled' },
   'bitpix-32.fits': { type: 'Float32Array', storedType: 'float32' },
   'bitpix-32_scaled.fits': { type: 'Float32Array', storedType: 'scaled' },
   'bitpix-64.fits': { type: 'Float64Array', storedType: 'float64' },
@@ -70,6 +78,17 @@ const IMAGE_FIXTURES: Record<string, { type: 'Float32Array' | 'Float64Array'; st
 };
 
 describe('image fixtures vs astropy (every pixel)', () => {
+  it('cover every integer BITPIX x (BSCALE/BZERO) x BLANK combination and both float BITPIX x scaling', () => {
+    const seen = new Set<string>();
+    for (const name of Object.keys(IMAGE_FIXTURES)) {
+      const h = readFits(fixture(name)).primary.header;
+      const scaled = (h.get('BSCALE') ?? 1) !== 1 || (h.get('BZERO') ?? 0) !== 0;
+      seen.add(`${String(h.get('BITPIX'))}/${scaled ? 'scaled' : 'plain'}/${h.get('BLANK') !== undefined ? 'blank' : 'noblank'}`);
+    }
+    for (const bitpix of [8, 16, 32, 64]) for (const sc of ['plain', 'scaled']) for (const bl of ['noblank', 'blank']) expect(seen, `${bitpix}/${sc}/${bl}`).toContain(`${bitpix}/${sc}/${bl}`);
+    for (const bitpix of [-32, -64]) for (const sc of ['plain', 'scaled']) expect(seen).toContain(`${bitpix}/${sc}/noblank`);
+  });
+
   for (const [name, info] of Object.entries(IMAGE_FIXTURES)) {
     it(name, () => {
       const exp = expected.files[name]!.find((h) => h.type === 'image')!;

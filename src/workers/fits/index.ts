@@ -48,3 +48,5 @@ export { DEFAULT_MAX_BYTES } from './limits.js';
 export type { FitsGroups } from './groups.js';
 export { parseWcs, SUPPORTED_PROJECTIONS } from './wcs.js';
 export type { ParseWcsOptions, SipDistortion, Wcs } from './wcs.js';
+export { FitsStream, blobSource, bytesSource, httpRangeSource } from './stream.js';
+export type { ByteSource, FitsStreamOptions, StreamHdu } from './stream.js';

@@ -159,7 +159,7 @@ export interface TableMeta {
   comments?: string[];
 }
 
-export type TableFormat = 'votable' | 'csv';
+export type TableFormat = 'votable' | 'csv' | 'fits';
 export type Serialization = 'TABLEDATA' | 'BINARY' | 'BINARY2' | 'FITS' | 'none' | 'text';
 
 export interface Table {

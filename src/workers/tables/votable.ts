@@ -579,8 +579,8 @@ class Reader {
   }
 }
 
-/** Feed one FITS table column, row by row, into a builder. */
-function fitsColumnInto(b: Builder, ft: FitsTable, c: number): void {
+/** Feed one FITS table column, row by row, into a builder (also used by fitsTable.ts). */
+export function fitsColumnInto(b: Builder, ft: FitsTable, c: number): void {
   const fc = ft.columns[c];
   // integers with TNULLn come back as Float64Array (rounded beyond 2^53): read the stored
   // integers when they need no scaling, with the null mask
