@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCamera, project, type ViewState } from '../math/camera.js';
 import { ZENITHAL } from '../math/projections.js';
 import { lonLatDegToVec } from '../math/vec3.js';
-import { angleBetween, fillRing, polygonRing, SEGMENT_FLOATS, tessellateFootprints, toleranceForView, TRIANGLE_VERTEX_FLOATS } from './tessellate.js';
+import { angleBetween, concatGeometries, fillRing, polygonRing, SEGMENT_FLOATS, tessellateFootprints, toleranceForView, TRIANGLE_VERTEX_FLOATS } from './tessellate.js';
 
 type V3 = [number, number, number];
 
@@ -133,5 +133,15 @@ describe('tessellation', () => {
     expect(g.problems[0]!.message).toMatch(/beyond a hemisphere/);
     expect(g.problems[1]!.message).toMatch(/180°/);
     expect(g.segmentCount[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('concatGeometries', () => {
+  it('joins slices tessellated with an index offset into the geometry of the whole list', () => {
+    const list = ['POLYGON 10 10 11 10 11 11', 'CIRCLE 20 20 1', 'POSITION 1 1', 'BAD', 'BOX 30 -40 2 1'];
+    const opts = { toleranceRad: 0.2 * DEG };
+    const whole = tessellateFootprints(list, opts);
+    const joined = concatGeometries([tessellateFootprints(list.slice(0, 2), opts), tessellateFootprints(list.slice(2), { ...opts, indexOffset: 2 })]);
+    expect(joined).toEqual(whole);
   });
 });

@@ -21,6 +21,8 @@ export interface TessellateOptions {
   readonly toleranceRad: number;
   /** Triangulate fills (default true). */
   readonly fill?: boolean;
+  /** Number of the first input in footprint ids (when a big list is split between workers). */
+  readonly indexOffset?: number;
 }
 
 /** Geometry of many footprints, as transferable typed arrays. Counts are in segments / vertices. */
@@ -50,8 +52,15 @@ export const SEGMENT_FLOATS = 8;
 export const TRIANGLE_VERTEX_FLOATS = 4;
 /** A great-circle edge this close to 180° has no defined path: refused. */
 const MAX_EDGE_RAD = 179.9 * DEG;
-/** Deepest 4-way split of a fill triangle (4^6 = 4096 pieces). */
-const MAX_SPLIT_DEPTH = 6;
+/** Deepest 4-way split of a fill triangle (4^4 = 256 pieces). */
+const MAX_SPLIT_DEPTH = 4;
+/**
+ * Fill triangles are split on the sphere until their edges are this short (or the outline
+ * tolerance, if longer). Their corners are outline points, so the filled area is the projected
+ * outline polygon whatever the split; splitting only keeps big triangles from folding where an
+ * all-sky projection is far from the gnomonic plane they were triangulated in.
+ */
+export const FILL_SPLIT_RAD = 2 * DEG;
 
 function unit(lonDeg: number, latDeg: number): V3 {
   const c = Math.cos(latDeg * DEG);
@@ -133,8 +142,7 @@ function meanDirection(points: readonly V3[]): V3 | undefined {
 }
 
 /**
- * Triangles (on the unit sphere) filling a ring, by the rule at the top of this file; each triangle
- * edge at most tol long. Throws a RangeError when the ring reaches beyond a hemisphere.
+ * Triangles (on the unit sphere) filling a ring, by the rule at the top of this file. Throws a RangeError when the ring reaches beyond a hemisphere.
  */
 export function fillRing(ring: readonly V3[], tolRad: number): V3[] {
   const c = meanDirection(ring);
@@ -151,7 +159,8 @@ export function fillRing(ring: readonly V3[], tolRad: number): V3[] {
   });
   const idx = earcut(flat);
   const out: V3[] = [];
-  for (let t = 0; t < idx.length; t += 3) split(ring[idx[t]!]!, ring[idx[t + 1]!]!, ring[idx[t + 2]!]!, tolRad, 0, out);
+  const splitRad = Math.max(tolRad, FILL_SPLIT_RAD);
+  for (let t = 0; t < idx.length; t += 3) split(ring[idx[t]!]!, ring[idx[t + 1]!]!, ring[idx[t + 2]!]!, splitRad, 0, out);
   return out;
 }
 
@@ -278,6 +287,7 @@ export function tessellateFootprints(inputs: readonly FootprintInput[], options:
   const tol = options.toleranceRad;
   if (!(tol > 0 && tol <= 0.2)) throw new RangeError(`tessellation tolerance must be in (0, 0.2] rad, got ${tol}`);
   const doFill = options.fill ?? true;
+  const base = options.indexOffset ?? 0;
   const n = inputs.length;
   const anchors = new Float64Array(3 * n);
   const extentsRad = new Float64Array(n);
@@ -303,7 +313,7 @@ export function tessellateFootprints(inputs: readonly FootprintInput[], options:
       if (region === null || typeof region !== 'object') throw new TypeError(`expected an STC-S string or a region object, got ${region === null ? 'null' : typeof region}`);
       collect(region, tol, parts);
     } catch (e) {
-      problems.push({ index: i, level: 'error', message: e instanceof Error ? e.message : String(e) });
+      problems.push({ index: base + i, level: 'error', message: e instanceof Error ? e.message : String(e) });
       continue;
     }
     const all = [...parts.rings.flat(), ...parts.outlineOnly.flat(), ...parts.points];
@@ -323,7 +333,7 @@ export function tessellateFootprints(inputs: readonly FootprintInput[], options:
       segs[o] = a[0] - anchor[0];
       segs[o + 1] = a[1] - anchor[1];
       segs[o + 2] = a[2] - anchor[2];
-      su[o + 3] = i;
+      su[o + 3] = base + i;
       segs[o + 4] = b[0] - anchor[0];
       segs[o + 5] = b[1] - anchor[1];
       segs[o + 6] = b[2] - anchor[2];
@@ -355,13 +365,13 @@ export function tessellateFootprints(inputs: readonly FootprintInput[], options:
           tris[o] = p[0] - anchor[0];
           tris[o + 1] = p[1] - anchor[1];
           tris[o + 2] = p[2] - anchor[2];
-          tu[o + 3] = i;
+          tu[o + 3] = base + i;
           triN++;
         }
       }
     }
     triangleCount[i] = triN - triangleStart[i]!;
-    for (const w of new Set(parts.warnings)) problems.push({ index: i, level: 'warning', message: w });
+    for (const w of new Set(parts.warnings)) problems.push({ index: base + i, level: 'warning', message: w });
   }
   return {
     count: n,
@@ -402,4 +412,43 @@ export function toleranceForView(view: { widthPx: number; halfWidthPlane: number
   let tol = BASE_TOLERANCE_RAD;
   while (tol > theta && tol > MIN_TOLERANCE_RAD) tol /= 2;
   return tol;
+}
+
+/** Joins geometries of consecutive slices of one list (tessellated with matching indexOffset). */
+export function concatGeometries(parts: readonly FootprintGeometry[]): FootprintGeometry {
+  if (parts.length === 1) return parts[0]!;
+  const cat = <T extends Float32Array | Float64Array | Uint32Array>(make: (n: number) => T, pick: (g: FootprintGeometry) => T, shift?: (g: FootprintGeometry) => number): T => {
+    const out = make(parts.reduce((n, g) => n + pick(g).length, 0));
+    let o = 0;
+    for (const g of parts) {
+      const a = pick(g);
+      if (shift) for (let k = 0; k < a.length; k++) out[o + k] = a[k]! + shift(g);
+      else out.set(a as never, o);
+      o += a.length;
+    }
+    return out;
+  };
+  let segBefore = 0;
+  let triBefore = 0;
+  const segShift = new Map<FootprintGeometry, number>();
+  const triShift = new Map<FootprintGeometry, number>();
+  for (const g of parts) {
+    segShift.set(g, segBefore);
+    triShift.set(g, triBefore);
+    segBefore += g.segments.length / SEGMENT_FLOATS;
+    triBefore += g.triangles.length / TRIANGLE_VERTEX_FLOATS;
+  }
+  return {
+    count: parts.reduce((n, g) => n + g.count, 0),
+    toleranceRad: Math.max(...parts.map((g) => g.toleranceRad)),
+    anchors: cat((n) => new Float64Array(n), (g) => g.anchors),
+    extentsRad: cat((n) => new Float64Array(n), (g) => g.extentsRad),
+    segments: cat((n) => new Float32Array(n), (g) => g.segments),
+    segmentStart: cat((n) => new Uint32Array(n), (g) => g.segmentStart, (g) => segShift.get(g)!),
+    segmentCount: cat((n) => new Uint32Array(n), (g) => g.segmentCount),
+    triangles: cat((n) => new Float32Array(n), (g) => g.triangles),
+    triangleStart: cat((n) => new Uint32Array(n), (g) => g.triangleStart, (g) => triShift.get(g)!),
+    triangleCount: cat((n) => new Uint32Array(n), (g) => g.triangleCount),
+    problems: parts.flatMap((g) => g.problems),
+  };
 }

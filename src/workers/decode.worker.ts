@@ -1,8 +1,9 @@
-// Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel buffers.
+// Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel and geometry buffers.
 import { expose, transfer } from 'comlink';
 import { cancelRequest, decodeImageUrl } from './imageDecode.js';
 import { cancelFitsRequest, decodeFitsBytes, decodeFitsUrl } from './fitsTileDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
+import { geometryTransferables, tessellateFootprints } from '../footprints/tessellate.js';
 
 const api: DecodeWorkerApi = {
   async decodeImage(url, requestId) {
@@ -16,6 +17,10 @@ const api: DecodeWorkerApi = {
   async decodeFitsBytes(bytes, hduIndex, plane) {
     const result = decodeFitsBytes(bytes, hduIndex, plane);
     return result.status === 'ok' ? transfer(result, [result.values]) : result;
+  },
+  async tessellateFootprints(inputs, options) {
+    const g = tessellateFootprints(inputs, options);
+    return transfer(g, geometryTransferables(g));
   },
   cancel(requestId) {
     cancelRequest(requestId);

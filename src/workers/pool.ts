@@ -3,12 +3,16 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
 import type { DecodeWorkerApi } from './protocol.js';
+import { concatGeometries, type FootprintGeometry, type FootprintInput, type TessellateOptions } from '../footprints/tessellate.js';
 
 interface Slot {
   readonly worker: Worker;
   readonly api: Remote<DecodeWorkerApi>;
   busy: number;
 }
+
+/** Below this many footprints one worker tessellates the whole list. */
+const FOOTPRINTS_PER_TASK = 2000;
 
 export function defaultPoolSize(): number {
   const n = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
@@ -69,6 +73,26 @@ export class DecodePool implements TileFetcher {
     } finally {
       slot.busy--;
     }
+  }
+
+  /**
+   * Tessellate footprints in the workers: lists of more than FOOTPRINTS_PER_TASK are cut into
+   * slices for all workers at once, and the slices' geometries joined in order.
+   */
+  async tessellateFootprints(inputs: readonly FootprintInput[], options: TessellateOptions): Promise<FootprintGeometry> {
+    if (this.destroyed) throw new Error('the decode pool was destroyed');
+    const slices = Math.max(1, Math.min(this.slots.length, Math.ceil(inputs.length / FOOTPRINTS_PER_TASK)));
+    const per = Math.ceil(inputs.length / slices);
+    const tasks: Array<Promise<FootprintGeometry>> = [];
+    for (let k = 0; k < slices; k++) {
+      const slot = this.slots[k % this.slots.length]!;
+      slot.busy++;
+      const part = inputs.slice(k * per, (k + 1) * per);
+      tasks.push(slot.api.tessellateFootprints(part, { ...options, indexOffset: (options.indexOffset ?? 0) + k * per }).finally(() => {
+        slot.busy--;
+      }));
+    }
+    return concatGeometries(await Promise.all(tasks));
   }
 
   destroy(): void {

@@ -1,6 +1,7 @@
 // The one typed interface between the main thread and the decode workers. Big results travel as
 // transferred ArrayBuffers (never structured copies); every request carries an id so the main
 // thread can cancel it.
+import type { FootprintGeometry, FootprintInput, TessellateOptions } from '../footprints/tessellate.js';
 
 /** Result of decoding one image tile in a worker. */
 export type ImageDecodeResult =
@@ -27,6 +28,8 @@ export type FitsDecodeResult =
   | { readonly status: 'missing'; readonly httpStatus: number };
 
 export interface DecodeWorkerApi {
+  /** Parse (STC-S) and tessellate footprints; the geometry's typed arrays are transferred back. */
+  tessellateFootprints(inputs: readonly FootprintInput[], options: TessellateOptions): Promise<FootprintGeometry>;
   /** Fetch `url` and decode it as a FITS image tile (first image HDU) to float32 values. */
   decodeFits(url: string, requestId: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Fetch `url` and decode it (JPEG/PNG/WebP/GIF/AVIF) to RGBA8 rows top to bottom. */
