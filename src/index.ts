@@ -20,3 +20,7 @@ export { tessellateFootprints, toleranceForView, type FootprintGeometry, type Fo
 export { FootprintLayer, type FootprintLayerOptions, type FootprintLayerStats, type FootprintStyle } from './render/layers/footprintLayer.js';
 export { FootprintError, type FootprintProblem } from './footprints/footprintSets.js';
 export type { FootprintOptions, FootprintsInput, FootprintEventDetail, FootprintRow } from './footprints/api.js';
+// MOCs drawn by the element (addMoc) and GW credible regions of multi-order sky maps
+export { resolveMoc, type MocInput, type MocOptions, type MocInfo } from './moc/mocSets.js';
+export { mocGeometry, MAX_DRAW_ORDER } from './moc/mocGeometry.js';
+export { credibleRegions, readMultiOrderMap, type CredibleRegion, type MultiOrderMap } from './moc/credible.js';

@@ -40,6 +40,7 @@ import type { CatalogLayerStats, CatalogStyle } from '../render/layers/catalogLa
 import { FootprintSets, type FootprintProblem } from '../footprints/footprintSets.js';
 import type { FootprintEventDetail, FootprintOptions, FootprintsInput } from '../footprints/api.js';
 import type { FootprintLayerStats, FootprintStyle } from '../render/layers/footprintLayer.js';
+import { MocSets, type MocInfo, type MocInput, type MocOptions } from '../moc/mocSets.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
@@ -1073,8 +1074,9 @@ export class EsaskySky extends LitElement {
     if (hit) this.dispatchEvent(new CustomEvent('shape-select', { detail: hit, bubbles: true, composed: true }));
   }
 
-  // ==== footprint API (STC-S / DALI regions drawn as outlines and fills; picking shared with catalogues) ====
-  // The sets live in src/footprints/footprintSets.ts; this block only connects them to the element.
+  // ==== footprint and MOC API (STC-S / DALI regions and space MOCs as outlines and fills; footprint
+  // picking shared with catalogues). The sets live in src/footprints/footprintSets.ts and
+  // src/moc/mocSets.ts; this block only connects them to the element.
 
   private footprintSets: FootprintSets | undefined;
 
@@ -1125,6 +1127,38 @@ export class EsaskySky extends LitElement {
 
   getFootprintStats(id: string): FootprintLayerStats | undefined {
     return this.footprints.stats(id);
+  }
+
+  private mocSets: MocSets | undefined;
+
+  private get mocs(): MocSets {
+    return (this.mocSets ??= new MocSets({
+      renderer: () => this.renderer,
+      pool: () => getSharedDecodePool(),
+      pixelRatio: () => globalThis.devicePixelRatio || 1,
+      requestFrame: () => this.requestFrame(),
+    }));
+  }
+
+  /**
+   * Draw a space MOC (a SpaceMoc, a URL, MOC JSON/ASCII text, a MOC JSON object or FITS bytes) as
+   * a fill, the outline of every cell and/or the perimeter of the union. Resolves to its id.
+   */
+  addMoc(input: MocInput, options: MocOptions = {}): Promise<string> {
+    return this.mocs.add(input, options);
+  }
+
+  removeMoc(id: string): void {
+    this.mocs.remove(id);
+  }
+
+  getMocIds(): string[] {
+    return this.mocSets?.ids() ?? [];
+  }
+
+  /** Orders, drawn cells and area (deg²) of a shown MOC. */
+  getMocInfo(id: string): MocInfo {
+    return this.mocs.info(id);
   }
 }
 

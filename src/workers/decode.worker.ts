@@ -4,6 +4,8 @@ import { cancelRequest, decodeImageUrl } from './imageDecode.js';
 import { cancelFitsRequest, decodeFitsBytes, decodeFitsUrl } from './fitsTileDecode.js';
 import type { DecodeWorkerApi } from './protocol.js';
 import { geometryTransferables, tessellateFootprints } from '../footprints/tessellate.js';
+import { mocGeometry } from '../moc/mocGeometry.js';
+import { SpaceMoc } from '../hips/moc/spaceMoc.js';
 
 const api: DecodeWorkerApi = {
   async decodeImage(url, requestId) {
@@ -20,6 +22,10 @@ const api: DecodeWorkerApi = {
   },
   async tessellateFootprints(inputs, options) {
     const g = tessellateFootprints(inputs, options);
+    return transfer(g, geometryTransferables(g));
+  },
+  async mocGeometry(ranges, maxOrder, options) {
+    const g = mocGeometry(SpaceMoc.fromCanonical(ranges, maxOrder), options);
     return transfer(g, geometryTransferables(g));
   },
   cancel(requestId) {

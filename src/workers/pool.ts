@@ -3,6 +3,8 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
 import type { DecodeWorkerApi } from './protocol.js';
+import type { SpaceMoc } from '../hips/moc/spaceMoc.js';
+import type { MocGeometryOptions } from '../moc/mocGeometry.js';
 import { concatGeometries, type FootprintGeometry, type FootprintInput, type TessellateOptions } from '../footprints/tessellate.js';
 
 interface Slot {
@@ -93,6 +95,18 @@ export class DecodePool implements TileFetcher {
       }));
     }
     return concatGeometries(await Promise.all(tasks));
+  }
+
+  /** Geometry of a space MOC, built in the least busy worker (the MOC's ranges are copied, not transferred). */
+  async mocGeometry(moc: SpaceMoc, options: MocGeometryOptions): Promise<FootprintGeometry & { drawOrder: number }> {
+    if (this.destroyed) throw new Error('the decode pool was destroyed');
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    try {
+      return await slot.api.mocGeometry(moc.ranges.slice(), moc.maxOrder, options);
+    } finally {
+      slot.busy--;
+    }
   }
 
   destroy(): void {

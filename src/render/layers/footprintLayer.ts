@@ -48,6 +48,8 @@ export interface FootprintLayerOptions extends FootprintStyle {
   readonly retessellate?: (toleranceRad: number) => Promise<FootprintGeometry>;
   /** Called when new geometry arrived (ask for a frame). */
   readonly onChange?: () => void;
+  /** Draw into the picking target (default true; MOC layers are not picked). */
+  readonly picking?: boolean;
 }
 
 export interface FootprintLayerStats {
@@ -128,6 +130,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private destroyed = false;
   private readonly retessellate: FootprintLayerOptions['retessellate'];
   private readonly onChange: FootprintLayerOptions['onChange'];
+  private readonly picking: boolean;
   private pendingTolerance: number | undefined;
   private retessellations = 0;
   private prepareMs = 0;
@@ -140,6 +143,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.pixelRatio = options.pixelRatio ?? 1;
     this.retessellate = options.retessellate;
     this.onChange = options.onChange;
+    this.picking = options.picking ?? true;
     this.style = resolveStyle(options, undefined, options.geometry.count);
     const g = (this.gpu = footprintGpu(device));
     const pipeline = (key: string, vs: string, fs: string, target: GPUColorTargetState) => cachedPipeline(device, `footprints-${key}/${target.format}`, () => device.createRenderPipeline({
@@ -378,7 +382,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
-    if (this.destroyed || !this.bindGroups || this.geometry.count === 0) return false;
+    if (this.destroyed || !this.picking || !this.bindGroups || this.geometry.count === 0) return false;
     const w = new Uint32Array(this.uniformBytes);
     w[22] = 2;
     w[23] = slot;
