@@ -115,6 +115,7 @@ describe('<esasky-sky> footprints', () => {
     const sky = await makeSky(v.view);
     try {
       const id = await sky.overlayFootprints(fixture.footprints.map((f) => ({ s_region: f.stcs, obs_id: f.color })), { color: '#ff0000', lineWidthPx: 2 });
+      await sky.whenSettled();
       const canvas = sky.shadowRoot!.querySelector('canvas')!;
       const rect = canvas.getBoundingClientRect();
       const inside = v.footprints[3]!.inside[0]!;

@@ -18,7 +18,7 @@ import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT, type PickableLayer } from '../picking.js';
-import { footprintsWgsl } from '../shaders/footprints.wgsl.js';
+import { footprintsProjectWgsl, footprintsWgsl } from '../shaders/footprints.wgsl.js';
 import { parseColor, type Rgba } from '../../catalog/style.js';
 import { SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
 
@@ -60,13 +60,18 @@ export interface FootprintLayerStats {
   readonly inView: number;
   readonly toleranceRad: number;
   readonly retessellations: number;
+  /** Compute passes that put the segments on screen (one per view or geometry change). */
+  readonly projectPasses: number;
   readonly prepareMs: number;
 }
 
 interface FootprintGpu {
   readonly layout: GPUPipelineLayout;
   readonly bgl: GPUBindGroupLayout;
+  readonly bglProjected: GPUBindGroupLayout;
+  readonly bglProject: GPUBindGroupLayout;
   readonly module: GPUShaderModule;
+  readonly project: GPUComputePipeline;
 }
 
 const gpuCache = new WeakMap<GPUDevice, FootprintGpu>();
@@ -74,21 +79,29 @@ const gpuCache = new WeakMap<GPUDevice, FootprintGpu>();
 function footprintGpu(device: GPUDevice): FootprintGpu {
   let g = gpuCache.get(device);
   if (g) return g;
-  const { VERTEX, FRAGMENT } = GPUShaderStage;
+  const { VERTEX, FRAGMENT, COMPUTE } = GPUShaderStage;
+  const all = VERTEX | FRAGMENT | COMPUTE;
   const bgl = device.createBindGroupLayout({
     label: 'footprints',
     entries: [
-      { binding: 0, visibility: VERTEX | FRAGMENT, buffer: { type: 'uniform' } },
-      { binding: 1, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
+      { binding: 0, visibility: all, buffer: { type: 'uniform' } },
+      { binding: 1, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
       { binding: 2, visibility: FRAGMENT, buffer: { type: 'read-only-storage' } },
-      { binding: 3, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
+      { binding: 3, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
       { binding: 4, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
     ],
   });
+  const bglProjected = device.createBindGroupLayout({ label: 'footprints projected', entries: [{ binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } }] });
+  const bglProject = device.createBindGroupLayout({ label: 'footprints project', entries: [{ binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } }] });
   g = {
-    bgl,
-    layout: device.createPipelineLayout({ label: 'footprints', bindGroupLayouts: [bgl] }),
+    bgl, bglProjected, bglProject,
+    layout: device.createPipelineLayout({ label: 'footprints', bindGroupLayouts: [bgl, bglProjected] }),
     module: device.createShaderModule({ label: 'footprints', code: footprintsWgsl }),
+    project: device.createComputePipeline({
+      label: 'footprints project',
+      layout: device.createPipelineLayout({ label: 'footprints project', bindGroupLayouts: [bgl, bglProject] }),
+      compute: { module: device.createShaderModule({ label: 'footprints project', code: footprintsProjectWgsl }), entryPoint: 'projectSegments' },
+    }),
   };
   gpuCache.set(device, g);
   return g;
@@ -118,6 +131,11 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private colorsBuffer: GPUBuffer | undefined;
   private segmentsBuffer: GPUBuffer | undefined;
   private trianglesBuffer: GPUBuffer | undefined;
+  /** Per segment, per view: screen positions of both ends and their plane points (projectSegments). */
+  private projectedBuffer: GPUBuffer | undefined;
+  private projectedGroups: { read: GPUBindGroup; write: GPUBindGroup } | undefined;
+  private projectKey = '';
+  private projectPasses = 0;
   private readonly uniforms: { main: GPUBuffer; highlight: GPUBuffer; pick: GPUBuffer };
   private bindGroups: { main: GPUBindGroup; highlight: GPUBindGroup; pick: GPUBindGroup } | undefined;
   private readonly uniformBytes = new ArrayBuffer(UNIFORM_BYTES);
@@ -187,6 +205,13 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.anchorsBuffer?.destroy();
     this.segmentsBuffer?.destroy();
     this.trianglesBuffer?.destroy();
+    this.projectedBuffer?.destroy();
+    this.projectedBuffer = d.createBuffer({ label: 'footprint segments on screen', size: Math.max(32, geometry.segments.length * 4), usage: GPUBufferUsage.STORAGE });
+    this.projectedGroups = {
+      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
+      write: d.createBindGroup({ label: 'footprints project', layout: this.gpu.bglProject, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
+    };
+    this.projectKey = '';
     this.anchorView = new Float32Array(4 * geometry.count);
     this.anchorsBuffer = make('footprint anchors', this.anchorView);
     this.segmentsBuffer = make('footprint segments', geometry.segments);
@@ -254,7 +279,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   get stats(): FootprintLayerStats {
     return {
       footprints: this.geometry.count, segments: this.segmentsTotal, triangleVertices: this.triangleVertices, inView: this.inView,
-      toleranceRad: this.geometry.toleranceRad, retessellations: this.retessellations, prepareMs: this.prepareMs,
+      toleranceRad: this.geometry.toleranceRad, retessellations: this.retessellations, projectPasses: this.projectPasses, prepareMs: this.prepareMs,
     };
   }
 
@@ -270,6 +295,11 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     }
     this.ensureBindGroups();
     this.writeUniforms(camera, transition);
+    const pk = `${key}|${transition?.mix ?? 1}|${this.version}`;
+    if (pk !== this.projectKey) {
+      this.projectKey = pk;
+      this.runProject();
+    }
     this.prepareMs = performance.now() - t0;
   }
 
@@ -314,6 +344,22 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     });
   }
 
+  /** One compute pass: both ends of every segment to screen (instead of 6 times per segment in the vertex shader). */
+  private runProject(): void {
+    if (this.segmentsTotal === 0 || !this.bindGroups || !this.projectedGroups) return;
+    const groups = Math.ceil(this.segmentsTotal / 64);
+    const x = Math.min(groups, 65535);
+    const enc = this.device.createCommandEncoder({ label: 'footprints project' });
+    const pass = enc.beginComputePass({ label: 'footprints project' });
+    pass.setPipeline(this.gpu.project);
+    pass.setBindGroup(0, this.bindGroups.main);
+    pass.setBindGroup(1, this.projectedGroups.write);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.projectPasses++;
+  }
+
   private ensureBindGroups(): void {
     if (this.bindGroups) return;
     const entries = (uniform: GPUBuffer): GPUBindGroupEntry[] => [
@@ -352,6 +398,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     f.set(s.highlightColor, 24);
     f[28] = s.fillOpacity;
     f[29] = s.pointSizePx * pr;
+    w[30] = this.segmentsTotal;
     this.device.queue.writeBuffer(this.uniforms.main, 0, buf);
     w[22] = 1;
     f[19] = (s.lineWidthPx + 1.5) * pr;
@@ -363,6 +410,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
 
   encode(pass: GPURenderPassEncoder): void {
     if (this.destroyed || !this.bindGroups || this.geometry.count === 0) return;
+    if (!this.projectedGroups) return;
+    pass.setBindGroup(1, this.projectedGroups.read);
     if (this.style.fill && this.triangleVertices > 0) {
       pass.setPipeline(this.fillPipeline);
       pass.setBindGroup(0, this.bindGroups.main);
@@ -387,6 +436,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     w[22] = 2;
     w[23] = slot;
     this.device.queue.writeBuffer(this.uniforms.pick, 0, this.uniformBytes);
+    if (!this.projectedGroups) return false;
+    pass.setBindGroup(1, this.projectedGroups.read);
     // the inside picks even when fills are not drawn (a click inside a footprint selects it)
     if (this.triangleVertices > 0) {
       pass.setPipeline(this.fillPick);
@@ -404,7 +455,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const b of [this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick]) b?.destroy();
+    for (const b of [this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick]) b?.destroy();
   }
 }
 

@@ -1,13 +1,15 @@
 // WGSL of the footprint layer, all by vertex pulling from storage buffers:
-//  - vsLine/fsLine: outline segment i (two float32 offsets from its footprint's anchor) becomes a
-//    quad of constant CSS-pixel width with anti-aliased edges; a point segment (flag 1) becomes a
-//    ring marker; segments the projection cannot draw straight (far side, seam) are dropped;
+//  - projectSegments (compute, once per view): both ends of every outline segment (two float32
+//    offsets from its footprint's anchor) to screen pixels; segments the projection cannot draw
+//    straight (far side, seam) or of footprints out of view are marked dropped;
+//  - vsLine/fsLine: each projected segment becomes a quad of constant CSS-pixel width with
+//    anti-aliased edges; a point segment (flag 1) becomes a ring marker;
 //  - vsFill/fsFill: fill triangles (3 vertices each), dropped when they straddle a seam or the far side;
 //  - fsLinePick/fsFillPick: (slot, footprint + 1) into the picking target.
 // A point's view-frame vector = anchorView[fp] (float64 on the CPU, per view) + R · offset (R float32).
 import { projectionWgsl } from './projection.wgsl.js';
 
-export const footprintsWgsl = /* wgsl */ `
+const footprintsCommonWgsl = /* wgsl */ `
 ${projectionWgsl}
 
 struct FootprintFrame {
@@ -26,7 +28,7 @@ struct FootprintFrame {
   highlight: vec4f,
   fillAlpha: f32,        // multiplies the footprint's colour alpha for fills
   pointPx: f32,          // radius of point markers, device pixels
-  _pad0: f32,
+  segmentCount: u32,
   _pad1: f32,
 };
 
@@ -78,6 +80,10 @@ fn seam(a: vec3f, b: vec3f) -> bool {
 fn unpack(c: u32) -> vec4f {
   return vec4f(f32(c & 255u), f32((c >> 8u) & 255u), f32((c >> 16u) & 255u), f32(c >> 24u)) / 255.0;
 }
+`;
+
+export const footprintsWgsl = /* wgsl */ `
+${footprintsCommonWgsl}
 
 struct LineOut {
   @builtin(position) position: vec4f,
@@ -97,20 +103,19 @@ fn droppedLine() -> LineOut {
   return o;
 }
 
+@group(1) @binding(0) var<storage, read> projected: array<vec4f>; // [2 per segment], see projectSegments
+
 @vertex
 fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   let seg = vi / 6u;
   let corner = vi % 6u;
-  let s0 = segments[2u * seg];
-  let s1 = segments[2u * seg + 1u];
-  let fp = bitcast<u32>(s0.w);
-  let kind = bitcast<u32>(s1.w);
-  if (anchors[fp].w == 0.0) { return droppedLine(); }
-  let a = viewOf(s0.xyz, fp);
-  let b = viewOf(s1.xyz, fp);
-  let sa = screen(a);
-  let sb = screen(b);
-  if (sa.z == 0.0 || sb.z == 0.0) { return droppedLine(); }
+  let p0 = projected[2u * seg];
+  if (p0.x > 1e29) { return droppedLine(); }
+  let p1 = projected[2u * seg + 1u];
+  let fp = bitcast<u32>(segments[2u * seg].w);
+  let kind = bitcast<u32>(segments[2u * seg + 1u].w);
+  let sa = p0.xy;
+  let sb = p0.zw;
   let ends = array<f32, 6>(0.0, 1.0, 0.0, 0.0, 1.0, 1.0);
   let sides = array<f32, 6>(-1.0, -1.0, 1.0, 1.0, -1.0, 1.0);
   let half = u.viewportPx * 0.5;
@@ -120,15 +125,13 @@ fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   if (kind == 1u) {
     let r = u.pointPx + u.widthPx * 0.5 + 1.0;
     let d = vec2f(select(-r, r, ends[corner] > 0.5), sides[corner] * r);
-    o.position = vec4f((sa.xy + d) / half, 0.0, 1.0);
+    o.position = vec4f((sa + d) / half, 0.0, 1.0);
     o.local = d;
-    o.plane = projectPlane(u.projection, a);
+    o.plane = p1.xy;
     return o;
   }
-  if (seam(a, b)) { return droppedLine(); }
-  var dir = sb.xy - sa.xy;
+  var dir = sb - sa;
   let len = length(dir);
-  if (len < 1e-6) { return droppedLine(); }
   dir = dir / len;
   let normal = vec2f(-dir.y, dir.x);
   let w = u.widthPx * 0.5 + 1.0;
@@ -136,10 +139,10 @@ fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   let side = sides[corner];
   // extend by half a width past each end so consecutive segments join without notches
   let along = mix(-w, len + w, t);
-  let s = sa.xy + dir * along + normal * side * w;
+  let s = sa + dir * along + normal * side * w;
   o.position = vec4f(s / half, 0.0, 1.0);
   o.local = vec2f(along, side * w);
-  o.plane = mix(projectPlane(u.projection, a), projectPlane(u.projection, b), t);
+  o.plane = mix(p1.xy, p1.zw, t);
   return o;
 }
 
@@ -207,5 +210,36 @@ fn fsFill(in: FillOut) -> @location(0) vec4f {
 fn fsFillPick(in: FillOut) -> @location(0) vec2<u32> {
   if (u.mixTo >= 1.0 && boundaryF(u.projection, in.plane) > 0.0) { discard; }
   return vec2<u32>(u.slot, in.fp + 1u);
+}
+`;
+
+export const footprintsProjectWgsl = /* wgsl */ `
+${footprintsCommonWgsl}
+
+@group(1) @binding(0) var<storage, read_write> projected: array<vec4f>;
+
+/**
+ * Once per view (not per vertex): screen positions (device px from the centre, y up) of both ends of
+ * every segment, and their projection-plane points for the boundary test; x = 1e30 when dropped
+ * (footprint out of view, far side, across a seam, zero length).
+ */
+@compute @workgroup_size(64)
+fn projectSegments(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let seg = gid.x + gid.y * groups.x * 64u;
+  if (seg >= u.segmentCount) { return; }
+  let s0 = segments[2u * seg];
+  let s1 = segments[2u * seg + 1u];
+  let fp = bitcast<u32>(s0.w);
+  let kind = bitcast<u32>(s1.w);
+  let gone = vec4f(1e30, 0.0, 0.0, 0.0);
+  if (anchors[fp].w == 0.0) { projected[2u * seg] = gone; return; }
+  let a = viewOf(s0.xyz, fp);
+  let b = viewOf(s1.xyz, fp);
+  let sa = screen(a);
+  let sb = screen(b);
+  if (sa.z == 0.0 || sb.z == 0.0) { projected[2u * seg] = gone; return; }
+  if (kind != 1u && (seam(a, b) || length(sb.xy - sa.xy) < 1e-6)) { projected[2u * seg] = gone; return; }
+  projected[2u * seg] = vec4f(sa.xy, sb.xy);
+  projected[2u * seg + 1u] = vec4f(projectPlane(u.projection, a), projectPlane(u.projection, b));
 }
 `;
