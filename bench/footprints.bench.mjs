@@ -10,13 +10,14 @@ export const NAME = 'footprints';
 export const DEFAULT_SIZES = [100, 1000, 10_000, 100_000];
 const SIZES_FILE = `${RESULTS_DIR}/footprints.sizes.tmp.json`;
 
+/** One run of the perf page (one size per run: a browser that dies at 1e5 keeps the smaller results). */
 function runPerfPage() {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['web-test-runner', 'test/browser/footprints.perf.ts'], { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn('npx', ['web-test-runner', '--config', 'bench/wtr-perf.config.mjs', 'test/browser/footprints.perf.ts'], { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), 1_200_000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), 1_800_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code !== 0) reject(new Error(`footprints.perf.ts failed (exit ${code}):\n${out.slice(-3000)}`));
@@ -27,12 +28,18 @@ function runPerfPage() {
 
 export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(SIZES_FILE, JSON.stringify({ sizes }));
-  let out;
-  try {
-    out = await runPerfPage();
-  } finally {
-    rmSync(SIZES_FILE, { force: true });
+  let out = '';
+  const failed = [];
+  for (const n of sizes) {
+    writeFileSync(SIZES_FILE, JSON.stringify({ sizes: [n] }));
+    try {
+      out += await runPerfPage();
+    } catch (e) {
+      failed.push(n);
+      console.error(`footprints bench at ${n}: ${e.message.slice(0, 2000)}`);
+    } finally {
+      rmSync(SIZES_FILE, { force: true });
+    }
   }
   const metrics = [];
   for (const line of out.split('\n')) {
@@ -47,7 +54,7 @@ export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
     machine: machine({ browser: 'Chromium (headless, system)', gpu: 'whatever WebGPU/WebGL adapter Chromium finds (SwiftShader on CPU-only machines)' }),
     metrics,
     notes: [
-      `Sizes: ${sizes.join(', ')}. 10 frames per size after 4 warm-up frames; subjects alternate per size (esasky-sky first).`,
+      `Sizes: ${sizes.join(', ')}${failed.length ? ` (no result at ${failed.join(', ')}: the page failed or ran out of time)` : ''}. 10 frames per size after 4 warm-up frames; subjects alternate per size (esasky-sky first), one browser per size.`,
       'The frame interval includes drawing the HiPS (the same survey for both); headless Chromium paces animation frames at 60 Hz, so 16.7 ms is the floor.',
       'Aladin Lite draws footprints on a 2-D canvas on the CPU; esasky-sky tessellates once in workers and draws by vertex pulling on the GPU.',
     ],

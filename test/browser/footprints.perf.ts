@@ -94,7 +94,7 @@ async function aladin(A: AladinApi, stcs: string[]): Promise<number[]> {
     const overlay = A.graphicOverlay({ color: '#ffd54f', lineWidth: 1.5 });
     al.addOverlay(overlay);
     overlay.addFootprints(stcs.flatMap((s) => A.footprintsFromSTCS(s)));
-    for (let i = 0; i < 30; i++) await frame(); // let it load its tiles and draw
+    for (let i = 0; i < (stcs.length > 20_000 ? 6 : 30); i++) await frame(); // let it load its tiles and draw
     return await panIntervals((i) => al.gotoRaDec(RA0 + 0.02 * (i + 1), DEC0));
   } finally {
     d.remove();
@@ -114,6 +114,7 @@ describe('footprints: frame time vs count (measured, printed)', () => {
       const theirs = await aladin(A, stcs);
       bench(`frame interval while panning, ${n} footprints`, 'esasky-sky', ours);
       bench(`frame interval while panning, ${n} footprints`, 'Aladin Lite', theirs);
+      await frame();
       expect(ours.length).to.equal(FRAMES - WARMUP);
     }
   });
