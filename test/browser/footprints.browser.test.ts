@@ -2,7 +2,8 @@
 // (test/fixtures/footprints/make_footprint_pixels.py): the exported view's outlines pass within one
 // pixel of astropy's positions of the vertices and great-circle edge points; a polygon across RA 0,
 // one around the north pole, a circle and a reversed-winding box are filled inside and not outside;
-// picking returns the footprint under the pointer, clicks select and highlight it; bad STC-S is named.
+// picking returns the footprint under the pointer, clicks select and highlight it; footprints come
+// back after a GPU device loss; bad STC-S is named.
 import { expect } from '@esm-bundle/chai';
 import '../../src/define.js';
 import type { EsaskySky } from '../../src/elements/esaskySky.js';
@@ -11,6 +12,7 @@ import { FootprintError } from '../../src/footprints/footprintSets.js';
 import { BASE_TOLERANCE_RAD } from '../../src/footprints/tessellate.js';
 import { readFits } from '../../src/workers/fits/file.js';
 import { sleep } from './renderTarget.js';
+import { getSharedDevice } from '../../src/elements/sharedDevice.js';
 
 interface Pt { lon: number; lat: number; x: number; y: number }
 interface Fixture {
@@ -144,8 +146,23 @@ describe('<esasky-sky> footprints', () => {
       const st = sky.getFootprintStats(id)!;
       expect(st.retessellations).to.be.at.least(1);
       expect(st.toleranceRad).to.be.below(BASE_TOLERANCE_RAD);
+      // device loss: the footprints are rebuilt on the new device from the kept geometry and pick again
+      sky.setAttribute('projection', 'SIN');
+      sky.setAttribute('fov', String(v.view.fovDeg));
+      sky.setAttribute('target', `${v.view.raDeg} ${v.view.decDeg}`);
+      await sky.whenSettled();
+      const old = await getSharedDevice();
+      old.destroy();
+      let hit: FootprintEventDetail | undefined;
+      for (let i = 0; i < 200 && hit?.row !== 3; i++) {
+        await sleep(50);
+        hit = (await sky.pickCatalogue(inside.x + 0.5, v.view.heightPx - 0.5 - inside.y)) as FootprintEventDetail | undefined;
+      }
+      expect(hit?.row, 'picked on the new device').to.equal(3);
+      expect(await getSharedDevice()).to.not.equal(old);
       sky.removeFootprints(id);
       expect(sky.getFootprintIds()).to.deep.equal([]);
+      expect(await sky.pickCatalogue(inside.x + 0.5, v.view.heightPx - 0.5 - inside.y)).to.equal(undefined);
       expect(() => sky.getFootprintProblems(id)).to.throw(/no footprint set/);
     } finally {
       sky.remove();
