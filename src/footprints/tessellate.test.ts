@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCamera, project, type ViewState } from '../math/camera.js';
 import { ZENITHAL } from '../math/projections.js';
 import { lonLatDegToVec } from '../math/vec3.js';
-import { angleBetween, concatGeometries, fillRing, polygonRing, SEGMENT_FLOATS, tessellateFootprints, toleranceForView, TRIANGLE_VERTEX_FLOATS } from './tessellate.js';
+import { angleBetween, concatGeometries, fillRing, nextTolerance, outlineLengthRad, polygonRing, SEGMENT_FLOATS, tessellateFootprints, toleranceForView, TRIANGLE_VERTEX_FLOATS } from './tessellate.js';
 
 type V3 = [number, number, number];
 
@@ -143,5 +143,26 @@ describe('concatGeometries', () => {
     const whole = tessellateFootprints(list, opts);
     const joined = concatGeometries([tessellateFootprints(list.slice(0, 2), opts), tessellateFootprints(list.slice(2), { ...opts, indexOffset: 2 })]);
     expect(joined).toEqual(whole);
+  });
+});
+
+describe('nextTolerance', () => {
+  const base = 0.5 * DEG;
+  it('goes finer when the view asks, within the segment budget, and coarser again after a deep zoom', () => {
+    expect(nextTolerance(base, base, 1)).toBeUndefined();
+    expect(nextTolerance(base, base / 8, 1)).toBe(base / 8);
+    // 1000 rad of outlines with a budget of 1e6 segments: no finer than 1e-3 rad (rounded up to base/2^k)
+    const t = nextTolerance(base, base / 1024, 1000, 1e6)!;
+    expect(1000 / t).toBeLessThanOrEqual(1e6);
+    expect(1000 / (t / 2)).toBeGreaterThan(1e6);
+    expect(Math.log2(base / t) % 1).toBe(0);
+    // zoomed out again: back to the base tolerance, not before the view needs 4x coarser
+    expect(nextTolerance(base / 64, base, 1)).toBe(base);
+    expect(nextTolerance(base / 64, base / 32, 1)).toBeUndefined();
+  });
+
+  it('outlineLengthRad sums the chords of the outline', () => {
+    const g = tessellateFootprints(['POLYGON 0 0 10 0 10 10 0 10'], { toleranceRad: 0.5 * DEG });
+    expect(outlineLengthRad(g) / DEG).toBeCloseTo(10 + 10 + 10 * Math.cos(10 * DEG) + 10, 0);
   });
 });

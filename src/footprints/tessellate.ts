@@ -452,3 +452,27 @@ export function concatGeometries(parts: readonly FootprintGeometry[]): Footprint
     problems: parts.flatMap((g) => g.problems),
   };
 }
+
+/** Most outline segments a re-tessellation may produce (~256 MB of segment data caps memory). */
+export const MAX_SEGMENTS = 8_000_000;
+
+/**
+ * The tolerance to re-tessellate at, or undefined to keep the current geometry: finer when the
+ * view asks for it (but never so fine that the outlines' total length `outlineRad` would need more
+ * than maxSegments), coarser again once the view needs 4× less (memory back after a deep zoom).
+ */
+export function nextTolerance(currentRad: number, wantRad: number, outlineRad: number, maxSegments = MAX_SEGMENTS): number | undefined {
+  let want = wantRad;
+  while (want < BASE_TOLERANCE_RAD && outlineRad / want > maxSegments) want *= 2;
+  if (want < currentRad * 0.999) return want;
+  if (want >= currentRad * 4 && currentRad < BASE_TOLERANCE_RAD) return Math.min(want, BASE_TOLERANCE_RAD);
+  return undefined;
+}
+
+/** Total angular length of a geometry's outline segments (chords; radians). */
+export function outlineLengthRad(g: FootprintGeometry): number {
+  const s = g.segments;
+  let sum = 0;
+  for (let k = 0; k < s.length; k += SEGMENT_FLOATS) sum += Math.hypot(s[k + 4]! - s[k]!, s[k + 5]! - s[k + 1]!, s[k + 6]! - s[k + 2]!);
+  return sum;
+}

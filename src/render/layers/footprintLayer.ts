@@ -11,7 +11,8 @@
 //
 // Tolerance. Outlines are tessellated to toleranceForView() (factor-2 steps); when the view asks
 // for a finer one (non-zenithal projections zoomed in) the layer asks its `retessellate` callback
-// (the element: the worker pool) and keeps drawing the coarser geometry until the new one arrives.
+// (the element: the worker pool) and keeps drawing the coarser geometry until the new one arrives;
+// nextTolerance() caps the segment count and goes back to coarse after a deep zoom.
 import type { Camera } from '../../math/camera.js';
 import { PROJECTION_ID, ZENITHAL } from '../../math/projections.js';
 import type { ProjectionTransition, RenderLayer } from '../layer.js';
@@ -20,7 +21,7 @@ import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT, type PickableLayer } from '../picking.js';
 import { footprintsProjectWgsl, footprintsWgsl } from '../shaders/footprints.wgsl.js';
 import { parseColor, type Rgba } from '../../catalog/style.js';
-import { SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
+import { nextTolerance, outlineLengthRad, SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
 
 export interface FootprintStyle {
   /** Outline colour: '#rrggbb', '#rrggbbaa' or [r, g, b, a] in 0..1 (default '#ffd54f'). */
@@ -153,6 +154,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private retessellations = 0;
   private prepareMs = 0;
   private segmentsTotal = 0;
+  /** Total angular length of the outlines (bounds the segments a finer tolerance would make). */
+  private outlineRad = 0;
   private triangleVertices = 0;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: FootprintLayerOptions) {
@@ -217,6 +220,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.segmentsBuffer = make('footprint segments', geometry.segments);
     this.trianglesBuffer = make('footprint triangles', geometry.triangles);
     this.segmentsTotal = geometry.segments.length / SEGMENT_FLOATS;
+    this.outlineRad = outlineLengthRad(geometry);
     this.triangleVertices = geometry.triangles.length / 4;
     this.writeColors();
   }
@@ -329,8 +333,9 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
 
   private checkTolerance(camera: Camera): void {
     if (!this.retessellate || this.pendingTolerance !== undefined) return;
-    const want = toleranceForView({ widthPx: camera.view.widthPx, halfWidthPlane: camera.halfWidthPlane, radiusRad: camera.radiusRad, zenithal: ZENITHAL.has(camera.view.projection) });
-    if (want >= this.geometry.toleranceRad * 0.999) return;
+    const view = toleranceForView({ widthPx: camera.view.widthPx, halfWidthPlane: camera.halfWidthPlane, radiusRad: camera.radiusRad, zenithal: ZENITHAL.has(camera.view.projection) });
+    const want = nextTolerance(this.geometry.toleranceRad, view, this.outlineRad);
+    if (want === undefined) return;
     this.pendingTolerance = want;
     this.retessellate(want).then((g) => {
       if (this.destroyed) return;
