@@ -14,3 +14,13 @@ export { Picker, isPickable, type PickableLayer, type PickResult } from './rende
 export { MAX_FILTERS, CatalogError, type CatalogData, type ColumnData, type RangeFilter } from './catalog/columns.js';
 export { MARKER_SHAPES, parseColor, type MarkerShape } from './catalog/style.js';
 export type { CatalogueOptions, ShapeEventDetail, CatalogueEventMap } from './catalog/api.js';
+// footprints: STC-S / DALI regions tessellated in workers, drawn as outlines and fills, pickable
+export { parseStcs, daliPolygon, daliCircle, daliPoint, StcsError, type SkyRegion } from './footprints/stcs.js';
+export { tessellateFootprints, toleranceForView, type FootprintGeometry, type FootprintInput } from './footprints/tessellate.js';
+export { FootprintLayer, type FootprintLayerOptions, type FootprintLayerStats, type FootprintStyle } from './render/layers/footprintLayer.js';
+export { FootprintError, type FootprintProblem } from './footprints/footprintSets.js';
+export type { FootprintOptions, FootprintsInput, FootprintEventDetail, FootprintRow } from './footprints/api.js';
+// MOCs drawn by the element (addMoc) and GW credible regions of multi-order sky maps
+export { resolveMoc, type MocInput, type MocOptions, type MocInfo } from './moc/mocSets.js';
+export { mocGeometry, MAX_DRAW_ORDER } from './moc/mocGeometry.js';
+export { credibleRegions, readMultiOrderMap, type CredibleRegion, type MultiOrderMap } from './moc/credible.js';

@@ -2,12 +2,12 @@
  * STC-S footprints (ObsCore s_region) -> sphere regions, and the tests the observation search
  * needs: does a footprint intersect a cone, how far does it reach from its centre.
  *
- * Accepted: Position, Circle, Polygon, Box and Union ( … ) of them, with optional frame
- * (ICRS, FK5, J2000, …), reference position and flavor words, case-insensitive; coordinates in
- * degrees. Anything else (Intersection, Not, GALACTIC frames) is `undefined`: callers fall back
- * to the s_ra/s_dec/s_fov circle.
+ * Parsing is src/footprints/stcs.ts (the one STC-S parser; GALACTIC frames arrive as ICRS).
+ * Position, Circle, Polygon, Box and Union ( … ) of them are searched; Intersection and Not are
+ * `undefined` here: callers fall back to the s_ra/s_dec/s_fov circle.
  */
 import { SphericalPolygon } from '../../src/hips/healpixQuery.js';
+import { parseStcs as parseSkyRegion, StcsError, type SkyRegion } from '../../src/footprints/stcs.js';
 
 type V3 = Float64Array;
 const DEG = Math.PI / 180;
@@ -39,98 +39,38 @@ export function angle(a: V3, b: V3): number {
   return Math.atan2(Math.hypot(c[0], c[1], c[2]), dot(a, b));
 }
 
-const SKIP_WORDS = new Set([
-  'ICRS', 'FK5', 'FK4', 'J2000', 'B1950', 'UNKNOWNFRAME', 'BARYCENTER', 'GEOCENTER', 'HELIOCENTER', 'TOPOCENTER',
-  'LSR', 'LSRK', 'LSRD', 'UNKNOWNREFPOS', 'SPHERICAL2', 'SPHER2', 'UNIT', 'DEG',
-]);
-const SHAPES = new Set(['POSITION', 'CIRCLE', 'POLYGON', 'BOX', 'UNION']);
-
-/** Parses an STC-S region; undefined when empty or not understood. */
+/**
+ * Parses an STC-S region with the project's parser (src/footprints/stcs.ts); undefined when empty,
+ * malformed, or an INTERSECTION / NOT (callers fall back to the s_ra/s_dec/s_fov circle).
+ */
 export function parseStcs(text: string | null | undefined): Region | undefined {
-  if (text === null || text === undefined) return undefined;
-  const tokens = text.replace(/[()]/g, ' $& ').trim().split(/\s+/).filter((t) => t !== '');
-  if (tokens.length === 0) return undefined;
-  let i = 0;
-  const out: Shape[] = [];
-
-  const numbers = (): number[] => {
-    const nums: number[] = [];
-    while (i < tokens.length) {
-      const t = tokens[i]!;
-      const up = t.toUpperCase();
-      if (SKIP_WORDS.has(up)) {
-        i++;
-        continue;
-      }
-      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) break;
-      nums.push(Number(t));
-      i++;
-    }
-    return nums;
-  };
-
-  const shape = (): boolean => {
-    const word = tokens[i]?.toUpperCase();
-    if (word === undefined || !SHAPES.has(word)) return false;
-    i++;
-    if (word === 'UNION') {
-      if (tokens[i] === undefined) return false;
-      // frame words may stand before the parenthesis
-      while (i < tokens.length && tokens[i] !== '(' && SKIP_WORDS.has(tokens[i]!.toUpperCase())) i++;
-      if (tokens[i] !== '(') return false;
-      i++;
-      let n = 0;
-      while (i < tokens.length && tokens[i] !== ')') {
-        if (!shape()) return false;
-        n++;
-      }
-      if (tokens[i] !== ')' || n === 0) return false;
-      i++;
-      return true;
-    }
-    const nums = numbers();
-    const okLat = (lat: number) => lat >= -90 && lat <= 90;
-    if (word === 'POSITION') {
-      if (nums.length !== 2 || !okLat(nums[1]!)) return false;
-      out.push({ kind: 'point', v: unit(nums[0]!, nums[1]!), lon: nums[0]!, lat: nums[1]! });
-      return true;
-    }
-    if (word === 'CIRCLE') {
-      if (nums.length !== 3 || !okLat(nums[1]!) || !(nums[2]! >= 0)) return false;
-      out.push({ kind: 'circle', v: unit(nums[0]!, nums[1]!), lon: nums[0]!, lat: nums[1]!, r: nums[2]! * DEG });
-      return true;
-    }
-    if (word === 'BOX') {
-      // centre, full width and height (along the local east/north axes)
-      if (nums.length !== 4 || !okLat(nums[1]!)) return false;
-      const [lon, lat, w, h] = nums as [number, number, number, number];
-      const hw = w / 2;
-      const hh = h / 2;
-      const c = Math.max(1e-12, Math.cos(lat * DEG));
-      const lonlat: Array<[number, number]> = [
-        [lon - hw / c, Math.max(-90, lat - hh)],
-        [lon + hw / c, Math.max(-90, lat - hh)],
-        [lon + hw / c, Math.min(90, lat + hh)],
-        [lon - hw / c, Math.min(90, lat + hh)],
-      ];
-      out.push(polygonShape(lonlat));
-      return true;
-    }
-    // POLYGON
-    if (nums.length < 6 || nums.length % 2 !== 0) return false;
-    const lonlat: Array<[number, number]> = [];
-    for (let k = 0; k < nums.length; k += 2) {
-      if (!okLat(nums[k + 1]!)) return false;
-      lonlat.push([nums[k]!, nums[k + 1]!]);
-    }
-    out.push(polygonShape(lonlat));
-    return true;
-  };
-
-  while (i < tokens.length) {
-    if (!shape()) return undefined;
+  if (text === null || text === undefined || text.trim() === '') return undefined;
+  let region: SkyRegion;
+  try {
+    region = parseSkyRegion(text);
+  } catch (e) {
+    if (e instanceof StcsError) return undefined;
+    throw e;
   }
-  return out.length > 0 ? out : undefined;
+  const out: Shape[] = [];
+  const flatten = (r: SkyRegion): boolean => {
+    switch (r.type) {
+      case 'position':
+        out.push({ kind: 'point', v: unit(r.raDeg, r.decDeg), lon: r.raDeg, lat: r.decDeg });
+        return true;
+      case 'circle':
+        out.push({ kind: 'circle', v: unit(r.raDeg, r.decDeg), lon: r.raDeg, lat: r.decDeg, r: r.radiusDeg * DEG });
+        return true;
+      case 'polygon':
+        out.push(polygonShape(r.vertices.map(([l, b]) => [l, b] as [number, number])));
+        return true;
+      case 'union':
+        return r.members.every(flatten);
+      default:
+        return false;
+    }
+  };
+  return flatten(region) && out.length > 0 ? out : undefined;
 }
 
 function polygonShape(lonlat: Array<[number, number]>): Shape {

@@ -39,6 +39,10 @@ import { validateCatalog, validateFilters, type RangeFilter } from '../catalog/c
 import { catalogueFromTable } from '../catalog/fromTable.js';
 import type { TableSourceFormat } from '../workers/protocol.js';
 import type { CatalogLayerStats, CatalogStyle } from '../render/layers/catalogLayer.js';
+import { FootprintSets, type FootprintProblem } from '../footprints/footprintSets.js';
+import type { FootprintEventDetail, FootprintOptions, FootprintsInput } from '../footprints/api.js';
+import type { FootprintLayerStats, FootprintStyle } from '../render/layers/footprintLayer.js';
+import { MocSets, type MocInfo, type MocInput, type MocOptions } from '../moc/mocSets.js';
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
@@ -1145,9 +1149,9 @@ export class EsaskySky extends LitElement {
     });
   }
 
-  private async pickCatalogueDevice(xPx: number, yPx: number): Promise<ShapeEventDetail | undefined> {
+  private async pickCatalogueDevice(xPx: number, yPx: number): Promise<ShapeEventDetail | FootprintEventDetail | undefined> {
     const renderer = this.renderer;
-    if (!renderer || this.catalogues.size === 0) return undefined;
+    if (!renderer || (this.catalogues.size === 0 && !this.footprintSets?.size)) return undefined;
     let hit: Awaited<ReturnType<SkyRenderer['pick']>>;
     try {
       hit = await renderer.pick(xPx, yPx, 3 * (globalThis.devicePixelRatio || 1));
@@ -1155,6 +1159,7 @@ export class EsaskySky extends LitElement {
       return undefined; // the device was lost under the readback: the layers are being rebuilt
     }
     const c = hit && this.catalogues.get(hit.layerId);
+    if (hit && !c) return this.footprintSets?.detail(hit);
     if (!hit || !c?.layer || c.layer !== hit.layer) return undefined;
     const p = c.layer.rowPosition(hit.row);
     return { layer: hit.layerId, row: hit.row, raDeg: p.raDeg, decDeg: p.decDeg };
@@ -1185,8 +1190,96 @@ export class EsaskySky extends LitElement {
   private async catalogueClick(e: PointerEvent): Promise<void> {
     const hit = await this.pickCatalogueDevice(...this.devicePx(e));
     for (const [id, c] of this.catalogues) c.layer?.select(hit && id === hit.layer ? hit.row : undefined);
+    this.footprintSets?.selectHit(hit && 'kind' in hit ? hit : undefined);
     this.requestFrame();
     if (hit) this.dispatchEvent(new CustomEvent('shape-select', { detail: hit, bubbles: true, composed: true }));
+  }
+
+  // ==== footprint and MOC API (STC-S / DALI regions and space MOCs as outlines and fills; footprint
+  // picking shared with catalogues). The sets live in src/footprints/footprintSets.ts and
+  // src/moc/mocSets.ts; this block only connects them to the element.
+
+  private footprintSets: FootprintSets | undefined;
+
+  private get footprints(): FootprintSets {
+    return (this.footprintSets ??= new FootprintSets({
+      renderer: () => this.renderer,
+      pool: () => getSharedDecodePool(),
+      pixelRatio: () => globalThis.devicePixelRatio || 1,
+      requestFrame: () => {
+        this.installCataloguePointer();
+        this.requestFrame();
+      },
+      reportProblem: (id: string, p: FootprintProblem) => this.emit('layer-error', { layer: id, url: '', reason: `footprint ${p.index}: ${p.message}` }),
+    }));
+  }
+
+  /**
+   * Draw footprints: STC-S strings, regions (parseStcs, daliPolygon…), rows with an `s_region`
+   * column, or `{ rows }`; tessellated in the decode workers. Resolves to the set's id once drawn;
+   * footprints that cannot be read raise `layer-error` (all of them, or any with `strict`: rejects).
+   * Hover and click raise `shape-hover` / `shape-select` with `kind: 'footprint'`.
+   */
+  async overlayFootprints(input: FootprintsInput, options: FootprintOptions = {}): Promise<string> {
+    return this.footprints.add(input, options);
+  }
+
+  removeFootprints(id: string): void {
+    this.footprints.remove(id);
+  }
+
+  setFootprintStyle(id: string, style: FootprintStyle): void {
+    this.footprints.setStyle(id, style);
+  }
+
+  /** Highlight a footprint of a set (undefined: clear); other sets lose their selection. */
+  selectFootprint(id: string, index: number | undefined): void {
+    this.footprints.select(id, index);
+  }
+
+  getFootprintIds(): string[] {
+    return this.footprintSets?.ids() ?? [];
+  }
+
+  /** Footprints of a set that could not be read (error) or are only outlined (warning). */
+  getFootprintProblems(id: string): readonly FootprintProblem[] {
+    return this.footprints.problems(id);
+  }
+
+  getFootprintStats(id: string): FootprintLayerStats | undefined {
+    return this.footprints.stats(id);
+  }
+
+  private mocSets: MocSets | undefined;
+
+  private get mocs(): MocSets {
+    return (this.mocSets ??= new MocSets({
+      renderer: () => this.renderer,
+      pool: () => getSharedDecodePool(),
+      pixelRatio: () => globalThis.devicePixelRatio || 1,
+      requestFrame: () => this.requestFrame(),
+    }));
+  }
+
+  /**
+   * Draw a space MOC (a SpaceMoc, a URL, MOC JSON/ASCII text, a MOC JSON object or FITS bytes) as
+   * a fill, the outline of every cell and/or the perimeter of the union. Resolves to its id.
+   */
+  addMoc(input: MocInput, options: MocOptions = {}): Promise<string> {
+    return this.mocs.add(input, options);
+  }
+
+  removeMoc(id: string): void {
+    this.mocs.remove(id);
+  }
+
+  getMocIds(): string[] {
+    return this.mocSets?.ids() ?? [];
+  }
+
+  /** Orders, drawn cells and area (deg²) of a shown MOC. */
+  getMocInfo(id: string): MocInfo {
+    return this.mocs.info(id);
   }
 }
 

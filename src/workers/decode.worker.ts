@@ -1,4 +1,4 @@
-// Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel buffers.
+// Entry of a decode worker: exposes DecodeWorkerApi over comlink, transferring pixel and geometry buffers.
 import { expose, transfer } from 'comlink';
 import { cancelRequest, decodeImageUrl } from './imageDecode.js';
 import { cancelFitsRequest, decodeFitsBytes, decodeFitsPlane, decodeFitsUrl } from './fitsTileDecode.js';
@@ -6,6 +6,9 @@ import { cancelTableRequest, parseTableBytes, parseTableSource, tableResultTrans
 import type { DecodeWorkerApi } from './protocol.js';
 import { gunzipFile } from './fits/inflate.js';
 import { cancelSeriesRequest, readSeriesSource } from '../plot/seriesDecode.js';
+import { geometryTransferables, tessellateFootprints } from '../footprints/tessellate.js';
+import { mocGeometry } from '../moc/mocGeometry.js';
+import { SpaceMoc } from '../hips/moc/spaceMoc.js';
 
 const api: DecodeWorkerApi = {
   async decodeImage(url, requestId) {
@@ -40,6 +43,14 @@ const api: DecodeWorkerApi = {
   async parseTable(source, request, requestId) {
     const result = source instanceof ArrayBuffer ? parseTableBytes(new Uint8Array(source), request) : await parseTableSource(source, request, requestId);
     return result.status === 'ok' ? transfer(result, tableResultTransferables(result)) : result;
+  },
+  async tessellateFootprints(inputs, options) {
+    const g = tessellateFootprints(inputs, options);
+    return transfer(g, geometryTransferables(g));
+  },
+  async mocGeometry(ranges, maxOrder, options) {
+    const g = mocGeometry(SpaceMoc.fromCanonical(ranges, maxOrder), options);
+    return transfer(g, geometryTransferables(g));
   },
   cancel(requestId) {
     cancelTableRequest(requestId);

@@ -6,6 +6,9 @@ import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
 import type { DecodeWorkerApi, TableParseRequest, TableParseResult } from './protocol.js';
 import type { Series, SeriesRequest } from '../plot/series.js';
+import type { SpaceMoc } from '../hips/moc/spaceMoc.js';
+import type { MocGeometryOptions } from '../moc/mocGeometry.js';
+import { concatGeometries, type FootprintGeometry, type FootprintInput, type TessellateOptions } from '../footprints/tessellate.js';
 
 /** The reason a pool promise rejects when its AbortSignal fires. */
 function abortError(signal: AbortSignal): Error {
@@ -18,6 +21,9 @@ interface Slot {
   readonly api: Remote<DecodeWorkerApi>;
   busy: number;
 }
+
+/** Below this many footprints one worker tessellates the whole list. */
+const FOOTPRINTS_PER_TASK = 2000;
 
 export function defaultPoolSize(): number {
   const n = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
@@ -173,6 +179,38 @@ export class DecodePool implements TileFetcher {
       if (r.status === 'ok') return r;
       throw new Error(r.message);
     });
+  }
+
+  /**
+   * Tessellate footprints in the workers: lists of more than FOOTPRINTS_PER_TASK are cut into
+   * slices for all workers at once, and the slices' geometries joined in order.
+   */
+  async tessellateFootprints(inputs: readonly FootprintInput[], options: TessellateOptions): Promise<FootprintGeometry> {
+    if (this.destroyed) throw new Error('the decode pool was destroyed');
+    const slices = Math.max(1, Math.min(this.slots.length, Math.ceil(inputs.length / FOOTPRINTS_PER_TASK)));
+    const per = Math.ceil(inputs.length / slices);
+    const tasks: Array<Promise<FootprintGeometry>> = [];
+    for (let k = 0; k < slices; k++) {
+      const slot = this.slots[k % this.slots.length]!;
+      slot.busy++;
+      const part = inputs.slice(k * per, (k + 1) * per);
+      tasks.push(slot.api.tessellateFootprints(part, { ...options, indexOffset: (options.indexOffset ?? 0) + k * per }).finally(() => {
+        slot.busy--;
+      }));
+    }
+    return concatGeometries(await Promise.all(tasks));
+  }
+
+  /** Geometry of a space MOC, built in the least busy worker (the MOC's ranges are copied, not transferred). */
+  async mocGeometry(moc: SpaceMoc, options: MocGeometryOptions): Promise<FootprintGeometry & { drawOrder: number }> {
+    if (this.destroyed) throw new Error('the decode pool was destroyed');
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    try {
+      return await slot.api.mocGeometry(moc.ranges.slice(), moc.maxOrder, options);
+    } finally {
+      slot.busy--;
+    }
   }
 
   destroy(): void {

@@ -4,6 +4,8 @@
 import type { PositionFormat, PositionRule } from './tables/positions.js';
 import type { Table } from './tables/table.js';
 import type { Series, SeriesRequest } from '../plot/series.js';
+import type { FootprintGeometry, FootprintInput, TessellateOptions } from '../footprints/tessellate.js';
+import type { MocGeometryOptions } from '../moc/mocGeometry.js';
 
 /** Result of decoding one image tile in a worker. */
 export type ImageDecodeResult =
@@ -68,6 +70,10 @@ export interface TableParseResult {
 }
 
 export interface DecodeWorkerApi {
+  /** Parse (STC-S) and tessellate footprints; the geometry's typed arrays are transferred back. */
+  tessellateFootprints(inputs: readonly FootprintInput[], options: TessellateOptions): Promise<FootprintGeometry>;
+  /** Geometry of a space MOC (canonical order-29 ranges at maxOrder) for the footprint layer. */
+  mocGeometry(ranges: BigUint64Array, maxOrder: number, options: MocGeometryOptions): Promise<FootprintGeometry & { drawOrder: number }>;
   /** Fetch `url` and decode it as a FITS image tile (first image HDU) to float32 values. */
   decodeFits(url: string, requestId: number): Promise<FitsDecodeResult | DecodeFailure>;
   /** Fetch `url` and decode it (JPEG/PNG/WebP/GIF/AVIF) to RGBA8 rows top to bottom. */

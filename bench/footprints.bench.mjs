@@ -1,0 +1,71 @@
+// Footprints at scale against Aladin Lite 3.8 in the same run: frame interval while panning over
+// N STC-S polygons, all in view, for N = 1e2 … 1e5 (`--sizes=100,1000` to choose). Runs
+// test/browser/footprints.perf.ts in the headless Chromium of the browser tests (both subjects in
+// the same page, alternating per size) and reads its `BENCH {json}` lines.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { REPO, RESULTS_DIR, addRatios, machine, summarize, writeResult } from './harness.mjs';
+
+export const NAME = 'footprints';
+export const DEFAULT_SIZES = [100, 1000, 10_000, 100_000];
+const SIZES_FILE = `${RESULTS_DIR}/footprints.sizes.tmp.json`;
+
+/** One run of the perf page (one size per run: a browser that dies at 1e5 keeps the smaller results). */
+function runPerfPage() {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['web-test-runner', '--config', 'bench/wtr-perf.config.mjs', 'test/browser/footprints.perf.ts'], { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), 1_800_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`footprints.perf.ts failed (exit ${code}):\n${out.slice(-3000)}`));
+      else resolve(out);
+    });
+  });
+}
+
+export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  let out = '';
+  const failed = [];
+  for (const n of sizes) {
+    writeFileSync(SIZES_FILE, JSON.stringify({ sizes: [n] }));
+    try {
+      out += await runPerfPage();
+    } catch (e) {
+      failed.push(n);
+      console.error(`footprints bench at ${n}: ${e.message.slice(0, 2000)}`);
+    } finally {
+      rmSync(SIZES_FILE, { force: true });
+    }
+  }
+  const metrics = [];
+  for (const line of out.split('\n')) {
+    const i = line.indexOf('BENCH {');
+    if (i < 0) continue;
+    const { metric, subject, unit, samples } = JSON.parse(line.slice(i + 6).trim());
+    metrics.push({ metric, unit, subject, better: 'lower', ...summarize(samples) });
+  }
+  if (metrics.length === 0) throw new Error(`no BENCH lines in the output:\n${out.slice(-3000)}`);
+  const result = {
+    description: 'Footprint layer (render/layers/footprintLayer.ts) against Aladin Lite 3.8 (graphicOverlay + footprintsFromSTCS): interval between animation frames while panning one step per frame, N random 0.2–0.5° quadrilaterals all in an 800x600 SIN 20° view over the Milky Way HiPS, same page of the same headless Chromium.',
+    machine: machine({ browser: 'Chromium (headless, system)', gpu: 'whatever WebGPU/WebGL adapter Chromium finds (SwiftShader on CPU-only machines)' }),
+    metrics,
+    notes: [
+      `Sizes: ${sizes.join(', ')}${failed.length ? ` (no result at ${failed.join(', ')}: the page failed or ran out of time)` : ''}. 10 frames per size after 4 warm-up frames; subjects alternate per size (esasky-sky first), one browser per size.`,
+      'The frame interval includes drawing the HiPS (the same survey for both); headless Chromium paces animation frames at 60 Hz, so 16.7 ms is the floor.',
+      'Aladin Lite draws footprints on a 2-D canvas on the CPU; esasky-sky tessellates once in workers and draws by vertex pulling on the GPU.',
+    ],
+  };
+  if (!write) return { name: NAME, ...result, metrics: addRatios(metrics) };
+  return writeResult(NAME, result);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = process.argv.find((a) => a.startsWith('--sizes='));
+  const sizes = arg ? arg.slice(8).split(',').map(Number).filter((n) => n > 0) : DEFAULT_SIZES;
+  const r = await run({ write: !process.argv.includes('--no-write'), sizes });
+  for (const m of r.metrics) console.log(`${m.metric.padEnd(50)} ${m.subject.padEnd(12)} median ${m.median.toFixed(1)} ${m.unit} (n=${m.n}${m.ratio ? `, ratio ${m.ratio.toFixed(2)}x` : ''})`);
+}

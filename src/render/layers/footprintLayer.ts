@@ -1,0 +1,487 @@
+// A footprint layer: many sky regions (tessellated in workers, src/footprints/tessellate.ts) drawn
+// as anti-aliased outlines of constant CSS-pixel width and optional translucent fills, per-footprint
+// colours, a selection highlight, and picking (fill and outline write the footprint's id). DOM-free;
+// owns its buffers; the pipelines are shared per device.
+//
+// Precision. Every point is a float32 offset from its footprint's anchor (a float64 unit vector).
+// Once per view change the CPU rotates the anchors into the view frame in float64 (one 3x3 product
+// per footprint, ~1 ms for 1e5) and culls those whose cap misses the view (w = 0); the GPU adds the
+// offset rotated by the float32 view matrix. The error is float32 of quantities as large as a
+// footprint (~6e-8 of its size: 2e-4″ for a 1° footprint), not of unit vectors (12 mas).
+//
+// Tolerance. Outlines are tessellated to toleranceForView() (factor-2 steps); when the view asks
+// for a finer one (non-zenithal projections zoomed in) the layer asks its `retessellate` callback
+// (the element: the worker pool) and keeps drawing the coarser geometry until the new one arrives;
+// nextTolerance() caps the segment count and goes back to coarse after a deep zoom.
+import type { Camera } from '../../math/camera.js';
+import { PROJECTION_ID, ZENITHAL } from '../../math/projections.js';
+import type { ProjectionTransition, RenderLayer } from '../layer.js';
+import type { UploadBudget } from '../uploadBudget.js';
+import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
+import { PICK_FORMAT, type PickableLayer } from '../picking.js';
+import { footprintsProjectWgsl, footprintsWgsl } from '../shaders/footprints.wgsl.js';
+import { parseColor, type Rgba } from '../../catalog/style.js';
+import { nextTolerance, outlineLengthRad, SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
+
+export interface FootprintStyle {
+  /** Outline colour: '#rrggbb', '#rrggbbaa' or [r, g, b, a] in 0..1 (default '#ffd54f'). */
+  readonly color?: string | readonly number[];
+  /** One colour per footprint (overrides `color`). */
+  readonly colors?: ReadonlyArray<string | readonly number[]>;
+  /** Outline width, CSS pixels (default 1.5). */
+  readonly lineWidthPx?: number;
+  /** Fill the footprints (default false). */
+  readonly fill?: boolean;
+  /** Fill opacity, multiplies the colour's alpha (default 0.25). */
+  readonly fillOpacity?: number;
+  /** Colour of the selected footprint's outline (default '#ff4081'). */
+  readonly highlightColor?: string | readonly number[];
+  /** Radius of the ring drawn for POSITION footprints, CSS pixels (default 4). */
+  readonly pointSizePx?: number;
+}
+
+export interface FootprintLayerOptions extends FootprintStyle {
+  readonly id: string;
+  readonly geometry: FootprintGeometry;
+  /** Device pixels per CSS pixel. */
+  readonly pixelRatio?: number;
+  /** Asked for the same footprints at a finer tolerance (rad) when the view needs one. */
+  readonly retessellate?: (toleranceRad: number) => Promise<FootprintGeometry>;
+  /** Called when new geometry arrived (ask for a frame). */
+  readonly onChange?: () => void;
+  /** Draw into the picking target (default true; MOC layers are not picked). */
+  readonly picking?: boolean;
+}
+
+export interface FootprintLayerStats {
+  readonly footprints: number;
+  readonly segments: number;
+  readonly triangleVertices: number;
+  /** Footprints whose cap meets the view in the last view update. */
+  readonly inView: number;
+  readonly toleranceRad: number;
+  readonly retessellations: number;
+  /** Compute passes that put the segments on screen (one per view or geometry change). */
+  readonly projectPasses: number;
+  readonly prepareMs: number;
+}
+
+interface FootprintGpu {
+  readonly layout: GPUPipelineLayout;
+  readonly bgl: GPUBindGroupLayout;
+  readonly bglProjected: GPUBindGroupLayout;
+  readonly bglProject: GPUBindGroupLayout;
+  readonly module: GPUShaderModule;
+  readonly project: GPUComputePipeline;
+}
+
+const gpuCache = new WeakMap<GPUDevice, FootprintGpu>();
+
+function footprintGpu(device: GPUDevice): FootprintGpu {
+  let g = gpuCache.get(device);
+  if (g) return g;
+  const { VERTEX, FRAGMENT, COMPUTE } = GPUShaderStage;
+  const all = VERTEX | FRAGMENT | COMPUTE;
+  const bgl = device.createBindGroupLayout({
+    label: 'footprints',
+    entries: [
+      { binding: 0, visibility: all, buffer: { type: 'uniform' } },
+      { binding: 1, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
+      { binding: 2, visibility: FRAGMENT, buffer: { type: 'read-only-storage' } },
+      { binding: 3, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
+      { binding: 4, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
+    ],
+  });
+  const bglProjected = device.createBindGroupLayout({ label: 'footprints projected', entries: [{ binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } }] });
+  const bglProject = device.createBindGroupLayout({ label: 'footprints project', entries: [{ binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } }] });
+  g = {
+    bgl, bglProjected, bglProject,
+    layout: device.createPipelineLayout({ label: 'footprints', bindGroupLayouts: [bgl, bglProjected] }),
+    module: device.createShaderModule({ label: 'footprints', code: footprintsWgsl }),
+    project: device.createComputePipeline({
+      label: 'footprints project',
+      layout: device.createPipelineLayout({ label: 'footprints project', bindGroupLayouts: [bgl, bglProject] }),
+      compute: { module: device.createShaderModule({ label: 'footprints project', code: footprintsProjectWgsl }), entryPoint: 'projectSegments' },
+    }),
+  };
+  gpuCache.set(device, g);
+  return g;
+}
+
+const UNIFORM_BYTES = 128;
+const DEG = Math.PI / 180;
+
+function packColor(c: Rgba): number {
+  const b = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 255);
+  return (b(c[0]) | (b(c[1]) << 8) | (b(c[2]) << 16) | (b(c[3]) << 24)) >>> 0;
+}
+
+export class FootprintLayer implements RenderLayer, PickableLayer {
+  readonly id: string;
+  readonly pickable = true as const;
+  pixelRatio: number;
+
+  private readonly device: GPUDevice;
+  private readonly gpu: FootprintGpu;
+  private readonly linePipeline: GPURenderPipeline;
+  private readonly fillPipeline: GPURenderPipeline;
+  private readonly linePick: GPURenderPipeline;
+  private readonly fillPick: GPURenderPipeline;
+  private geometry: FootprintGeometry;
+  private anchorsBuffer: GPUBuffer | undefined;
+  private colorsBuffer: GPUBuffer | undefined;
+  private segmentsBuffer: GPUBuffer | undefined;
+  private trianglesBuffer: GPUBuffer | undefined;
+  /** Per segment, per view: screen positions of both ends and their plane points (projectSegments). */
+  private projectedBuffer: GPUBuffer | undefined;
+  private projectedGroups: { read: GPUBindGroup; write: GPUBindGroup } | undefined;
+  private projectKey = '';
+  private projectPasses = 0;
+  private readonly uniforms: { main: GPUBuffer; highlight: GPUBuffer; pick: GPUBuffer };
+  private bindGroups: { main: GPUBindGroup; highlight: GPUBindGroup; pick: GPUBindGroup } | undefined;
+  private readonly uniformBytes = new ArrayBuffer(UNIFORM_BYTES);
+  private anchorView: Float32Array;
+  private style: Required<Omit<FootprintStyle, 'colors' | 'color' | 'highlightColor'>> & { color: Rgba; highlightColor: Rgba; colors: readonly Rgba[] | undefined };
+  private selected: number | undefined;
+  private viewKey = '';
+  private inView = 0;
+  private version = 1;
+  private destroyed = false;
+  private readonly retessellate: FootprintLayerOptions['retessellate'];
+  private readonly onChange: FootprintLayerOptions['onChange'];
+  private readonly picking: boolean;
+  private pendingTolerance: number | undefined;
+  private retessellations = 0;
+  private prepareMs = 0;
+  private segmentsTotal = 0;
+  /** Total angular length of the outlines (bounds the segments a finer tolerance would make). */
+  private outlineRad = 0;
+  private triangleVertices = 0;
+
+  constructor(device: GPUDevice, format: GPUTextureFormat, options: FootprintLayerOptions) {
+    this.device = device;
+    this.id = options.id;
+    this.pixelRatio = options.pixelRatio ?? 1;
+    this.retessellate = options.retessellate;
+    this.onChange = options.onChange;
+    this.picking = options.picking ?? true;
+    this.style = resolveStyle(options, undefined, options.geometry.count);
+    const g = (this.gpu = footprintGpu(device));
+    const pipeline = (key: string, vs: string, fs: string, target: GPUColorTargetState) => cachedPipeline(device, `footprints-${key}/${target.format}`, () => device.createRenderPipeline({
+      label: `footprints ${key}`,
+      layout: g.layout,
+      vertex: { module: g.module, entryPoint: vs },
+      fragment: { module: g.module, entryPoint: fs, targets: [target] },
+      primitive: { topology: 'triangle-list' },
+    }));
+    this.linePipeline = pipeline('line', 'vsLine', 'fsLine', { format, blend: ALPHA_BLEND });
+    this.fillPipeline = pipeline('fill', 'vsFill', 'fsFill', { format, blend: ALPHA_BLEND });
+    this.linePick = pipeline('line-pick', 'vsLine', 'fsLinePick', { format: PICK_FORMAT });
+    this.fillPick = pipeline('fill-pick', 'vsFill', 'fsFillPick', { format: PICK_FORMAT });
+    const uniform = (label: string) => device.createBuffer({ label, size: UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = { main: uniform('footprints'), highlight: uniform('footprints highlight'), pick: uniform('footprints pick') };
+    this.geometry = options.geometry;
+    this.anchorView = new Float32Array(0);
+    this.upload(options.geometry);
+  }
+
+  /** Replace the geometry (same footprints, e.g. finer tolerance, or a new list). */
+  setGeometry(geometry: FootprintGeometry): void {
+    if (this.destroyed) return;
+    if (geometry.count !== this.geometry.count) {
+      this.style = { ...this.style, colors: this.style.colors && geometry.count === this.style.colors.length ? this.style.colors : undefined };
+      if (this.selected !== undefined && this.selected >= geometry.count) this.selected = undefined;
+    }
+    this.upload(geometry);
+    this.viewKey = '';
+    this.version++;
+  }
+
+  private upload(geometry: FootprintGeometry): void {
+    this.geometry = geometry;
+    const d = this.device;
+    const make = (label: string, data: ArrayBufferView, bytes = data.byteLength) => {
+      const b = d.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      if (data.byteLength > 0) d.queue.writeBuffer(b, 0, data as unknown as Uint8Array<ArrayBuffer>);
+      return b;
+    };
+    this.anchorsBuffer?.destroy();
+    this.segmentsBuffer?.destroy();
+    this.trianglesBuffer?.destroy();
+    this.projectedBuffer?.destroy();
+    this.projectedBuffer = d.createBuffer({ label: 'footprint segments on screen', size: Math.max(32, geometry.segments.length * 4), usage: GPUBufferUsage.STORAGE });
+    this.projectedGroups = {
+      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
+      write: d.createBindGroup({ label: 'footprints project', layout: this.gpu.bglProject, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
+    };
+    this.projectKey = '';
+    this.anchorView = new Float32Array(4 * geometry.count);
+    this.anchorsBuffer = make('footprint anchors', this.anchorView);
+    this.segmentsBuffer = make('footprint segments', geometry.segments);
+    this.trianglesBuffer = make('footprint triangles', geometry.triangles);
+    this.segmentsTotal = geometry.segments.length / SEGMENT_FLOATS;
+    this.outlineRad = outlineLengthRad(geometry);
+    this.triangleVertices = geometry.triangles.length / 4;
+    this.writeColors();
+  }
+
+  private writeColors(): void {
+    const n = this.geometry.count;
+    const words = new Uint32Array(Math.max(4, n));
+    const base = packColor(this.style.color);
+    for (let i = 0; i < n; i++) words[i] = this.style.colors ? packColor(this.style.colors[i]!) : base;
+    if (!this.colorsBuffer || this.colorsBuffer.size < words.byteLength) {
+      this.colorsBuffer?.destroy();
+      this.colorsBuffer = this.device.createBuffer({ label: 'footprint colours', size: Math.ceil(words.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    }
+    this.device.queue.writeBuffer(this.colorsBuffer, 0, words);
+    this.bindGroups = undefined;
+  }
+
+  /** Change how the footprints are drawn (only the given fields). */
+  setStyle(style: FootprintStyle): void {
+    this.style = resolveStyle(style, this.style, this.geometry.count);
+    this.writeColors();
+    this.version++;
+  }
+
+  /** Outline a footprint in the highlight colour (undefined: none). */
+  select(index: number | undefined): void {
+    if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < this.geometry.count)) {
+      throw new RangeError(`footprint index ${index} outside 0..${this.geometry.count - 1}`);
+    }
+    this.selected = index;
+  }
+
+  get selection(): number | undefined {
+    return this.selected;
+  }
+
+  get count(): number {
+    return this.geometry.count;
+  }
+
+  /** ICRS direction (degrees) of a footprint's anchor (the mean of its points). */
+  anchorPosition(index: number): { raDeg: number; decDeg: number } {
+    const a = this.geometry.anchors;
+    const ra = (Math.atan2(a[3 * index + 1]!, a[3 * index]!) / DEG + 360) % 360;
+    return { raDeg: ra, decDeg: Math.asin(Math.max(-1, Math.min(1, a[3 * index + 2]!))) / DEG };
+  }
+
+  get pickVersion(): number {
+    return this.version;
+  }
+
+  get settled(): boolean {
+    return this.pendingTolerance === undefined;
+  }
+
+  get hasPendingUploads(): boolean {
+    return false;
+  }
+
+  get stats(): FootprintLayerStats {
+    return {
+      footprints: this.geometry.count, segments: this.segmentsTotal, triangleVertices: this.triangleVertices, inView: this.inView,
+      toleranceRad: this.geometry.toleranceRad, retessellations: this.retessellations, projectPasses: this.projectPasses, prepareMs: this.prepareMs,
+    };
+  }
+
+  prepare(camera: Camera, _budget: UploadBudget, transition?: ProjectionTransition): void {
+    if (this.destroyed) return;
+    const t0 = performance.now();
+    const v = camera.view;
+    const key = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.frame},${v.widthPx},${v.heightPx},${transition ? `${transition.camera.view.projection},${transition.camera.view.fovDeg}` : ''}`;
+    if (key !== this.viewKey) {
+      this.viewKey = key;
+      this.updateAnchors(camera, transition);
+      this.checkTolerance(camera);
+    }
+    this.ensureBindGroups();
+    this.writeUniforms(camera, transition);
+    const pk = `${key}|${transition?.mix ?? 1}|${this.version}`;
+    if (pk !== this.projectKey) {
+      this.projectKey = pk;
+      this.runProject();
+    }
+    this.prepareMs = performance.now() - t0;
+  }
+
+  /** Float64 view-frame anchors; footprints whose cap misses the visible cap get w = 0. */
+  private updateAnchors(camera: Camera, transition: ProjectionTransition | undefined): void {
+    const { right: r, up: u, centre: c } = camera;
+    const a = this.geometry.anchors;
+    const ext = this.geometry.extentsRad;
+    const out = this.anchorView;
+    const radius = Math.max(camera.radiusRad, transition ? transition.camera.radiusRad : 0);
+    let inView = 0;
+    for (let i = 0; i < this.geometry.count; i++) {
+      const x = a[3 * i]!;
+      const y = a[3 * i + 1]!;
+      const z = a[3 * i + 2]!;
+      const cz = x * c[0] + y * c[1] + z * c[2];
+      const visible = radius + ext[i]! >= Math.PI || cz >= Math.cos(radius + ext[i]!);
+      out[4 * i] = x * r[0] + y * r[1] + z * r[2];
+      out[4 * i + 1] = x * u[0] + y * u[1] + z * u[2];
+      out[4 * i + 2] = cz;
+      out[4 * i + 3] = visible ? 1 : 0;
+      if (visible) inView++;
+    }
+    this.inView = inView;
+    if (out.length > 0) this.device.queue.writeBuffer(this.anchorsBuffer!, 0, out as Float32Array<ArrayBuffer>);
+  }
+
+  private checkTolerance(camera: Camera): void {
+    if (!this.retessellate || this.pendingTolerance !== undefined) return;
+    const view = toleranceForView({ widthPx: camera.view.widthPx, halfWidthPlane: camera.halfWidthPlane, radiusRad: camera.radiusRad, zenithal: ZENITHAL.has(camera.view.projection) });
+    const want = nextTolerance(this.geometry.toleranceRad, view, this.outlineRad);
+    if (want === undefined) return;
+    this.pendingTolerance = want;
+    this.retessellate(want).then((g) => {
+      if (this.destroyed) return;
+      this.retessellations++;
+      this.pendingTolerance = undefined;
+      this.setGeometry(g);
+      this.onChange?.();
+    }, () => {
+      // keep the coarser geometry; try again on the next view change
+      this.pendingTolerance = undefined;
+    });
+  }
+
+  /** One compute pass: both ends of every segment to screen (instead of 6 times per segment in the vertex shader). */
+  private runProject(): void {
+    if (this.segmentsTotal === 0 || !this.bindGroups || !this.projectedGroups) return;
+    const groups = Math.ceil(this.segmentsTotal / 64);
+    const x = Math.min(groups, 65535);
+    const enc = this.device.createCommandEncoder({ label: 'footprints project' });
+    const pass = enc.beginComputePass({ label: 'footprints project' });
+    pass.setPipeline(this.gpu.project);
+    pass.setBindGroup(0, this.bindGroups.main);
+    pass.setBindGroup(1, this.projectedGroups.write);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.projectPasses++;
+  }
+
+  private ensureBindGroups(): void {
+    if (this.bindGroups) return;
+    const entries = (uniform: GPUBuffer): GPUBindGroupEntry[] => [
+      { binding: 0, resource: { buffer: uniform } },
+      { binding: 1, resource: { buffer: this.anchorsBuffer! } },
+      { binding: 2, resource: { buffer: this.colorsBuffer! } },
+      { binding: 3, resource: { buffer: this.segmentsBuffer! } },
+      { binding: 4, resource: { buffer: this.trianglesBuffer! } },
+    ];
+    const make = (label: string, u: GPUBuffer) => this.device.createBindGroup({ label, layout: this.gpu.bgl, entries: entries(u) });
+    this.bindGroups = { main: make('footprints', this.uniforms.main), highlight: make('footprints highlight', this.uniforms.highlight), pick: make('footprints pick', this.uniforms.pick) };
+  }
+
+  private writeUniforms(camera: Camera, transition: ProjectionTransition | undefined): void {
+    const buf = this.uniformBytes;
+    const f = new Float32Array(buf);
+    const w = new Uint32Array(buf);
+    const s = this.style;
+    const pr = this.pixelRatio;
+    f.set(camera.right, 0);
+    f.set(camera.up, 4);
+    f.set(camera.centre, 8);
+    f[12] = camera.halfWidthPlane;
+    f[13] = camera.halfHeightPlane;
+    f[14] = camera.view.widthPx;
+    f[15] = camera.view.heightPx;
+    const from = transition ? transition.camera : camera;
+    f[16] = from.halfWidthPlane;
+    f[17] = from.halfHeightPlane;
+    f[18] = transition ? transition.mix : 1;
+    f[19] = s.lineWidthPx * pr;
+    w[20] = PROJECTION_ID[camera.view.projection];
+    w[21] = PROJECTION_ID[from.view.projection];
+    w[22] = 0;
+    w[23] = 0;
+    f.set(s.highlightColor, 24);
+    f[28] = s.fillOpacity;
+    f[29] = s.pointSizePx * pr;
+    w[30] = this.segmentsTotal;
+    this.device.queue.writeBuffer(this.uniforms.main, 0, buf);
+    w[22] = 1;
+    f[19] = (s.lineWidthPx + 1.5) * pr;
+    this.device.queue.writeBuffer(this.uniforms.highlight, 0, buf);
+    w[22] = 2;
+    f[19] = Math.max(s.lineWidthPx, 5) * pr; // outlines are easier to hit than they are to see
+    this.device.queue.writeBuffer(this.uniforms.pick, 0, buf);
+  }
+
+  encode(pass: GPURenderPassEncoder): void {
+    if (this.destroyed || !this.bindGroups || this.geometry.count === 0) return;
+    if (!this.projectedGroups) return;
+    pass.setBindGroup(1, this.projectedGroups.read);
+    if (this.style.fill && this.triangleVertices > 0) {
+      pass.setPipeline(this.fillPipeline);
+      pass.setBindGroup(0, this.bindGroups.main);
+      pass.draw(this.triangleVertices);
+    }
+    if (this.segmentsTotal > 0) {
+      pass.setPipeline(this.linePipeline);
+      pass.setBindGroup(0, this.bindGroups.main);
+      pass.draw(this.segmentsTotal * 6);
+    }
+    const sel = this.selected;
+    if (sel !== undefined && this.geometry.segmentCount[sel]! > 0) {
+      pass.setPipeline(this.linePipeline);
+      pass.setBindGroup(0, this.bindGroups.highlight);
+      pass.draw(this.geometry.segmentCount[sel]! * 6, 1, this.geometry.segmentStart[sel]! * 6);
+    }
+  }
+
+  encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
+    if (this.destroyed || !this.picking || !this.bindGroups || this.geometry.count === 0) return false;
+    const w = new Uint32Array(this.uniformBytes);
+    w[22] = 2;
+    w[23] = slot;
+    this.device.queue.writeBuffer(this.uniforms.pick, 0, this.uniformBytes);
+    if (!this.projectedGroups) return false;
+    pass.setBindGroup(1, this.projectedGroups.read);
+    // the inside picks even when fills are not drawn (a click inside a footprint selects it)
+    if (this.triangleVertices > 0) {
+      pass.setPipeline(this.fillPick);
+      pass.setBindGroup(0, this.bindGroups.pick);
+      pass.draw(this.triangleVertices);
+    }
+    if (this.segmentsTotal > 0) {
+      pass.setPipeline(this.linePick);
+      pass.setBindGroup(0, this.bindGroups.pick);
+      pass.draw(this.segmentsTotal * 6);
+    }
+    return true;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const b of [this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick]) b?.destroy();
+  }
+}
+
+function resolveStyle(s: FootprintStyle, prev: FootprintLayer['style'] | undefined, count: number): FootprintLayer['style'] {
+  const num = (v: number | undefined, name: string, fallback: number, lo: number, hi: number): number => {
+    if (v === undefined) return fallback;
+    if (!(typeof v === 'number' && v >= lo && v <= hi)) throw new RangeError(`${name} must be a number in ${lo}..${hi}, got ${String(v)}`);
+    return v;
+  };
+  let colors = prev?.colors;
+  if (s.colors !== undefined) {
+    if (s.colors.length !== count) throw new RangeError(`colors has ${s.colors.length} entries for ${count} footprints`);
+    colors = s.colors.map((c) => parseColor(c, [1, 1, 1, 1]));
+  }
+  return {
+    color: parseColor(s.color, prev?.color ?? [1, 0.835, 0.31, 1]),
+    highlightColor: parseColor(s.highlightColor, prev?.highlightColor ?? [1, 0.25, 0.5, 1]),
+    colors,
+    lineWidthPx: num(s.lineWidthPx, 'lineWidthPx', prev?.lineWidthPx ?? 1.5, 0.25, 64),
+    fill: s.fill ?? prev?.fill ?? false,
+    fillOpacity: num(s.fillOpacity, 'fillOpacity', prev?.fillOpacity ?? 0.25, 0, 1),
+    pointSizePx: num(s.pointSizePx, 'pointSizePx', prev?.pointSizePx ?? 4, 0, 64),
+  };
+}

@@ -1,0 +1,121 @@
+// Frame times with many footprints, esasky-sky against Aladin Lite 3.8 in the same page of the same
+// headless Chromium (not part of the test suite: bench/footprints.bench.mjs runs it with
+// `web-test-runner test/browser/footprints.perf.ts` and reads the `BENCH {json}` lines). For each
+// size N (from bench/results/footprints.sizes.tmp.json, written by the bench), both draw the same N
+// STC-S polygons over the same HiPS in an 800x600 SIN view of 20°, every footprint in view, then
+// pan one step per frame; the metric is the interval between animation frames while panning
+// (what a user sees). Subjects alternate per size: esasky-sky, Aladin Lite, esasky-sky, ...
+import { expect } from '@esm-bundle/chai';
+import '../../src/define.js';
+import type { EsaskySky } from '../../src/elements/esaskySky.js';
+
+interface AladinApi {
+  init: Promise<void>;
+  aladin(el: HTMLElement, options: Record<string, unknown>): { gotoRaDec(ra: number, dec: number): void; addOverlay(o: unknown): void };
+  HiPS(url: string, options: Record<string, unknown>): unknown;
+  graphicOverlay(options: Record<string, unknown>): { addFootprints(f: unknown[]): void };
+  footprintsFromSTCS(stcs: string, options?: Record<string, unknown>): unknown[];
+}
+
+const bench = (metric: string, subject: string, samples: number[]) => console.log(`BENCH ${JSON.stringify({ metric, subject, unit: 'ms', samples })}`);
+const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
+const RA0 = 84;
+const DEC0 = -5;
+const FRAMES = 14;
+const WARMUP = 4;
+
+/** N random quadrilaterals (~0.2–0.5°) within 7° of the view centre, as STC-S. */
+function polygons(n: number, seed: number): string[] {
+  let s = seed >>> 0;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = 7 * Math.sqrt(rnd());
+    const t = 2 * Math.PI * rnd();
+    const dec = DEC0 + r * Math.sin(t);
+    const ra = RA0 + (r * Math.cos(t)) / Math.cos((dec * Math.PI) / 180);
+    const size = 0.1 + 0.15 * rnd();
+    const rot = 2 * Math.PI * rnd();
+    const v: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const a = rot + (k * Math.PI) / 2;
+      v.push(`${(ra + (size * Math.cos(a)) / Math.cos((dec * Math.PI) / 180)).toFixed(5)} ${(dec + size * Math.sin(a)).toFixed(5)}`);
+    }
+    out.push(`POLYGON ICRS ${v.join(' ')}`);
+  }
+  return out;
+}
+
+async function panIntervals(step: (i: number) => void): Promise<number[]> {
+  const dt: number[] = [];
+  let last = await frame();
+  for (let i = 0; i < FRAMES; i++) {
+    step(i);
+    const now = await frame();
+    if (i >= WARMUP) dt.push(now - last);
+    last = now;
+  }
+  return dt;
+}
+
+function host(): HTMLDivElement {
+  const d = document.createElement('div');
+  d.style.cssText = 'position:fixed;left:0;top:0;width:800px;height:600px';
+  document.body.appendChild(d);
+  return d;
+}
+
+async function esasky(stcs: string[]): Promise<number[]> {
+  const d = host();
+  const sky = document.createElement('esasky-sky') as EsaskySky;
+  sky.style.cssText = 'display:block;width:800px;height:600px';
+  sky.setAttribute('hips', '/data/hips/swe_milkyway/');
+  sky.setAttribute('target', `${RA0} ${DEC0}`);
+  sky.setAttribute('fov', '20');
+  d.appendChild(sky);
+  try {
+    await sky.overlayFootprints(stcs, { color: '#ffd54f', lineWidthPx: 1.5 });
+    await sky.whenSettled();
+    return await panIntervals((i) => sky.goToRaDec(RA0 + 0.02 * (i + 1), DEC0));
+  } finally {
+    d.remove();
+  }
+}
+
+async function aladin(A: AladinApi, stcs: string[]): Promise<number[]> {
+  const d = host();
+  try {
+    const hips = A.HiPS(`${location.origin}/data/hips/swe_milkyway`, {});
+    const al = A.aladin(d, {
+      survey: hips, hipsList: [], log: false, target: `${RA0} ${DEC0}`, fov: 20, projection: 'SIN', showReticle: false,
+      showZoomControl: false, showFullscreenControl: false, showLayersControl: false, showFrame: false, showCooLocation: false,
+      showProjectionControl: false, showStatusBar: false, showContextMenu: false, showSimbadPointerControl: false, showCooGridControl: false,
+    });
+    const overlay = A.graphicOverlay({ color: '#ffd54f', lineWidth: 1.5 });
+    al.addOverlay(overlay);
+    overlay.addFootprints(stcs.flatMap((s) => A.footprintsFromSTCS(s)));
+    for (let i = 0; i < (stcs.length > 20_000 ? 6 : 30); i++) await frame(); // let it load its tiles and draw
+    return await panIntervals((i) => al.gotoRaDec(RA0 + 0.02 * (i + 1), DEC0));
+  } finally {
+    d.remove();
+  }
+}
+
+describe('footprints: frame time vs count (measured, printed)', () => {
+  it('esasky-sky and Aladin Lite pan over N footprints', async function () {
+    this.timeout(900_000);
+    const sizesFile = await fetch('/bench/results/footprints.sizes.tmp.json');
+    const sizes: number[] = sizesFile.ok ? ((await sizesFile.json()) as { sizes: number[] }).sizes : [100, 1000];
+    const A = (await import(/* @vite-ignore */ '/node_modules/aladin-lite/dist/aladin.js' as string)).default as AladinApi;
+    await A.init;
+    for (const n of sizes) {
+      const stcs = polygons(n, n);
+      const ours = await esasky(stcs);
+      const theirs = await aladin(A, stcs);
+      bench(`frame interval while panning, ${n} footprints`, 'esasky-sky', ours);
+      bench(`frame interval while panning, ${n} footprints`, 'Aladin Lite', theirs);
+      await frame();
+      expect(ours.length).to.equal(FRAMES - WARMUP);
+    }
+  });
+});
