@@ -7,6 +7,7 @@
  *   messier      [--path messier.json]            the 110 Messier objects
  *   tycho2       [--path dir with ReadMe + data]  2,539,913 Tycho-2 stars (CDS I/259)
  *   eso-obscore  [--path ObsCore VOTable]         1,000 ESO observations with footprints
+ *   sso          [--path dir or file]             MPC asteroid (MPCORB) and comet (CometEls) orbits
  *   shipped                                       the data in the repository (first-start set)
  *   list                                          what the database holds
  *
@@ -22,6 +23,8 @@ import { listCatalogues } from '../storage/catalogues.js';
 import { listCollections } from '../storage/observations.js';
 import { replaceCatalogue, replaceCollections, type LoadReport } from './load.js';
 import { SHIPPED, bootstrap } from './bootstrap.js';
+import { mpcSource, replaceSmallBodies } from './sso.js';
+import { countSmallBodies } from '../storage/sso.js';
 import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource, tychoSource } from './sources.js';
 
 export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
@@ -29,6 +32,7 @@ export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
   messier      Messier objects      (default PATH: data/catalogs/messier.json)
   tycho2       Tycho-2 catalogue    (default PATH: <data kit>/catalogs/tycho2, with ReadMe and tyc2.dat.* or the .tar.xz)
   eso-obscore  ESO observations     (default PATH: <data kit>/votable_samples/eso_obscore_1000rows_orion.xml)
+  sso          asteroid and comet orbits (default PATH: <data kit>/sso: MPCORB *.dat and CometEls.txt)
   shipped      the data in the repository, as on first start
   list         catalogues and collections in the database
 The database: DATABASE_URL (PostgreSQL) or DATA_DIR/esasky.sqlite. The data kit: ESASKY_SHARED_DATA or <repo>/../shared/data.`;
@@ -83,6 +87,8 @@ export async function runIngest(
       return replaceCollections(db, obscoreSource(kit('votable_samples/eso_obscore_1000rows_orion.xml'), ESO_OBSCORE), {
         progress: out,
       });
+    case 'sso':
+      return replaceSmallBodies(db, mpcSource(kit('sso')), { progress: out });
     case 'shipped': {
       await bootstrap(db, env.repoRoot, out, { force: true });
       return undefined;
@@ -93,6 +99,9 @@ export async function runIngest(
       }
       for (const c of await listCollections(db)) {
         out.write(`collection ${c.name.padEnd(12)} ${String(c.rowCount).padStart(10)} rows  ${c.source}  (${c.ingestedAt})\n`);
+      }
+      for (const c of await countSmallBodies(db)) {
+        out.write(`sso        ${c.kind.padEnd(12)} ${String(c.n).padStart(10)} orbits ${c.source}  (${c.ingestedAt})\n`);
       }
       return undefined;
     }
