@@ -35,6 +35,10 @@ const EXPECTED_PATHS = [
   '/api/counts',
   '/api/observations/cone',
   '/scs/{catalogue}',
+  '/api/sso/search',
+  '/api/sso/{name}/ephemeris',
+  '/api/sso/{name}/observations',
+  '/api/resolve',
 ];
 
 describe('JSON API', () => {
@@ -168,11 +172,16 @@ describe('GET /api/openapi.json', () => {
       'CatalogueSummary',
       'CollectionSummary',
       'Counts',
+      'Ephemeris',
       'Error',
       'Health',
       'HipsSummary',
       'ObservationsResult',
+      'Resolved',
       'SearchResult',
+      'SsoObservations',
+      'SsoSearch',
+      'SsoTarget',
     ]);
   });
 

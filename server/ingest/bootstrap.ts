@@ -1,8 +1,8 @@
 /**
  * First start: when the database has never been filled, load the data that ships with the
  * repository (no ../shared needed): Hipparcos stars brighter than 6 mag, the Messier objects,
- * the ESO ObsCore sample and the MPC asteroid and comet orbits (these also into a database
- * bootstrapped before they shipped). `npm run ingest -- …` replaces any of them with fuller data.
+ * the ESO ObsCore sample, the MPC asteroid and comet orbits and the star names (these two also
+ * into a database bootstrapped before they shipped). `npm run ingest -- …` replaces any of them with fuller data.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import type { Database } from '../storage/db.js';
 import type { ProgressSink } from './progress.js';
 import { replaceCatalogue, replaceCollections } from './load.js';
 import { mpcSource, replaceSmallBodies } from './sso.js';
+import { starNamesSource } from './names.js';
 import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource } from './sources.js';
 
 export const SHIPPED = {
@@ -17,17 +18,24 @@ export const SHIPPED = {
   messier: 'data/catalogs/messier.json',
   esoObscore: 'data/observations/eso_obscore_1000rows_orion.xml.gz',
   sso: 'data/sso',
+  starnames: 'data/catalogs/starnames.json.gz',
 } as const;
 
 const DONE_KEY = 'bootstrap_done';
 const SSO_DONE_KEY = 'bootstrap_sso_done';
 
-/** Loads the shipped MPC orbits once (or again with force); returns whether it did. */
+/** Loads the shipped MPC orbits and star names once (or again with force); returns whether it did. */
 async function bootstrapSso(db: Database, repoRoot: string, progress: ProgressSink | null, force: boolean): Promise<boolean> {
   if (!force && (await db.all('SELECT value FROM meta WHERE key = ?', [SSO_DONE_KEY])).length > 0) return false;
-  const dir = join(repoRoot, SHIPPED.sso);
-  if (!existsSync(dir)) throw new Error(`shipped data directory ${SHIPPED.sso} is missing from the repository`);
-  await replaceSmallBodies(db, mpcSource(dir), { progress });
+  for (const p of [SHIPPED.sso, SHIPPED.starnames, SHIPPED.hipparcos]) {
+    if (!existsSync(join(repoRoot, p))) throw new Error(`shipped data ${p} is missing from the repository`);
+  }
+  await replaceSmallBodies(db, mpcSource(join(repoRoot, SHIPPED.sso)), { progress });
+  const names = await db.all('SELECT name FROM catalogues WHERE name = ?', ['starnames']);
+  if (force || names.length === 0) {
+    const src = starNamesSource(join(repoRoot, SHIPPED.starnames), join(repoRoot, SHIPPED.hipparcos));
+    await replaceCatalogue(db, src.spec, src.batches, { progress, expectedRows: src.expectedRows });
+  }
   await db.run('DELETE FROM meta WHERE key = ?', [SSO_DONE_KEY]);
   await db.run('INSERT INTO meta (key, value) VALUES (?, ?)', [SSO_DONE_KEY, new Date().toISOString()]);
   return true;

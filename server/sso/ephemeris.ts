@@ -181,3 +181,15 @@ export function ephemerisPath(target: SolarSystemTarget, startMs: number, endMs:
   if (startMs + n * stepMs < endMs) out.push(positionAt(target, endMs));
   return out;
 }
+
+/** RA/Dec only (no distances or magnitudes): the cheap form the crossing search samples. */
+export function directionOf(target: SolarSystemTarget): (timeMs: number) => { raDeg: number; decDeg: number } {
+  if (target.kind === 'major') {
+    return (timeMs) => raDecOf(vectorOf(GeoVector(target.body, MakeTime(new Date(timeMs)), false)));
+  }
+  return (timeMs) => raDecOf(smallBodyGeocentricAu(target.orbit, MakeTime(new Date(timeMs))).geo);
+}
+
+function vectorOf(v: { x: number; y: number; z: number }): Vec3 {
+  return [v.x, v.y, v.z];
+}

@@ -61,8 +61,8 @@ export function nameKey(text: string): string {
 export function keysOf(o: SmallBodyOrbit): string[] {
   const keys = new Set<string>([nameKey(o.label), nameKey(o.designation), nameKey(o.packed)]);
   if (o.name !== null) keys.add(nameKey(o.name));
-  if (o.number !== null) {
-    if (o.kind === 'asteroid') keys.add(String(o.number));
+  if (o.number !== null && o.kind === 'asteroid') {
+    keys.add(String(o.number));
     if (o.name !== null) keys.add(nameKey(`${o.number} ${o.name}`));
   }
   keys.delete('');
