@@ -26,7 +26,7 @@ function squeeze(text: string): string {
  * text is squeezed ("crab nebula").
  */
 export function designationKey(text: string): string {
-  const s = squeeze(text).replace(/^messier\b/, 'm');
+  const s = squeeze(text).replace(/^messier(?=[\s\d])/, 'm');
   const m = /^([a-z][a-z0-9]*?)\s*[- ]?\s*0*(\d+(?:[a-z]|\.\d+)?)$/.exec(s);
   if (m !== null) return `${m[1]}${m[2]}`;
   return s;
