@@ -16,8 +16,13 @@ import { mjdToMs, msToMjd } from '../sso/ephemeris.js';
 
 /** Largest motion between path samples (deg). */
 export const PATH_STEP_DEG = 1;
-/** Most path samples for one search (a body moving 1°/day over 100 years needs 36,525). */
-export const MAX_PATH_SAMPLES = 200_000;
+/** Path samples are 4 days apart where the body moves less than PATH_STEP_DEG in that time. */
+const BASE_STEP_MS = 4 * 86_400_000;
+/** Most path samples for one search: a main-belt asteroid (≤ 0.5°/day) needs ~18,000 for 100 years; the Moon 5,000 a year. */
+export const MAX_PATH_SAMPLES = 50_000;
+/** Path chunks (one index query each): at most this radius and this many samples. */
+const CHUNK_RADIUS_DEG = 10;
+const CHUNK_POINTS = 256;
 /** Sampling of the body's motion inside one observation (deg): one arcsecond. */
 export const CROSSING_RESOLUTION_DEG = 1 / 3600;
 /** Most positions computed inside one observation (long ones get a coarser sampling). */
@@ -76,45 +81,53 @@ export async function observationsCrossed(
   opts: { maxSpanDays?: number } = {},
 ): Promise<CrossingResult> {
   const found = new Map<number, Crossing>();
-  let pathSamples = 0;
-  let candidates = 0;
-  let searchedFrom: number | undefined;
-  let searchedTo: number | undefined;
+  // the time range: the request's, clipped to the span of the collections' timed observations
+  const timed: CollectionInfo[] = [];
+  let from = Infinity;
+  let to = -Infinity;
   for (const coll of colls) {
     const span = await timeSpan(db, coll.name);
     if (span === undefined) continue;
-    const from = Math.max(startMs, mjdToMs(span.min));
-    const to = Math.min(endMs, mjdToMs(span.max));
-    if (!(to >= from)) continue;
-    if (opts.maxSpanDays !== undefined && to - from > opts.maxSpanDays * 86_400_000) {
-      throw new PathTooLongError(
-        `the observations of ${coll.name} span ${((to - from) / 86_400_000).toFixed(0)} days, more than ${opts.maxSpanDays}`,
-      );
-    }
-    searchedFrom = Math.min(searchedFrom ?? from, from);
-    searchedTo = Math.max(searchedTo ?? to, to);
-    const path = samplePath(direction, from, to, 86_400_000, PATH_STEP_DEG, MAX_PATH_SAMPLES);
-    pathSamples += path.length;
-    const seen = new Map<number, Candidate>();
-    for (const chunk of pathChunks(path, 5, PATH_STEP_DEG)) {
-      const where = rangeClause(discRanges29(chunk.raDeg, chunk.decDeg, Math.min(180, chunk.radiusDeg + coll.maxExtent)));
-      const rows = await db.all<Candidate>(
-        'SELECT id, s_ra, s_dec, s_fov, s_region, t_min, t_max FROM observations WHERE collection = ? ' +
-          `AND t_min IS NOT NULL AND t_max IS NOT NULL AND t_max >= ? AND t_min <= ? AND ${where.sql}`,
-        [coll.name, msToMjd(chunk.startMs), msToMjd(chunk.endMs), ...where.params],
-      );
-      for (const r of rows) seen.set(Number(r.id), r);
-    }
-    candidates += seen.size;
-    for (const [id, o] of seen) {
-      const fp = footprintOf(o);
-      if (fp === undefined) continue;
-      const t0 = Math.max(startMs, mjdToMs(Number(o.t_min)));
-      const t1 = Math.min(endMs, mjdToMs(Number(o.t_max)));
-      const hit = firstCrossing(direction, fp, t0, t1, CROSSING_RESOLUTION_DEG, MAX_SAMPLES_PER_OBSERVATION);
-      if (hit !== undefined) found.set(id, hit);
-    }
+    const a = Math.max(startMs, mjdToMs(span.min));
+    const b = Math.min(endMs, mjdToMs(span.max));
+    if (!(b >= a)) continue;
+    timed.push(coll);
+    from = Math.min(from, a);
+    to = Math.max(to, b);
   }
+  if (timed.length === 0) {
+    return { startMs: undefined, endMs: undefined, total: 0, truncated: false, pathSamples: 0, candidates: 0, hits: [] };
+  }
+  if (opts.maxSpanDays !== undefined && to - from > opts.maxSpanDays * 86_400_000) {
+    throw new PathTooLongError(`the observations span ${((to - from) / 86_400_000).toFixed(0)} days, more than ${opts.maxSpanDays}`);
+  }
+  // one path and one index query per chunk of it, for all the collections at once
+  const path = samplePath(direction, from, to, BASE_STEP_MS, PATH_STEP_DEG, MAX_PATH_SAMPLES);
+  const reach = Math.max(...timed.map((c) => c.maxExtent));
+  const inList = timed.map(() => '?').join(', ');
+  const names = timed.map((c) => c.name);
+  const seen = new Map<number, Candidate>();
+  for (const chunk of pathChunks(path, CHUNK_RADIUS_DEG, PATH_STEP_DEG, CHUNK_POINTS)) {
+    const where = rangeClause(discRanges29(chunk.raDeg, chunk.decDeg, Math.min(180, chunk.radiusDeg + reach)));
+    const rows = await db.all<Candidate>(
+      `SELECT id, s_ra, s_dec, s_fov, s_region, t_min, t_max FROM observations WHERE collection IN (${inList}) ` +
+        `AND t_min IS NOT NULL AND t_max IS NOT NULL AND t_max >= ? AND t_min <= ? AND ${where.sql}`,
+      [...names, msToMjd(chunk.startMs), msToMjd(chunk.endMs), ...where.params],
+    );
+    for (const r of rows) seen.set(Number(r.id), r);
+  }
+  for (const [id, o] of seen) {
+    const fp = footprintOf(o);
+    if (fp === undefined) continue;
+    const t0 = Math.max(startMs, mjdToMs(Number(o.t_min)));
+    const t1 = Math.min(endMs, mjdToMs(Number(o.t_max)));
+    const hit = firstCrossing(direction, fp, t0, t1, CROSSING_RESOLUTION_DEG, MAX_SAMPLES_PER_OBSERVATION);
+    if (hit !== undefined) found.set(id, hit);
+  }
+  const pathSamples = path.length;
+  const candidates = seen.size;
+  const searchedFrom = from;
+  const searchedTo = to;
   const ordered = [...found].sort((a, b) => a[1].timeMs - b[1].timeMs || a[0] - b[0]);
   const kept = ordered.slice(0, limit);
   const cols = ['collection', ...OBSCORE_COLUMNS.map((c) => c.name)];
