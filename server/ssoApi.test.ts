@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Equator, MakeTime, Observer, Body } from 'astronomy-engine';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -319,4 +320,25 @@ describe('GET /api/resolve', () => {
     expect((await app.inject('/api/resolve')).statusCode).toBe(400);
     expect((await app.inject('/api/resolve?name=M42&time=noon')).json<{ message: string }>().message).toMatch(/time must match pattern/);
   });
+});
+
+describe('fuzzed requests', () => {
+  it('any name, date or step gives 200, 400 or 404 with a message, never a 500', async () => {
+    const text = fc.string({ minLength: 0, maxLength: 40, unit: 'grapheme' });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('resolve', 'ephemeris', 'observations', 'search'), text, text, async (route, a, b) => {
+        const e = encodeURIComponent;
+        const url =
+          route === 'resolve'
+            ? `/api/resolve?name=${e(a)}&time=${e(b)}`
+            : route === 'search'
+              ? `/api/sso/search?q=${e(a)}&limit=${e(b)}`
+              : `/api/sso/${e(a || 'x')}/${route}?start=${e(b)}`;
+        const res = await app.inject(url);
+        expect([200, 400, 404], `${url}: ${res.body}`).toContain(res.statusCode);
+        if (res.statusCode !== 200) expect(res.json<{ message?: string; path?: string }>().message ?? res.json<{ path?: string }>().path).toBeTruthy();
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
 });
