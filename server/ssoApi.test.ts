@@ -290,6 +290,9 @@ describe('GET /api/resolve', () => {
       expect(await resolve(n), n).toMatchObject({ source: 'starnames', name: 'Betelgeuse (α Ori)', raDeg: 88.7929, decDeg: 7.4071 });
     }
     expect(await resolve('β1 Cyg')).toMatchObject({ name: 'Albireo (β1 Cyg)' });
+    // no plain α Cen in the data: the brighter of α1/α2 Cen
+    expect(await resolve('alpha Cen')).toMatchObject({ name: 'Rigil Kentaurus (α1 Cen)' });
+    expect(await resolve('α2 Cen')).toMatchObject({ name: 'Toliman (α2 Cen)' });
   });
 
   it('TYC identifiers', async () => {

@@ -11,7 +11,9 @@ import { openPostgres, openSqlite, type Database } from './storage/db.js';
 import { ensureSchema } from './storage/schema.js';
 import { countSmallBodies, ensureSsoSchema, findSmallBodies, keysOf, nameKey, searchSmallBodies } from './storage/sso.js';
 import { mpcSource, replaceSmallBodies } from './ingest/sso.js';
-import { replaceCollections } from './ingest/load.js';
+import { replaceCatalogue, replaceCollections } from './ingest/load.js';
+import { starNamesSource } from './ingest/names.js';
+import { resolveName } from './resolve/resolver.js';
 import { observationsCrossed } from './storage/ssoObservations.js';
 import { listCollections } from './storage/observations.js';
 import { directionOf, msToMjd } from './sso/ephemeris.js';
@@ -93,6 +95,19 @@ function suite(name: string, open: () => Promise<{ db: Database; done: () => Pro
       // LIKE wildcards in a search are literal
       expect(await searchSmallBodies(db, '%', 5)).toEqual([]);
       expect((await searchSmallBodies(db, 'c/2020', 50)).every((o) => o.label.startsWith('C/2020'))).toBe(true);
+    });
+
+    it('the resolver: star names (Bayer components, brightest first) and Solar System bodies', async () => {
+      const src = starNamesSource(join(ROOT, 'data/catalogs/starnames.json.gz'), join(ROOT, 'data/catalogs/stars.6.json'));
+      await replaceCatalogue(db, src.spec, src.batches, { progress: null });
+      const t = Date.parse('2026-01-01T00:00:00Z');
+      expect((await resolveName(db, 'alpha Cen', t)).found).toMatchObject({ name: 'Rigil Kentaurus (α1 Cen)', source: 'starnames' });
+      expect((await resolveName(db, 'HD 48915', t)).found).toMatchObject({ name: 'Sirius (α CMa)' });
+      expect((await resolveName(db, 'HIP 32349', t)).found).toMatchObject({ source: 'starnames' }); // no hipparcos here
+      expect((await resolveName(db, 'vesta', t)).found).toMatchObject({ name: '(4) Vesta', source: 'sso', kind: 'asteroid' });
+      const none = await resolveName(db, 'M 42', t);
+      expect(none.found).toBeUndefined();
+      expect(!none.found && none.searched.join('; ')).toContain('catalogue messier: not ingested');
     });
 
     it('the crossing search finds a footprint placed on the path', async () => {

@@ -38,10 +38,17 @@ interface Row {
   [k: string]: unknown;
 }
 
-async function rowsWhere(db: SqlRunner, cat: CatalogueInfo, where: string, params: Array<string | number>, cols: string[]): Promise<Row[]> {
+async function rowsWhere(
+  db: SqlRunner,
+  cat: CatalogueInfo,
+  where: string,
+  params: Array<string | number>,
+  cols: string[],
+  orderBy = '',
+): Promise<Row[]> {
   const have = new Set(cat.columns.map((c) => c.name));
   const select = ['ra', '"dec"', ...cols.filter((c) => have.has(c)).map(ident)];
-  return db.all<Row>(`SELECT ${select.join(', ')} FROM ${ident(cat.tableName)} WHERE ${where} LIMIT 2`, params);
+  return db.all<Row>(`SELECT ${select.join(', ')} FROM ${ident(cat.tableName)} WHERE ${where} ${orderBy} LIMIT 2`, params);
 }
 
 const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -100,13 +107,19 @@ export async function resolveName(db: SqlRunner, query: string, timeMs: number):
 
   const stars = await catalogue('starnames', 'star names, Bayer and Flamsteed designations, HD numbers');
   if (stars !== undefined) {
-    const stellar = stellarDesignationKey(query);
+    const stellar = stellarDesignationKey(query) ?? '';
+    // "alpha Cen" also means α1 Cen / α2 Cen (the brighter wins) when there is no plain α Cen
+    const [letter, con] = stellar.split(' ');
+    const components = /\d$/.test(letter ?? '') || con === undefined ? [] : [1, 2, 3].map((k) => `${letter}${k} ${con}`);
+    const parts = components.length ? components : ['', '', ''];
     const r = await rowsWhere(
       db,
       stars,
-      'name_key = ? OR bayer_key = ? OR flamsteed_key = ? OR hd_key = ?',
-      [properNameKey(query), stellar ?? '', stellar ?? '', desig],
+      'name_key = ? OR bayer_key IN (?, ?, ?, ?) OR flamsteed_key = ? OR hd_key = ?',
+      // components after exact matches, then the brightest
+      [properNameKey(query), stellar, ...parts, stellar, desig, ...parts],
       ['hip', 'name', 'bayer', 'flamsteed', 'constellation', 'mag'],
+      'ORDER BY CASE WHEN bayer_key IN (?, ?, ?) THEN 1 ELSE 0 END, mag IS NULL, mag',
     );
     if (r[0] !== undefined) {
       const s = r[0];
