@@ -39,9 +39,12 @@ export async function run({ rounds = 3, positions = 20_000, everyNthBody = 20, w
     await ensureSsoSchema(db);
     await bootstrap(db, REPO, null);
     const labels = (await db.all('SELECT label FROM sso_objects ORDER BY id')).map((r) => r.label);
-    const targets = [];
-    for (const l of labels) targets.push(...(await lookupTargets(db, l)));
-    for (const m of MAJOR_BODIES) targets.push(...(await lookupTargets(db, m.name)));
+    // one target per body (a label can be shared: look each up, keep each orbit once)
+    const byKey = new Map();
+    for (const l of [...labels, ...MAJOR_BODIES.map((m) => m.name)]) {
+      for (const t of await lookupTargets(db, l)) byKey.set(t.kind === 'small' ? `orbit ${t.orbit.id}` : t.name, t);
+    }
+    const targets = [...byKey.values()];
     const colls = await listCollections(db);
     const t0 = Date.parse('2010-01-01T00:00:00Z');
     const small = targets.filter((t) => t.kind === 'small');
