@@ -7,6 +7,8 @@ import { run as runHipsSettle } from '../../bench/hips-settle.bench.mjs';
 import { run as runFitsDecode } from '../../bench/fits-decode.bench.mjs';
 // @ts-expect-error plain ESM module without types
 import { healpyAvailable, run as runHealpix } from '../../bench/healpix.bench.mjs';
+// @ts-expect-error plain ESM module without types
+import { run as runSso } from '../../bench/sso.bench.mjs';
 
 interface Row {
   metric: string;
@@ -63,5 +65,15 @@ describe('bench smoke', () => {
       expect(rows.get('pix2ang, order 24 | healpy')?.median).toBeGreaterThan(0);
       expect(r.notes.some((n: string) => n.startsWith('Order 24: ang2pix differs from healpy on 0 '))).toBe(true);
     }
+  }, 60_000);
+
+  it('sso: positions and SSO searches on the shipped data give finite numbers', async () => {
+    const r = await runSso({ rounds: 1, positions: 200, everyNthBody: 400, write: false });
+    const rows = rowsOf(r);
+    expect(rows.get('asteroid/comet position | esasky-sky')?.median).toBeGreaterThan(0);
+    expect(rows.get('planet position (astronomy-engine) | astronomy-engine')?.median).toBeGreaterThan(0);
+    expect(Number.isFinite(rows.get('SSO search per body p99 | esasky-sky')?.median)).toBe(true);
+    const searches = r.notes.map((n: string) => /(\d+) searches in all/.exec(n)?.[1]).find((x: string | undefined) => x !== undefined);
+    expect(Number(searches)).toBeGreaterThan(0);
   }, 60_000);
 });
