@@ -31,7 +31,7 @@ const COMET_FILE = /^cometels\.txt(\.gz)?$/i;
 
 function readText(path: string): string {
   const bytes = readFileSync(path);
-  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('latin1');
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 /** Orbits from an MPC directory (or a single file); `source` tags them in the database. */
