@@ -1,7 +1,7 @@
 // The reference page: <esasky-sky> plus a survey list from the archive server (/api/hips), a
 // target box, a projection switch and a status line. Uses only the public API and the server API.
 import 'esasky-sky/define';
-import { formatDecDms, formatRaHms, type EsaskySky } from 'esasky-sky';
+import { formatDecDms, formatRaHms, resolveTargetOffline, type EsaskySky } from 'esasky-sky';
 
 interface HipsEntry {
   id: string;
@@ -69,10 +69,31 @@ frameSelect.addEventListener('change', () => {
   sky.frame = frameSelect.value as EsaskySky['frame'];
 });
 
+/**
+ * Positions and Messier names offline; any other name (NGC/IC, HIP, TYC, star names, planets,
+ * asteroids, comets) through the archive's resolver, /api/resolve; unknown names end in the
+ * element's own "unknown target" error.
+ */
+async function goTo(text: string): Promise<void> {
+  if (resolveTargetOffline(text) === undefined) {
+    try {
+      const res = await fetch(`/api/resolve?name=${encodeURIComponent(text)}`);
+      if (res.ok) {
+        const r = (await res.json()) as { raDeg: number; decDeg: number };
+        sky.goToRaDec(r.raDeg, r.decDeg);
+        return;
+      }
+    } catch {
+      // no archive server (the page served elsewhere): the element reports the name as unknown
+    }
+  }
+  await sky.goToTargetName(text);
+}
+
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = target.value.trim();
-  if (text) void sky.goToTargetName(text);
+  if (text) void goTo(text);
 });
 
 survey.addEventListener('change', () => {

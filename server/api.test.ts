@@ -36,6 +36,10 @@ const EXPECTED_PATHS = [
   '/api/observations/cone',
   '/scs/{catalogue}',
   '/catalogues/{name}/hips/{file}',
+  '/api/sso/search',
+  '/api/sso/{name}/ephemeris',
+  '/api/sso/{name}/observations',
+  '/api/resolve',
 ];
 
 describe('JSON API', () => {
@@ -169,11 +173,16 @@ describe('GET /api/openapi.json', () => {
       'CatalogueSummary',
       'CollectionSummary',
       'Counts',
+      'Ephemeris',
       'Error',
       'Health',
       'HipsSummary',
       'ObservationsResult',
+      'Resolved',
       'SearchResult',
+      'SsoObservations',
+      'SsoSearch',
+      'SsoTarget',
     ]);
   });
 

@@ -16,6 +16,8 @@ import { webRoutes } from './routes/web.js';
 import { catalogueRoutes } from './routes/catalogues.js';
 import { catalogueHipsRoutes } from './routes/catalogueHips.js';
 import { scsRoutes } from './routes/scs.js';
+import { ssoRoutes } from './routes/sso.js';
+import { resolveRoutes } from './routes/resolve.js';
 import type { Database } from './storage/db.js';
 import { DatabaseHandle } from './storage/handle.js';
 import { openDatabase } from './storage/open.js';
@@ -108,6 +110,8 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
   await app.register(async (scope) => catalogueRoutes(scope, db));
   await app.register(async (scope) => scsRoutes(scope, db));
   await app.register(async (scope) => catalogueHipsRoutes(scope, db));
+  await app.register(async (scope) => ssoRoutes(scope, db));
+  await app.register(async (scope) => resolveRoutes(scope, db));
   await app.register(async (scope) => hipsRoutes(scope, config));
   await app.register(async (scope) => webRoutes(scope, config));
 

@@ -67,6 +67,7 @@ describe('GET /api/catalogues', () => {
     expect(body.map((c) => [c.name, c.rowCount])).toEqual([
       ['hipparcos', 5044],
       ['messier', 110],
+      ['starnames', 3340],
     ]);
     const hip = body[0]!;
     expect(hip.maxRadius).toBe(180);

@@ -124,6 +124,7 @@ describe('ingest into SQLite', () => {
       expect((await listCatalogues(t.db)).map((c) => [c.name, c.rowCount])).toEqual([
         ['hipparcos', 5044],
         ['messier', 110],
+        ['starnames', 3340],
       ]);
       expect((await listCollections(t.db)).length).toBe(8);
     } finally {

@@ -5,6 +5,7 @@
  */
 
 import { OBSCORE_COLUMNS } from './storage/schema.js';
+import { ssoComponents, ssoPaths } from './openapiSso.js';
 
 export const HIPS_FRAMES = ['equatorial', 'galactic', 'ecliptic'] as const;
 export type HipsFrame = (typeof HIPS_FRAMES)[number];
@@ -512,9 +513,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'web', description: 'the reference page' },
       { name: 'archive', description: 'catalogues, observations and counts (JSON)' },
       { name: 'vo', description: 'IVOA protocols' },
+      { name: 'sso', description: 'Solar System Objects: ephemerides and the observations they crossed' },
     ],
     paths: {
       ...archivePaths(),
+      ...ssoPaths(),
       '/': {
         get: {
           tags: ['web'],
@@ -662,6 +665,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Health: healthSchema,
         HipsSummary: hipsSummarySchema,
         ...archiveComponents(),
+        ...ssoComponents(),
       },
     },
   };

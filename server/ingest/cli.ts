@@ -7,13 +7,16 @@
  *   messier      [--path messier.json]            the 110 Messier objects
  *   tycho2       [--path dir with ReadMe + data]  2,539,913 Tycho-2 stars (CDS I/259)
  *   eso-obscore  [--path ObsCore VOTable]         1,000 ESO observations with footprints
+ *   sso          [--path dir or file]             MPC asteroid (MPCORB) and comet (CometEls) orbits
+ *   dsos         [--path dsos.20.json]            89,870 deep-sky objects (NGC, IC, …) for the name resolver
+ *   starnames    [--path starnames.json]          star names and designations (positions from stars.14.json)
  *   shipped                                       the data in the repository (first-start set)
  *   list                                          what the database holds
  *
  * Default paths are in the project data kit: $ESASKY_SHARED_DATA, else <repo>/../shared/data.
  */
 import { realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Database } from '../storage/db.js';
@@ -22,6 +25,9 @@ import { listCatalogues } from '../storage/catalogues.js';
 import { listCollections } from '../storage/observations.js';
 import { replaceCatalogue, replaceCollections, type LoadReport } from './load.js';
 import { SHIPPED, bootstrap } from './bootstrap.js';
+import { mpcSource, replaceSmallBodies } from './sso.js';
+import { dsoSource, starNamesSource } from './names.js';
+import { countSmallBodies } from '../storage/sso.js';
 import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource, tychoSource } from './sources.js';
 
 export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
@@ -29,6 +35,9 @@ export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
   messier      Messier objects      (default PATH: data/catalogs/messier.json)
   tycho2       Tycho-2 catalogue    (default PATH: <data kit>/catalogs/tycho2, with ReadMe and tyc2.dat.* or the .tar.xz)
   eso-obscore  ESO observations     (default PATH: <data kit>/votable_samples/eso_obscore_1000rows_orion.xml)
+  sso          asteroid and comet orbits (default PATH: <data kit>/sso: MPCORB *.dat and CometEls.txt)
+  dsos         deep-sky objects     (default PATH: <data kit>/catalogs/dsos.20.json)
+  starnames    star names           (default PATH: <data kit>/catalogs/starnames.json; positions from stars.14.json beside it)
   shipped      the data in the repository, as on first start
   list         catalogues and collections in the database
 The database: DATABASE_URL (PostgreSQL) or DATA_DIR/esasky.sqlite. The data kit: ESASKY_SHARED_DATA or <repo>/../shared/data.`;
@@ -83,6 +92,17 @@ export async function runIngest(
       return replaceCollections(db, obscoreSource(kit('votable_samples/eso_obscore_1000rows_orion.xml'), ESO_OBSCORE), {
         progress: out,
       });
+    case 'dsos': {
+      const src = dsoSource(kit('catalogs/dsos.20.json'));
+      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+    }
+    case 'starnames': {
+      const names = kit('catalogs/starnames.json');
+      const src = starNamesSource(names, join(dirname(names), 'stars.14.json'));
+      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+    }
+    case 'sso':
+      return replaceSmallBodies(db, mpcSource(kit('sso')), { progress: out });
     case 'shipped': {
       await bootstrap(db, env.repoRoot, out, { force: true });
       return undefined;
@@ -93,6 +113,9 @@ export async function runIngest(
       }
       for (const c of await listCollections(db)) {
         out.write(`collection ${c.name.padEnd(12)} ${String(c.rowCount).padStart(10)} rows  ${c.source}  (${c.ingestedAt})\n`);
+      }
+      for (const c of await countSmallBodies(db)) {
+        out.write(`sso        ${c.kind.padEnd(12)} ${String(c.n).padStart(10)} orbits ${c.source}  (${c.ingestedAt})\n`);
       }
       return undefined;
     }

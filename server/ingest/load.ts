@@ -89,7 +89,7 @@ export async function replaceCatalogue(
   const others = spec.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.name !== 'ra' && c.name !== 'dec');
   const insertCols = ['id', 'ra', 'dec', 'hpx29', ...others.map(({ c }) => c.name)];
   const table = `cat_${spec.name}_${Date.now().toString(36)}`;
-  const ddl = catalogueTableSql(db.dialect, table, spec.columns, spec.brightColumn);
+  const ddl = catalogueTableSql(db.dialect, table, spec.columns, spec.brightColumn, spec.idColumn);
 
   let skipped = 0;
   let rows = 0;

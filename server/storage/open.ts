@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ServerConfig } from '../config.js';
 import { openPostgres, openSqlite, type Database } from './db.js';
+import { ensureSsoSchema } from './sso.js';
 import { ensureSchema } from './schema.js';
 
 export const SQLITE_FILE = 'esasky.sqlite';
@@ -29,9 +30,11 @@ export async function openDatabase(
       await db.transaction(async (tx) => {
         await tx.all('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
         await ensureSchema(tx);
+        await ensureSsoSchema(tx);
       });
     } else {
       await ensureSchema(db);
+      await ensureSsoSchema(db);
     }
   } catch (err) {
     await db.close();

@@ -171,13 +171,15 @@ export interface CatalogueColumn {
 /**
  * DDL of one catalogue table: id, ra, dec, hpx29, then the catalogue's columns (which must
  * not repeat those four). Returns the CREATE TABLE and the index statements (run the index
- * after the bulk insert: building it once is faster than keeping it up to date).
+ * after the bulk insert: building it once is faster than keeping it up to date); with
+ * `idColumn`, an index on it too.
  */
 export function catalogueTableSql(
   dialect: Dialect,
   table: string,
   columns: readonly CatalogueColumn[],
   brightColumn: string,
+  idColumn?: string,
 ): { create: string; index: string } {
   const id = dialect === 'sqlite' ? 'id INTEGER PRIMARY KEY' : 'id BIGINT PRIMARY KEY';
   const cols = columns
@@ -189,10 +191,12 @@ export function catalogueTableSql(
   // Covering B-tree: the first pass of a cone search (ranges of hpx29 -> ra, dec, brightness)
   // reads the index only.
   const b = ident(brightColumn);
-  const index =
+  let index =
     dialect === 'sqlite'
       ? `CREATE INDEX ${ident(table + '_hpx29')} ON ${ident(table)} (hpx29, ra, "dec", ${b})`
       : `CREATE INDEX ${ident(table + '_hpx29')} ON ${ident(table)} (hpx29) INCLUDE (ra, "dec", ${b})`;
+  // lookups by identifier (the name resolver: HIP 27989, TYC 4774-1066-1)
+  if (idColumn !== undefined) index += `; CREATE INDEX ${ident(table + '_id')} ON ${ident(table)} (${ident(idColumn)})`;
   return { create, index };
 }
 

@@ -10,6 +10,7 @@ import { healpyAvailable, run as runHealpix } from '../../bench/healpix.bench.mj
 // @ts-expect-error plain ESM module without types
 import { run as runServerLoad } from '../../bench/server-load.bench.mjs';
 import { nginxUnavailable } from '../../server/testing/nginx.js';
+import { run as runSso } from '../../bench/sso.bench.mjs';
 
 interface Row {
   metric: string;
@@ -79,4 +80,13 @@ describe('bench smoke', () => {
     expect(rows.get('soak: 20 connections for 1 s, errors + non-2xx | esasky-sky')?.median).toBe(0);
     expect(r.notes).toContain('tile runs: 0 errors or non-2xx answers in all');
   }, 120_000);
+  it('sso: positions and SSO searches on the shipped data give finite numbers', async () => {
+    const r = await runSso({ rounds: 1, positions: 200, everyNthBody: 400, write: false });
+    const rows = rowsOf(r);
+    expect(rows.get('asteroid/comet position | esasky-sky')?.median).toBeGreaterThan(0);
+    expect(rows.get('planet position (astronomy-engine) | astronomy-engine')?.median).toBeGreaterThan(0);
+    expect(Number.isFinite(rows.get('SSO search per body p99 | esasky-sky')?.median)).toBe(true);
+    const searches = r.notes.map((n: string) => /(\d+) searches in all/.exec(n)?.[1]).find((x: string | undefined) => x !== undefined);
+    expect(Number(searches)).toBeGreaterThan(0);
+  }, 60_000);
 });

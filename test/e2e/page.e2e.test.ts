@@ -71,6 +71,18 @@ describe('reference page from the archive server', () => {
     await page.close();
   });
 
+  it('the target box resolves names the page does not know through /api/resolve', async () => {
+    const page = await browser.newPage({ viewport: { width: 600, height: 400 } });
+    await page.goto(`${server.url}/?target=M42&fov=30`);
+    await page.waitForFunction(() => document.body.dataset.settled === 'true', undefined, { timeout: 60_000 });
+    // Betelgeuse (α Ori, HIP 27989) is in the server's star names, not in the page's Messier table
+    await page.fill('#target', 'Betelgeuse');
+    await page.press('#target', 'Enter');
+    await page.waitForFunction(() => /^05h55m/.test(document.getElementById('centre')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#centre')).toMatch(/^05h55m1\d/);
+    await page.close();
+  });
+
   it('serves the shipped HiPS with CORS for other viewers', async () => {
     const r = await fetch(`${server.url}/hips/swe_milkyway/Norder0/Dir0/Npix4.webp`);
     expect(r.status).toBe(200);
