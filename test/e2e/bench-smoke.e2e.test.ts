@@ -10,6 +10,7 @@ import { healpyAvailable, run as runHealpix } from '../../bench/healpix.bench.mj
 // @ts-expect-error plain ESM module without types
 import { run as runServerLoad } from '../../bench/server-load.bench.mjs';
 import { nginxUnavailable } from '../../server/testing/nginx.js';
+// @ts-expect-error plain ESM module without types
 import { run as runSso } from '../../bench/sso.bench.mjs';
 
 interface Row {
