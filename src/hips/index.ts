@@ -60,3 +60,5 @@ export {
 } from './properties.js';
 export type { HipsFrame, HipsProperties } from './properties.js';
 export { allskyPath, extensionForFormat, joinUrl, tilePath } from './tilePath.js';
+export { HIPSLIST_MANDATORY_KEYS, HipsListParseError, parseHipsList } from './hipslist.js';
+export type { HipsList, HipsListOptions, HipsListRecord } from './hipslist.js';
