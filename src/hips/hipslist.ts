@@ -45,7 +45,7 @@ export interface HipsList {
   readonly skipped: Array<{ line: number; reason: string }>;
 }
 
-const KEY_RE = /^[A-Za-z0-9_.:\-]+$/;
+const KEY_RE = /^[A-Za-z0-9_.:-]+$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$/;
 
 interface RawRecord {

@@ -62,3 +62,5 @@ export type { HipsFrame, HipsProperties } from './properties.js';
 export { allskyPath, extensionForFormat, joinUrl, tilePath } from './tilePath.js';
 export { HIPSLIST_MANDATORY_KEYS, HipsListParseError, parseHipsList } from './hipslist.js';
 export type { HipsList, HipsListOptions, HipsListRecord } from './hipslist.js';
+export { HipsCatalogError, catalogTilesFor, parseHipsCatalogMetadata, parseHipsCatalogTile } from './catalog.js';
+export type { Completeness, HipsCatalogField, HipsCatalogMetadata, HipsCatalogTile } from './catalog.js';
