@@ -64,3 +64,7 @@ export { HIPSLIST_MANDATORY_KEYS, HipsListParseError, parseHipsList } from './hi
 export type { HipsList, HipsListOptions, HipsListRecord } from './hipslist.js';
 export { HipsCatalogError, catalogTilesFor, parseHipsCatalogMetadata, parseHipsCatalogTile } from './catalog.js';
 export type { Completeness, HipsCatalogField, HipsCatalogMetadata, HipsCatalogTile } from './catalog.js';
+export { COVERAGE_ORDER, CellCoverage } from './mocCoverage.js';
+export type { CellFilter } from './mocCoverage.js';
+export { HipsLoadError, loadHipsMoc, loadHipsProperties } from './hipsSource.js';
+export type { FetchLike, MocLoad } from './hipsSource.js';

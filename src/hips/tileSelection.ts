@@ -1,10 +1,12 @@
 // Which HEALPix cells to draw and which HiPS tiles to load for a view: a pure function of the
 // camera and the survey's orders. Cells are drawn at `drawOrder` (fine enough that a linear mesh
 // follows the projection), textured from their ancestor tile at `dataOrder` (1 tile pixel ≈ 1
-// device pixel); tiles are requested parents first, then by distance to the view centre.
+// device pixel); tiles are requested parents first, then by distance to the view centre. Cells
+// outside the survey's MOC are skipped with their whole subtree.
 import { applyMat3, isIdentity, type Mat3 } from '../math/frames.js';
 import { planeOfViewFrame, toViewFrame, type Camera } from '../math/camera.js';
 import { cellPointToVec, cellRadiusDeg, pix2vec } from './healpix.js';
+import type { CellFilter } from './mocCoverage.js';
 
 /** Deepest order with `number` indices; drawing never needs finer cells. */
 export const MAX_DRAW_ORDER = 24;
@@ -24,6 +26,11 @@ export interface SelectionInput {
    * ancestors at all orders are more, only the lowest orders that fit are kept.
    */
   readonly maxAncestors?: number;
+  /**
+   * The survey's coverage (its Moc.fits, in the survey's frame, e.g. a CellCoverage): cells that
+   * do not touch it are neither drawn nor requested, at any order.
+   */
+  readonly moc?: CellFilter;
 }
 
 export interface DrawCell {
@@ -76,7 +83,9 @@ export function selectTiles(input: SelectionInput): TileSelection {
   const cells: DrawCell[] = [];
   const v = [0, 0, 0];
   const f = [0, 0, 0];
+  const moc = input.moc;
   const visit = (order: number, ipix: number): void => {
+    if (moc && !moc.intersects(order, ipix)) return;
     const c = pix2vec(order, ipix);
     const w = rot ? applyMat3(rot, c, v) : c;
     const cosD = w[0] * camera.centre[0] + w[1] * camera.centre[1] + w[2] * camera.centre[2];

@@ -1,7 +1,9 @@
 // One HiPS image survey on the GPU: turns a camera into the cells to draw (tile selection), asks
 // the tile manager for tiles, uploads decoded tiles under the frame's time budget, and draws every
 // visible cell from its own tile or, until that arrives, from the best resident ancestor (a UV
-// sub-rectangle of the ancestor's texture). Owns its texture array, buffers and pipeline.
+// sub-rectangle of the ancestor's texture). Loads the survey's Moc.fits first (when it does not
+// cover the whole sky) so that no tile outside the coverage is requested. Owns its texture array,
+// buffers and pipeline.
 import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import type { RenderLayer } from '../layer.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
@@ -11,6 +13,8 @@ import type { HipsProperties } from '../../hips/properties.js';
 import { selectTiles, type TileSelection } from '../../hips/tileSelection.js';
 import { TileManager, tileKey, type DecodedTile, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
 import { allskyPath, extensionForFormat, joinUrl } from '../../hips/tilePath.js';
+import { loadHipsMoc, type FetchLike } from '../../hips/hipsSource.js';
+import { CellCoverage } from '../../hips/mocCoverage.js';
 import { TileTextureArray } from '../tileTextureArray.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
@@ -39,6 +43,8 @@ export interface HipsLayerOptions {
   readonly baseUrl: string;
   readonly properties: HipsProperties;
   readonly fetcher: TileFetcher;
+  /** Fetch for Moc.fits (default: the global fetch). */
+  readonly fetchFn?: FetchLike;
   readonly opacity?: number;
   /** How the layer combines with what is below it. */
   readonly blending?: Blending;
@@ -77,6 +83,11 @@ export interface HipsLayerStats {
   allskyTiles: number;
   /** Tiles of the next order asked for after the view settled. */
   prefetched: number;
+  /**
+   * The survey's coverage: 'full-sky' (moc_sky_fraction = 1, not fetched), 'pending', 'loaded'
+   * (tile selection honours it), 'absent' (Moc.fits 404) or 'failed: <reason>' (drawn as full sky).
+   */
+  moc: string;
 }
 
 export class HipsLayer implements RenderLayer {
@@ -84,7 +95,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0 };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending' };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -108,6 +119,10 @@ export class HipsLayer implements RenderLayer {
   private allskyOrder = -1;
   private allskyPending = false;
   private prefetchedFor = '';
+  /** The survey's coverage once Moc.fits has been read. */
+  private coverage: CellCoverage | undefined;
+  private mocPending = false;
+  private readonly mocAbort = new AbortController();
   private readonly hipsOrderMin: number;
   private readonly hipsOrder: number;
   /** Colour tiles or FITS values. */
@@ -159,6 +174,7 @@ export class HipsLayer implements RenderLayer {
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
+    this.loadMoc(opts.baseUrl, opts.fetchFn, opts.onChange);
     if (this.kind === 'colour' && p.hipsTileWidth <= 64) this.bootstrapAllsky(opts.baseUrl, colourFormat!, opts.fetcher, opts.onChange);
     this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`,
       this.kind === 'fits' ? 'r32float' : 'rgba8unorm');
@@ -231,7 +247,7 @@ export class HipsLayer implements RenderLayer {
 
   /** True when every wanted tile has been drawn (or is known to be empty or broken). */
   get settled(): boolean {
-    if (!this.selection || this.selectionCameraKey === '' || this.allskyPending || !this.manager.idle || this.fading) return false;
+    if (!this.selection || this.selectionCameraKey === '' || this.allskyPending || this.mocPending || !this.manager.idle || this.fading) return false;
     for (const t of this.selection.wanted) {
       if (this.stats.allskyTiles > 0 && t.order < this.allskyOrder) continue; // never needed
       const s = this.manager.stateOf(t.order, t.ipix);
@@ -253,12 +269,13 @@ export class HipsLayer implements RenderLayer {
     if (camKey !== this.selectionCameraKey) {
       this.selection = selectTiles({
         camera, tileWidthPx: p.hipsTileWidth, hipsOrder: this.hipsOrder, hipsOrderMin: this.hipsOrderMin,
-        toIcrs: this.toIcrs, maxAncestors: Math.floor(this.tiles.capacity / 4),
+        toIcrs: this.toIcrs, maxAncestors: Math.floor(this.tiles.capacity / 4), moc: this.coverage,
       });
       this.selectionCameraKey = camKey;
       // while the Allsky is on its way, its order and below are not requested tile by tile
       // with the Allsky tiles seeded, the orders below it are never needed as stand-ins
-      const wanted = this.allskyPending
+      // and until Moc.fits has answered nothing is requested (it may rule most tiles out)
+      const wanted = this.mocPending ? [] : this.allskyPending
         ? this.selection.wanted.filter((t) => t.order > this.allskyOrder)
         : this.stats.allskyTiles > 0 ? this.selection.wanted.filter((t) => t.order >= this.allskyOrder) : this.selection.wanted;
       this.manager.want(wanted);
@@ -320,6 +337,38 @@ export class HipsLayer implements RenderLayer {
     if (children.length === 0 || children.length > this.tiles.capacity / 4) return;
     this.stats.prefetched = children.length;
     this.manager.want(sel.wanted, children);
+  }
+
+  /**
+   * Reads the survey's Moc.fits unless its properties say it covers the whole sky; tiles are not
+   * requested until the answer. A missing MOC (404) means the whole sky; a broken one is reported
+   * in stats.moc and ignored.
+   */
+  private loadMoc(baseUrl: string, fetchFn: FetchLike | undefined, onChange?: () => void): void {
+    if (this.properties.mocSkyFraction === 1) {
+      this.stats.moc = 'full-sky';
+      return;
+    }
+    const f = fetchFn ?? (typeof fetch === 'function' ? (u: string, i?: { signal?: AbortSignal }) => fetch(u, i) : undefined);
+    if (!f) {
+      this.stats.moc = 'failed: no fetch in this environment';
+      return;
+    }
+    this.mocPending = true;
+    loadHipsMoc(baseUrl, f, this.mocAbort.signal).then((r) => {
+      if (this.destroyed) return;
+      if (r.status === 'loaded') this.coverage = CellCoverage.fromMoc(r.moc);
+      this.stats.moc = r.status === 'failed' ? `failed: ${r.reason}` : r.status;
+      this.mocPending = false;
+      this.selectionCameraKey = ''; // select again, now inside the coverage
+      onChange?.();
+    }, (err: unknown) => {
+      if (this.destroyed) return; // aborted by destroy()
+      this.stats.moc = `failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.mocPending = false;
+      this.selectionCameraKey = '';
+      onChange?.();
+    });
   }
 
   /**
@@ -541,6 +590,7 @@ export class HipsLayer implements RenderLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.mocAbort.abort();
     this.manager.destroy();
     this.tiles.destroy();
     this.lut?.destroy();
