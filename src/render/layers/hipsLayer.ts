@@ -50,6 +50,8 @@ export interface HipsLayerOptions {
   readonly blending?: Blending;
   /** GPU memory for tiles, bytes (default 128 MiB: 128 tiles of 512², 256 of 256² or smaller). */
   readonly gpuBudgetBytes?: number;
+  /** CPU memory for decoded tiles kept after upload, bytes (default 64 MiB; the tile manager's LRU cache). */
+  readonly cpuBudgetBytes?: number;
   readonly maxConcurrent?: number;
   readonly onError?: (info: TileErrorInfo) => void;
   /** Something changed that needs a new frame (a tile arrived). */
@@ -88,6 +90,8 @@ export interface HipsLayerStats {
    * (tile selection honours it), 'absent' (Moc.fits 404) or 'failed: <reason>' (drawn as full sky).
    */
   moc: string;
+  /** Decoded tiles kept in CPU memory, bytes (under the CPU budget). */
+  cpuCacheBytes: number;
 }
 
 export class HipsLayer implements RenderLayer {
@@ -95,7 +99,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending' };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -171,6 +175,7 @@ export class HipsLayer implements RenderLayer {
       format: this.kind === 'fits' ? 'fits' : colourFormat!,
       fetcher: opts.fetcher,
       maxConcurrent: opts.maxConcurrent,
+      cpuBudgetBytes: opts.cpuBudgetBytes,
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
@@ -319,6 +324,7 @@ export class HipsLayer implements RenderLayer {
       else this.manager.drop(order, ipix); // every slot holds a tile this view needs
     }
     this.stats.tilesResident = this.tiles.used;
+    this.stats.cpuCacheBytes = this.manager.cpuCache.bytes;
   }
 
   /**
