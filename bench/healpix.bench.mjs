@@ -1,7 +1,10 @@
 // HEALPix NESTED ang2pix / pix2ang throughput: our src/hips/healpix.ts (built dist/lib/hips.js) in
 // Node against healpy (Debian's /usr/bin/python3 + python3-healpy, vectorised numpy calls timed
 // inside Python with time.perf_counter) on the same points, at orders 8, 16 and 24, in the same run:
-// each round runs ours then healpy (A B A B ...) after a warm-up round; one core each.
+// each round runs ours then healpy (A B A B ...) after a warm-up round; one core each. Ours is
+// timed twice: the scalar functions in a loop, and the batch API (ang2pixBatch / pix2angBatch:
+// Float64Array in, Float64Array out, no allocation per point), which is what healpy's vectorised
+// calls compare with.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +73,7 @@ function startPeer() {
 
 export async function run({ n = 1_000_000, orders = [8, 16, 24], rounds = 7, warmup = 1, minMs = 200, write = true } = {}) {
   if (!existsSync(HIPS_JS)) throw new Error(`${HIPS_JS} is missing: run \`npm run build\` first`);
-  const { ang2pix, pix2ang } = await import(HIPS_JS);
+  const { ang2pix, pix2ang, ang2pixBatch, pix2angBatch } = await import(HIPS_JS);
   const { lon, lat } = makePoints(n);
   const pix = {};
   const centres = {};
@@ -85,7 +88,7 @@ export async function run({ n = 1_000_000, orders = [8, 16, 24], rounds = 7, war
   const peer = peerOk ? startPeer() : undefined;
   const notes = [];
   let versions = {};
-  const samples = Object.fromEntries(orders.flatMap((k) => ['ang2pix', 'pix2ang'].flatMap((op) => [[`${op}-${k}-ours`, []], [`${op}-${k}-peer`, []]])));
+  const samples = Object.fromEntries(orders.flatMap((k) => ['ang2pix', 'pix2ang'].flatMap((op) => [[`${op}-${k}-ours`, []], [`${op}-${k}-batch`, []], [`${op}-${k}-peer`, []]])));
   try {
     if (peer) {
       const ll = new Float64Array(2 * n);
@@ -130,9 +133,13 @@ export async function run({ n = 1_000_000, orders = [8, 16, 24], rounds = 7, war
             outLat[i] = r[1];
           }
         }, n, minMs);
+        const c = timed(() => ang2pixBatch(k, lon, lat, outPix), n, minMs);
+        const d = timed(() => pix2angBatch(k, p, outLon, outLat), n, minMs);
         if (round >= 0) {
           samples[`ang2pix-${k}-ours`].push(a);
           samples[`pix2ang-${k}-ours`].push(b);
+          samples[`ang2pix-${k}-batch`].push(c);
+          samples[`pix2ang-${k}-batch`].push(d);
         }
       }
       if (peer) {
@@ -156,10 +163,13 @@ export async function run({ n = 1_000_000, orders = [8, 16, 24], rounds = 7, war
       const M = (x) => x / 1e6;
       metrics.push({ metric: `${op}, order ${k}`, unit: 'M points/s', subject: 'esasky-sky', better: 'higher', ...summarize(samples[`${op}-${k}-ours`].map(M)) });
       if (peer) metrics.push({ metric: `${op}, order ${k}`, unit: 'M points/s', subject: PEER, better: 'higher', ...summarize(samples[`${op}-${k}-peer`].map(M)) });
+      // the batch API against the same healpy samples, as its own metric (ratio = healpy / batch)
+      metrics.push({ metric: `${op}Batch, order ${k}`, unit: 'M points/s', subject: 'esasky-sky', better: 'higher', ...summarize(samples[`${op}-${k}-batch`].map(M)) });
+      if (peer) metrics.push({ metric: `${op}Batch, order ${k}`, unit: 'M points/s', subject: PEER, better: 'higher', ...summarize(samples[`${op}-${k}-peer`].map(M)) });
     }
   }
   const result = {
-    description: `HEALPix NESTED ang2pix (lon/lat degrees -> pixel) and pix2ang (pixel -> lon/lat of its centre) on ${n.toLocaleString('en')} uniform random points, millions of points per second on one core. esasky-sky: a plain loop calling ang2pix/pix2ang of dist/lib/hips.js in Node (results stored into Float64Arrays). healpy: one vectorised call (nest=True, lonlat=True) on numpy arrays, timed inside Python with time.perf_counter. ${rounds} rounds after ${warmup} warm-up, ours then healpy in each; each sample repeats the work for at least ${minMs} ms.`,
+    description: `HEALPix NESTED ang2pix (lon/lat degrees -> pixel) and pix2ang (pixel -> lon/lat of its centre) on ${n.toLocaleString('en')} uniform random points, millions of points per second on one core. esasky-sky: a plain loop calling ang2pix/pix2ang of dist/lib/hips.js in Node (results stored into Float64Arrays), and the batch API ang2pixBatch/pix2angBatch on the same Float64Arrays (metrics ...Batch). healpy: one vectorised call (nest=True, lonlat=True) on numpy arrays, timed inside Python with time.perf_counter. ${rounds} rounds after ${warmup} warm-up, ours then healpy in each; each sample repeats the work for at least ${minMs} ms.`,
     machine: machine({ node: process.version, v8: process.versions.v8, ...(versions.healpy ? { python: `healpy ${versions.healpy}, numpy ${versions.numpy}` } : {}) }),
     metrics,
     notes: [

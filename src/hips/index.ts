@@ -68,3 +68,5 @@ export { COVERAGE_ORDER, CellCoverage } from './mocCoverage.js';
 export type { CellFilter } from './mocCoverage.js';
 export { HipsLoadError, loadHipsMoc, loadHipsProperties } from './hipsSource.js';
 export type { FetchLike, MocLoad } from './hipsSource.js';
+export { ang2pixBatch, pix2angBatch } from './healpixBatch.js';
+export type { PixArray } from './healpixBatch.js';
