@@ -70,3 +70,8 @@ export { HipsLoadError, loadHipsMoc, loadHipsProperties } from './hipsSource.js'
 export type { FetchLike, MocLoad } from './hipsSource.js';
 export { ang2pixBatch, pix2angBatch } from './healpixBatch.js';
 export type { PixArray } from './healpixBatch.js';
+export { MAX_DRAW_ORDER, meshOrder, resolutionOrder, selectTiles } from './tileSelection.js';
+export type { DrawCell, SelectionInput, TileId, TileSelection } from './tileSelection.js';
+// the view that tile selection takes (also exported by the main entry)
+export { makeCamera } from '../math/camera.js';
+export type { Camera, ViewState } from '../math/camera.js';
