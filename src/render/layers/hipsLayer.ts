@@ -10,7 +10,7 @@ import { toViewFrame, type Camera } from '../../math/camera.js';
 import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '../../math/frames.js';
 import { cellPointToVec, nest2xyf } from '../../hips/healpix.js';
 import type { HipsProperties } from '../../hips/properties.js';
-import { selectTiles, type TileSelection } from '../../hips/tileSelection.js';
+import { selectTiles, type TileId, type TileSelection } from '../../hips/tileSelection.js';
 import { TileManager, tileKey, type DecodedTile, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
 import { allskyPath, extensionForFormat, joinUrl } from '../../hips/tilePath.js';
 import { loadHipsMoc, type FetchLike } from '../../hips/hipsSource.js';
@@ -126,6 +126,8 @@ export class HipsLayer implements RenderLayer {
   /** The survey's coverage once Moc.fits has been read. */
   private coverage: CellCoverage | undefined;
   private mocPending = false;
+  /** The tiles last asked of the tile manager (the selection less what the Allsky or MOC rule out). */
+  private wantedNow: readonly TileId[] = [];
   private readonly mocAbort = new AbortController();
   private readonly hipsOrderMin: number;
   private readonly hipsOrder: number;
@@ -283,6 +285,7 @@ export class HipsLayer implements RenderLayer {
       const wanted = this.mocPending ? [] : this.allskyPending
         ? this.selection.wanted.filter((t) => t.order > this.allskyOrder)
         : this.stats.allskyTiles > 0 ? this.selection.wanted.filter((t) => t.order >= this.allskyOrder) : this.selection.wanted;
+      this.wantedNow = wanted;
       this.manager.want(wanted);
     }
     const sel = this.selection!;
@@ -333,16 +336,20 @@ export class HipsLayer implements RenderLayer {
    * while they fit in a quarter of the GPU tile budget.
    */
   private maybePrefetch(sel: TileSelection): void {
+    if (this.mocPending || this.allskyPending) return; // not before the survey's coverage is known
     if (this.prefetchedFor === this.selectionCameraKey || !this.manager.idle || sel.dataOrder >= this.hipsOrder) return;
     this.prefetchedFor = this.selectionCameraKey;
     const children = [];
     for (const t of sel.wanted) {
       if (t.order !== sel.dataOrder) continue;
-      for (let k = 0; k < 4; k++) children.push({ order: t.order + 1, ipix: t.ipix * 4 + k });
+      for (let k = 0; k < 4; k++) {
+        const child = { order: t.order + 1, ipix: t.ipix * 4 + k };
+        if (!this.coverage || this.coverage.intersects(child.order, child.ipix)) children.push(child);
+      }
     }
     if (children.length === 0 || children.length > this.tiles.capacity / 4) return;
     this.stats.prefetched = children.length;
-    this.manager.want(sel.wanted, children);
+    this.manager.want(this.wantedNow, children);
   }
 
   /**
