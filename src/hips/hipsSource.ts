@@ -32,7 +32,13 @@ export async function loadHipsProperties(baseUrl: string, fetchFn: FetchLike = f
   const properties = parseHipsProperties(text);
   const problems = validateForImageRendering(properties);
   if (problems.length > 0) {
-    throw new HipsLoadError(`the HiPS properties file ${url} cannot be used: ${problems.join('; ')}`, url);
+    // when mandatory keys are missing, say which keys the file does have (a wrong URL often
+    // serves some other key = value file, or an HTML page with none)
+    const missing = problems.some((m) => m.startsWith('properties has no '));
+    const keys = [...properties.raw.keys()];
+    const found = !missing ? '' : keys.length === 0 ? ' (the file has no key = value lines)'
+      : ` (the file has ${keys.length > 15 ? `${keys.slice(0, 15).join(', ')}, ... ${keys.length} keys` : keys.join(', ')})`;
+    throw new HipsLoadError(`the HiPS properties file ${url} cannot be used: ${problems.join('; ')}${found}`, url);
   }
   return properties;
 }
