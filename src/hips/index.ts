@@ -75,3 +75,5 @@ export type { DrawCell, SelectionInput, TileId, TileSelection } from './tileSele
 // the view that tile selection takes (also exported by the main entry)
 export { makeCamera } from '../math/camera.js';
 export type { Camera, ViewState } from '../math/camera.js';
+export { allskyLayout, allskyTileOrigin, sliceAllskyTile } from './allsky.js';
+export type { AllskyLayout, RowOrder } from './allsky.js';

@@ -11,8 +11,9 @@ import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '
 import { cellPointToVec, nest2xyf } from '../../hips/healpix.js';
 import type { HipsProperties } from '../../hips/properties.js';
 import { selectTiles, type TileId, type TileSelection } from '../../hips/tileSelection.js';
-import { TileManager, tileKey, type DecodedTile, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
+import { TileManager, tileKey, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
 import { allskyPath, extensionForFormat, joinUrl } from '../../hips/tilePath.js';
+import { allskyLayout, sliceAllskyTile, type AllskyLayout } from '../../hips/allsky.js';
 import { loadHipsMoc, type FetchLike } from '../../hips/hipsSource.js';
 import { CellCoverage } from '../../hips/mocCoverage.js';
 import { TileTextureArray } from '../tileTextureArray.js';
@@ -182,7 +183,7 @@ export class HipsLayer implements RenderLayer {
       onError: (info) => this.onError?.(info),
     });
     this.loadMoc(opts.baseUrl, opts.fetchFn, opts.onChange);
-    if (this.kind === 'colour' && p.hipsTileWidth <= 64) this.bootstrapAllsky(opts.baseUrl, colourFormat!, opts.fetcher, opts.onChange);
+    if (p.hipsTileWidth <= 64) this.bootstrapAllsky(opts.baseUrl, this.kind === 'fits' ? 'fits' : colourFormat!, opts.fetcher, opts.onChange);
     this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`,
       this.kind === 'fits' ? 'r32float' : 'rgba8unorm');
     if (this.kind === 'fits') {
@@ -403,14 +404,23 @@ export class HipsLayer implements RenderLayer {
     };
     fetcher.fetchTile(url, new AbortController().signal).then((img) => {
       if (this.destroyed) return;
-      if (img?.rgba) {
-        const n = 12 * 4 ** k;
-        const ncol = Math.floor(Math.sqrt(n));
-        const w = img.width / ncol;
-        if (Number.isInteger(w) && w === this.properties.hipsTileWidth && img.height >= Math.ceil(n / ncol) * w) {
-          for (let ipix = 0; ipix < n; ipix++) this.manager.seed(k, ipix, sliceAllsky(img as DecodedTile & { rgba: Uint8Array }, ipix, ncol, w));
-          this.stats.allskyTiles = n;
+      // decoded tiles have rows top to bottom (FITS ones flipped by the decoder), so both take the
+      // JPEG layout here (allsky.ts)
+      const data = this.kind === 'fits' ? img?.values : img?.rgba;
+      let layout: AllskyLayout | undefined;
+      try {
+        layout = img && data ? allskyLayout(k, img.width, img.height) : undefined;
+      } catch {
+        layout = undefined; // not an Allsky of this order: tiles are fetched one by one
+      }
+      if (layout && data && layout.tileWidthPx === this.properties.hipsTileWidth) {
+        const channels = this.kind === 'fits' ? 1 : 4;
+        for (let ipix = 0; ipix < layout.tiles; ipix++) {
+          const slice = sliceAllskyTile(data, layout, ipix, channels, 'top-down');
+          const w = layout.tileWidthPx;
+          this.manager.seed(k, ipix, slice instanceof Float32Array ? { width: w, height: w, values: slice } : { width: w, height: w, rgba: slice as Uint8Array });
         }
+        this.stats.allskyTiles = layout.tiles;
       }
       done();
     }, () => done());
@@ -642,18 +652,6 @@ export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blendin
       primitive: { topology: 'triangle-list', cullMode: 'none' },
     });
   });
-}
-
-/**
- * Tile `ipix` of an Allsky image: tiles left to right, top to bottom, `ncol` per row, `w` pixels
- * wide (HiPS 1.0 §4.3; JPEG/PNG layout).
- */
-export function sliceAllsky(img: { width: number; rgba: Uint8Array }, ipix: number, ncol: number, w: number): DecodedTile {
-  const x0 = (ipix % ncol) * w;
-  const y0 = Math.floor(ipix / ncol) * w;
-  const rgba = new Uint8Array(w * w * 4);
-  for (let y = 0; y < w; y++) rgba.set(img.rgba.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4), y * w * 4);
-  return { width: w, height: w, rgba };
 }
 
 /**
