@@ -2,7 +2,7 @@
 // network failures name the URL. (Moc.fits loading is tested in mocCoverage.test.ts.)
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HipsLoadError, loadHipsProperties } from './hipsSource.js';
+import { HipsLoadError, concurrencyFor, loadHipsProperties } from './hipsSource.js';
 
 const serve = (status: number, body = '') => async () => new Response(body, { status });
 
@@ -38,5 +38,25 @@ describe('loadHipsProperties', () => {
     expect((await errorOf(loadHipsProperties('http://h/s', serve(404, 'no')))).message).toBe('the HiPS properties file http://h/s/properties answered HTTP 404');
     const off = await errorOf(loadHipsProperties('http://h/s', async () => { throw new TypeError('Failed to fetch'); }));
     expect(off.message).toBe('cannot reach the HiPS at http://h/s: Failed to fetch');
+  });
+});
+
+describe('concurrencyFor (HTTP/2-aware)', () => {
+  const withTiming = (protocol: string | undefined, fn: () => void) => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'performance');
+    const entries = protocol === undefined ? [] : [{ nextHopProtocol: protocol }];
+    Object.defineProperty(globalThis, 'performance', { configurable: true, value: { getEntriesByName: (url: string) => (url === 'http://h/s/properties' ? entries : []) } });
+    try {
+      fn();
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'performance', saved);
+    }
+  };
+  it('16 requests at once over HTTP/2 or 3, 6 over HTTP/1.1 or when unknown', () => {
+    withTiming('h2', () => expect(concurrencyFor('http://h/s/')).toBe(16));
+    withTiming('h3', () => expect(concurrencyFor('http://h/s')).toBe(16));
+    withTiming('http/1.1', () => expect(concurrencyFor('http://h/s')).toBe(6));
+    withTiming(undefined, () => expect(concurrencyFor('http://h/s')).toBe(6));
+    withTiming('h2', () => expect(concurrencyFor('http://other/s')).toBe(6));
   });
 });
