@@ -193,13 +193,14 @@ function extraDepth(maxDistanceRad: number): number {
   return deg > 165 ? 4 : deg > 150 ? 3 : deg > 125 ? 2 : deg > 95 ? 1 : 0;
 }
 
-/** Face-local points of a cell for the viewport test: its four corners and its centre. */
-const SAMPLE_U = [0, 1, 0, 1, 0.5];
-const SAMPLE_V = [0, 0, 1, 1, 0.5];
+/** Face-local points of a cell for the viewport test: its centre, then its four corners. */
+const SAMPLE_U = [0.5, 0, 1, 0, 1];
+const SAMPLE_V = [0.5, 0, 0, 1, 1];
 
 /**
  * True when the cell certainly lies outside the viewport rectangle: the projected bounding box of
  * its corners and centre, grown by half its size (by default) for curved edges, misses [-1,1]².
+ * A cell whose centre is on screen is inside at once (one projection instead of five).
  * A cell with a sample behind the projection's horizon is kept (it may wrap the visible limb).
  */
 function cellOutsideViewport(camera: Camera, n: number, face: number, ix: number, iy: number, rot: Mat3 | undefined,
@@ -213,6 +214,7 @@ function cellOutsideViewport(camera: Camera, n: number, face: number, ix: number
     if (!p) return false;
     const x = p[0] / camera.halfWidthPlane;
     const y = p[1] / camera.halfHeightPlane;
+    if (s === 0 && x >= -1 && x <= 1 && y >= -1 && y <= 1) return false;
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
