@@ -1,8 +1,8 @@
 // One HiPS image survey on the GPU: turns a camera into the cells to draw (tile selection), asks
 // the tile manager for tiles, uploads decoded tiles under the frame's time budget, and draws every
 // visible cell from its own tile or, until that arrives, from the best resident ancestor (a UV
-// sub-rectangle of the ancestor's texture). Loads the survey's Moc.fits first (when it does not
-// cover the whole sky) so that no tile outside the coverage is requested. Owns its texture array,
+// sub-rectangle of the ancestor's texture). Loads the survey's Moc.fits first (when its
+// properties say it covers part of the sky) so that no tile outside the coverage is requested. Owns its texture array,
 // buffers and pipeline.
 import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import type { RenderLayer } from '../layer.js';
@@ -87,8 +87,9 @@ export interface HipsLayerStats {
   /** Tiles of the next order asked for after the view settled. */
   prefetched: number;
   /**
-   * The survey's coverage: 'full-sky' (moc_sky_fraction = 1, not fetched), 'pending', 'loaded'
-   * (tile selection honours it), 'absent' (Moc.fits 404) or 'failed: <reason>' (drawn as full sky).
+   * The survey's coverage: 'full-sky' (moc_sky_fraction = 1) or 'undeclared' (no
+   * moc_sky_fraction): Moc.fits not fetched; else 'pending', 'loaded' (tile selection honours it),
+   * 'absent' (Moc.fits 404) or 'failed: <reason>' (drawn as full sky).
    */
   moc: string;
   /** Decoded tiles kept in CPU memory, bytes (under the CPU budget). */
@@ -354,13 +355,16 @@ export class HipsLayer implements RenderLayer {
   }
 
   /**
-   * Reads the survey's Moc.fits unless its properties say it covers the whole sky; tiles are not
-   * requested until the answer. A missing MOC (404) means the whole sky; a broken one is reported
-   * in stats.moc and ignored.
+   * Reads the survey's Moc.fits when its properties say it covers only part of the sky
+   * (moc_sky_fraction < 1, which HipsGen always writes); tiles are not requested until the
+   * answer. Surveys that declare no fraction are drawn as the whole sky without asking (a 404
+   * would put an error line in the browser console of every page). A missing MOC (404) means the
+   * whole sky; a broken one is reported in stats.moc and ignored.
    */
   private loadMoc(baseUrl: string, fetchFn: FetchLike | undefined, onChange?: () => void): void {
-    if (this.properties.mocSkyFraction === 1) {
-      this.stats.moc = 'full-sky';
+    const fraction = this.properties.mocSkyFraction;
+    if (fraction === undefined || fraction >= 1) {
+      this.stats.moc = fraction === undefined ? 'undeclared' : 'full-sky';
       return;
     }
     const f = fetchFn ?? (typeof fetch === 'function' ? (u: string, i?: { signal?: AbortSignal }) => fetch(u, i) : undefined);
