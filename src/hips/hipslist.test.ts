@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HipsListParseError, parseHipsList } from './hipslist.js';
+import { hipslist, listHips } from '../../server/hipsCatalog.js';
 
 const FIXTURE = new URL('../../test/fixtures/hips/hipslist/', import.meta.url);
 const text = readFileSync(new URL('hipslist.txt', FIXTURE), 'utf8');
@@ -40,6 +41,17 @@ describe('parseHipsList', () => {
       expect(r.properties.raw.size).toBe(e.n_keys);
       expect(text.split('\n')[r.line - 1].startsWith('ID ')).toBe(true);
     });
+  });
+
+  it("reads the archive server's own /hips/hipslist for the shipped surveys", async () => {
+    const entries = await listHips(new URL('../../data/hips/', import.meta.url).pathname);
+    expect(entries.length).toBeGreaterThan(1);
+    const list = parseHipsList(hipslist(entries, (id) => `http://sky.example.org/hips/${id}/`));
+    expect(list.records.map((r) => r.serviceUrls[0])).toEqual(entries.map((e) => `http://sky.example.org/hips/${e.id}/`));
+    for (const [i, r] of list.records.entries()) {
+      expect(r.properties.hipsOrder).toBe(Number(entries[i].properties.hips_order));
+      expect(r.status.length).toBeGreaterThan(0);
+    }
   });
 
   it('accepts CRLF, CR, a BOM, comments inside records and several blank lines', () => {
