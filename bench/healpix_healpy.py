@@ -4,6 +4,8 @@ A persistent process driven one JSON line at a time on stdin, one JSON line answ
   {"cmd": "load", "lonlat": path, "pix": {order: path}, "n": N}  -> {"healpy": version, "numpy": version}
   {"cmd": "check", "order": k}  -> ang2pix mismatches against the given pixels, pix2ang max error (deg)
   {"cmd": "round", "orders": [...], "min_s": s}  -> points/s per order for ang2pix and pix2ang
+  {"cmd": "disc", "order": k, "cones": [[lon, lat, r_deg], ...], "min_s": s}
+      -> query_disc(nest=True, inclusive=True) cones/s and the total number of cells returned
 Timing is inside Python (time.perf_counter) around healpy's vectorised calls on numpy arrays, on
 one core (healpy's pixel functions are single-threaded numpy ufuncs).
 """
@@ -63,6 +65,16 @@ def main():
                     "ang2pix": timed(lambda: hp.ang2pix(nside, lon, lat, nest=True, lonlat=True), n, msg["min_s"]),
                     "pix2ang": timed(lambda: hp.pix2ang(nside, pix, nest=True, lonlat=True), n, msg["min_s"]),
                 }
+        elif cmd == "disc":
+            nside = 1 << msg["order"]
+            cones = [(hp.ang2vec(lon, lat, lonlat=True), np.radians(r)) for lon, lat, r in msg["cones"]]
+            cells = sum(len(hp.query_disc(nside, v, r, inclusive=True, nest=True)) for v, r in cones)
+
+            def all_cones():
+                for v, r in cones:
+                    hp.query_disc(nside, v, r, inclusive=True, nest=True)
+
+            out = {"conesPerS": timed(all_cones, len(cones), msg["min_s"]), "cells": cells}
         else:
             out = {"error": f"unknown command {cmd}"}
         sys.stdout.write(json.dumps(out) + "\n")

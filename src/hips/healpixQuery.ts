@@ -86,20 +86,60 @@ interface Region {
   contains(c: V3): boolean;
 }
 
+/** Squared chord of an angle: 4 sin²(a/2), monotonic on [0, π] and accurate for tiny angles. */
+function chord2(a: number): number {
+  const h = Math.sin(a / 2);
+  return 4 * h * h;
+}
+
+/**
+ * A cone. Angles are compared through squared chords |c − p|² = 4 sin²(d/2) (no atan2 per test,
+ * full precision for tiny angles); the thresholds of the bounding-circle tests are computed once
+ * per circle radius, with SLACK kept on the angle side as before.
+ */
 class DiscRegion implements Region {
   private readonly p: V3;
   private readonly radius: number;
+  private readonly radiusChord2: number;
+  private readonly edgeMargin: number;
+  /** Thresholds per circle radius r: [outside beyond, inside below] as squared chords. */
+  private readonly cache = new Map<number, [number, number]>();
   constructor(lonDeg: number, latDeg: number, radiusRad: number) {
     this.p = unitFromLonLat(lonDeg, latDeg);
     this.radius = radiusRad;
+    this.radiusChord2 = chord2(radiusRad);
+    // squared-chord width of ±2e-15 rad around the edge (both ways of measuring agree outside it)
+    this.edgeMargin = 8e-15 * Math.sqrt(this.radiusChord2) + 1e-29;
+  }
+  private thresholds(r: number): [number, number] {
+    let t = this.cache.get(r);
+    if (!t) {
+      const out = this.radius + r + SLACK;
+      const inn = this.radius - r - SLACK;
+      t = [out >= Math.PI ? Infinity : chord2(out), inn <= 0 ? -1 : chord2(inn)];
+      this.cache.set(r, t);
+    }
+    return t;
+  }
+  private dist2(c: V3): number {
+    const dx = c[0] - this.p[0];
+    const dy = c[1] - this.p[1];
+    const dz = c[2] - this.p[2];
+    return dx * dx + dy * dy + dz * dz;
   }
   classify(c: V3, r: number): Cls {
-    const d = angleBetween(c, this.p);
-    if (d > this.radius + r + SLACK) return 0;
-    if (d + r + SLACK < this.radius) return 2;
+    const [outside, inside] = this.thresholds(r);
+    const d2 = this.dist2(c);
+    if (d2 > outside) return 0;
+    if (d2 < inside) return 2;
     return 1;
   }
   contains(c: V3): boolean {
+    // exact decision with the angle where the chord is within rounding of the radius
+    const d2 = this.dist2(c);
+    const m = this.edgeMargin;
+    if (d2 < this.radiusChord2 - m) return true;
+    if (d2 > this.radiusChord2 + m) return false;
     return angleBetween(c, this.p) <= this.radius;
   }
 }

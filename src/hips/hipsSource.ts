@@ -1,5 +1,7 @@
-// Opens a HiPS by its base URL: fetches `properties`, parses it, and checks that it can be drawn.
-// Failures become HipsLoadError with a message a user can act on.
+// Opens a HiPS by its base URL: fetches `properties`, parses it, and checks that it can be drawn;
+// fetches its coverage (Moc.fits) when it has one. Failures become HipsLoadError (properties) or
+// a 'failed' MocLoad (Moc.fits) with a message a user can act on.
+import { SpaceMoc } from './moc/spaceMoc.js';
 import { parseHipsProperties, validateForImageRendering, type HipsProperties } from './properties.js';
 import { joinUrl } from './tilePath.js';
 
@@ -30,7 +32,13 @@ export async function loadHipsProperties(baseUrl: string, fetchFn: FetchLike = f
   const properties = parseHipsProperties(text);
   const problems = validateForImageRendering(properties);
   if (problems.length > 0) {
-    throw new HipsLoadError(`the HiPS properties file ${url} cannot be used: ${problems.join('; ')}`, url);
+    // when mandatory keys are missing, say which keys the file does have (a wrong URL often
+    // serves some other key = value file, or an HTML page with none)
+    const missing = problems.some((m) => m.startsWith('properties has no '));
+    const keys = [...properties.raw.keys()];
+    const found = !missing ? '' : keys.length === 0 ? ' (the file has no key = value lines)'
+      : ` (the file has ${keys.length > 15 ? `${keys.slice(0, 15).join(', ')}, ... ${keys.length} keys` : keys.join(', ')})`;
+    throw new HipsLoadError(`the HiPS properties file ${url} cannot be used: ${problems.join('; ')}${found}`, url);
   }
   return properties;
 }
@@ -52,4 +60,36 @@ export function concurrencyFor(baseUrl: string): number {
   const entries = perf.getEntriesByName(url) as PerformanceResourceTiming[];
   const protocol = entries[entries.length - 1]?.nextHopProtocol ?? '';
   return protocol === 'h2' || protocol === 'h3' ? 16 : 6;
+}
+
+/** The outcome of asking for a HiPS's Moc.fits. */
+export type MocLoad =
+  | { readonly status: 'loaded'; readonly moc: SpaceMoc }
+  /** HTTP 404/410: the HiPS has no MOC (not an error; the whole sky is assumed). */
+  | { readonly status: 'absent' }
+  | { readonly status: 'failed'; readonly reason: string };
+
+/**
+ * Fetches and reads `<baseUrl>/Moc.fits` (HiPS 1.0 §4.3: the HiPS coverage, in the HiPS frame).
+ * Never throws except for an abort: 404/410 -> 'absent'; other HTTP errors, network errors and
+ * unreadable FITS -> 'failed' with the reason.
+ */
+export async function loadHipsMoc(baseUrl: string, fetchFn: FetchLike = fetch, signal?: AbortSignal): Promise<MocLoad> {
+  const url = joinUrl(baseUrl, 'Moc.fits');
+  let response: Response;
+  try {
+    response = await fetchFn(url, { signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return { status: 'failed', reason: `cannot fetch ${url}: ${(err as Error)?.message ?? String(err)}` };
+  }
+  if (response.status === 404 || response.status === 410) return { status: 'absent' };
+  if (!response.ok) return { status: 'failed', reason: `${url} answered HTTP ${response.status}` };
+  try {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return { status: 'loaded', moc: SpaceMoc.fromFits(bytes) };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return { status: 'failed', reason: `${url} is not a readable MOC: ${(err as Error)?.message ?? String(err)}` };
+  }
 }

@@ -60,3 +60,20 @@ export {
 } from './properties.js';
 export type { HipsFrame, HipsProperties } from './properties.js';
 export { allskyPath, extensionForFormat, joinUrl, tilePath } from './tilePath.js';
+export { HIPSLIST_MANDATORY_KEYS, HipsListParseError, parseHipsList } from './hipslist.js';
+export type { HipsList, HipsListOptions, HipsListRecord } from './hipslist.js';
+export { HipsCatalogError, catalogTilesFor, parseHipsCatalogMetadata, parseHipsCatalogTile } from './catalog.js';
+export type { Completeness, HipsCatalogField, HipsCatalogMetadata, HipsCatalogTile } from './catalog.js';
+export { COVERAGE_ORDER, CellCoverage } from './mocCoverage.js';
+export type { CellFilter } from './mocCoverage.js';
+export { HipsLoadError, loadHipsMoc, loadHipsProperties } from './hipsSource.js';
+export type { FetchLike, MocLoad } from './hipsSource.js';
+export { ang2pixBatch, pix2angBatch } from './healpixBatch.js';
+export type { PixArray } from './healpixBatch.js';
+export { MAX_DRAW_ORDER, meshOrder, resolutionOrder, selectTiles } from './tileSelection.js';
+export type { DrawCell, SelectionInput, TileId, TileSelection } from './tileSelection.js';
+// the view that tile selection takes (also exported by the main entry)
+export { makeCamera } from '../math/camera.js';
+export type { Camera, ViewState } from '../math/camera.js';
+export { allskyLayout, allskyTileOrigin, sliceAllskyTile } from './allsky.js';
+export type { AllskyLayout, RowOrder } from './allsky.js';

@@ -108,9 +108,9 @@ describe('TileManager', () => {
     expect(errors).toEqual(['/h/Norder0/Dir0/Npix5.jpg']);
   });
 
-  it('queues a dropped tile again on the next want()', async () => {
+  it('queues a dropped tile again on the next want() (no CPU cache: from the network)', async () => {
     const net = new ScriptedNetwork();
-    const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });
+    const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net, cpuBudgetBytes: 0 });
     m.want([{ order: 0, ipix: 3 }]);
     net.answer('Npix3.', tile);
     await flush();
@@ -135,11 +135,79 @@ describe('TileManager', () => {
     expect(net.requested.length).toBe(1 + 0);
   });
 
+  describe('CPU cache of decoded tiles', () => {
+    const sized = (bytes: number): DecodedTile => ({ width: 1, height: bytes / 4, rgba: new Uint8Array(bytes) });
+    async function loaded(m: TileManager, net: ScriptedNetwork, ipix: number[], bytes = 100): Promise<void> {
+      m.want(ipix.map((p) => ({ order: 5, ipix: p })));
+      for (const p of ipix) net.answer(`Npix${p}.`, sized(bytes));
+      await flush();
+      m.takeDecoded();
+    }
+
+    it('brings a tile the GPU evicted back from CPU memory, without a request', async () => {
+      const net = new ScriptedNetwork();
+      const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, cpuBudgetBytes: 1000 });
+      await loaded(m, net, [1, 2]);
+      expect(m.cpuCache).toEqual({ tiles: 2, bytes: 200, budgetBytes: 1000 });
+      m.evict(5, 1); // GPU copy gone
+      m.drop(5, 2); // no GPU slot for it
+      m.want([{ order: 5, ipix: 1 }, { order: 5, ipix: 2 }]);
+      expect(net.requested.length).toBe(2);
+      expect(m.stateOf(5, 1)).toBe('ready');
+      const again = m.takeDecoded();
+      expect(again.map((d) => d.ipix)).toEqual([1, 2]);
+      expect(again[0].tile.rgba!.byteLength).toBe(100);
+    });
+
+    it('keeps within its byte budget, forgetting the least recently wanted tiles first', async () => {
+      const net = new ScriptedNetwork();
+      const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, cpuBudgetBytes: 350 });
+      await loaded(m, net, [1, 2, 3]); // 300 bytes
+      m.want([{ order: 5, ipix: 1 }, { order: 5, ipix: 3 }]); // 1 and 3 used again: 2 is now the oldest
+      await loaded(m, net, [4]); // 400 > 350: tile 2 goes
+      expect(m.cpuCache.bytes).toBe(300);
+      expect([1, 2, 3, 4].map((p) => m.isCached(5, p))).toEqual([true, false, true, true]);
+      await loaded(m, net, [6], 200); // 500 > 350: 1 then 3 go (oldest first), 4 and 6 stay
+      expect([1, 3, 4, 6].map((p) => m.isCached(5, p))).toEqual([false, false, true, true]);
+      expect(m.cpuCache.bytes).toBeLessThanOrEqual(350);
+      await loaded(m, net, [7], 400); // bigger than the whole budget: not kept, nothing else lost
+      expect(m.isCached(5, 7)).toBe(false);
+      expect(m.cpuCache).toEqual({ tiles: 2, bytes: 300, budgetBytes: 350 });
+    });
+
+    it('fetches a tile again once it left both the GPU and the CPU cache', async () => {
+      const net = new ScriptedNetwork();
+      const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, cpuBudgetBytes: 150 });
+      await loaded(m, net, [1, 2]); // 200 > 150: tile 1 forgotten
+      expect(m.isCached(5, 1)).toBe(false);
+      m.evict(5, 1);
+      m.evict(5, 2);
+      m.want([{ order: 5, ipix: 1 }, { order: 5, ipix: 2 }]);
+      expect(net.requested.slice(2)).toEqual(['/h/Norder5/Dir0/Npix1.png']); // 2 came from memory
+      expect(m.stateOf(5, 1)).toBe('loading');
+      expect(m.stateOf(5, 2)).toBe('ready');
+      net.answer('Npix1.', sized(100));
+      await flush();
+      expect(m.takeDecoded().map((d) => d.ipix).sort()).toEqual([1, 2]);
+      expect(() => new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, cpuBudgetBytes: -1 })).toThrow(/cpuBudgetBytes must be >= 0, got -1/);
+    });
+  });
+
   it('aborts everything on destroy', () => {
     const net = new ScriptedNetwork();
     const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });
     m.want([{ order: 0, ipix: 1 }, { order: 0, ipix: 2 }]);
     m.destroy();
     expect(net.aborted.length).toBe(2);
+  });
+});
+
+describe('TileManager options', () => {
+  it('options passed as undefined keep their defaults (6 requests at once, a 64 MiB CPU cache)', () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, maxConcurrent: undefined, cpuBudgetBytes: undefined });
+    m.want(Array.from({ length: 10 }, (_, i) => ({ order: 3, ipix: i })));
+    expect(m.inFlight).toBe(6);
+    expect(m.cpuCache.budgetBytes).toBe(64 * 1024 * 1024);
   });
 });

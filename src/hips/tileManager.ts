@@ -1,8 +1,10 @@
 // Loads the HiPS tiles a view wants: a small state machine per tile (queued -> loading -> ready |
 // empty | failed), a concurrency limit, priority = the order of the latest wanted list, abort of
 // requests that left the view, 404 -> empty, retry with backoff for network errors and 5xx, and a
-// queue of decoded tiles waiting for the renderer to upload them. DOM-free: decoding goes through
-// an injected TileFetcher (a worker pool in the browser, a plain function in Node).
+// queue of decoded tiles waiting for the renderer to upload them, and an LRU cache of decoded
+// tiles in CPU memory under a byte budget, so a tile the GPU evicted comes back without a request
+// while it is cached. DOM-free: decoding goes through an injected TileFetcher (a worker pool in
+// the browser, a plain function in Node).
 import type { TileId } from './tileSelection.js';
 import { extensionForFormat, joinUrl, tilePath } from './tilePath.js';
 
@@ -58,6 +60,16 @@ export interface TileManagerOptions {
   readonly onSettle?: () => void;
   /** Called when a tile fails for good. */
   readonly onError?: (info: TileErrorInfo) => void;
+  /**
+   * CPU memory for decoded tiles kept after upload, bytes (default 64 MiB; 0 = no cache). The
+   * least recently wanted tiles are forgotten first; a tile larger than the budget is not kept.
+   */
+  readonly cpuBudgetBytes?: number;
+}
+
+/** Bytes of pixel data a decoded tile holds. */
+export function decodedTileBytes(tile: DecodedTile): number {
+  return (tile.rgba ?? tile.values).byteLength;
 }
 
 interface Entry {
@@ -88,10 +100,18 @@ export class TileManager {
   private readonly decoded: Array<{ order: number; ipix: number; tile: DecodedTile }> = [];
   /** Tiles known without a request (sliced from an Allsky file), kept on the CPU. */
   private readonly seeded = new Map<number, { order: number; ipix: number; tile: DecodedTile }>();
+  /** Decoded tiles in CPU memory, least recently used first (Map keeps insertion order). */
+  private readonly cache = new Map<number, { order: number; ipix: number; tile: DecodedTile; bytes: number }>();
+  private cacheBytes = 0;
+  /** Requests started since construction (for tests and diagnostics). */
+  requests = 0;
   private destroyed = false;
 
   constructor(options: TileManagerOptions) {
-    this.opts = { maxConcurrent: 6, maxRetries: 3, retryBaseMs: 250, ...options };
+    // options given as undefined keep their defaults
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as TileManagerOptions;
+    this.opts = { maxConcurrent: 6, maxRetries: 3, retryBaseMs: 250, cpuBudgetBytes: 64 * 1024 * 1024, ...given };
+    if (!(this.opts.cpuBudgetBytes >= 0)) throw new RangeError(`cpuBudgetBytes must be >= 0, got ${this.opts.cpuBudgetBytes}`);
     this.ext = extensionForFormat(options.format);
   }
 
@@ -135,10 +155,12 @@ export class TileManager {
       set.add(key);
       order.push(key);
       const existing = this.entries.get(key);
-      const seed = this.seeded.get(key);
-      if (seed && (!existing || existing.state === 'dropped' || existing.state === 'queued')) {
+      const known = this.seeded.get(key) ?? this.cache.get(key);
+      if (known && this.cache.has(key)) this.touch(key);
+      if (known && (!existing || existing.state === 'dropped' || existing.state === 'queued')) {
+        if (existing?.state === 'queued' && existing.retryTimer !== undefined) clearTimeout(existing.retryTimer);
         this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'ready', tries: 0 });
-        this.decoded.push(seed);
+        this.decoded.push({ order: known.order, ipix: known.ipix, tile: known.tile });
       } else if (!existing) {
         this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'queued', tries: 0 });
       } else if (existing.state === 'dropped') {
@@ -172,7 +194,46 @@ export class TileManager {
     return this.decoded.length;
   }
 
-  /** Forget a ready tile (its GPU copy was evicted) so it is fetched again when wanted. */
+  /** Decoded tiles held in CPU memory and their bytes. */
+  get cpuCache(): { tiles: number; bytes: number; budgetBytes: number } {
+    return { tiles: this.cache.size, bytes: this.cacheBytes, budgetBytes: this.opts.cpuBudgetBytes };
+  }
+
+  /** Whether a decoded copy of the tile is in the CPU cache. */
+  isCached(order: number, ipix: number): boolean {
+    return this.cache.has(tileKey(order, ipix));
+  }
+
+  /** Keep a decoded tile in the CPU cache (most recently used), forgetting the oldest over budget. */
+  private remember(order: number, ipix: number, tile: DecodedTile): void {
+    const key = tileKey(order, ipix);
+    const bytes = decodedTileBytes(tile);
+    const old = this.cache.get(key);
+    if (old) {
+      this.cache.delete(key);
+      this.cacheBytes -= old.bytes;
+    }
+    if (bytes > this.opts.cpuBudgetBytes) return;
+    this.cache.set(key, { order, ipix, tile, bytes });
+    this.cacheBytes += bytes;
+    for (const [k, e] of this.cache) {
+      if (this.cacheBytes <= this.opts.cpuBudgetBytes) break;
+      this.cache.delete(k);
+      this.cacheBytes -= e.bytes;
+    }
+  }
+
+  private touch(key: number): void {
+    const e = this.cache.get(key);
+    if (!e) return;
+    this.cache.delete(key);
+    this.cache.set(key, e);
+  }
+
+  /**
+   * Forget a ready tile (its GPU copy was evicted): when wanted again it comes from the CPU cache
+   * if it is still there, else from the network.
+   */
   evict(order: number, ipix: number): void {
     const e = this.entries.get(tileKey(order, ipix));
     if (e && e.state === 'ready') this.entries.delete(e.key);
@@ -190,6 +251,8 @@ export class TileManager {
     this.entries.clear();
     this.decoded.length = 0;
     this.seeded.clear();
+    this.cache.clear();
+    this.cacheBytes = 0;
   }
 
   private abandon(e: Entry): void {
@@ -215,6 +278,7 @@ export class TileManager {
     e.state = 'loading';
     e.tries++;
     this.active++;
+    this.requests++;
     const url = this.urlOf(e.order, e.ipix);
     this.opts.fetcher.fetchTile(url, controller.signal).then(
       (tile) => {
@@ -224,6 +288,7 @@ export class TileManager {
         if (tile) {
           e.state = 'ready';
           this.decoded.push({ order: e.order, ipix: e.ipix, tile });
+          this.remember(e.order, e.ipix, tile);
         } else {
           e.state = 'empty';
         }

@@ -37,6 +37,7 @@ describe('Allsky bootstrap', () => {
       }
       expect(layer.stats.dataOrder).to.equal(3);
       expect(layer.stats.allskyTiles).to.equal(768);
+      expect(layer.stats.moc).to.equal('full-sky'); // moc_sky_fraction = 1: Moc.fits not fetched
       expect(fetcher.urls.filter((u) => u.includes('Allsky'))).to.have.length(1);
       expect(fetcher.urls.filter((u) => /Norder[0-3]\/Dir/.test(u)), fetcher.urls.join(' ')).to.deep.equal([]);
       const px = await target.read();

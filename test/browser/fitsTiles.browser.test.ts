@@ -39,6 +39,8 @@ describe('FITS HiPS tiles', () => {
         renderer.setView({ raDeg: p.raDeg, decDeg: p.decDeg, fovDeg: 18, rollDeg: 0, projection: 'TAN', widthPx: size, heightPx: size });
         const grey = await settle();
         expect(layer.stats.dataOrder).to.equal(3);
+        // the order-3 tiles are slices of Norder3/Allsky.fits (FITS layout: the flip of the JPEG one)
+        expect(layer.stats.allskyTiles).to.equal(768);
         const want = Math.round(Math.min(1, Math.max(0, (p.value + 60) / 120)) * 255);
         expect(Math.abs(grey[0] - want), `value ${p.value} at (${p.raDeg.toFixed(3)}, ${p.decDeg.toFixed(3)}): grey ${grey[0]} vs ${want}`).to.be.at.most(2);
         expect(grey[3]).to.equal(255);

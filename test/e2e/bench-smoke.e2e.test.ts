@@ -12,6 +12,8 @@ import { run as runServerLoad } from '../../bench/server-load.bench.mjs';
 import { nginxUnavailable } from '../../server/testing/nginx.js';
 // @ts-expect-error plain ESM module without types
 import { run as runSso } from '../../bench/sso.bench.mjs';
+// @ts-expect-error plain ESM module without types
+import { CASES as SELECTION_CASES, run as runTileSelection } from '../../bench/tile-selection.bench.mjs';
 
 interface Row {
   metric: string;
@@ -60,10 +62,13 @@ describe('bench smoke', () => {
   }, 60_000);
 
   it('healpix: ang2pix/pix2ang points/s, against healpy when it is installed', async () => {
-    const r = await runHealpix({ n: 10_000, orders: [8, 24], rounds: 1, warmup: 0, minMs: 10, write: false });
+    const r = await runHealpix({ n: 10_000, orders: [8, 24], discOrders: [10], rounds: 1, warmup: 0, minMs: 10, write: false });
     const rows = rowsOf(r);
     expect(rows.get('ang2pix, order 24 | esasky-sky')?.median).toBeGreaterThan(0);
     expect(rows.get('pix2ang, order 8 | esasky-sky')?.median).toBeGreaterThan(0);
+    expect(rows.get('ang2pixBatch, order 24 | esasky-sky')?.median).toBeGreaterThan(0);
+    expect(rows.get('pix2angBatch, order 8 | esasky-sky')?.median).toBeGreaterThan(0);
+    expect(rows.get('queryDisc inclusive, order 10 | esasky-sky')?.median).toBeGreaterThan(0);
     if (healpyAvailable()) {
       expect(rows.get('pix2ang, order 24 | healpy')?.median).toBeGreaterThan(0);
       expect(r.notes.some((n: string) => n.startsWith('Order 24: ang2pix differs from healpy on 0 '))).toBe(true);
@@ -89,5 +94,13 @@ describe('bench smoke', () => {
     expect(Number.isFinite(rows.get('SSO search per body p99 | esasky-sky')?.median)).toBe(true);
     const searches = r.notes.map((n: string) => /(\d+) searches in all/.exec(n)?.[1]).find((x: string | undefined) => x !== undefined);
     expect(Number(searches)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('tile-selection: milliseconds per frame for a whole-sky and a deep view', async () => {
+    const cases = SELECTION_CASES.filter((c: [string]) => c[0] === 'whole sky AIT' || c[0].startsWith('1" SIN'));
+    const r = await runTileSelection({ rounds: 1, warmup: 0, minMs: 5, cases, write: false });
+    expect(r.metrics).toHaveLength(2);
+    for (const m of r.metrics as Row[]) expect(m.median).toBeGreaterThan(0);
+    expect(r.notes.some((n: string) => /whole sky AIT: \d+ cells drawn, 12 tiles wanted/.test(n))).toBe(true);
   }, 60_000);
 });

@@ -1,16 +1,21 @@
 // One HiPS image survey on the GPU: turns a camera into the cells to draw (tile selection), asks
 // the tile manager for tiles, uploads decoded tiles under the frame's time budget, and draws every
 // visible cell from its own tile or, until that arrives, from the best resident ancestor (a UV
-// sub-rectangle of the ancestor's texture). Owns its texture array, buffers and pipeline.
+// sub-rectangle of the ancestor's texture). Loads the survey's Moc.fits first (when its
+// properties say it covers part of the sky) so that no tile outside the coverage is requested. Owns its texture array,
+// buffers and pipeline.
 import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import type { RenderLayer } from '../layer.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import { applyMat3, frameFromHips, frameRotation, isIdentity, type Mat3 } from '../../math/frames.js';
 import { cellPointToVec, nest2xyf } from '../../hips/healpix.js';
 import type { HipsProperties } from '../../hips/properties.js';
-import { selectTiles, type TileSelection } from '../../hips/tileSelection.js';
-import { TileManager, tileKey, type DecodedTile, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
+import { selectTiles, type TileId, type TileSelection } from '../../hips/tileSelection.js';
+import { TileManager, tileKey, type TileErrorInfo, type TileFetcher } from '../../hips/tileManager.js';
 import { allskyPath, extensionForFormat, joinUrl } from '../../hips/tilePath.js';
+import { allskyLayout, sliceAllskyTile, type AllskyLayout } from '../../hips/allsky.js';
+import { loadHipsMoc, type FetchLike } from '../../hips/hipsSource.js';
+import { CellCoverage } from '../../hips/mocCoverage.js';
 import { TileTextureArray } from '../tileTextureArray.js';
 import { PROJECTION_ID, ZENITHAL, projectViewFrame, unprojectPlane } from '../../math/projections.js';
 import { neighbours } from '../../hips/neighbours.js';
@@ -40,11 +45,15 @@ export interface HipsLayerOptions {
   readonly baseUrl: string;
   readonly properties: HipsProperties;
   readonly fetcher: TileFetcher;
+  /** Fetch for Moc.fits (default: the global fetch). */
+  readonly fetchFn?: FetchLike;
   readonly opacity?: number;
   /** How the layer combines with what is below it. */
   readonly blending?: Blending;
   /** GPU memory for tiles, bytes (default 128 MiB: 128 tiles of 512², 256 of 256² or smaller). */
   readonly gpuBudgetBytes?: number;
+  /** CPU memory for decoded tiles kept after upload, bytes (default 64 MiB; the tile manager's LRU cache). */
+  readonly cpuBudgetBytes?: number;
   readonly maxConcurrent?: number;
   readonly onError?: (info: TileErrorInfo) => void;
   /** Something changed that needs a new frame (a tile arrived). */
@@ -78,6 +87,14 @@ export interface HipsLayerStats {
   allskyTiles: number;
   /** Tiles of the next order asked for after the view settled. */
   prefetched: number;
+  /**
+   * The survey's coverage: 'full-sky' (moc_sky_fraction = 1) or 'undeclared' (no
+   * moc_sky_fraction): Moc.fits not fetched; else 'pending', 'loaded' (tile selection honours it),
+   * 'absent' (Moc.fits 404) or 'failed: <reason>' (drawn as full sky).
+   */
+  moc: string;
+  /** Decoded tiles kept in CPU memory, bytes (under the CPU budget). */
+  cpuCacheBytes: number;
 }
 
 export class HipsLayer implements RenderLayer {
@@ -85,7 +102,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0 };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -109,6 +126,12 @@ export class HipsLayer implements RenderLayer {
   private allskyOrder = -1;
   private allskyPending = false;
   private prefetchedFor = '';
+  /** The survey's coverage once Moc.fits has been read. */
+  private coverage: CellCoverage | undefined;
+  private mocPending = false;
+  /** The tiles last asked of the tile manager (the selection less what the Allsky or MOC rule out). */
+  private wantedNow: readonly TileId[] = [];
+  private readonly mocAbort = new AbortController();
   private readonly hipsOrderMin: number;
   private readonly hipsOrder: number;
   /** Colour tiles or FITS values. */
@@ -157,10 +180,12 @@ export class HipsLayer implements RenderLayer {
       format: this.kind === 'fits' ? 'fits' : colourFormat!,
       fetcher: opts.fetcher,
       maxConcurrent: opts.maxConcurrent,
+      cpuBudgetBytes: opts.cpuBudgetBytes,
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
-    if (this.kind === 'colour' && p.hipsTileWidth <= 64) this.bootstrapAllsky(opts.baseUrl, colourFormat!, opts.fetcher, opts.onChange);
+    this.loadMoc(opts.baseUrl, opts.fetchFn, opts.onChange);
+    if (p.hipsTileWidth <= 64) this.bootstrapAllsky(opts.baseUrl, this.kind === 'fits' ? 'fits' : colourFormat!, opts.fetcher, opts.onChange);
     this.tiles = new TileTextureArray(device, p.hipsTileWidth, opts.gpuBudgetBytes ?? 128 * 1024 * 1024, `hips ${opts.id}`,
       this.kind === 'fits' ? 'r32float' : 'rgba8unorm');
     if (this.kind === 'fits') {
@@ -232,7 +257,7 @@ export class HipsLayer implements RenderLayer {
 
   /** True when every wanted tile has been drawn (or is known to be empty or broken). */
   get settled(): boolean {
-    if (!this.selection || this.selectionCameraKey === '' || this.allskyPending || !this.manager.idle || this.fading) return false;
+    if (!this.selection || this.selectionCameraKey === '' || this.allskyPending || this.mocPending || !this.manager.idle || this.fading) return false;
     for (const t of this.selection.wanted) {
       if (this.stats.allskyTiles > 0 && t.order < this.allskyOrder) continue; // never needed
       const s = this.manager.stateOf(t.order, t.ipix);
@@ -257,14 +282,16 @@ export class HipsLayer implements RenderLayer {
       const orderMin = this.stats.allskyTiles > 0 ? Math.max(this.hipsOrderMin, this.allskyOrder) : this.hipsOrderMin;
       this.selection = selectTiles({
         camera, tileWidthPx: p.hipsTileWidth, hipsOrder: this.hipsOrder, hipsOrderMin: orderMin,
-        toIcrs: this.toIcrs, maxAncestors: Math.floor(this.tiles.capacity / 4),
+        toIcrs: this.toIcrs, maxAncestors: Math.floor(this.tiles.capacity / 4), moc: this.coverage,
       });
       this.selectionCameraKey = camKey;
       // while the Allsky is on its way, its order and below are not requested tile by tile
       // with the Allsky tiles seeded, the orders below it are never needed as stand-ins
-      const wanted = this.allskyPending
+      // and until Moc.fits has answered nothing is requested (it may rule most tiles out)
+      const wanted = this.mocPending ? [] : this.allskyPending
         ? this.selection.wanted.filter((t) => t.order > this.allskyOrder)
         : this.stats.allskyTiles > 0 ? this.selection.wanted.filter((t) => t.order >= this.allskyOrder) : this.selection.wanted;
+      this.wantedNow = wanted;
       this.manager.want(wanted);
     }
     const sel = this.selection!;
@@ -306,6 +333,7 @@ export class HipsLayer implements RenderLayer {
       else this.manager.drop(order, ipix); // every slot holds a tile this view needs
     }
     this.stats.tilesResident = this.tiles.used;
+    this.stats.cpuCacheBytes = this.manager.cpuCache.bytes;
   }
 
   /**
@@ -314,16 +342,55 @@ export class HipsLayer implements RenderLayer {
    * while they fit in a quarter of the GPU tile budget.
    */
   private maybePrefetch(sel: TileSelection): void {
+    if (this.mocPending || this.allskyPending) return; // not before the survey's coverage is known
     if (this.prefetchedFor === this.selectionCameraKey || !this.manager.idle || sel.dataOrder >= this.hipsOrder) return;
     this.prefetchedFor = this.selectionCameraKey;
     const children = [];
     for (const t of sel.wanted) {
       if (t.order !== sel.dataOrder) continue;
-      for (let k = 0; k < 4; k++) children.push({ order: t.order + 1, ipix: t.ipix * 4 + k });
+      for (let k = 0; k < 4; k++) {
+        const child = { order: t.order + 1, ipix: t.ipix * 4 + k };
+        if (!this.coverage || this.coverage.intersects(child.order, child.ipix)) children.push(child);
+      }
     }
     if (children.length === 0 || children.length > this.tiles.capacity / 4) return;
     this.stats.prefetched = children.length;
-    this.manager.want(sel.wanted, children);
+    this.manager.want(this.wantedNow, children);
+  }
+
+  /**
+   * Reads the survey's Moc.fits when its properties say it covers only part of the sky
+   * (moc_sky_fraction < 1, which HipsGen always writes); tiles are not requested until the
+   * answer. Surveys that declare no fraction are drawn as the whole sky without asking (a 404
+   * would put an error line in the browser console of every page). A missing MOC (404) means the
+   * whole sky; a broken one is reported in stats.moc and ignored.
+   */
+  private loadMoc(baseUrl: string, fetchFn: FetchLike | undefined, onChange?: () => void): void {
+    const fraction = this.properties.mocSkyFraction;
+    if (fraction === undefined || fraction >= 1) {
+      this.stats.moc = fraction === undefined ? 'undeclared' : 'full-sky';
+      return;
+    }
+    const f = fetchFn ?? (typeof fetch === 'function' ? (u: string, i?: { signal?: AbortSignal }) => fetch(u, i) : undefined);
+    if (!f) {
+      this.stats.moc = 'failed: no fetch in this environment';
+      return;
+    }
+    this.mocPending = true;
+    loadHipsMoc(baseUrl, f, this.mocAbort.signal).then((r) => {
+      if (this.destroyed) return;
+      if (r.status === 'loaded') this.coverage = CellCoverage.fromMoc(r.moc);
+      this.stats.moc = r.status === 'failed' ? `failed: ${r.reason}` : r.status;
+      this.mocPending = false;
+      this.selectionCameraKey = ''; // select again, now inside the coverage
+      onChange?.();
+    }, (err: unknown) => {
+      if (this.destroyed) return; // aborted by destroy()
+      this.stats.moc = `failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.mocPending = false;
+      this.selectionCameraKey = '';
+      onChange?.();
+    });
   }
 
   /**
@@ -345,14 +412,23 @@ export class HipsLayer implements RenderLayer {
     };
     fetcher.fetchTile(url, new AbortController().signal).then((img) => {
       if (this.destroyed) return;
-      if (img?.rgba) {
-        const n = 12 * 4 ** k;
-        const ncol = Math.floor(Math.sqrt(n));
-        const w = img.width / ncol;
-        if (Number.isInteger(w) && w === this.properties.hipsTileWidth && img.height >= Math.ceil(n / ncol) * w) {
-          for (let ipix = 0; ipix < n; ipix++) this.manager.seed(k, ipix, sliceAllsky(img as DecodedTile & { rgba: Uint8Array }, ipix, ncol, w));
-          this.stats.allskyTiles = n;
+      // decoded tiles have rows top to bottom (FITS ones flipped by the decoder), so both take the
+      // JPEG layout here (allsky.ts)
+      const data = this.kind === 'fits' ? img?.values : img?.rgba;
+      let layout: AllskyLayout | undefined;
+      try {
+        layout = img && data ? allskyLayout(k, img.width, img.height) : undefined;
+      } catch {
+        layout = undefined; // not an Allsky of this order: tiles are fetched one by one
+      }
+      if (layout && data && layout.tileWidthPx === this.properties.hipsTileWidth) {
+        const channels = this.kind === 'fits' ? 1 : 4;
+        for (let ipix = 0; ipix < layout.tiles; ipix++) {
+          const slice = sliceAllskyTile(data, layout, ipix, channels, 'top-down');
+          const w = layout.tileWidthPx;
+          this.manager.seed(k, ipix, slice instanceof Float32Array ? { width: w, height: w, values: slice } : { width: w, height: w, rgba: slice as Uint8Array });
         }
+        this.stats.allskyTiles = layout.tiles;
       }
       done();
     }, () => done());
@@ -548,6 +624,7 @@ export class HipsLayer implements RenderLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.mocAbort.abort();
     this.manager.destroy();
     this.tiles.destroy();
     this.lut?.destroy();
@@ -586,18 +663,6 @@ export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blendin
       primitive: { topology: 'triangle-list', cullMode: 'none' },
     });
   });
-}
-
-/**
- * Tile `ipix` of an Allsky image: tiles left to right, top to bottom, `ncol` per row, `w` pixels
- * wide (HiPS 1.0 §4.3; JPEG/PNG layout).
- */
-export function sliceAllsky(img: { width: number; rgba: Uint8Array }, ipix: number, ncol: number, w: number): DecodedTile {
-  const x0 = (ipix % ncol) * w;
-  const y0 = Math.floor(ipix / ncol) * w;
-  const rgba = new Uint8Array(w * w * 4);
-  for (let y = 0; y < w; y++) rgba.set(img.rgba.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4), y * w * 4);
-  return { width: w, height: w, rgba };
 }
 
 /**
