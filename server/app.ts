@@ -15,6 +15,7 @@ import { hipsRoutes } from './routes/hips.js';
 import { webRoutes } from './routes/web.js';
 import { catalogueRoutes } from './routes/catalogues.js';
 import { scsRoutes } from './routes/scs.js';
+import { tapRoutes } from './routes/tap.js';
 import type { Database } from './storage/db.js';
 import { DatabaseHandle } from './storage/handle.js';
 import { openDatabase } from './storage/open.js';
@@ -106,6 +107,7 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
   await app.register(async (scope) => apiRoutes(scope, config));
   await app.register(async (scope) => catalogueRoutes(scope, db));
   await app.register(async (scope) => scsRoutes(scope, db));
+  await app.register(async (scope) => tapRoutes(scope, db));
   await app.register(async (scope) => hipsRoutes(scope, config));
   await app.register(async (scope) => webRoutes(scope, config));
 

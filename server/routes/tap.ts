@@ -1,0 +1,156 @@
+/**
+ * IVOA TAP 1.1 (synchronous) over the archive's tables:
+ *  - GET|POST /tap/sync      REQUEST=doQuery, LANG=ADQL, QUERY, MAXREC, FORMAT|RESPONSEFORMAT
+ *                            (votable = TABLEDATA, votable/b2 = BINARY2, csv)
+ *  - GET /tap/tables         VOSI tableset (VODataService 1.1)
+ *  - GET /tap/capabilities   VOSI capabilities (TAPRegExt)
+ *  - GET /tap/availability   VOSI availability
+ * Parameter names are case-insensitive; unknown parameters are ignored (DALI). Errors are
+ * VOTables with INFO QUERY_STATUS=ERROR (HTTP 400 for a bad request, 500 for a failure here).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { originOf } from '../http.js';
+import type { DatabaseHandle } from '../storage/handle.js';
+import { runAdql, TapUserError } from '../tap/execute.js';
+import { AdqlError } from '../tap/lexer.js';
+import { loadTapMeta } from '../tap/metadata.js';
+import { writeCsv } from '../tap/csv.js';
+import { availabilityXml, capabilitiesXml, tablesXml } from '../tap/vosi.js';
+import { VOTABLE_TYPE, writeErrorVoTable, writeVoTable } from '../votable.js';
+
+/** MAXREC when the request has none. */
+export const TAP_DEFAULT_MAXREC = 100_000;
+/** The most rows one answer carries, whatever MAXREC asks. */
+export const TAP_HARD_MAXREC = 500_000;
+
+const XML_TYPE = 'text/xml; charset=utf-8';
+
+type Format = 'votable' | 'binary2' | 'csv';
+
+const FORMATS: Record<string, Format> = {
+  votable: 'votable',
+  'votable/td': 'votable',
+  'application/x-votable+xml': 'votable',
+  'application/x-votable+xml;serialization=tabledata': 'votable',
+  'text/xml': 'votable',
+  'votable/b2': 'binary2',
+  'votable/binary2': 'binary2',
+  'application/x-votable+xml;serialization=binary2': 'binary2',
+  csv: 'csv',
+  'text/csv': 'csv',
+  'text/csv;header=present': 'csv',
+};
+
+class BadRequest extends Error {}
+
+/** TAP parameters with upper-case names (the first value of repeated ones). */
+function tapParams(request: FastifyRequest): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (src: unknown): void => {
+    if (src === null || typeof src !== 'object') return;
+    for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
+      const key = k.toUpperCase();
+      if (out.has(key)) continue;
+      out.set(key, Array.isArray(v) ? String(v[0]) : String(v));
+    }
+  };
+  add(request.body);
+  add(request.query);
+  return out;
+}
+
+function parseMaxrec(raw: string | undefined): { maxrec: number; note?: string } {
+  if (raw === undefined || raw.trim() === '') return { maxrec: TAP_DEFAULT_MAXREC };
+  if (!/^\s*\d+\s*$/.test(raw)) throw new BadRequest(`MAXREC must be a whole number of rows >= 0, got ${JSON.stringify(raw)}`);
+  const v = Number(raw);
+  if (v > TAP_HARD_MAXREC) {
+    return {
+      maxrec: TAP_HARD_MAXREC,
+      note: `MAXREC ${raw.trim()} is above the hard limit of this service, ${TAP_HARD_MAXREC} rows: ${TAP_HARD_MAXREC} was used`,
+    };
+  }
+  return { maxrec: v };
+}
+
+function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).type(VOTABLE_TYPE).header('cache-control', 'no-store').send(writeErrorVoTable(message));
+}
+
+export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle): Promise<void> {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+  });
+  // POST bodies of TAP are HTML-form encoded
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1 << 20 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  const sync = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    try {
+      const p = tapParams(request);
+      const req = p.get('REQUEST');
+      if (req !== undefined && req.toLowerCase() !== 'doquery') {
+        throw new BadRequest(`REQUEST=${req} is not supported: use REQUEST=doQuery (or leave it out)`);
+      }
+      const lang = p.get('LANG');
+      if (lang === undefined || lang.trim() === '') throw new BadRequest('LANG is required: use LANG=ADQL');
+      if (!/^ADQL(-2\.[01])?$/i.test(lang.trim())) throw new BadRequest(`LANG=${lang} is not supported: use LANG=ADQL`);
+      const query = p.get('QUERY');
+      if (query === undefined || query.trim() === '') throw new BadRequest('QUERY is required (an ADQL SELECT statement)');
+      if (p.has('UPLOAD')) throw new BadRequest('UPLOAD is not supported by this service');
+      const fmtRaw = p.get('RESPONSEFORMAT') ?? p.get('FORMAT') ?? 'votable';
+      const format = FORMATS[fmtRaw.toLowerCase().replace(/\s+/g, '')];
+      if (format === undefined) {
+        throw new BadRequest(`RESPONSEFORMAT=${fmtRaw} is not supported: use votable, votable/b2 or csv`);
+      }
+      const { maxrec, note } = parseMaxrec(p.get('MAXREC'));
+      const db = await handle.get();
+      const meta = await loadTapMeta(db);
+      const result = await runAdql(db, meta, query, maxrec);
+      if (format === 'csv') {
+        return reply.code(200).type('text/csv; charset=utf-8; header=present').header('cache-control', 'no-store').send(writeCsv(result.fields, result.rows));
+      }
+      const infos = [{ name: 'QUERY', value: '', content: query }];
+      if (note !== undefined) infos.push({ name: 'MAXREC', value: String(maxrec), content: note });
+      const body = writeVoTable({
+        tableName: 'result',
+        fields: result.fields,
+        rows: result.rows,
+        overflow: result.overflow,
+        infos,
+        serialization: format === 'binary2' ? 'BINARY2' : 'TABLEDATA',
+      });
+      return reply.code(200).type(VOTABLE_TYPE).header('cache-control', 'no-store').send(body);
+    } catch (err) {
+      if (err instanceof BadRequest || err instanceof AdqlError || err instanceof TapUserError) {
+        request.log.info({ err: { message: err.message } }, 'TAP request rejected');
+        return sendError(reply, 400, err.message);
+      }
+      request.log.error({ err }, 'TAP query failed');
+      return sendError(reply, 500, 'internal error while running the query');
+    }
+  };
+  app.get('/tap/sync', sync);
+  app.post('/tap/sync', sync);
+
+  app.get('/tap/tables', async (_request, reply) => {
+    const meta = await loadTapMeta(await handle.get());
+    return reply.type(XML_TYPE).header('cache-control', 'no-cache').send(tablesXml(meta));
+  });
+  app.get('/tap/capabilities', async (request, reply) => {
+    const xml = capabilitiesXml(`${originOf(request)}/tap`, { defaultMaxrec: TAP_DEFAULT_MAXREC, hardMaxrec: TAP_HARD_MAXREC });
+    return reply.type(XML_TYPE).header('cache-control', 'no-cache').send(xml);
+  });
+  app.get('/tap/availability', async (request, reply) => {
+    let ok = true;
+    let note = 'the service is accepting queries';
+    try {
+      await (await handle.get()).all('SELECT 1 AS one');
+    } catch (err) {
+      request.log.error({ err }, 'TAP availability: database unreachable');
+      ok = false;
+      note = 'the database cannot be reached';
+    }
+    return reply.type(XML_TYPE).header('cache-control', 'no-store').send(availabilityXml(ok, note));
+  });
+}
