@@ -107,7 +107,7 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
   await app.register(async (scope) => apiRoutes(scope, config));
   await app.register(async (scope) => catalogueRoutes(scope, db));
   await app.register(async (scope) => scsRoutes(scope, db));
-  await app.register(async (scope) => tapRoutes(scope, db));
+  await app.register(async (scope) => tapRoutes(scope, db, config.version));
   await app.register(async (scope) => hipsRoutes(scope, config));
   await app.register(async (scope) => webRoutes(scope, config));
 

@@ -122,6 +122,46 @@ const OBSCORE_DESCRIPTIONS: Record<string, string> = {
   preview: 'URL of a preview image',
 };
 
+/**
+ * ADQL 2.0 reserved words (§2.1.2: SQL and ADQL words). A column with such a name is published
+ * delimited ("size") in TAP_SCHEMA and /tables, as TAP 1.1 §4.3 asks.
+ */
+const ADQL_RESERVED = new Set(
+  (
+    'ABSOLUTE ACTION ADD ALL ALLOCATE ALTER AND ANY ARE AS ASC ASSERTION AT AUTHORIZATION AVG BEGIN BETWEEN BIT ' +
+    'BIT_LENGTH BOTH BY CASCADE CASCADED CASE CAST CATALOG CHAR CHARACTER CHAR_LENGTH CHARACTER_LENGTH CHECK CLOSE ' +
+    'COALESCE COLLATE COLLATION COLUMN COMMIT CONNECT CONNECTION CONSTRAINT CONSTRAINTS CONTINUE CONVERT CORRESPONDING ' +
+    'COUNT CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER CURSOR DATE DAY DEALLOCATE ' +
+    'DECIMAL DECLARE DEFAULT DEFERRABLE DEFERRED DELETE DESC DESCRIBE DESCRIPTOR DIAGNOSTICS DISCONNECT DISTINCT ' +
+    'DOMAIN DOUBLE DROP ELSE END ESCAPE EXCEPT EXCEPTION EXEC EXECUTE EXISTS EXTERNAL EXTRACT FALSE FETCH FIRST FLOAT ' +
+    'FOR FOREIGN FOUND FROM FULL GET GLOBAL GO GOTO GRANT GROUP HAVING HOUR IDENTITY IMMEDIATE IN INDICATOR INITIALLY ' +
+    'INNER INPUT INSENSITIVE INSERT INT INTEGER INTERSECT INTERVAL INTO IS ISOLATION JOIN KEY LANGUAGE LAST LEADING ' +
+    'LEFT LEVEL LIKE LOCAL LOWER MATCH MAX MIN MINUTE MODULE MONTH NAMES NATIONAL NATURAL NCHAR NEXT NO NOT NULL ' +
+    'NULLIF NUMERIC OCTET_LENGTH OF ON ONLY OPEN OPTION OR ORDER OUTER OUTPUT OVERLAPS PAD PARTIAL POSITION PRECISION ' +
+    'PREPARE PRESERVE PRIMARY PRIOR PRIVILEGES PROCEDURE PUBLIC READ REAL REFERENCES RELATIVE RESTRICT REVOKE RIGHT ' +
+    'ROLLBACK ROWS SCHEMA SCROLL SECOND SECTION SELECT SESSION SESSION_USER SET SIZE SMALLINT SOME SPACE SQL SQLCODE ' +
+    'SQLERROR SQLSTATE SUBSTRING SUM SYSTEM_USER TABLE TEMPORARY THEN TIME TIMESTAMP TIMEZONE_HOUR TIMEZONE_MINUTE TO ' +
+    'TRAILING TRANSACTION TRANSLATE TRANSLATION TRIM TRUE UNION UNIQUE UNKNOWN UPDATE UPPER USAGE USER USING VALUE ' +
+    'VALUES VARCHAR VARYING VIEW WHEN WHENEVER WHERE WITH WORK WRITE YEAR ZONE ' +
+    'ABS ACOS AREA ASIN ATAN ATAN2 BIGINT BOX CEILING CENTROID CIRCLE CONTAINS COORD1 COORD2 COORDSYS COS COT DEGREES ' +
+    'DISTANCE EXP FLOOR INTERSECTS LOG LOG10 MOD PI POINT POLYGON POWER RADIANS REGION RAND ROUND SIN SQRT TOP TAN TRUNCATE'
+  ).split(' '),
+);
+
+/** A column name as ADQL must write it: delimited when it is a reserved word. */
+export function adqlName(name: string): string {
+  return ADQL_RESERVED.has(name.toUpperCase()) ? `"${name}"` : name;
+}
+
+/** Foreign keys of TAP_SCHEMA itself: [key_id, from_table, target_table, from_column, target_column]. */
+export const TAP_SCHEMA_KEYS: Array<[string, string, string, string, string]> = [
+  ['tables_schema', 'TAP_SCHEMA.tables', 'TAP_SCHEMA.schemas', 'schema_name', 'schema_name'],
+  ['columns_table', 'TAP_SCHEMA.columns', 'TAP_SCHEMA.tables', 'table_name', 'table_name'],
+  ['keys_from', 'TAP_SCHEMA.keys', 'TAP_SCHEMA.tables', 'from_table', 'table_name'],
+  ['keys_target', 'TAP_SCHEMA.keys', 'TAP_SCHEMA.tables', 'target_table', 'table_name'],
+  ['key_columns_key', 'TAP_SCHEMA.key_columns', 'TAP_SCHEMA.keys', 'key_id', 'key_id'],
+];
+
 /** Schema of the catalogue tables. */
 export const CATALOGUE_SCHEMA = 'esasky';
 
@@ -285,7 +325,7 @@ export async function loadTapMeta(db: SqlRunner): Promise<TapMeta> {
       const vo = voTypeOf(c.type);
       rows('columns').push([
         t.name,
-        c.name,
+        adqlName(c.name),
         c.utype ?? null,
         c.ucd ?? null,
         c.unit ?? null,
@@ -300,6 +340,10 @@ export async function loadTapMeta(db: SqlRunner): Promise<TapMeta> {
         i,
       ]);
     });
+  }
+  for (const [id, from, target, fromCol, targetCol] of TAP_SCHEMA_KEYS) {
+    rows('keys').push([id, from, target, null, `${from}.${fromCol} refers to ${target}.${targetCol}`]);
+    rows('key_columns').push([id, fromCol, targetCol]);
   }
   return { schemas, tables: all };
 }

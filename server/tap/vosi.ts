@@ -3,7 +3,7 @@
  * (TAPRegExt 1.0 TableAccess + the VOSI endpoints) and /availability. Pure XML writers.
  */
 import { xmlEscape } from '../votable.js';
-import { voTypeOf, type TapMeta } from './metadata.js';
+import { TAP_SCHEMA_KEYS, adqlName, voTypeOf, type TapMeta } from './metadata.js';
 
 const NS_TABLES = 'http://www.ivoa.net/xml/VOSITables/v1.0';
 const NS_VS = 'http://www.ivoa.net/xml/VODataService/v1.1';
@@ -34,8 +34,13 @@ export function tablesXml(meta: TapMeta): string {
           .map((f) => `<flag>${f}</flag>`)
           .join('');
         out.push(
-          `<column>${el('name', c.name)}${el('description', c.description)}${el('unit', c.unit)}${el('ucd', c.ucd)}${el('utype', c.utype)}` +
+          `<column>${el('name', adqlName(c.name))}${el('description', c.description)}${el('unit', c.unit)}${el('ucd', c.ucd)}${el('utype', c.utype)}` +
             `<dataType xsi:type="vs:VOTableType"${vo.arraysize === null ? '' : ` arraysize="${vo.arraysize}"`}>${vo.datatype}</dataType>${flags}</column>`,
+        );
+      }
+      for (const [, , target, fromCol, targetCol] of TAP_SCHEMA_KEYS.filter((k) => k[1] === t.name)) {
+        out.push(
+          `<foreignKey>${el('targetTable', target)}<fkColumn>${el('fromColumn', fromCol)}${el('targetColumn', targetCol)}</fkColumn></foreignKey>`,
         );
       }
       out.push('</table>');
