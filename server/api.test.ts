@@ -39,6 +39,7 @@ const EXPECTED_PATHS = [
   '/tap/tables',
   '/tap/capabilities',
   '/tap/availability',
+  '/tap/examples',
   '/tap/async',
   '/tap/async/{jobId}',
   '/tap/async/{jobId}/phase',

@@ -539,6 +539,9 @@ function tapPaths(): Record<string, unknown> {
     '/tap/capabilities': {
       get: { tags: ['vo'], summary: 'VOSI capabilities (TAPRegExt: ADQL features, output formats, limits)', operationId: 'tapCapabilities', responses: { '200': { description: 'capabilities', content: xmlContent } } },
     },
+    '/tap/examples': {
+      get: { tags: ['vo'], summary: 'DALI examples: ADQL queries this service answers (XHTML + RDFa)', operationId: 'tapExamples', responses: { '200': { description: 'examples', content: { 'application/xhtml+xml': { schema: { type: 'string' } } } } } },
+    },
     '/tap/availability': {
       get: { tags: ['vo'], summary: 'VOSI availability', operationId: 'tapAvailability', responses: { '200': { description: 'availability', content: xmlContent } } },
     },

@@ -5,6 +5,7 @@
  *  - GET /tap/tables         VOSI tableset (VODataService 1.1)
  *  - GET /tap/capabilities   VOSI capabilities (TAPRegExt)
  *  - GET /tap/availability   VOSI availability
+ *  - GET /tap/examples       DALI examples (XHTML + RDFa)
  *  - /tap/async…             UWS 1.1 jobs running the same queries (tap/uws.ts)
  * Parameter names are case-insensitive; unknown parameters are ignored (DALI). Errors are
  * VOTables with INFO QUERY_STATUS=ERROR (HTTP 400 for a bad request, 500 for a failure here).
@@ -17,6 +18,7 @@ import { AdqlError } from '../tap/lexer.js';
 import { loadTapMeta } from '../tap/metadata.js';
 import { writeCsv } from '../tap/csv.js';
 import { availabilityXml, capabilitiesXml, tablesXml } from '../tap/vosi.js';
+import { examplesXhtml } from '../tap/examples.js';
 import { JobStore, UwsError, jobListXml, jobXml, parametersXml, resultsXml, type Job, type JobResult } from '../tap/uws.js';
 import type { Database } from '../storage/db.js';
 import { VOTABLE_TYPE, writeErrorVoTable, writeVoTable } from '../votable.js';
@@ -154,6 +156,9 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
     const xml = capabilitiesXml(`${originOf(request)}/tap`, { defaultMaxrec: TAP_DEFAULT_MAXREC, hardMaxrec: TAP_HARD_MAXREC });
     return reply.type(XML_TYPE).header('cache-control', 'no-cache').send(xml);
   });
+  app.get('/tap/examples', async (_request, reply) =>
+    reply.type('application/xhtml+xml; charset=utf-8').header('cache-control', 'no-cache').send(examplesXhtml()),
+  );
   app.get('/tap/availability', async (request, reply) => {
     let ok = true;
     let note = 'the service is accepting queries';

@@ -18,6 +18,7 @@ import { ensureSchema } from '../storage/schema.js';
 import { inPolygon } from '../storage/spatial.js';
 import { intersectsCone, parseStcs, unit } from '../storage/stcs.js';
 import { pgUnavailable, startPgCluster, type PgCluster } from '../testing/pgCluster.js';
+import { TAP_EXAMPLES } from './examples.js';
 import { regionIntersectsPolygon } from './geometry.js';
 import { TAP_HARD_MAXREC } from '../routes/tap.js';
 
@@ -116,6 +117,7 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
           const dist = angularDistanceDeg(ra, dec, s.ra, s.dec);
           if (Math.abs(dist - radius) > 1e-9) expect(got.has(s.hip), `star ${s.hip} at ${dist}° of ${radius}`).toBe(dist < radius);
         }
+        expect([d.byName['dist']!.unit, d.byName['dist']!.ucd]).toEqual(['deg', 'pos.angDistance']);
         const dists = d.byName['dist']!.values as Float64Array;
         const hips = d.byName['hip']!.values as ArrayLike<number>;
         for (let k = 0; k < d.nrows; k++) {
@@ -302,6 +304,16 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
       expect(caps).toContain('<accessURL use="base">http://localhost:80/tap</accessURL>');
       expect(caps).toContain(`<hard unit="row">${TAP_HARD_MAXREC}</hard>`);
       expect((await app.inject('/tap/availability')).body).toContain('<vosi:available>true</vosi:available>');
+    });
+
+    it('every query of /tap/examples runs and returns rows', async () => {
+      const xhtml = (await app.inject('/tap/examples')).body;
+      expect(xhtml).toContain('vocab="http://www.ivoa.net/rdf/examples#"');
+      for (const ex of TAP_EXAMPLES) {
+        expect(xhtml).toContain(`<div typeof="example" id="${ex.id}" resource="#${ex.id}">`);
+        const { t } = await table(ex.query);
+        expect(t.nrows, ex.id).toBeGreaterThan(0);
+      }
     });
   });
 }

@@ -66,6 +66,8 @@ interface Typed {
   type: ValueType;
   /** Metadata of a plain column reference (copied to the output field). */
   column?: TapColumn;
+  /** Unit / UCD of a computed value (DISTANCE). */
+  info?: { unit: string; ucd: string };
 }
 
 const lower = (s: string): string => s.toLowerCase();
@@ -335,7 +337,7 @@ class Translator {
         return { sql: `${name}(${a.sql})`, type: 'text' };
       }
       case 'DISTANCE':
-        return { sql: this.distance(e, aggOk), type: 'double' };
+        return { sql: this.distance(e, aggOk), type: 'double', info: { unit: 'deg', ucd: 'pos.angDistance' } };
       case 'COORD1':
       case 'COORD2': {
         this.args(e, 1);
@@ -650,8 +652,8 @@ class Translator {
       items.push(`${sql} AS ${ident(`c${items.length}`)}`);
       fields.push(f);
     };
-    const fromColumn = (name: string, c: TapColumn | undefined, type: ValueType): OutputField => {
-      const f: OutputField = { name, type };
+    const fromColumn = (name: string, c: TapColumn | undefined, type: ValueType, info?: Typed['info']): OutputField => {
+      const f: OutputField = { name, type, ...info };
       if (c?.unit) f.unit = c.unit;
       if (c?.ucd) f.ucd = c.ucd;
       if (c?.utype) f.utype = c.utype;
@@ -668,7 +670,7 @@ class Translator {
       const t = this.expr(item.e, true);
       const name = item.alias ?? defaultName(item.e);
       if (item.alias !== null) this.outputAliases.set(lower(item.alias), `c${items.length}`);
-      addField(t.sql, fromColumn(name, t.column, t.type));
+      addField(t.sql, fromColumn(name, t.column, t.type, t.info));
     }
     // unique FIELD names (VOTable readers key columns by name)
     const seen = new Map<string, number>();

@@ -127,6 +127,6 @@ describe('VO clients against /tap over HTTP', () => {
     expect(totals, report.slice(-2000)).not.toBeNull();
     expect(Number(totals![1])).toBe(0);
     // the stages that matter ran: metadata, queries, UWS, ObsCore
-    for (const stage of ['S-TMS-QNUM', 'S-QGE-QNUM', 'S-QAS-QNUM', 'S-OBS-COLS']) expect(report).toContain(stage);
+    for (const stage of ['S-TMS-QNUM', 'S-QGE-QNUM', 'S-QAS-QNUM', 'S-OBS-COLS', 'S-EXA-XNUM']) expect(report).toContain(stage);
   }, 300_000);
 });

@@ -91,6 +91,8 @@ export function capabilitiesXml(base: string, limits: ServiceLimits): string {
     vosi('capabilities', 'capabilities'),
     vosi('availability', 'availability'),
     vosi('tables', 'tables'),
+    '<capability standardID="ivo://ivoa.net/std/DALI#examples">' +
+      `<interface xsi:type="vr:WebBrowser"><accessURL use="full">${xmlEscape(`${base}/examples`)}</accessURL></interface></capability>`,
     '</vosi:capabilities>',
     '',
   ].join('\n');
