@@ -306,6 +306,39 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
       expect((await app.inject('/tap/availability')).body).toContain('<vosi:available>true</vosi:available>');
     });
 
+    it('operators, functions, LIKE/ILIKE, CASE, GROUP BY and joins give the same values on every back end', async () => {
+      const row = async (q: string): Promise<unknown[]> => {
+        const { t } = await table(q);
+        expect(t.nrows, q).toBe(1);
+        return t.columns.map((c) => (c.values as ArrayLike<unknown>)[0]);
+      };
+      expect(
+        await row("SELECT 7 / 2 AS a, 7.0 / 2 AS b, MOD(7, 3) AS c, MOD(7.5, 2) AS d, ABS(-2.5) AS e, ROUND(2.567, 2) AS f, TRUNCATE(2.567, 1) AS g, POWER(2, 10) AS h, SQRT(16) AS i, LOG10(1000) AS j, FLOOR(-1.5) AS k, CEILING(1.2) AS l FROM esasky.messier WHERE name = 'M1'"),
+      ).toEqual([3, 3.5, 1, 1.5, 2.5, 2.57, 2.5, 1024, 4, 3, -2, 2]);
+      expect(await row("SELECT UPPER(name) || '/' || LOWER('ABC') AS s, CASE WHEN mag < 0 THEN 'neg' ELSE 'pos' END AS c, COORD1(POINT(ra, dec)) - ra AS z FROM esasky.messier WHERE name = 'M1'")).toEqual(['M1/abc', 'pos', 0]);
+      expect(await row("SELECT COUNT(*) AS n FROM esasky.messier WHERE name LIKE 'M1_' AND name NOT LIKE 'm%' AND name ILIKE 'm1%'")).toEqual([10]);
+      const g = await table('SELECT type, COUNT(*) AS n FROM esasky.messier GROUP BY type HAVING COUNT(*) > 5 ORDER BY n DESC, type');
+      expect(Array.from(g.t.byName['n']!.values as ArrayLike<number>).every((n, i, a) => n > 5 && (i === 0 || n <= a[i - 1]!))).toBe(true);
+      // a positional cross-match between two tables, evaluated in SQL (column arguments on both sides)
+      const x = await table('SELECT m.name, h.hip FROM esasky.messier AS m JOIN esasky.hipparcos AS h ON 1 = CONTAINS(POINT(h.ra, h.dec), CIRCLE(m.ra, m.dec, 0.3)) ORDER BY m.name, h.hip');
+      const pairs = new Set(Array.from({ length: x.t.nrows }, (_, k) => `${(x.t.byName['name']!.values as string[])[k]}|${(x.t.byName['hip']!.values as ArrayLike<number>)[k]}`));
+      const messier = await table('SELECT name, ra, dec FROM esasky.messier');
+      let want = 0;
+      for (let k = 0; k < messier.t.nrows; k++) {
+        const [mra, mdec] = [(messier.t.byName['ra']!.values as Float64Array)[k]!, (messier.t.byName['dec']!.values as Float64Array)[k]!];
+        for (const s of stars) {
+          const d = angularDistanceDeg(mra, mdec, s.ra, s.dec);
+          if (Math.abs(d - 0.3) < 1e-9) continue;
+          if (d < 0.3) {
+            want++;
+            expect(pairs.has(`${(messier.t.byName['name']!.values as string[])[k]}|${s.hip}`)).toBe(true);
+          }
+        }
+      }
+      expect(pairs.size).toBe(want);
+      expect(want).toBeGreaterThan(0);
+    });
+
     it('every query of /tap/examples runs and returns rows', async () => {
       const xhtml = (await app.inject('/tap/examples')).body;
       expect(xhtml).toContain('vocab="http://www.ivoa.net/rdf/examples#"');
