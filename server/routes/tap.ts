@@ -13,7 +13,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { originOf } from '../http.js';
 import type { DatabaseHandle } from '../storage/handle.js';
-import { runAdql, TapUserError } from '../tap/execute.js';
+import { runAdql, TAP_QUERY_TIMEOUT_MS, TapUserError } from '../tap/execute.js';
 import { AdqlError } from '../tap/lexer.js';
 import { loadTapMeta } from '../tap/metadata.js';
 import { writeCsv } from '../tap/csv.js';
@@ -85,7 +85,7 @@ function isUserError(err: unknown): err is Error {
  * Runs one TAP query request (sync parameters; async job parameters).
  * @throws BadRequest / AdqlError / TapUserError for what the client asked, other errors for failures.
  */
-export async function runTapQuery(db: Database, p: ReadonlyMap<string, string>): Promise<JobResult> {
+export async function runTapQuery(db: Database, p: ReadonlyMap<string, string>, timeoutMs = TAP_QUERY_TIMEOUT_MS): Promise<JobResult> {
   const req = p.get('REQUEST');
   if (req !== undefined && req.toLowerCase() !== 'doquery') {
     throw new BadRequest(`REQUEST=${req} is not supported: use REQUEST=doQuery (or leave it out)`);
@@ -103,7 +103,7 @@ export async function runTapQuery(db: Database, p: ReadonlyMap<string, string>):
   }
   const { maxrec, note } = parseMaxrec(p.get('MAXREC'));
   const meta = await loadTapMeta(db);
-  const result = await runAdql(db, meta, query, maxrec);
+  const result = await runAdql(db, meta, query, maxrec, timeoutMs);
   if (format === 'csv') return { type: 'text/csv; charset=utf-8; header=present', body: writeCsv(result.fields, result.rows) };
   const infos = [{ name: 'QUERY', value: '', content: query }];
   if (note !== undefined) infos.push({ name: 'MAXREC', value: String(maxrec), content: note });
@@ -173,9 +173,9 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
   });
 
   // UWS /async ----------------------------------------------------------------------------------
-  const store = new JobStore(async (params) => {
+  const store = new JobStore(async (params, timeLimitS) => {
     try {
-      return await runTapQuery(await handle.get(), params);
+      return await runTapQuery(await handle.get(), params, timeLimitS * 1000);
     } catch (err) {
       if (isUserError(err)) throw err;
       app.log.error({ err }, 'TAP async job failed');

@@ -139,7 +139,25 @@ export function openSqlite(path: string, opts: SqliteOptions = {}): Database {
   db.pragma('busy_timeout = 30000');
   db.pragma(`cache_size = -${(opts.cacheMiB ?? 64) * 1024}`);
   db.pragma('temp_store = MEMORY');
+  registerDeadline(db);
   return new SqliteDatabase(db, path);
+}
+
+/** Message of the error DEADLINE_FUNCTION raises. */
+export const DEADLINE_EXCEEDED = 'statement time limit exceeded';
+/**
+ * `esasky_deadline(deadlineEpochMs, …)`: 1 until Date.now() passes the deadline, then an error
+ * that aborts the statement. SQLite has no statement timeout that better-sqlite3 exposes; SQL that
+ * calls this once per row (the TAP translator puts it in WHERE, with a column of every joined
+ * table) can be stopped. PostgreSQL uses statement_timeout instead.
+ */
+export const DEADLINE_FUNCTION = 'esasky_deadline';
+
+function registerDeadline(db: BetterSqlite3.Database): void {
+  db.function(DEADLINE_FUNCTION, { deterministic: false, varargs: true }, (deadline: unknown) => {
+    if (typeof deadline === 'number' && Date.now() > deadline) throw new Error(DEADLINE_EXCEEDED);
+    return 1;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

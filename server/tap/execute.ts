@@ -3,8 +3,8 @@
  * in SQL, exact test in TypeScript), then the translated SELECT with LIMIT = the smaller of
  * TOP and MAXREC + 1, so that an overflow is seen without reading more than one extra row.
  */
-import type { SqlRunner, SqlValue } from '../storage/db.js';
-import { ident } from '../storage/db.js';
+import type { Database, SqlRunner, SqlValue } from '../storage/db.js';
+import { DEADLINE_EXCEEDED, ident } from '../storage/db.js';
 import type { ColumnType } from '../storage/schema.js';
 import { rangeClause } from '../storage/spatial.js';
 import { parseStcs } from '../storage/stcs.js';
@@ -13,6 +13,9 @@ import { parseAdql } from './parser.js';
 import { pointRanges, pointTest, regionRanges, regionTest } from './geometry.js';
 import type { TapMeta } from './metadata.js';
 import { translate, type GeomJob, type OutputField } from './translate.js';
+
+/** Longest a synchronous query may run (ms). */
+export const TAP_QUERY_TIMEOUT_MS = 60_000;
 
 /** Most candidate rows one geometry pre-selection may read. */
 export const MAX_GEOMETRY_CANDIDATES = 2_000_000;
@@ -84,23 +87,52 @@ function idsParam(dialect: SqlRunner['dialect'], ids: readonly number[]): string
 }
 
 /**
- * Runs `adql` against `db` with at most `maxrec` rows.
+ * Runs `adql` against `db` with at most `maxrec` rows, each statement stopped after `timeoutMs`
+ * (SQLite: the deadline function in the translated WHERE; PostgreSQL: statement_timeout).
  * @throws AdqlError (bad query), TapUserError (a limit), other errors from the database.
  */
-export async function runAdql(db: SqlRunner, meta: TapMeta, adql: string, maxrec: number): Promise<QueryResult> {
+export async function runAdql(
+  db: Database,
+  meta: TapMeta,
+  adql: string,
+  maxrec: number,
+  timeoutMs = TAP_QUERY_TIMEOUT_MS,
+): Promise<QueryResult> {
   const tr = translate(parseAdql(adql), meta, db.dialect);
-  const idLists: string[] = [];
-  for (const job of tr.jobs) idLists.push(idsParam(db.dialect, await runGeomJob(db, job)));
-  const params: SqlValue[] = tr.params.map((p) => (p !== null && typeof p === 'object' ? idLists[p.job]! : p));
   const limit = Math.min(tr.top ?? Infinity, maxrec + 1);
-  const sql = `${tr.sql} LIMIT ? OFFSET ?`;
-  params.push(BigInt(limit), BigInt(tr.offset ?? 0));
+  const timeLimit = (): TapUserError =>
+    new TapUserError(
+      `the query ran longer than the time limit of ${timeoutMs / 1000} s of this service: ask for less ` +
+        '(TOP, a smaller region, fewer joined rows)',
+    );
+  const execute = async (runner: SqlRunner): Promise<Array<Record<string, unknown>>> => {
+    const idLists: string[] = [];
+    for (const job of tr.jobs) idLists.push(idsParam(db.dialect, await runGeomJob(runner, job)));
+    const deadline = Date.now() + timeoutMs;
+    const params: SqlValue[] = tr.params.map((p) =>
+      p === null || typeof p !== 'object' ? p : 'job' in p ? idLists[p.job]! : deadline,
+    );
+    params.push(BigInt(limit), BigInt(tr.offset ?? 0));
+    if (limit === 0) return [];
+    try {
+      return await runner.all<Record<string, unknown>>(`${tr.sql} LIMIT ? OFFSET ?`, params);
+    } catch (err) {
+      if ((err as Error).message.includes(DEADLINE_EXCEEDED)) throw timeLimit();
+      throw new TapUserError(`the database could not run the query: ${(err as Error).message}`);
+    }
+  };
   let rows: Array<Record<string, unknown>>;
-  try {
-    rows = limit === 0 ? [] : await db.all<Record<string, unknown>>(sql, params);
-  } catch (err) {
-    throw new TapUserError(`the database could not run the query: ${(err as Error).message}`);
-  }
+  if (db.dialect === 'postgres') {
+    try {
+      rows = await db.transaction(async (tx) => {
+        await tx.run(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+        return execute(tx);
+      });
+    } catch (err) {
+      if (err instanceof TapUserError && /statement timeout/.test(err.message)) throw timeLimit();
+      throw err;
+    }
+  } else rows = await execute(db);
   const overflow = rows.length > maxrec;
   if (overflow) rows = rows.slice(0, maxrec);
   const fields = tr.fields.map((f) => ({ ...f, type: f.type === 'null' ? ('text' as const) : f.type }));

@@ -19,6 +19,8 @@ import { inPolygon } from '../storage/spatial.js';
 import { intersectsCone, parseStcs, unit } from '../storage/stcs.js';
 import { pgUnavailable, startPgCluster, type PgCluster } from '../testing/pgCluster.js';
 import { TAP_EXAMPLES } from './examples.js';
+import { runAdql } from './execute.js';
+import { loadTapMeta } from './metadata.js';
 import { regionIntersectsPolygon } from './geometry.js';
 import { TAP_HARD_MAXREC } from '../routes/tap.js';
 
@@ -66,9 +68,11 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
     let close: () => Promise<void>;
     let stars: Star[];
     let observations: Array<{ key: string; s_region: string | null }>;
+    let db: Database;
 
     beforeAll(async () => {
       const opened = await open();
+      db = opened.db;
       close = opened.close;
       await ensureSchema(opened.db);
       await bootstrap(opened.db, config.repoRoot, null);
@@ -337,6 +341,15 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
       }
       expect(pairs.size).toBe(want);
       expect(want).toBeGreaterThan(0);
+    });
+
+    it('a runaway query stops at the time limit, named; the next query runs normally', async () => {
+      const meta = await loadTapMeta(db);
+      await expect(
+        runAdql(db, meta, 'SELECT COUNT(*) FROM esasky.hipparcos AS a, esasky.hipparcos AS b, esasky.hipparcos AS c', 10, 300),
+      ).rejects.toThrow(/^the query ran longer than the time limit of 0\.3 s of this service/);
+      const after = await runAdql(db, meta, 'SELECT COUNT(*) FROM esasky.messier', 10, 300);
+      expect(after.rows).toEqual([[110]]);
     });
 
     it('every query of /tap/examples runs and returns rows', async () => {

@@ -10,7 +10,7 @@
  * geometry.ts); CONTAINS(POINT, CIRCLE) with column arguments and DISTANCE become haversine SQL.
  */
 import type { Dialect, SqlValue } from '../storage/db.js';
-import { ident } from '../storage/db.js';
+import { DEADLINE_FUNCTION, ident } from '../storage/db.js';
 import type { ColumnType } from '../storage/schema.js';
 import type { Cond, Expr, Pos, Select, TableRef } from './ast.js';
 import { AdqlError } from './lexer.js';
@@ -32,7 +32,12 @@ export interface IdsParam {
   job: number;
 }
 
-export type Param = SqlValue | IdsParam;
+/** A parameter the executor fills: the statement's deadline (epoch ms, SQLite). */
+export interface DeadlineParam {
+  deadline: true;
+}
+
+export type Param = SqlValue | IdsParam | DeadlineParam;
 
 export interface OutputField {
   name: string;
@@ -699,7 +704,14 @@ class Translator {
         sql += ` ON ${conds.join(' AND ')}`;
       }
     });
-    if (s.where !== null) sql += ` WHERE ${this.cond(s.where, false)}`;
+    const where: string[] = s.where === null ? [] : [this.cond(s.where, false)];
+    if (this.dialect === 'sqlite') {
+      // the time limit, checked for every row combination (a column of each table makes SQLite
+      // evaluate it in the innermost loop); it always returns 1, so no row is filtered out
+      const cols = this.scope.map((e) => `${ident(e.sqlAlias)}.${ident(e.table.rowId ?? e.table.columns[0]!.sqlName)}`);
+      where.push(`${DEADLINE_FUNCTION}(${this.mark({ deadline: true })}, ${cols.join(', ')}) = 1`);
+    }
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
     if (s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.map((g) => this.orderOrGroup(g, fields.length, 'GROUP BY')).join(', ')}`;
     if (s.having !== null) sql += ` HAVING ${this.cond(s.having, true)}`;
     if (s.orderBy.length > 0) {

@@ -18,8 +18,11 @@ export interface JobResult {
   body: string;
 }
 
-/** Runs a job's parameters; throws an Error whose message becomes the error summary. */
-export type JobRunner = (params: ReadonlyMap<string, string>) => Promise<JobResult>;
+/**
+ * Runs a job's parameters within `timeLimitS` seconds; throws an Error whose message becomes the
+ * error summary.
+ */
+export type JobRunner = (params: ReadonlyMap<string, string>, timeLimitS: number) => Promise<JobResult>;
 
 export interface Job {
   id: string;
@@ -217,7 +220,7 @@ export class JobStore {
         );
         timer.unref();
       });
-      Promise.race([this.runner(job.params), limit])
+      Promise.race([this.runner(job.params, job.executionDuration), limit])
         .then((result) => {
           if (job.phase !== 'EXECUTING') return;
           job.result = result;
