@@ -90,6 +90,11 @@ describe('ADQL parser', () => {
     expect(parseError('SELECT 12abc FROM t').message).toContain('malformed number');
   });
 
+  it('many parenthesised expressions in one condition do not count as nesting', () => {
+    const terms = Array.from({ length: 300 }, (_, i) => `(mag + ${i}) > 0`).join(' AND ');
+    expect(() => parseAdql(`SELECT ra FROM t WHERE ${terms}`)).not.toThrow();
+  });
+
   it('bounds nesting and length instead of overflowing the stack', () => {
     const deep = `SELECT ${'('.repeat(5000)}1${')'.repeat(5000)} FROM t`;
     expect(parseError(deep).message).toContain('nested more than 200 levels');

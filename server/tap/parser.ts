@@ -286,6 +286,7 @@ class Parser {
     if (this.isOp('(')) {
       // "(cond)" or an expression that starts with "(": try the condition first
       const save = this.i;
+      const depth = this.depth;
       let condErr: AdqlError | undefined;
       try {
         this.next();
@@ -299,6 +300,7 @@ class Parser {
       }
       const condEnd = this.i;
       this.i = save;
+      this.depth = depth; // a failed attempt left its levels entered
       try {
         return this.predicate();
       } catch (err) {
