@@ -15,7 +15,7 @@ import { originOf } from '../http.js';
 import type { DatabaseHandle } from '../storage/handle.js';
 import { runAdql, TAP_QUERY_TIMEOUT_MS, TapUserError } from '../tap/execute.js';
 import { AdqlError } from '../tap/lexer.js';
-import { loadTapMeta } from '../tap/metadata.js';
+import { loadTapMeta, type TapMeta } from '../tap/metadata.js';
 import { writeCsv } from '../tap/csv.js';
 import { availabilityXml, capabilitiesXml, tablesXml } from '../tap/vosi.js';
 import { examplesXhtml } from '../tap/examples.js';
@@ -77,6 +77,13 @@ function parseMaxrec(raw: string | undefined): { maxrec: number; note?: string }
   return { maxrec: v };
 }
 
+export interface TapServiceOptions {
+  /** Where the service lives (default /tap). */
+  prefix?: string;
+  /** The tables it publishes (default: loadTapMeta). */
+  loadMeta?: (db: Database) => Promise<TapMeta>;
+}
+
 function isUserError(err: unknown): err is Error {
   return err instanceof BadRequest || err instanceof AdqlError || err instanceof TapUserError;
 }
@@ -85,7 +92,12 @@ function isUserError(err: unknown): err is Error {
  * Runs one TAP query request (sync parameters; async job parameters).
  * @throws BadRequest / AdqlError / TapUserError for what the client asked, other errors for failures.
  */
-export async function runTapQuery(db: Database, p: ReadonlyMap<string, string>, timeoutMs = TAP_QUERY_TIMEOUT_MS): Promise<JobResult> {
+export async function runTapQuery(
+  db: Database,
+  p: ReadonlyMap<string, string>,
+  timeoutMs = TAP_QUERY_TIMEOUT_MS,
+  loadMeta: (db: Database) => Promise<TapMeta> = loadTapMeta,
+): Promise<JobResult> {
   const req = p.get('REQUEST');
   if (req !== undefined && req.toLowerCase() !== 'doquery') {
     throw new BadRequest(`REQUEST=${req} is not supported: use REQUEST=doQuery (or leave it out)`);
@@ -102,7 +114,7 @@ export async function runTapQuery(db: Database, p: ReadonlyMap<string, string>, 
     throw new BadRequest(`RESPONSEFORMAT=${fmtRaw} is not supported: use votable, votable/b2 or csv`);
   }
   const { maxrec, note } = parseMaxrec(p.get('MAXREC'));
-  const meta = await loadTapMeta(db);
+  const meta = await loadMeta(db);
   const result = await runAdql(db, meta, query, maxrec, timeoutMs);
   if (format === 'csv') return { type: 'text/csv; charset=utf-8; header=present', body: writeCsv(result.fields, result.rows) };
   const infos = [{ name: 'QUERY', value: '', content: query }];
@@ -122,7 +134,13 @@ function sendError(reply: FastifyReply, status: number, message: string): Fastif
   return reply.code(status).type(VOTABLE_TYPE).header('cache-control', 'no-store').send(writeErrorVoTable(message));
 }
 
-export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, version: string): Promise<void> {
+export async function tapRoutes(app: FastifyInstance,
+  handle: DatabaseHandle,
+  version: string,
+  opts: TapServiceOptions = {},
+): Promise<void> {
+  const prefix = opts.prefix ?? '/tap';
+  const loadMeta = opts.loadMeta ?? loadTapMeta;
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
     reply.header('server', `esasky-sky/${version}`);
@@ -134,7 +152,7 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
 
   const sync = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     try {
-      const result = await runTapQuery(await handle.get(), tapParams(request));
+      const result = await runTapQuery(await handle.get(), tapParams(request), TAP_QUERY_TIMEOUT_MS, loadMeta);
       return reply.code(200).type(result.type).header('cache-control', 'no-store').send(result.body);
     } catch (err) {
       if (isUserError(err)) {
@@ -145,21 +163,21 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
       return sendError(reply, 500, 'internal error while running the query');
     }
   };
-  app.get('/tap/sync', sync);
-  app.post('/tap/sync', sync);
+  app.get(`${prefix}/sync`, sync);
+  app.post(`${prefix}/sync`, sync);
 
-  app.get('/tap/tables', async (_request, reply) => {
-    const meta = await loadTapMeta(await handle.get());
+  app.get(`${prefix}/tables`, async (_request, reply) => {
+    const meta = await loadMeta(await handle.get());
     return reply.type(XML_TYPE).header('cache-control', 'no-cache').send(tablesXml(meta));
   });
-  app.get('/tap/capabilities', async (request, reply) => {
-    const xml = capabilitiesXml(`${originOf(request)}/tap`, { defaultMaxrec: TAP_DEFAULT_MAXREC, hardMaxrec: TAP_HARD_MAXREC });
+  app.get(`${prefix}/capabilities`, async (request, reply) => {
+    const xml = capabilitiesXml(`${originOf(request)}${prefix}`, { defaultMaxrec: TAP_DEFAULT_MAXREC, hardMaxrec: TAP_HARD_MAXREC });
     return reply.type(XML_TYPE).header('cache-control', 'no-cache').send(xml);
   });
-  app.get('/tap/examples', async (_request, reply) =>
+  app.get(`${prefix}/examples`, async (_request, reply) =>
     reply.type('application/xhtml+xml; charset=utf-8').header('cache-control', 'no-cache').send(examplesXhtml()),
   );
-  app.get('/tap/availability', async (request, reply) => {
+  app.get(`${prefix}/availability`, async (request, reply) => {
     let ok = true;
     let note = 'the service is accepting queries';
     try {
@@ -175,7 +193,7 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
   // UWS /async ----------------------------------------------------------------------------------
   const store = new JobStore(async (params, timeLimitS) => {
     try {
-      return await runTapQuery(await handle.get(), params, timeLimitS * 1000);
+      return await runTapQuery(await handle.get(), params, timeLimitS * 1000, loadMeta);
     } catch (err) {
       if (isUserError(err)) throw err;
       app.log.error({ err }, 'TAP async job failed');
@@ -184,7 +202,7 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
   });
   app.addHook('onClose', async () => store.destroy());
 
-  const base = (request: FastifyRequest): string => `${originOf(request)}/tap/async`;
+  const base = (request: FastifyRequest): string => `${originOf(request)}${prefix}/async`;
   const xml = (reply: FastifyReply, body: string): FastifyReply => reply.type(XML_TYPE).header('cache-control', 'no-store').send(body);
   const text = (reply: FastifyReply, body: string): FastifyReply =>
     reply.type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(body);
@@ -201,8 +219,8 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
       }
     };
 
-  app.get('/tap/async', async (request, reply) => xml(reply, jobListXml(store.list(), base(request))));
-  app.post('/tap/async', async (request, reply) => {
+  app.get(`${prefix}/async`, async (request, reply) => xml(reply, jobListXml(store.list(), base(request))));
+  app.post(`${prefix}/async`, async (request, reply) => {
     const params = tapParams(request);
     const phase = params.get('PHASE');
     let job: Job;
@@ -216,7 +234,7 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
     return seeOther(reply, `${base(request)}/${job.id}`);
   });
   app.get(
-    '/tap/async/:id',
+    `${prefix}/async/:id`,
     uws(async (request, reply, job) => {
       const p = tapParams(request);
       const wait = p.get('WAIT');
@@ -234,18 +252,18 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
     store.delete(job.id);
     return seeOther(reply, base(request));
   };
-  app.delete('/tap/async/:id', uws(remove));
+  app.delete(`${prefix}/async/:id`, uws(remove));
   app.post(
-    '/tap/async/:id',
+    `${prefix}/async/:id`,
     uws(async (request, reply, job) => {
       const action = tapParams(request).get('ACTION');
       if (action?.toUpperCase() === 'DELETE') return remove(request, reply, job);
       throw new UwsError(400, `ACTION=${action ?? ''} is not supported: use ACTION=DELETE`);
     }),
   );
-  app.get('/tap/async/:id/phase', uws(async (_r, reply, job) => text(reply, job.phase)));
+  app.get(`${prefix}/async/:id/phase`, uws(async (_r, reply, job) => text(reply, job.phase)));
   app.post(
-    '/tap/async/:id/phase',
+    `${prefix}/async/:id/phase`,
     uws(async (request, reply, job) => {
       const phase = tapParams(request).get('PHASE');
       if (phase === undefined) throw new UwsError(400, 'PHASE is required: PHASE=RUN or PHASE=ABORT');
@@ -253,39 +271,39 @@ export async function tapRoutes(app: FastifyInstance, handle: DatabaseHandle, ve
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
-  app.get('/tap/async/:id/executionduration', uws(async (_r, reply, job) => text(reply, String(job.executionDuration))));
+  app.get(`${prefix}/async/:id/executionduration`, uws(async (_r, reply, job) => text(reply, String(job.executionDuration))));
   app.post(
-    '/tap/async/:id/executionduration',
+    `${prefix}/async/:id/executionduration`,
     uws(async (request, reply, job) => {
       store.setExecutionDuration(job, tapParams(request).get('EXECUTIONDURATION') ?? '');
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
-  app.get('/tap/async/:id/destruction', uws(async (_r, reply, job) => text(reply, job.destruction.toISOString())));
+  app.get(`${prefix}/async/:id/destruction`, uws(async (_r, reply, job) => text(reply, job.destruction.toISOString())));
   app.post(
-    '/tap/async/:id/destruction',
+    `${prefix}/async/:id/destruction`,
     uws(async (request, reply, job) => {
       store.setDestruction(job, tapParams(request).get('DESTRUCTION') ?? '');
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
-  app.get('/tap/async/:id/quote', uws(async (_r, reply) => text(reply, '')));
-  app.get('/tap/async/:id/owner', uws(async (_r, reply) => text(reply, '')));
-  app.get('/tap/async/:id/error', uws(async (_r, reply, job) => {
+  app.get(`${prefix}/async/:id/quote`, uws(async (_r, reply) => text(reply, '')));
+  app.get(`${prefix}/async/:id/owner`, uws(async (_r, reply) => text(reply, '')));
+  app.get(`${prefix}/async/:id/error`, uws(async (_r, reply, job) => {
     if (job.error === null) throw new UwsError(404, `job ${job.id} is ${job.phase}: it has no error`);
     return reply.type(VOTABLE_TYPE).header('cache-control', 'no-store').send(writeErrorVoTable(job.error));
   }));
-  app.get('/tap/async/:id/parameters', uws(async (_r, reply, job) => xml(reply, parametersXml(job, true))));
+  app.get(`${prefix}/async/:id/parameters`, uws(async (_r, reply, job) => xml(reply, parametersXml(job, true))));
   app.post(
-    '/tap/async/:id/parameters',
+    `${prefix}/async/:id/parameters`,
     uws(async (request, reply, job) => {
       store.setParams(job, tapParams(request));
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
-  app.get('/tap/async/:id/results', uws(async (request, reply, job) => xml(reply, resultsXml(job, `${base(request)}/${job.id}`, true))));
+  app.get(`${prefix}/async/:id/results`, uws(async (request, reply, job) => xml(reply, resultsXml(job, `${base(request)}/${job.id}`, true))));
   app.get(
-    '/tap/async/:id/results/result',
+    `${prefix}/async/:id/results/result`,
     uws(async (_r, reply, job) => {
       if (job.result === null) throw new UwsError(404, `job ${job.id} is ${job.phase}: it has no result`);
       return reply.type(job.result.type).header('cache-control', 'no-store').send(job.result.body);
