@@ -16,6 +16,7 @@ import { webRoutes } from './routes/web.js';
 import { catalogueRoutes } from './routes/catalogues.js';
 import { scsRoutes } from './routes/scs.js';
 import { tapRoutes } from './routes/tap.js';
+import { esaskyTapRoutes } from './routes/esaskyTap.js';
 import type { Database } from './storage/db.js';
 import { DatabaseHandle } from './storage/handle.js';
 import { openDatabase } from './storage/open.js';
@@ -108,6 +109,7 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
   await app.register(async (scope) => catalogueRoutes(scope, db));
   await app.register(async (scope) => scsRoutes(scope, db));
   await app.register(async (scope) => tapRoutes(scope, db, config.version));
+  await app.register(async (scope) => esaskyTapRoutes(scope, db, config.version));
   await app.register(async (scope) => hipsRoutes(scope, config));
   await app.register(async (scope) => webRoutes(scope, config));
 

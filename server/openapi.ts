@@ -586,6 +586,60 @@ function tapPaths(): Record<string, unknown> {
     '/tap/async/{jobId}/destruction': jobGet('Destruction time, ISO 8601 (POST DESTRUCTION)', textContent, 'tapJobDestruction'),
     '/tap/async/{jobId}/quote': jobGet('Quote (empty: not estimated)', textContent, 'tapJobQuote'),
     '/tap/async/{jobId}/owner': jobGet('Owner (empty: jobs are anonymous)', textContent, 'tapJobOwner'),
+    ...esaskyTapPaths(),
+  };
+}
+
+/** ESASky compatibility (routes/esaskyTap.ts): mission descriptors and the same TAP under /esasky-tap/tap. */
+function esaskyTapPaths(): Record<string, unknown> {
+  const descriptor = {
+    type: 'object',
+    required: ['mission', 'tapTable', 'tapRaColumn', 'tapDecColumn', 'useIntersectPolygonInsteadOfContainsPoint', 'uniqueIdentifierField'],
+    properties: {
+      mission: { type: 'string' },
+      label: { type: 'string' },
+      tapTable: { type: 'string', description: 'the TAP table of the mission' },
+      tapRaColumn: { type: 'string' },
+      tapDecColumn: { type: 'string' },
+      useIntersectPolygonInsteadOfContainsPoint: { type: 'boolean', description: 'true: search the footprint column `fov` with INTERSECTS' },
+      uniqueIdentifierField: { type: 'string' },
+      description: { type: 'string' },
+      count: { type: 'integer' },
+    },
+  };
+  const list = (what: string, id: string) => ({
+    get: {
+      tags: ['vo'],
+      summary: `ESASky ${what} descriptors (as astroquery.esasky reads them)`,
+      operationId: id,
+      responses: {
+        '200': {
+          description: 'descriptors',
+          content: { 'application/json': { schema: { type: 'object', required: ['descriptors'], properties: { descriptors: { type: 'array', items: descriptor } } } } },
+        },
+      },
+    },
+  });
+  return {
+    '/esasky-tap/observations': list('observation (map) mission', 'esaskyObservations'),
+    '/esasky-tap/catalogs': list('catalogue', 'esaskyCatalogs'),
+    '/esasky-tap/spectra': list('spectra mission (none yet)', 'esaskySpectra'),
+    '/esasky-tap/sso': list('solar-system object mission (none yet)', 'esaskySso'),
+    '/esasky-tap/tap/sync': {
+      get: {
+        tags: ['vo'],
+        summary: 'The TAP service of /tap with one table per collection (observations.<name>, footprint column fov); all /tap routes exist under /esasky-tap/tap',
+        operationId: 'esaskyTapSync',
+        parameters: ['LANG', 'QUERY'].map((name) => ({
+          name,
+          in: 'query',
+          required: true,
+          schema: tapQueryProps[name as 'LANG' | 'QUERY'],
+          example: name === 'LANG' ? 'ADQL' : "SELECT TOP 5 obs_id, fov FROM observations.hawki WHERE 1 = INTERSECTS(CIRCLE('ICRS', 83.82, -5.39, 0.5), fov)",
+        })),
+        responses: { '200': { description: 'the result', content: votableContent }, '400': { description: 'error VOTable', content: votableContent } },
+      },
+    },
   };
 }
 

@@ -82,6 +82,8 @@ export interface TapServiceOptions {
   prefix?: string;
   /** The tables it publishes (default: loadTapMeta). */
   loadMeta?: (db: Database) => Promise<TapMeta>;
+  /** Mark /tables columns for ESA TAP+ clients (tablesXml). */
+  esaTapPlus?: boolean;
 }
 
 function isUserError(err: unknown): err is Error {
@@ -168,7 +170,7 @@ export async function tapRoutes(app: FastifyInstance,
 
   app.get(`${prefix}/tables`, async (_request, reply) => {
     const meta = await loadMeta(await handle.get());
-    return reply.type(XML_TYPE).header('cache-control', 'no-cache').send(tablesXml(meta));
+    return reply.type(XML_TYPE).header('cache-control', 'no-cache').send(tablesXml(meta, { esaTapPlus: opts.esaTapPlus === true }));
   });
   app.get(`${prefix}/capabilities`, async (request, reply) => {
     const xml = capabilitiesXml(`${originOf(request)}${prefix}`, { defaultMaxrec: TAP_DEFAULT_MAXREC, hardMaxrec: TAP_HARD_MAXREC });

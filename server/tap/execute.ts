@@ -43,6 +43,9 @@ export async function runGeomJob(db: SqlRunner, job: GeomJob, cap = MAX_GEOMETRY
   }
   const table = ident(t.source.sqlTable);
   const id = ident(t.rowId);
+  // a table that is one collection of a bigger SQL table
+  const only = t.filter === undefined ? '' : ` AND ${ident(t.filter.sqlColumn)} = ?`;
+  const onlyParams: SqlValue[] = t.filter === undefined ? [] : [t.filter.value];
   const ids: number[] = [];
   const tooMany = (): never => {
     throw new TapUserError(
@@ -55,8 +58,8 @@ export async function runGeomJob(db: SqlRunner, job: GeomJob, cap = MAX_GEOMETRY
     const indexed = t.position !== undefined && t.position.ra === ra.name && t.position.dec === dec.name;
     const where = indexed ? rangeClause(pointRanges(job.shape), ident(t.position!.hpx)) : { sql: '1 = 1', params: [] };
     const rows = await db.all<{ id: number; a: number | null; b: number | null }>(
-      `SELECT ${id} AS id, ${ident(ra.sqlName)} AS a, ${ident(dec.sqlName)} AS b FROM ${table} WHERE ${where.sql} LIMIT ?`,
-      [...where.params, BigInt(cap + 1)],
+      `SELECT ${id} AS id, ${ident(ra.sqlName)} AS a, ${ident(dec.sqlName)} AS b FROM ${table} WHERE ${where.sql}${only} LIMIT ?`,
+      [...where.params, ...onlyParams, BigInt(cap + 1)],
     );
     if (rows.length > cap) tooMany();
     const inside = pointTest(job.shape);
@@ -70,8 +73,8 @@ export async function runGeomJob(db: SqlRunner, job: GeomJob, cap = MAX_GEOMETRY
   if (region === undefined || t.position === undefined) throw new AdqlError(`${t.name} has no footprint column`);
   const where = rangeClause(regionRanges(job.shape, region.maxExtentDeg), ident(t.position.hpx));
   const rows = await db.all<{ id: number; s: string | null }>(
-    `SELECT ${id} AS id, ${ident(job.subject.column.sqlName)} AS s FROM ${table} WHERE ${where.sql} LIMIT ?`,
-    [...where.params, BigInt(cap + 1)],
+    `SELECT ${id} AS id, ${ident(job.subject.column.sqlName)} AS s FROM ${table} WHERE ${where.sql}${only} LIMIT ?`,
+    [...where.params, ...onlyParams, BigInt(cap + 1)],
   );
   if (rows.length > cap) tooMany();
   const meets = regionTest(job.shape);

@@ -46,6 +46,8 @@ export interface TapTable {
   position?: { ra: string; dec: string; hpx: string };
   /** An STC-S footprint column and how far a footprint reaches from (position) at most, deg. */
   region?: { column: string; maxExtentDeg: number };
+  /** Only the rows of the SQL table whose `sqlColumn` equals `value` (one collection). */
+  filter?: { sqlColumn: string; value: string };
 }
 
 export interface TapMeta {
@@ -251,8 +253,22 @@ function col(name: string, type: ColumnType, extra: Partial<TapColumn> = {}): Ta
   return { name, type, principal: false, indexed: false, std: false, sqlName: name, ...extra };
 }
 
+export interface TapMetaOptions {
+  /**
+   * Also one table per collection, `observations.<name>`, with the ObsCore columns and the
+   * footprint as `fov` (the layout ESASky's TAP has; see esaskyTap.ts).
+   */
+  collectionTables?: boolean;
+}
+
+/** A collection name as a regular ADQL identifier (lower case, [a-z0-9_]). */
+export function collectionTableName(name: string): string {
+  const n = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+  return /^[a-z]/.test(n) ? n : `c_${n}`;
+}
+
 /** The tables TAP publishes, read from the catalogue and collection registries. */
-export async function loadTapMeta(db: SqlRunner): Promise<TapMeta> {
+export async function loadTapMeta(db: SqlRunner, opts: TapMetaOptions = {}): Promise<TapMeta> {
   const tables: TapTable[] = [];
   for (const cat of await listCatalogues(db)) {
     const columns = cat.columns.map((c) => {
@@ -302,11 +318,33 @@ export async function loadTapMeta(db: SqlRunner): Promise<TapMeta> {
     region: { column: 's_region', maxExtentDeg: maxExtent },
   });
 
+  const obscore = tables[tables.length - 1]!;
+  if (opts.collectionTables === true) {
+    for (const c of collections) {
+      const columns = obscore.columns.map((col) => ({ ...col, std: false }));
+      const { utype: _utype, ...region } = columns.find((col) => col.name === 's_region')!;
+      columns.push({ ...region, name: 'fov', description: 'Footprint (STC-S), as ESASky names it' });
+      tables.push({
+        schema: 'observations',
+        name: `observations.${collectionTableName(c.name)}`,
+        type: 'view',
+        description: `${c.title}: ${c.description} (${c.credit})`,
+        columns,
+        source: { kind: 'table', sqlTable: 'observations' },
+        filter: { sqlColumn: 'collection', value: c.name },
+        rowId: 'id',
+        position: { ra: 's_ra', dec: 's_dec', hpx: 'hpx29' },
+        region: { column: 'fov', maxExtentDeg: c.maxExtent },
+      });
+    }
+  }
+
   const schemas: TapMeta['schemas'] = [
     { name: 'TAP_SCHEMA', description: 'Metadata of the tables published by this TAP service' },
     { name: 'ivoa', description: 'IVOA standard data models (ObsCore 1.1)' },
     { name: CATALOGUE_SCHEMA, description: 'Source catalogues of the archive' },
   ];
+  if (opts.collectionTables === true) schemas.push({ name: 'observations', description: 'One table per collection of observations' });
   // TAP_SCHEMA tables: their columns first (they describe themselves too)
   const tapTables: TapTable[] = TAP_SCHEMA_DEFS.map((d) => ({
     schema: 'TAP_SCHEMA',
@@ -353,7 +391,10 @@ export async function loadTapMeta(db: SqlRunner): Promise<TapMeta> {
  * parameter (`bind` returns the placeholder of a value).
  */
 export function sourceSql(t: TapTable, bind: (v: SqlValue) => string): string {
-  if (t.source.kind === 'table') return ident(t.source.sqlTable);
+  if (t.source.kind === 'table') {
+    if (t.filter === undefined) return ident(t.source.sqlTable);
+    return `(SELECT * FROM ${ident(t.source.sqlTable)} WHERE ${ident(t.filter.sqlColumn)} = CAST(${bind(t.filter.value)} AS TEXT))`;
+  }
   const cast = (c: TapColumn): string => (c.type === 'text' ? 'TEXT' : c.type === 'int' ? 'INTEGER' : c.type === 'long' ? 'BIGINT' : 'DOUBLE PRECISION');
   const rows = t.source.rows;
   if (rows.length === 0) {

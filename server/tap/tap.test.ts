@@ -67,7 +67,7 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
     let app: FastifyInstance;
     let close: () => Promise<void>;
     let stars: Star[];
-    let observations: Array<{ key: string; s_region: string | null }>;
+    let observations: Array<{ key: string; s_region: string | null; collection: string }>;
     let db: Database;
 
     beforeAll(async () => {
@@ -77,10 +77,10 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
       await ensureSchema(opened.db);
       await bootstrap(opened.db, config.repoRoot, null);
       observations = (
-        await opened.db.all<{ obs_id: string; s_ra: number; s_dec: number; s_region: string | null }>(
-          'SELECT obs_id, s_ra, s_dec, s_region FROM observations',
+        await opened.db.all<{ obs_id: string; s_ra: number; s_dec: number; s_region: string | null; collection: string }>(
+          'SELECT obs_id, s_ra, s_dec, s_region, collection FROM observations',
         )
-      ).map((o) => ({ key: `${o.obs_id}|${o.s_ra}|${o.s_dec}`, s_region: o.s_region }));
+      ).map((o) => ({ key: `${o.obs_id}|${o.s_ra}|${o.s_dec}`, s_region: o.s_region, collection: o.collection }));
       app = await buildApp(config, { logger: false, database: opened.db });
       stars = shippedStars();
     }, 180_000);
@@ -350,6 +350,46 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
       ).rejects.toThrow(/^the query ran longer than the time limit of 0\.3 s of this service/);
       const after = await runAdql(db, meta, 'SELECT COUNT(*) FROM esasky.messier', 10, 300);
       expect(after.rows).toEqual([[110]]);
+    });
+
+    it('/esasky-tap: descriptors, and each collection table searched by its fov equals brute force', async () => {
+      const desc = (await app.inject('/esasky-tap/observations')).json() as {
+        descriptors: Array<{ mission: string; tapTable: string; useIntersectPolygonInsteadOfContainsPoint: boolean; count: number }>;
+      };
+      const names = [...new Set(observations.map((o) => o.collection))].sort();
+      expect(desc.descriptors.map((d) => d.mission)).toEqual(names);
+      const c = unit(83.82, -5.39);
+      let total = 0;
+      for (const d of desc.descriptors) {
+        expect(d.useIntersectPolygonInsteadOfContainsPoint).toBe(true);
+        expect(d.count).toBe(observations.filter((o) => o.collection === d.mission).length);
+        const want = observations
+          .filter((o) => {
+            const fp = parseStcs(o.s_region);
+            return o.collection === d.mission && fp !== undefined && intersectsCone(fp, c, (0.3 * Math.PI) / 180);
+          })
+          .map((o) => o.key)
+          .sort();
+        const qs = new URLSearchParams({ LANG: 'ADQL', QUERY: `SELECT * FROM ${d.tapTable} WHERE 1=INTERSECTS(CIRCLE('ICRS', 83.82, -5.39, 0.3), fov)` });
+        const res = await app.inject(`/esasky-tap/tap/sync?${qs}`);
+        expect(res.statusCode, res.body).toBe(200);
+        const t = parseVoTable(res.body).tables[0]!;
+        const ids = t.byName['obs_id']!.values as string[];
+        const ra = t.byName['s_ra']!.values as Float64Array;
+        const dec = t.byName['s_dec']!.values as Float64Array;
+        expect(Array.from({ length: t.nrows }, (_, k) => `${ids[k]}|${ra[k]}|${dec[k]}`).sort(), d.mission).toEqual(want);
+        expect(Array.from(t.byName['obs_collection']!.values as string[]).every((v) => v === d.mission || v === '')).toBe(true);
+        total += want.length;
+      }
+      expect(total).toBeGreaterThan(10);
+      const cats = (await app.inject('/esasky-tap/catalogs')).json() as { descriptors: Array<{ mission: string; tapTable: string; uniqueIdentifierField: string }> };
+      expect(cats.descriptors.map((d) => [d.mission, d.tapTable, d.uniqueIdentifierField])).toEqual([
+        ['HIPPARCOS', 'esasky.hipparcos', 'hip'],
+        ['MESSIER', 'esasky.messier', 'name'],
+      ]);
+      expect((await app.inject('/esasky-tap/spectra')).json()).toEqual({ descriptors: [] });
+      // the standard service does not grow the per-collection tables
+      expect((await app.inject('/tap/tables')).body).not.toContain('observations.');
     });
 
     it('every query of /tap/examples runs and returns rows', async () => {

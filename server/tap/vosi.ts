@@ -18,10 +18,17 @@ function el(name: string, text: string | undefined): string {
   return text === undefined || text === '' ? '' : `<${name}>${xmlEscape(text)}</${name}>`;
 }
 
-export function tablesXml(meta: TapMeta): string {
+/**
+ * The tableset. `esaTapPlus` adds the `esatapplus:flags` attribute on every column that ESA's
+ * TAP+ clients (astroquery.utils.tap TapPlus) require: 1 for the main RA column, 2 for the main
+ * Dec column, else 0.
+ */
+export function tablesXml(meta: TapMeta, opts: { esaTapPlus?: boolean } = {}): string {
+  const plus = opts.esaTapPlus === true;
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<vosi:tableset xmlns:vosi="${NS_TABLES}" xmlns:vs="${NS_VS}" xmlns:xsi="${NS_XSI}">`,
+    `<vosi:tableset xmlns:vosi="${NS_TABLES}" xmlns:vs="${NS_VS}" xmlns:xsi="${NS_XSI}"` +
+      `${plus ? ' xmlns:esatapplus="http://esa.int/xml/EsaTapPlus"' : ''}>`,
   ];
   for (const s of meta.schemas) {
     out.push(`<schema>${el('name', s.name)}${el('description', s.description)}${el('utype', s.utype)}`);
@@ -33,8 +40,9 @@ export function tablesXml(meta: TapMeta): string {
           .filter((f) => f !== '')
           .map((f) => `<flag>${f}</flag>`)
           .join('');
+        const flags0 = t.position?.ra === c.name ? 1 : t.position?.dec === c.name ? 2 : 0;
         out.push(
-          `<column>${el('name', adqlName(c.name))}${el('description', c.description)}${el('unit', c.unit)}${el('ucd', c.ucd)}${el('utype', c.utype)}` +
+          `<column${plus ? ` esatapplus:flags="${flags0}"` : ''}>${el('name', adqlName(c.name))}${el('description', c.description)}${el('unit', c.unit)}${el('ucd', c.ucd)}${el('utype', c.utype)}` +
             `<dataType xsi:type="vs:VOTableType"${vo.arraysize === null ? '' : ` arraysize="${vo.arraysize}"`}>${vo.datatype}</dataType>${flags}</column>`,
         );
       }
