@@ -321,6 +321,11 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
       ).toEqual([3, 3.5, 1, 1.5, 2.5, 2.57, 2.5, 1024, 4, 3, -2, 2]);
       expect(await row("SELECT UPPER(name) || '/' || LOWER('ABC') AS s, CASE WHEN mag < 0 THEN 'neg' ELSE 'pos' END AS c, COORD1(POINT(ra, dec)) - ra AS z FROM esasky.messier WHERE name = 'M1'")).toEqual(['M1/abc', 'pos', 0]);
       expect(await row("SELECT COUNT(*) AS n FROM esasky.messier WHERE name LIKE 'M1_' AND name NOT LIKE 'm%' AND name ILIKE 'm1%'")).toEqual([10]);
+      // expressions with literals in GROUP BY / ORDER BY are the select items' (PostgreSQL is strict)
+      const r = await table('SELECT ROUND(mag / 2, 0) AS half, COUNT(*) AS n FROM esasky.messier WHERE mag IS NOT NULL GROUP BY ROUND(mag / 2, 0) ORDER BY ROUND(mag / 2, 0)');
+      const halves = Array.from(r.t.byName['half']!.values as Float64Array);
+      expect(halves).toEqual([...halves].sort((a, b) => a - b));
+      expect(Array.from(r.t.byName['n']!.values as ArrayLike<number>).reduce((a, b) => a + b, 0)).toBe(110 - Number((await row('SELECT COUNT(*) FROM esasky.messier WHERE mag IS NULL'))[0]));
       const g = await table('SELECT type, COUNT(*) AS n FROM esasky.messier GROUP BY type HAVING COUNT(*) > 5 ORDER BY n DESC, type');
       expect(Array.from(g.t.byName['n']!.values as ArrayLike<number>).every((n, i, a) => n > 5 && (i === 0 || n <= a[i - 1]!))).toBe(true);
       // a positional cross-match between two tables, evaluated in SQL (column arguments on both sides)

@@ -96,6 +96,8 @@ class Translator {
   readonly jobs: GeomJob[] = [];
   private scope: ScopeEntry[] = [];
   private outputAliases = new Map<string, string>();
+  /** Select items by the shape of their expression (positions left out): GROUP BY / ORDER BY reuse them. */
+  private outputShapes = new Map<string, string>();
 
   constructor(
     private readonly dialect: Dialect,
@@ -674,7 +676,9 @@ class Translator {
       }
       const t = this.expr(item.e, true);
       const name = item.alias ?? defaultName(item.e);
-      if (item.alias !== null) this.outputAliases.set(lower(item.alias), `c${items.length}`);
+      // referred to by ordinal (1-based): never confused with an input column of the same name
+      if (item.alias !== null) this.outputAliases.set(lower(item.alias), String(items.length + 1));
+      if (!this.outputShapes.has(shapeOf(item.e))) this.outputShapes.set(shapeOf(item.e), String(items.length + 1));
       addField(t.sql, fromColumn(name, t.column, t.type, t.info));
     }
     // unique FIELD names (VOTable readers key columns by name)
@@ -724,20 +728,35 @@ class Translator {
     return { ...this.finish(sql), jobs: this.jobs, fields, top: s.top, offset: s.offset };
   }
 
-  /** An ORDER BY / GROUP BY item: a column number, an output alias, or an expression. */
+  /**
+   * An ORDER BY / GROUP BY item: a column number, an output alias or the expression of a select
+   * item (all written as the item's ordinal), or another expression.
+   */
   private orderOrGroup(e: Expr, nFields: number, what: string): string {
     if (e.k === 'num') {
       if (!e.isInt || e.value < 1 || e.value > nFields) {
         throw err(`${what} ${e.text}: a column number must be between 1 and ${nFields}`);
       }
-      return `${ident(`c${e.value - 1}`)}`;
+      return String(e.value);
     }
     if (e.k === 'col' && e.parts.length === 1) {
       const alias = this.outputAliases.get(lower(e.parts[0]!));
-      if (alias !== undefined) return ident(alias);
+      if (alias !== undefined) return alias;
+    }
+    // the same expression as a select item (with literals): refer to the item, so that PostgreSQL
+    // sees one expression, not two with different parameters ("must appear in the GROUP BY clause")
+    const same = e.k === 'col' ? undefined : this.outputShapes.get(shapeOf(e));
+    if (same !== undefined) {
+      this.expr(e, what === 'ORDER BY'); // still validated
+      return same;
     }
     return this.expr(e, what === 'ORDER BY').sql;
   }
+}
+
+/** The expression's tree without source positions, as a string (equal shapes, equal string). */
+function shapeOf(e: Expr): string {
+  return JSON.stringify(e, (k, v: unknown) => (k === 'pos' ? undefined : typeof v === 'string' && k === 'name' ? v.toUpperCase() : v));
 }
 
 /** Output name of an unaliased select item. */
