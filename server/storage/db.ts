@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { ROUND_FUNCTION, TRUNC_FUNCTION, roundDecimal, truncDecimal } from './sqlFunctions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type SqlValue = number | bigint | string | null;
@@ -158,6 +159,10 @@ function registerDeadline(db: BetterSqlite3.Database): void {
     if (typeof deadline === 'number' && Date.now() > deadline) throw new Error(DEADLINE_EXCEEDED);
     return 1;
   });
+  // decimal ROUND / TRUNCATE as PostgreSQL's NUMERIC does them (sqlFunctions.ts)
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  db.function(ROUND_FUNCTION, { deterministic: true }, (x: unknown, d: unknown) => roundDecimal(num(x), num(d)));
+  db.function(TRUNC_FUNCTION, { deterministic: true }, (x: unknown, d: unknown) => truncDecimal(num(x), num(d)));
 }
 
 // ---------------------------------------------------------------------------------------------

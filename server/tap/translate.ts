@@ -11,6 +11,7 @@
  */
 import type { Dialect, SqlValue } from '../storage/db.js';
 import { DEADLINE_FUNCTION, ident } from '../storage/db.js';
+import { ROUND_FUNCTION, TRUNC_FUNCTION } from '../storage/sqlFunctions.js';
 import type { ColumnType } from '../storage/schema.js';
 import type { Cond, Expr, Pos, Select, TableRef } from './ast.js';
 import { AdqlError } from './lexer.js';
@@ -332,9 +333,9 @@ class Translator {
           const digits = n === null ? '' : `, CAST(${n.sql} AS INTEGER)`;
           return { sql: `CAST(${fn}(CAST(${a.sql} AS NUMERIC)${digits}) AS DOUBLE PRECISION)`, type: 'double' };
         }
-        if (name === 'ROUND') return { sql: `ROUND(${a.sql}${n === null ? '' : `, ${n.sql}`})`, type: 'double' };
-        if (n === null) return { sql: `CAST(TRUNC(${a.sql}) AS DOUBLE PRECISION)`, type: 'double' };
-        return { sql: `(TRUNC(${a.sql} * POWER(10, ${n.sql})) / POWER(10, ${n.sql}))`, type: 'double' };
+        // SQLite: decimal rounding registered by storage/db.ts (the same answers as NUMERIC above)
+        const f = name === 'ROUND' ? ROUND_FUNCTION : TRUNC_FUNCTION;
+        return { sql: `${f}(${a.sql}, ${n === null ? '0' : n.sql})`, type: 'double' };
       }
       case 'LOWER':
       case 'UPPER': {
