@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
 import { bootstrap } from '../ingest/bootstrap.js';
 import { openSqlite, type Database } from '../storage/db.js';
@@ -16,6 +16,9 @@ import { AdqlError, tokenize } from './lexer.js';
 import { loadTapMeta, type TapMeta } from './metadata.js';
 import { parseAdql } from './parser.js';
 import { likeToGlob, translate } from './translate.js';
+
+// generous per-test limits: these run real databases on shared, busy CI machines
+vi.setConfig({ testTimeout: 60_000 });
 
 function parseError(q: string): AdqlError {
   try {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { angularDistanceDeg } from '../../src/hips/healpix.js';
 import { parseVoTable } from '../../src/workers/tables/index.js';
 import type { Table } from '../../src/workers/tables/table.js';
@@ -23,6 +23,9 @@ import { runAdql } from './execute.js';
 import { loadTapMeta } from './metadata.js';
 import { regionIntersectsPolygon } from './geometry.js';
 import { TAP_HARD_MAXREC } from '../routes/tap.js';
+
+// generous per-test limits: these run real databases on shared, busy CI machines
+vi.setConfig({ testTimeout: 60_000 });
 
 const config = loadConfig({ DATA_DIR: tmpdir() });
 
