@@ -387,6 +387,10 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
         const dec = t.byName['s_dec']!.values as Float64Array;
         expect(Array.from({ length: t.nrows }, (_, k) => `${ids[k]}|${ra[k]}|${dec[k]}`).sort(), d.mission).toEqual(want);
         expect(Array.from(t.byName['obs_collection']!.values as string[]).every((v) => v === d.mission || v === '')).toBe(true);
+        // s_region is the same footprint under its ObsCore name
+        const qs2 = new URLSearchParams({ LANG: 'ADQL', QUERY: `SELECT COUNT(*) AS n FROM ${d.tapTable} WHERE 1=INTERSECTS(s_region, CIRCLE(83.82, -5.39, 0.3))` });
+        const n = parseVoTable((await app.inject(`/esasky-tap/tap/sync?${qs2}`)).body).tables[0]!;
+        expect(Number((n.byName['n']!.values as ArrayLike<number>)[0])).toBe(want.length);
         total += want.length;
       }
       expect(total).toBeGreaterThan(10);

@@ -480,7 +480,10 @@ class Translator {
   private regionColumn(e: Expr): { entry: ScopeEntry; column: TapColumn } | undefined {
     if (e.k !== 'col') return undefined;
     const r = this.column(e.parts, e.pos);
-    if (r.entry.table.region?.column !== r.column.name) return undefined;
+    // the footprint column, or another name of it (ESASky's fov is s_region)
+    const region = r.entry.table.region;
+    const declared = region === undefined ? undefined : r.entry.table.columns.find((c) => c.name === region.column);
+    if (declared === undefined || r.column.sqlName !== declared.sqlName) return undefined;
     return r;
   }
 
