@@ -18,6 +18,8 @@ import { catalogueHipsRoutes } from './routes/catalogueHips.js';
 import { scsRoutes } from './routes/scs.js';
 import { ssoRoutes } from './routes/sso.js';
 import { resolveRoutes } from './routes/resolve.js';
+import { tapRoutes } from './routes/tap.js';
+import { esaskyTapRoutes } from './routes/esaskyTap.js';
 import type { Database } from './storage/db.js';
 import { DatabaseHandle } from './storage/handle.js';
 import { openDatabase } from './storage/open.js';
@@ -112,6 +114,8 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
   await app.register(async (scope) => catalogueHipsRoutes(scope, db));
   await app.register(async (scope) => ssoRoutes(scope, db));
   await app.register(async (scope) => resolveRoutes(scope, db));
+  await app.register(async (scope) => tapRoutes(scope, db, config.version));
+  await app.register(async (scope) => esaskyTapRoutes(scope, db, config.version));
   await app.register(async (scope) => hipsRoutes(scope, config));
   await app.register(async (scope) => webRoutes(scope, config));
 

@@ -483,6 +483,187 @@ function archivePaths(): Record<string, unknown> {
   };
 }
 
+const votableContent = { 'application/x-votable+xml': { schema: { type: 'string' } } } as const;
+const xmlContent = { 'text/xml': { schema: { type: 'string' } } } as const;
+const textContent = { 'text/plain': { schema: { type: 'string' } } } as const;
+const tapQueryProps = {
+  REQUEST: { type: 'string', enum: ['doQuery'], description: 'TAP 1.0 request type (optional in TAP 1.1)' },
+  LANG: { type: 'string', enum: ['ADQL', 'ADQL-2.0', 'ADQL-2.1'], description: 'query language' },
+  QUERY: { type: 'string', description: 'an ADQL SELECT statement (the subset in docs/tap.md)' },
+  MAXREC: { type: 'integer', minimum: 0, description: 'most rows returned (default 100000, hard limit 500000); a cut result ends with INFO QUERY_STATUS=OVERFLOW' },
+  RESPONSEFORMAT: { type: 'string', enum: ['votable', 'votable/b2', 'csv'], description: 'VOTable TABLEDATA (default), VOTable BINARY2, or CSV; FORMAT is a synonym' },
+} as const;
+const tapQueryExamples: Record<string, string | number> = {
+  REQUEST: 'doQuery',
+  LANG: 'ADQL',
+  QUERY: "SELECT TOP 5 hip, ra, dec, mag FROM esasky.hipparcos WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', 83.82, -5.39, 5)) ORDER BY mag",
+  MAXREC: 100,
+  RESPONSEFORMAT: 'votable',
+};
+const jobIdParam = { name: 'jobId', in: 'path', required: true, description: 'UWS job id (from POST /tap/async)', schema: { type: 'string' }, example: 'QkS3pQ5pUq1s' };
+const seeOther = (to: string) => ({ description: `redirect to ${to}`, headers: { location: { schema: { type: 'string' } } } });
+const formBody = (props: Record<string, unknown>, required: string[] = []) => ({
+  required: true,
+  content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: props, required } } },
+});
+
+/** IVOA TAP 1.1: sync, VOSI and UWS async (server/routes/tap.ts, docs/tap.md). */
+function tapPaths(): Record<string, unknown> {
+  const syncDoc =
+    'Runs an ADQL query and answers a VOTable (or CSV). Parameter names are case-insensitive; unknown ones ' +
+    'are ignored. Errors are VOTables with INFO QUERY_STATUS=ERROR naming the problem (line and column of ' +
+    'ADQL syntax errors, unknown tables and columns, limits), HTTP 400.';
+  const jobGet = (summary: string, content: Record<string, unknown>, id: string) => ({
+    get: {
+      tags: ['vo'],
+      summary,
+      operationId: id,
+      parameters: [jobIdParam],
+      responses: { '200': { description: summary, content }, '404': { description: 'no such job', content: textContent } },
+    },
+  });
+  return {
+    '/tap/sync': {
+      get: {
+        tags: ['vo'],
+        summary: 'TAP 1.1 synchronous query (ADQL)',
+        description: syncDoc,
+        operationId: 'tapSync',
+        parameters: Object.entries(tapQueryProps).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: name === 'LANG' || name === 'QUERY',
+          description: schema.description,
+          schema,
+          example: tapQueryExamples[name],
+        })),
+        responses: {
+          '200': { description: 'the result (VOTable with QUERY_STATUS OK, or OVERFLOW when MAXREC cut it), or CSV', content: { ...votableContent, 'text/csv': { schema: { type: 'string' } } } },
+          '400': { description: 'a bad query or parameter (error VOTable)', content: votableContent },
+        },
+      },
+      post: {
+        tags: ['vo'],
+        summary: 'TAP 1.1 synchronous query (ADQL), parameters in a form body',
+        description: syncDoc,
+        operationId: 'tapSyncPost',
+        requestBody: formBody(tapQueryProps, ['LANG', 'QUERY']),
+        responses: {
+          '200': { description: 'the result', content: { ...votableContent, 'text/csv': { schema: { type: 'string' } } } },
+          '400': { description: 'a bad query or parameter (error VOTable)', content: votableContent },
+        },
+      },
+    },
+    '/tap/tables': {
+      get: { tags: ['vo'], summary: 'VOSI tables: the published tables and columns (VODataService 1.1 tableset)', operationId: 'tapTables', responses: { '200': { description: 'tableset', content: xmlContent } } },
+    },
+    '/tap/capabilities': {
+      get: { tags: ['vo'], summary: 'VOSI capabilities (TAPRegExt: ADQL features, output formats, limits)', operationId: 'tapCapabilities', responses: { '200': { description: 'capabilities', content: xmlContent } } },
+    },
+    '/tap/examples': {
+      get: { tags: ['vo'], summary: 'DALI examples: ADQL queries this service answers (XHTML + RDFa)', operationId: 'tapExamples', responses: { '200': { description: 'examples', content: { 'application/xhtml+xml': { schema: { type: 'string' } } } } } },
+    },
+    '/tap/availability': {
+      get: { tags: ['vo'], summary: 'VOSI availability', operationId: 'tapAvailability', responses: { '200': { description: 'availability', content: xmlContent } } },
+    },
+    '/tap/async': {
+      get: { tags: ['vo'], summary: 'UWS 1.1 job list', operationId: 'tapAsyncList', responses: { '200': { description: 'uws:jobs', content: xmlContent } } },
+      post: {
+        tags: ['vo'],
+        summary: 'Creates a TAP job (PENDING; PHASE=RUN starts it)',
+        operationId: 'tapAsyncCreate',
+        requestBody: formBody({ ...tapQueryProps, PHASE: { type: 'string', enum: ['RUN'] }, RUNID: { type: 'string' } }),
+        responses: { '303': seeOther('/tap/async/{jobId}'), '503': { description: 'too many active jobs', content: textContent } },
+      },
+    },
+    '/tap/async/{jobId}': {
+      ...jobGet('UWS job document (WAIT=n blocks up to n s, at most 60, while the job is active)', xmlContent, 'tapJob'),
+      delete: { tags: ['vo'], summary: 'Deletes the job', operationId: 'tapJobDelete', parameters: [jobIdParam], responses: { '303': seeOther('/tap/async') } },
+      post: {
+        tags: ['vo'],
+        summary: 'ACTION=DELETE deletes the job',
+        operationId: 'tapJobAction',
+        parameters: [jobIdParam],
+        requestBody: formBody({ ACTION: { type: 'string', enum: ['DELETE'] } }, ['ACTION']),
+        responses: { '303': seeOther('/tap/async'), '400': { description: 'unknown ACTION', content: textContent } },
+      },
+    },
+    '/tap/async/{jobId}/phase': {
+      ...jobGet('Job phase (PENDING, QUEUED, EXECUTING, COMPLETED, ERROR, ABORTED)', textContent, 'tapJobPhase'),
+      post: {
+        tags: ['vo'],
+        summary: 'PHASE=RUN starts the job, PHASE=ABORT aborts it',
+        operationId: 'tapJobPhaseSet',
+        parameters: [jobIdParam],
+        requestBody: formBody({ PHASE: { type: 'string', enum: ['RUN', 'ABORT'] } }, ['PHASE']),
+        responses: { '303': seeOther('/tap/async/{jobId}'), '400': { description: 'not a command', content: textContent } },
+      },
+    },
+    '/tap/async/{jobId}/parameters': jobGet('Job parameters (POST changes them while PENDING)', xmlContent, 'tapJobParameters'),
+    '/tap/async/{jobId}/results': jobGet('Job results list', xmlContent, 'tapJobResults'),
+    '/tap/async/{jobId}/results/result': jobGet('The result of a COMPLETED job', votableContent, 'tapJobResult'),
+    '/tap/async/{jobId}/error': jobGet('The error of a job in ERROR (error VOTable)', votableContent, 'tapJobError'),
+    '/tap/async/{jobId}/executionduration': jobGet('Execution duration in seconds (POST EXECUTIONDURATION while PENDING)', textContent, 'tapJobDuration'),
+    '/tap/async/{jobId}/destruction': jobGet('Destruction time, ISO 8601 (POST DESTRUCTION)', textContent, 'tapJobDestruction'),
+    '/tap/async/{jobId}/quote': jobGet('Quote (empty: not estimated)', textContent, 'tapJobQuote'),
+    '/tap/async/{jobId}/owner': jobGet('Owner (empty: jobs are anonymous)', textContent, 'tapJobOwner'),
+    ...esaskyTapPaths(),
+  };
+}
+
+/** ESASky compatibility (routes/esaskyTap.ts): mission descriptors and the same TAP under /esasky-tap/tap. */
+function esaskyTapPaths(): Record<string, unknown> {
+  const descriptor = {
+    type: 'object',
+    required: ['mission', 'tapTable', 'tapRaColumn', 'tapDecColumn', 'useIntersectPolygonInsteadOfContainsPoint', 'uniqueIdentifierField'],
+    properties: {
+      mission: { type: 'string' },
+      label: { type: 'string' },
+      tapTable: { type: 'string', description: 'the TAP table of the mission' },
+      tapRaColumn: { type: 'string' },
+      tapDecColumn: { type: 'string' },
+      useIntersectPolygonInsteadOfContainsPoint: { type: 'boolean', description: 'true: search the footprint column `fov` with INTERSECTS' },
+      uniqueIdentifierField: { type: 'string' },
+      description: { type: 'string' },
+      count: { type: 'integer' },
+    },
+  };
+  const list = (what: string, id: string) => ({
+    get: {
+      tags: ['vo'],
+      summary: `ESASky ${what} descriptors (as astroquery.esasky reads them)`,
+      operationId: id,
+      responses: {
+        '200': {
+          description: 'descriptors',
+          content: { 'application/json': { schema: { type: 'object', required: ['descriptors'], properties: { descriptors: { type: 'array', items: descriptor } } } } },
+        },
+      },
+    },
+  });
+  return {
+    '/esasky-tap/observations': list('observation (map) mission', 'esaskyObservations'),
+    '/esasky-tap/catalogs': list('catalogue', 'esaskyCatalogs'),
+    '/esasky-tap/spectra': list('spectra mission (none yet)', 'esaskySpectra'),
+    '/esasky-tap/sso': list('solar-system object mission (none yet)', 'esaskySso'),
+    '/esasky-tap/tap/sync': {
+      get: {
+        tags: ['vo'],
+        summary: 'The TAP service of /tap with one table per collection (observations.<name>, footprint column fov); all /tap routes exist under /esasky-tap/tap',
+        operationId: 'esaskyTapSync',
+        parameters: ['LANG', 'QUERY'].map((name) => ({
+          name,
+          in: 'query',
+          required: true,
+          schema: tapQueryProps[name as 'LANG' | 'QUERY'],
+          example: name === 'LANG' ? 'ADQL' : "SELECT TOP 5 obs_id, fov FROM observations.hawki WHERE 1 = INTERSECTS(CIRCLE('ICRS', 83.82, -5.39, 0.5), fov)",
+        })),
+        responses: { '200': { description: 'the result', content: votableContent }, '400': { description: 'error VOTable', content: votableContent } },
+      },
+    },
+  };
+}
+
 /** Schemas of the archive routes in components.schemas. */
 function archiveComponents(): Record<string, unknown> {
   return {
@@ -504,7 +685,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       description:
         'Serves HiPS surveys (IVOA HiPS 1.0) with a HiPS list, a JSON survey list for the reference page, ' +
         'catalogues and observations from its database (cone/polygon searches on a HEALPix index, counts in a ' +
-        'region, Simple Cone Search), health and this description. HiPS files are readable cross-origin.',
+        'region, Simple Cone Search, TAP 1.1 with ADQL), health and this description. HiPS files are readable cross-origin.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [
@@ -518,6 +699,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     paths: {
       ...archivePaths(),
       ...ssoPaths(),
+      ...tapPaths(),
       '/': {
         get: {
           tags: ['web'],

@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { ROUND_FUNCTION, TRUNC_FUNCTION, roundDecimal, truncDecimal } from './sqlFunctions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type SqlValue = number | bigint | string | null;
@@ -139,7 +140,29 @@ export function openSqlite(path: string, opts: SqliteOptions = {}): Database {
   db.pragma('busy_timeout = 30000');
   db.pragma(`cache_size = -${(opts.cacheMiB ?? 64) * 1024}`);
   db.pragma('temp_store = MEMORY');
+  registerDeadline(db);
   return new SqliteDatabase(db, path);
+}
+
+/** Message of the error DEADLINE_FUNCTION raises. */
+export const DEADLINE_EXCEEDED = 'statement time limit exceeded';
+/**
+ * `esasky_deadline(deadlineEpochMs, …)`: 1 until Date.now() passes the deadline, then an error
+ * that aborts the statement. SQLite has no statement timeout that better-sqlite3 exposes; SQL that
+ * calls this once per row (the TAP translator puts it in WHERE, with a column of every joined
+ * table) can be stopped. PostgreSQL uses statement_timeout instead.
+ */
+export const DEADLINE_FUNCTION = 'esasky_deadline';
+
+function registerDeadline(db: BetterSqlite3.Database): void {
+  db.function(DEADLINE_FUNCTION, { deterministic: false, varargs: true }, (deadline: unknown) => {
+    if (typeof deadline === 'number' && Date.now() > deadline) throw new Error(DEADLINE_EXCEEDED);
+    return 1;
+  });
+  // decimal ROUND / TRUNCATE as PostgreSQL's NUMERIC does them (sqlFunctions.ts)
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  db.function(ROUND_FUNCTION, { deterministic: true }, (x: unknown, d: unknown) => roundDecimal(num(x), num(d)));
+  db.function(TRUNC_FUNCTION, { deterministic: true }, (x: unknown, d: unknown) => truncDecimal(num(x), num(d)));
 }
 
 // ---------------------------------------------------------------------------------------------

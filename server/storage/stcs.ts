@@ -84,7 +84,7 @@ function polygonShape(lonlat: Array<[number, number]>): Shape {
 }
 
 /** Smallest angle (radians) from p to the minor arc a→b. */
-function arcDistance(p: V3, a: V3, b: V3): number {
+export function arcDistance(p: V3, a: V3, b: V3): number {
   const n = cross(a, b);
   const m = Math.hypot(n[0], n[1], n[2]);
   if (m < 1e-15) return Math.min(angle(p, a), angle(p, b));

@@ -1,0 +1,139 @@
+// TAP/ADQL cone search on Tycho-2 (2,539,913 stars) in the archive's SQLite database: the query
+// pyvo or TOPCAT would send —
+//   SELECT TOP 1000 tyc, ra, dec, mag FROM esasky.tycho2
+//   WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', <ra>, <dec>, 1)) ORDER BY mag, tyc
+// — run through the whole TAP path (parse, translate, HEALPix pre-selection + exact test, the
+// translated SELECT; server/tap/*) and timed per query, p50 and p99 per round. The peer, in the
+// same run on the same database file, is a brute-force SQLite full scan (haversine in SQL over
+// every row, ORDER BY mag, tyc LIMIT 1000); its cones are checked to return the same rows.
+//
+// Needs the compiled server (`npx tsc -p server/tsconfig.json` or npm run build) and Tycho-2 in
+// BENCH_DATA_DIR (default var/bench): when missing it is ingested first from the data kit
+// (ESASKY_SHARED_DATA or ../shared/data).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { REPO, machine, summarize, writeResult } from './harness.mjs';
+
+export const NAME = 'tap-cone';
+const BUILD = `${REPO}dist/server-build/server`;
+const RADIUS = 1;
+const LIMIT = 1000;
+
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+function centres(n, seed) {
+  let s = seed >>> 0;
+  const u = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return Array.from({ length: n }, () => [360 * u(), (Math.asin(2 * u() - 1) * 180) / Math.PI]);
+}
+
+export async function run({ rounds = 5, conesPerRound = 200, peerConesPerRound = 3, write = true } = {}) {
+  if (!existsSync(`${BUILD}/tap/execute.js`)) throw new Error('server not built: run `npx tsc -p server/tsconfig.json` first');
+  const { openDatabase } = await import(`${BUILD}/storage/open.js`);
+  const { getCatalogue } = await import(`${BUILD}/storage/catalogues.js`);
+  const { runIngest } = await import(`${BUILD}/ingest/cli.js`);
+  const { runAdql } = await import(`${BUILD}/tap/execute.js`);
+  const { loadTapMeta } = await import(`${BUILD}/tap/metadata.js`);
+
+  const dataDir = process.env.BENCH_DATA_DIR ?? join(REPO, 'var', 'bench');
+  const db = await openDatabase({ dataDir }, { cacheMiB: 256 });
+  let cat = await getCatalogue(db, 'tycho2');
+  if (cat === undefined || cat.rowCount < 2_000_000) {
+    const sharedData = process.env.ESASKY_SHARED_DATA ?? join(REPO, '..', 'shared', 'data');
+    if (!existsSync(join(sharedData, 'catalogs', 'tycho2'))) {
+      await db.close();
+      const reason = `skipped: Tycho-2 is not in ${dataDir} and the data kit (${sharedData}/catalogs/tycho2) is missing`;
+      console.log(reason);
+      return { name: NAME, metrics: [], skipped: reason };
+    }
+    console.log(`ingesting Tycho-2 into ${dataDir} (once)`);
+    await runIngest(db, { what: 'tycho2' }, { repoRoot: REPO, sharedData });
+    cat = await getCatalogue(db, 'tycho2');
+  }
+  await db.close();
+
+  // ours: the same connection settings as the server (64 MiB page cache)
+  const ours = await openDatabase({ dataDir });
+  const meta = await loadTapMeta(ours);
+  // peer: a separate plain better-sqlite3 connection to the same file
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const raw = new BetterSqlite3(join(dataDir, 'esasky.sqlite'), { readonly: true });
+  raw.pragma('cache_size = -65536');
+  const brute = raw.prepare(
+    `SELECT tyc FROM "${cat.tableName}" WHERE 2 * asin(sqrt(pow(sin((radians("dec") - ?) / 2), 2) + ` +
+      `cos(?) * cos(radians("dec")) * pow(sin((radians(ra) - ?) / 2), 2))) <= ? ORDER BY mag IS NULL, mag, tyc LIMIT ${LIMIT}`,
+  );
+  const bruteCone = (ra, dec) => {
+    const d = Math.PI / 180;
+    return brute.all(dec * d, dec * d, ra * d, RADIUS * d).map((r) => r.tyc);
+  };
+  const adql = (ra, dec) =>
+    `SELECT TOP ${LIMIT} tyc, ra, dec, mag FROM esasky.tycho2 ` +
+    `WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', ${ra}, ${dec}, ${RADIUS})) ORDER BY mag, tyc`;
+  const oursCone = async (ra, dec) => (await runAdql(ours, meta, adql(ra, dec), 100_000)).rows.map((r) => r[0]);
+
+  // warm-up (page cache, JIT)
+  for (const [ra, dec] of centres(100, 1)) await oursCone(ra, dec);
+  bruteCone(10, 10);
+
+  const m = { oursP50: [], oursP99: [], oursMean: [], peerP50: [], peerP99: [] };
+  let rows = 0;
+  let checked = 0;
+  for (let round = 0; round < rounds; round++) {
+    const t = [];
+    for (const [ra, dec] of centres(conesPerRound, 100 + round)) {
+      const t0 = performance.now();
+      rows += (await oursCone(ra, dec)).length;
+      t.push(performance.now() - t0);
+    }
+    m.oursP50.push(quantile(t, 0.5));
+    m.oursP99.push(quantile(t, 0.99));
+    m.oursMean.push(t.reduce((a, b) => a + b, 0) / t.length);
+    const p = [];
+    for (const [ra, dec] of centres(peerConesPerRound, 900 + round)) {
+      const t0 = performance.now();
+      const b = bruteCone(ra, dec);
+      p.push(performance.now() - t0);
+      const o = await oursCone(ra, dec);
+      if (JSON.stringify([...o].sort()) !== JSON.stringify([...b].sort())) {
+        throw new Error(`TAP and full scan disagree for the cone (${ra}, ${dec})`);
+      }
+      checked++;
+    }
+    m.peerP50.push(quantile(p, 0.5));
+    m.peerP99.push(quantile(p, 0.99));
+  }
+  await ours.close();
+  raw.close();
+
+  const row = (metric, subject, samples) => ({ metric, unit: 'ms', subject, better: 'lower', ...summarize(samples) });
+  const metrics = [
+    row('Tycho-2 1° ADQL cone p50', 'esasky-sky', m.oursP50),
+    row('Tycho-2 1° ADQL cone p50', 'SQLite full scan', m.peerP50),
+    row('Tycho-2 1° ADQL cone p99', 'esasky-sky', m.oursP99),
+    row('Tycho-2 1° ADQL cone p99', 'SQLite full scan', m.peerP99),
+  ];
+  const result = {
+    description:
+      `TAP/ADQL cone search on Tycho-2 (${cat.rowCount.toLocaleString('en-US')} stars, SQLite file): ` +
+      `SELECT TOP ${LIMIT} … WHERE 1 = CONTAINS(POINT, CIRCLE(…, ${RADIUS}°)) ORDER BY mag through the whole TAP path ` +
+      `(parse, translate, HEALPix pre-selection + exact test, SELECT; ${conesPerRound} random cones per round, no HTTP); ` +
+      `peer = brute-force full scan in SQLite with haversine in SQL (${peerConesPerRound} cones per round). Per-round p50/p99 latency.`,
+    machine: machine(),
+    metrics,
+    notes: [
+      `${rounds} rounds; ${(rows / (rounds * conesPerRound)).toFixed(0)} rows per cone on average ` +
+        `(mean latency ${summarize(m.oursMean).median.toFixed(2)} ms); ${checked} peer cones checked to return the same rows.`,
+    ],
+  };
+  return write ? writeResult(NAME, result) : { name: NAME, ...result };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await run();
+  for (const x of r.metrics) console.log(`${x.metric.padEnd(28)} ${x.subject.padEnd(18)} median ${x.median.toFixed(2)} ms`);
+}
