@@ -398,6 +398,7 @@ function tapSuite(name: string, open: () => Promise<{ db: Database; close: () =>
       expect(cats.descriptors.map((d) => [d.mission, d.tapTable, d.uniqueIdentifierField])).toEqual([
         ['HIPPARCOS', 'esasky.hipparcos', 'hip'],
         ['MESSIER', 'esasky.messier', 'name'],
+        ['STARNAMES', 'esasky.starnames', 'hip'],
       ]);
       expect((await app.inject('/esasky-tap/spectra')).json()).toEqual({ descriptors: [] });
       // the standard service does not grow the per-collection tables

@@ -114,7 +114,7 @@ describe('VO clients against /tap over HTTP', () => {
     expect(out.maxrec).toEqual({ rows: 25, status: 'OVERFLOW' });
     expect(out.tables).toEqual([
       'TAP_SCHEMA.columns', 'TAP_SCHEMA.key_columns', 'TAP_SCHEMA.keys', 'TAP_SCHEMA.schemas', 'TAP_SCHEMA.tables',
-      'esasky.hipparcos', 'esasky.messier', 'ivoa.ObsCore',
+      'esasky.hipparcos', 'esasky.messier', 'esasky.starnames', 'ivoa.ObsCore',
     ]);
     expect(out.obscore_columns).toContain('s_region');
     expect(out.obscore_columns).toHaveLength(31);
@@ -140,7 +140,7 @@ describe('VO clients against /tap over HTTP', () => {
     };
     const collections = [...new Set(observations.map((o) => o.collection))].sort();
     expect(out.maps).toEqual(collections);
-    expect(out.catalogs).toEqual(['HIPPARCOS', 'MESSIER']);
+    expect(out.catalogs).toEqual(['HIPPARCOS', 'MESSIER', 'STARNAMES']);
     expect(out.spectra).toEqual([]);
     const doc = JSON.parse(readFileSync(join(repoRoot, 'data/catalogs/stars.6.json'), 'utf8')) as {
       features: Array<{ id: number; geometry: { coordinates: [number, number] } }>;
