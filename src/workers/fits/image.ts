@@ -25,10 +25,10 @@
  *
  * Decoding paths, chosen per BITPIX by measurement (bench/fits-decode.bench.mjs and the loops
  * compared in docs/fits-and-tables.md, Node 20 / V8 11 on x86):
- *   - BITPIX 8: `Float32Array.prototype.set` from the byte view (V8's typed-array conversion
- *     copy, ~10x any per-pixel loop), then BSCALE/BZERO in place when present.
+ *   - BITPIX 8: `TypedArray.prototype.set` from the byte view (V8's typed-array conversion
+ *     copy, 11-15x any per-pixel loop), then BSCALE/BZERO in place when present.
  *   - BITPIX 16: chunks of 16384 pixels are swapped two at a time through Uint32 views into a
- *     reused Int16Array, which `set` converts to the output (~1.3-1.6x a DataView loop); with
+ *     reused Int16Array, which `set` converts to the output (1.5-1.9x a DataView loop); with
  *     BSCALE/BZERO, two pixels per Uint32 word are sign-extended with shifts and scaled in the
  *     same loop (one pass beats set + a scaling pass). Both need a 4-byte aligned data start and
  *     a little-endian host.
