@@ -82,6 +82,15 @@ export interface HeaderParseResult {
   paddedEnd: number;
 }
 
+/** Decodes printable-ASCII header bytes (identical to byte values there); undefined where TextDecoder lacks 'latin1'. */
+const ASCII_DECODER: TextDecoder | undefined = (() => {
+  try {
+    return new TextDecoder('latin1');
+  } catch {
+    return undefined;
+  }
+})();
+
 const COMMENTARY_KEYS = new Set(['COMMENT', 'HISTORY', '']);
 
 const INT_RE = /^[+-]?\d+$/;
@@ -89,6 +98,14 @@ const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][+-]?\d+)?$/;
 
 /** Normalise a lookup key: trim, upper-case, strip a `HIERARCH ` prefix, collapse spaces. */
 function normKey(key: string): string {
+  // fast path: keys already in normal form (upper case, digits, '-', '_'; no spaces) - every
+  // standard keyword - are returned as they are, without regular expressions or copies
+  let plain = key.length > 0;
+  for (let i = 0; i < key.length && plain; i++) {
+    const c = key.charCodeAt(i);
+    plain = (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
+  }
+  if (plain) return key;
   let k = key.trim().replace(/\s+/g, ' ').toUpperCase();
   if (k.startsWith('HIERARCH ')) k = k.slice(9).trim();
   return k;
@@ -258,20 +275,44 @@ export function parseHeader(bytes: Uint8Array, offset = 0, options: HeaderParseO
   }
   const raw: string[] = [];
   const warnings: string[] = [];
-  for (let p = offset; p < end; p += FITS_CARD) {
-    let bad = -1;
-    for (let j = p; j < p + FITS_CARD; j++) {
-      const b = bytes[j]!;
-      if (b < 0x20 || b > 0x7e) {
-        bad = b;
-        break;
-      }
+  // the whole header as one string, cards are slices of it: decoded by TextDecoder when every
+  // byte is printable ASCII (~10x String.fromCharCode.apply on a typed array), else byte by byte
+  // (TextDecoder's 'latin1' is windows-1252, which differs from byte values in 0x80-0x9f)
+  let printable = true;
+  for (let j = offset; j < end && printable; j++) {
+    const b = bytes[j]!;
+    printable = b >= 0x20 && b <= 0x7e;
+  }
+  let text: string | undefined;
+  if (printable && ASCII_DECODER !== undefined) {
+    try {
+      text = ASCII_DECODER.decode(bytes.subarray(offset, end));
+    } catch {
+      // e.g. a view on a SharedArrayBuffer, which browsers' TextDecoder refuses
     }
-    const card = String.fromCharCode.apply(null, bytes.subarray(p, p + FITS_CARD) as unknown as number[]);
-    if (bad >= 0) {
-      const msg = `${options.context ? options.context + ': ' : ''}header card ${raw.length + 1} at byte ${p} contains a non-ASCII-text byte 0x${bad.toString(16).padStart(2, '0')}`;
-      if (options.strict) throw new FitsError('BAD_CARD', msg);
-      warnings.push(msg);
+  }
+  if (text === undefined) {
+    text = '';
+    for (let p = offset; p < end; p += 8000) {
+      text += String.fromCharCode.apply(null, bytes.subarray(p, Math.min(end, p + 8000)) as unknown as number[]);
+    }
+  }
+  for (let p = offset; p < end; p += FITS_CARD) {
+    const card = text.slice(p - offset, p - offset + FITS_CARD);
+    if (!printable) {
+      let bad = -1;
+      for (let j = p; j < p + FITS_CARD; j++) {
+        const b = bytes[j]!;
+        if (b < 0x20 || b > 0x7e) {
+          bad = b;
+          break;
+        }
+      }
+      if (bad >= 0) {
+        const msg = `${options.context ? options.context + ': ' : ''}header card ${raw.length + 1} at byte ${p} contains a non-ASCII-text byte 0x${bad.toString(16).padStart(2, '0')}`;
+        if (options.strict) throw new FitsError('BAD_CARD', msg);
+        warnings.push(msg);
+      }
     }
     raw.push(card);
   }

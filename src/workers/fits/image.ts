@@ -23,11 +23,21 @@
  *     once to float32 (relative error <= 6e-8).
  * `output: 'float32' | 'float64'` forces the type (e.g. float32 for a GPU texture).
  *
- * Decoding uses DataView big-endian reads straight into the output typed array: measured on a
- * 4096 x 4096 BITPIX -32 image (2-core x86 VM, Node 20), DataView took ~41-44 ms (median) vs
- * ~46-48 ms for a Uint32 byte-swap into the output buffer and ~43-46 ms for copy + in-place
- * swap; DataView is at least as fast, handles any byte alignment (Node Buffers from the pool
- * are not aligned) and any host endianness, so it is the only path.
+ * Decoding paths, chosen per BITPIX by measurement (bench/fits-decode.bench.mjs and the loops
+ * compared in docs/fits-and-tables.md, Node 20 / V8 11 on x86):
+ *   - BITPIX 8: `TypedArray.prototype.set` from the byte view (V8's typed-array conversion
+ *     copy, 11-15x any per-pixel loop), then BSCALE/BZERO in place when present.
+ *   - BITPIX 16: chunks of 16384 pixels are swapped two at a time through Uint32 views into a
+ *     reused Int16Array, which `set` converts to the output (1.5-1.9x a DataView loop); with
+ *     BSCALE/BZERO, two pixels per Uint32 word are sign-extended with shifts and scaled in the
+ *     same loop (one pass beats set + a scaling pass). Both need a 4-byte aligned data start and
+ *     a little-endian host.
+ *   - BITPIX 32, 64, -32, -64 and every case with BLANK or an unaligned start: DataView
+ *     big-endian reads straight into the output (V8 compiles them to a load plus a byte-swap
+ *     instruction; faster than Uint32 shift loops; any alignment, any host endianness).
+ * Applying the scale in place after the conversion (BITPIX 8) gives the same values as the fused
+ * formula: the stored value is exact in the output type and `bzero + bscale * stored` is
+ * computed in float64 and rounded once.
  */
 
 import { FitsError } from './errors.js';
@@ -262,9 +272,22 @@ function decodeF64Scaled(dv: DataView, out: Float32Array | Float64Array, n: numb
   for (let i = 0; i < n; i++) out[i] = bzero + bscale * dv.getFloat64(i * 8);
 }
 
+/** Whether typed-array views read bytes little-endian (every current JavaScript host does). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Pixels per chunk of the 16-bit path (a 32 kB Int16 scratch array, reused while it suffices). */
+const CHUNK16 = 16384;
+let scratch16: Int16Array | undefined;
+
+/** out[i] = bzero + bscale * out[i] in place (out holds exact stored values). */
+function scaleInPlace(out: Float32Array | Float64Array, from: number, to: number, bscale: number, bzero: number): void {
+  for (let i = from; i < to; i++) out[i] = bzero + bscale * out[i]!;
+}
+
 function decodeU8(dv: DataView, out: Float32Array | Float64Array, n: number, bscale: number, bzero: number, blank: number): void {
-  if (blank < 0 && bscale === 1 && bzero === 0) {
-    for (let i = 0; i < n; i++) out[i] = dv.getUint8(i);
+  if (blank < 0) {
+    out.set(new Uint8Array(dv.buffer, dv.byteOffset, n));
+    if (bscale !== 1 || bzero !== 0) scaleInPlace(out, 0, n, bscale, bzero);
     return;
   }
   for (let i = 0; i < n; i++) {
@@ -274,8 +297,12 @@ function decodeU8(dv: DataView, out: Float32Array | Float64Array, n: number, bsc
 }
 
 function decodeI16(dv: DataView, out: Float32Array | Float64Array, n: number, bscale: number, bzero: number, blank: number): void {
+  const identity = bscale === 1 && bzero === 0;
   if (blank !== blank) {
-    if (bscale === 1 && bzero === 0) {
+    if (LITTLE_ENDIAN && dv.byteOffset % 4 === 0) {
+      if (identity) decodeI16Swapped(dv, out, n);
+      else decodeI16PairsScaled(dv, out, n, bscale, bzero);
+    } else if (identity) {
       for (let i = 0; i < n; i++) out[i] = dv.getInt16(i * 2);
     } else {
       for (let i = 0; i < n; i++) out[i] = bzero + bscale * dv.getInt16(i * 2);
@@ -286,6 +313,44 @@ function decodeI16(dv: DataView, out: Float32Array | Float64Array, n: number, bs
     const v = dv.getInt16(i * 2);
     out[i] = v === blank ? NaN : bzero + bscale * v;
   }
+}
+
+/**
+ * Big-endian int16 -> bzero + bscale * stored, for a 4-byte aligned start on a little-endian
+ * host: two pixels per 32-bit word, sign-extended with shifts, scaled in the same loop.
+ */
+function decodeI16PairsScaled(dv: DataView, out: Float32Array | Float64Array, n: number, bscale: number, bzero: number): void {
+  const src32 = new Uint32Array(dv.buffer, dv.byteOffset, n >> 1);
+  for (let w = 0, i = 0; i + 1 < n; w++, i += 2) {
+    const v = src32[w]!;
+    // bytes b0 b1 b2 b3 (b0 lowest): pixel i = b0 b1, pixel i + 1 = b2 b3 (big-endian)
+    out[i] = bzero + bscale * (((v << 24) >> 16) | ((v >>> 8) & 0xff));
+    out[i + 1] = bzero + bscale * ((((v << 8) >> 24) << 8) | (v >>> 24));
+  }
+  if (n & 1) out[n - 1] = bzero + bscale * dv.getInt16(2 * (n - 1));
+}
+
+/**
+ * Big-endian int16 -> out, for a 4-byte aligned start on a little-endian host: each 32-bit word
+ * (two pixels) has the bytes of each half swapped into an Int16 scratch chunk, which `set`
+ * converts to the output type.
+ */
+function decodeI16Swapped(dv: DataView, out: Float32Array | Float64Array, n: number): void {
+  const words = n >> 1;
+  const chunk = Math.min(CHUNK16, words * 2);
+  if (scratch16 === undefined || scratch16.length < chunk) scratch16 = new Int16Array(Math.max(chunk, 2));
+  const tmp = scratch16;
+  const tmp32 = new Uint32Array(tmp.buffer, 0, tmp.length >> 1);
+  const src32 = new Uint32Array(dv.buffer, dv.byteOffset, words);
+  for (let w0 = 0; w0 < words; w0 += CHUNK16 >> 1) {
+    const w1 = Math.min(words, w0 + (CHUNK16 >> 1));
+    for (let w = w0, k = 0; w < w1; w++, k++) {
+      const v = src32[w]!;
+      tmp32[k] = ((v & 0xff00ff00) >>> 8) | ((v & 0x00ff00ff) << 8);
+    }
+    out.set(tmp.subarray(0, 2 * (w1 - w0)), 2 * w0);
+  }
+  if (n & 1) out[n - 1] = dv.getInt16(2 * (n - 1));
 }
 
 function decodeI32(dv: DataView, out: Float32Array | Float64Array, n: number, bscale: number, bzero: number, blank: number): void {
