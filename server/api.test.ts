@@ -34,6 +34,8 @@ const EXPECTED_PATHS = [
   '/api/catalogues/{name}/polygon',
   '/api/counts',
   '/api/observations/cone',
+  '/api/coverage/{kind}/{name}/moc',
+  '/api/coverage/{kind}/{name}/counts',
   '/scs/{catalogue}',
   '/catalogues/{name}/hips/{file}',
   '/api/sso/search',
