@@ -7,6 +7,7 @@
 import { OBSCORE_COLUMNS } from './storage/schema.js';
 import { ssoComponents, ssoPaths } from './openapiSso.js';
 import { coverageComponents, coveragePaths } from './openapiCoverage.js';
+import { productsPaths } from './openapiProducts.js';
 
 export const HIPS_FRAMES = ['equatorial', 'galactic', 'ecliptic'] as const;
 export type HipsFrame = (typeof HIPS_FRAMES)[number];
@@ -701,6 +702,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       ...archivePaths(),
       ...ssoPaths(),
       ...coveragePaths(),
+      ...productsPaths(),
       ...tapPaths(),
       '/': {
         get: {
