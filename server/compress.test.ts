@@ -133,3 +133,33 @@ describe('HiPS text files are compressed on request', () => {
     expect(again.rawPayload.length).toBe(0);
   });
 });
+
+describe('catalogue HiPS answers are compressed on request', () => {
+  let app: FastifyInstance;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'esasky-compress-db-'));
+    app = await buildApp(loadConfig({ DATA_DIR: dataDir }), { logger: false });
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each(['properties', 'metadata.xml', 'Norder0/Dir0/Npix4.tsv'])('/catalogues/hipparcos/hips/%s: gzip and br decode to the identity body; weak ETag gives 304', async (file) => {
+    const url = `/catalogues/hipparcos/hips/${file}`;
+    const plain = await app.inject({ url });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.length).toBeGreaterThan(256);
+    for (const coding of ['gzip', 'br'] as const) {
+      const res = await app.inject({ url, headers: { 'accept-encoding': coding } });
+      expect(res.headers['content-encoding']).toBe(coding);
+      expect(res.headers.etag).toBe(`W/${String(plain.headers.etag)}`);
+      const body = coding === 'br' ? brotliDecompressSync(res.rawPayload) : gunzipSync(res.rawPayload);
+      expect(Buffer.compare(body, plain.rawPayload)).toBe(0);
+      const again = await app.inject({ url, headers: { 'accept-encoding': coding, 'if-none-match': String(res.headers.etag) } });
+      expect(again.statusCode).toBe(304);
+    }
+  });
+});

@@ -3,8 +3,9 @@
  * onSend hook: Accept-Encoding negotiation (pure function), `Vary: Accept-Encoding`, and the
  * payload (string, Buffer or the static file stream) piped through node:zlib. Images and FITS
  * tiles are never compressed (already compressed, or served by Range). Ranged requests, HEAD,
- * non-200 answers and bodies under MIN_COMPRESS_BYTES go out as they are. The weak ETag of
- * `send` is kept: the encodings are the same representation (RFC 9110 §8.8.1), so 304s still work.
+ * non-200 answers and bodies under MIN_COMPRESS_BYTES go out as they are. A compressed answer's
+ * ETag is made weak (W/"…", as `send`'s already are): the bytes differ but the representation is
+ * the same, and If-None-Match compares weakly (RFC 9110 §8.8.3.2, §13.1.2), so 304s still work.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
@@ -56,6 +57,13 @@ export function isCompressibleType(contentType: string): boolean {
   );
 }
 
+/** If-None-Match against an ETag with the weak comparison (W/ ignored on both sides; `*` matches). */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const opaque = (t: string): string => t.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
+}
+
 function addVary(reply: FastifyReply): void {
   const vary = reply.getHeader('vary');
   const list = typeof vary === 'string' ? vary : Array.isArray(vary) ? vary.join(', ') : '';
@@ -77,6 +85,8 @@ export function compressPayload(request: FastifyRequest, reply: FastifyReply, pa
   if (!isBytes && !(payload instanceof Readable)) return payload;
   reply.header('content-encoding', coding);
   reply.removeHeader('content-length');
+  const etag = reply.getHeader('etag');
+  if (typeof etag === 'string' && etag.startsWith('"')) reply.header('etag', `W/${etag}`);
   const brotliParams = { [zc.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, ...(Number.isFinite(length) ? { [zc.BROTLI_PARAM_SIZE_HINT]: length } : {}) };
   if (isBytes) {
     const input = Buffer.from(payload as string | Buffer);
