@@ -111,6 +111,10 @@ describe('catalogue coverage', () => {
       expect(run.stdout + run.stderr).toMatch(new RegExp(`^ok ${name} order ${order}:`));
       expect(run.status).toBe(0);
     }
+    // and it can fail: Messier's MOC is not Hipparcos' cells
+    const wrong = spawnSync('/usr/bin/python3', [join(FIXTURES, 'check_moc_fits.py'), join(dir, 'messier-4.fits'), 'hipparcos'], { encoding: 'utf8' });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toMatch(/^differ at order 4: \d+ extra, \d+ missing/);
   }, 60_000);
 });
 

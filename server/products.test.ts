@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -160,6 +161,23 @@ describe.skipIf(!haveKit)('products', () => {
     const res = await app.inject({ method: 'POST', url: '/api/products/bulk', payload });
     expect(res.statusCode).toBe(status);
     expect((res.json() as { message: string }).message).toMatch(message);
+  });
+
+  it('random ids never reach a file outside, never crash (fuzz)', async () => {
+    const piece = fc.oneof(
+      fc.constantFrom('..', '.', '/', '%2e', '%2F', '\\', 'etc', 'passwd', 'UVES-spectra', 'light-curves', '~', '\u0000', 'esasky.sqlite'),
+      fc.string({ maxLength: 12 }),
+    );
+    const id = fc.array(piece, { minLength: 1, maxLength: 6 }).map((a) => a.join(''));
+    await fc.assert(
+      fc.asyncProperty(id, async (s) => {
+        const bulk = await app.inject({ method: 'POST', url: '/api/products/bulk', payload: { ids: [s] } });
+        expect([400, 404], `${JSON.stringify(s)} -> ${bulk.statusCode} ${bulk.body.slice(0, 200)}`).toContain(bulk.statusCode);
+        const get = await app.inject(`/api/products/${s.split('/').map(encodeURIComponent).join('/')}`);
+        expect([400, 404], `GET ${JSON.stringify(s)} -> ${get.statusCode}`).toContain(get.statusCode);
+      }),
+      { numRuns: 300, seed: 7 },
+    );
   });
 
   it('bulk refuses remote products, naming them', async () => {
