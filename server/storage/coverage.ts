@@ -62,14 +62,32 @@ interface Cached<T> {
   value: T;
 }
 const cache = new WeakMap<object, Map<string, Cached<unknown>>>();
+/** Answers kept per database (least recently used dropped first). */
+const CACHE_ENTRIES = 64;
+/** Answers bigger than this (cells, or MOC ranges) are not kept: recomputing them is cheaper than the memory. */
+const CACHE_MAX_ITEMS = 200_000;
+
+function sizeOf(value: unknown): number {
+  if (value instanceof SpaceMoc) return value.ranges.length / 2;
+  if (typeof value === 'object' && value !== null && 'cells' in value) return (value as CellCounts).cells.length;
+  return 1;
+}
 
 async function cached<T>(db: SqlRunner, key: string, stamp: string, make: () => Promise<T>): Promise<T> {
   let m = cache.get(db);
   if (m === undefined) cache.set(db, (m = new Map()));
   const hit = m.get(key);
-  if (hit !== undefined && hit.stamp === stamp) return hit.value as T;
+  if (hit !== undefined && hit.stamp === stamp) {
+    m.delete(key);
+    m.set(key, hit); // most recently used last
+    return hit.value as T;
+  }
   const value = await make();
-  m.set(key, { stamp, value });
+  m.delete(key);
+  if (sizeOf(value) <= CACHE_MAX_ITEMS) {
+    m.set(key, { stamp, value });
+    while (m.size > CACHE_ENTRIES) m.delete(m.keys().next().value as string);
+  }
   return value;
 }
 
