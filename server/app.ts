@@ -20,6 +20,8 @@ import { ssoRoutes } from './routes/sso.js';
 import { resolveRoutes } from './routes/resolve.js';
 import { tapRoutes } from './routes/tap.js';
 import { esaskyTapRoutes } from './routes/esaskyTap.js';
+import { coverageRoutes } from './routes/coverage.js';
+import { productsRoutes } from './routes/products.js';
 import type { Database } from './storage/db.js';
 import { DatabaseHandle } from './storage/handle.js';
 import { openDatabase } from './storage/open.js';
@@ -111,6 +113,8 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
   await app.register(async (scope) => apiRoutes(scope, config));
   await app.register(async (scope) => catalogueRoutes(scope, db));
   await app.register(async (scope) => scsRoutes(scope, db));
+  await app.register(async (scope) => coverageRoutes(scope, db));
+  await app.register(async (scope) => productsRoutes(scope, db, config.dataDir));
   await app.register(async (scope) => catalogueHipsRoutes(scope, db));
   await app.register(async (scope) => ssoRoutes(scope, db));
   await app.register(async (scope) => resolveRoutes(scope, db));

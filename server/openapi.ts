@@ -6,6 +6,8 @@
 
 import { OBSCORE_COLUMNS } from './storage/schema.js';
 import { ssoComponents, ssoPaths } from './openapiSso.js';
+import { coverageComponents, coveragePaths } from './openapiCoverage.js';
+import { productsPaths } from './openapiProducts.js';
 
 export const HIPS_FRAMES = ['equatorial', 'galactic', 'ecliptic'] as const;
 export type HipsFrame = (typeof HIPS_FRAMES)[number];
@@ -699,6 +701,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
     paths: {
       ...archivePaths(),
       ...ssoPaths(),
+      ...coveragePaths(),
+      ...productsPaths(),
       ...tapPaths(),
       '/': {
         get: {
@@ -848,6 +852,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         HipsSummary: hipsSummarySchema,
         ...archiveComponents(),
         ...ssoComponents(),
+        ...coverageComponents(),
       },
     },
   };

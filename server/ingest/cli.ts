@@ -10,6 +10,7 @@
  *   sso          [--path dir or file]             MPC asteroid (MPCORB) and comet (CometEls) orbits
  *   dsos         [--path dsos.20.json]            89,870 deep-sky objects (NGC, IC, …) for the name resolver
  *   starnames    [--path starnames.json]          star names and designations (positions from stars.14.json)
+ *   products     [--path data kit dir]            UVES spectra and light curves, copied under DATA_DIR/products
  *   shipped                                       the data in the repository (first-start set)
  *   list                                          what the database holds
  *
@@ -28,6 +29,7 @@ import { SHIPPED, bootstrap } from './bootstrap.js';
 import { mpcSource, replaceSmallBodies } from './sso.js';
 import { dsoSource, starNamesSource } from './names.js';
 import { countSmallBodies } from '../storage/sso.js';
+import { ingestProducts } from './products.js';
 import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource, tychoSource } from './sources.js';
 
 export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
@@ -38,6 +40,7 @@ export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
   sso          asteroid and comet orbits (default PATH: <data kit>/sso: MPCORB *.dat and CometEls.txt)
   dsos         deep-sky objects     (default PATH: <data kit>/catalogs/dsos.20.json)
   starnames    star names           (default PATH: <data kit>/catalogs/starnames.json; positions from stars.14.json beside it)
+  products     UVES spectra and Kepler/TESS light curves (default PATH: <data kit>, with spectra/UVES and lightcurves); files copied under DATA_DIR/products
   shipped      the data in the repository, as on first start
   list         catalogues and collections in the database
 The database: DATABASE_URL (PostgreSQL) or DATA_DIR/esasky.sqlite. The data kit: ESASKY_SHARED_DATA or <repo>/../shared/data.`;
@@ -71,7 +74,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 export async function runIngest(
   db: Database,
   args: CliArgs,
-  env: { repoRoot: string; sharedData: string; out?: NodeJS.WritableStream & { isTTY?: boolean } },
+  env: { repoRoot: string; sharedData: string; dataDir?: string; out?: NodeJS.WritableStream & { isTTY?: boolean } },
 ): Promise<LoadReport | undefined> {
   const out = env.out ?? process.stderr;
   const kit = (p: string): string => args.path ?? join(env.sharedData, p);
@@ -103,6 +106,9 @@ export async function runIngest(
     }
     case 'sso':
       return replaceSmallBodies(db, mpcSource(kit('sso')), { progress: out });
+    case 'products':
+      if (env.dataDir === undefined) throw new UsageError('products: no DATA_DIR to copy the files to');
+      return ingestProducts(db, args.path ?? env.sharedData, env.dataDir, { progress: out });
     case 'shipped': {
       await bootstrap(db, env.repoRoot, out, { force: true });
       return undefined;
@@ -142,7 +148,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), envi
     const sharedData = environ['ESASKY_SHARED_DATA']?.trim() || join(config.repoRoot, '..', 'shared', 'data');
     db = await openDatabase(config, { cacheMiB: 512 });
     process.stderr.write(`esasky-sky ingest ${args.what} into ${db.location}\n`);
-    await runIngest(db, args, { repoRoot: config.repoRoot, sharedData });
+    await runIngest(db, args, { repoRoot: config.repoRoot, sharedData, dataDir: config.dataDir });
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

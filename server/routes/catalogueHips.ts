@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../storage/handle.js';
 import { getCatalogue, type CatalogueInfo } from '../storage/catalogues.js';
 import { catalogueMoc, catalogueTile, hipsOrderOf, tileTsv } from '../storage/catalogueHips.js';
 import { HttpError, originOf } from '../http.js';
+import { compressPayload, etagMatches } from '../compress.js';
 import { writeVoTable } from '../votable.js';
 
 const TILE_RE = /^Norder(\d{1,2})\/Dir(\d+)\/Npix(\d+)\.tsv$/;
@@ -40,9 +41,11 @@ function isoMinute(s: string): string {
 }
 
 export async function catalogueHipsRoutes(app: FastifyInstance, handle: DatabaseHandle): Promise<void> {
+  // TSV tiles, properties and metadata.xml: gzip/br when the client accepts it
+  app.addHook('onSend', async (request, reply, payload) => compressPayload(request, reply, payload));
   const send = (request: FastifyRequest, reply: FastifyReply, type: string, entry: { body: string | Uint8Array; etag: string }, cacheControl: string) => {
     reply.header('access-control-allow-origin', '*').header('etag', entry.etag).header('cache-control', cacheControl);
-    if (request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
+    if (etagMatches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
     return reply.type(type).send(entry.body);
   };
 

@@ -5,7 +5,8 @@
  *  - OPTIONS /hips/*               CORS preflight
  *
  * Everything under /hips/ is readable cross-origin (other viewers load our HiPS). A missing
- * tile is a plain 404 (viewers take it as "no data there").
+ * tile is a plain 404 (viewers take it as "no data there"). Text files (properties, hipslist,
+ * metadata.xml, TSV, JSON) are sent gzip/br-compressed when the client accepts it (compress.ts).
  */
 import { extname, posix } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -13,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { hipslist, listHips } from '../hipsCatalog.js';
 import { isUnsafePath, originOf } from '../http.js';
+import { compressPayload } from '../compress.js';
 
 export const HIPS_PREFIX = '/hips/';
 export const TILE_CACHE_CONTROL = 'public, max-age=86400';
@@ -92,12 +94,12 @@ export async function hipsRoutes(app: FastifyInstance, config: ServerConfig): Pr
     if (status !== 200 && status !== 206 && status !== 304) return payload;
     // Only the static route has a `*` param (decoded by the router); 204 preflights stop above.
     const path = (request.params as Record<string, string | undefined>)['*'];
-    if (path === undefined) return payload;
+    if (path === undefined) return compressPayload(request, reply, payload); // the hipslist
     const type = contentTypeOf(path);
     if (type !== undefined && status !== 304) reply.header('content-type', type);
     // Tiles and Allsky files live in NorderK/; properties, Moc.fits, metadata.xml at the root.
     const tile = /(?:^|\/)Norder\d+\//.test(path);
     reply.header('cache-control', tile ? TILE_CACHE_CONTROL : METADATA_CACHE_CONTROL);
-    return payload;
+    return compressPayload(request, reply, payload);
   });
 }
