@@ -84,7 +84,7 @@ describe('progressive HiPS catalogue layer', () => {
       expect(layer.drawnTiles.length).to.equal(wanted.filter((t) => tileRows.has(`${t.order}/${t.ipix}`)).length);
       // every source star in view is in a drawn tile and has a marker at its CPU-projected pixel
       const drawnHip = new Set<number>();
-      for (const t of layer.drawnTiles) for (const h of t.table.byName.HIP.values as ArrayLike<number>) drawnHip.add(h);
+      for (const t of layer.drawnTiles) for (const h of Array.from(t.table.byName.HIP.values as ArrayLike<number>)) drawnHip.add(h);
       const pos = projectRows(narrow, allRa, allDec);
       let inView = 0;
       const at = (x: number, y: number) => px[(Math.floor(y) * size + Math.floor(x)) * 4];
