@@ -46,6 +46,9 @@ import { MocSets, type MocInfo, type MocInput, type MocOptions } from '../moc/mo
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
+import { FovTemplates, type FovChangeDetail, type FovTemplateOptions } from '../footprints/fovTemplates.js';
+import type { FovPlacement } from '../footprints/fovTemplate.js';
+import type { SkyRegion } from '../footprints/stcs.js';
 import { CatalogueHipsSets, type CatalogueHipsEventDetail, type CatalogueHipsOptions, type CatalogueHipsState } from '../catalog/catalogueHipsSets.js';
 import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
@@ -1340,6 +1343,58 @@ export class EsaskySky extends LitElement {
   /** The view's catalogue order, wanted / requested / drawn tiles and GPU uploads; undefined until its layer exists. */
   getCatalogueHipsState(id: string): CatalogueHipsState | undefined {
     return this.catalogueHips.state(id);
+  }
+
+  // ==== FoV templates (instrument outlines for planning: placed at a pointing and PA, dragged and
+  // turned with the pointer). The sets live in src/footprints/fovTemplates.ts; this block only
+  // connects them to the element.
+
+  private fovTemplateSets: FovTemplates | undefined;
+
+  private get fovTemplates(): FovTemplates {
+    return (this.fovTemplateSets ??= new FovTemplates({
+      renderer: () => this.renderer,
+      view: () => this.view,
+      devicePx: (e) => this.devicePx(e),
+      pixelRatio: () => globalThis.devicePixelRatio || 1,
+      requestFrame: () => this.requestFrame(),
+      emit: (detail) => this.dispatchEvent(new CustomEvent<FovChangeDetail>('fov-change', { detail, bubbles: true, composed: true })),
+    }));
+  }
+
+  /**
+   * Show an instrument field of view: `shapes` (STC-S POLYGON / CIRCLE in arcmin offsets, or
+   * 'jwst-nircam') at `raDeg`, `decDeg` with `paDeg` (east of north); drawn as footprints
+   * (`color`, `lineWidthPx`, `fill`…). Drag it to move it, Shift+drag to turn it (`draggable`,
+   * `rotatable`); each change raises `fov-change` with the new pointing and PA. Returns its id.
+   */
+  addFovTemplate(options: FovTemplateOptions): string {
+    const id = this.fovTemplates.add(options);
+    if (this.canvas) this.fovTemplates.sync(this.canvas);
+    else void this.updateComplete.then(() => this.canvas && this.fovTemplates.sync(this.canvas));
+    return id;
+  }
+
+  removeFovTemplate(id: string): void {
+    this.fovTemplates.remove(id);
+  }
+
+  /** Move / turn a template (raises fov-change with action 'set'). */
+  setFovTemplate(id: string, to: Partial<FovPlacement>): void {
+    this.fovTemplates.set(id, to);
+  }
+
+  getFovTemplate(id: string): FovPlacement {
+    return this.fovTemplates.get(id);
+  }
+
+  /** The template's apertures on the sky as placed now (polygons, ICRS degrees). */
+  getFovTemplateRegions(id: string): SkyRegion[] {
+    return this.fovTemplates.regions(id);
+  }
+
+  getFovTemplateIds(): string[] {
+    return this.fovTemplateSets?.ids() ?? [];
   }
 }
 
