@@ -11,6 +11,7 @@ import { CatalogError, type RangeFilter } from './columns.js';
 import type { ShapeEventDetail } from './api.js';
 import type { HipsCatalogTile } from '../hips/catalog.js';
 import type { TileId } from '../hips/tileSelection.js';
+import type { DecodePool } from '../workers/pool.js';
 
 /** addCatalogueHips's options: how rows look (as overlayCatalogue), plus loading limits. */
 export interface CatalogueHipsOptions extends CatalogStyle {
@@ -50,6 +51,8 @@ interface Entry {
 export interface CatalogueHipsHost {
   renderer(): SkyRenderer | undefined;
   pixelRatio(): number;
+  /** The page's decode pool (big tiles are parsed there). */
+  pool(): DecodePool;
   requestFrame(): void;
   reportError(id: string, url: string, reason: string): void;
 }
@@ -172,6 +175,7 @@ export class CatalogueHipsSets {
         filters: e.filters,
         ...(e.maxTiles ? { maxTiles: e.maxTiles } : {}),
         pixelRatio: this.host.pixelRatio(),
+        parseInWorker: (text, where, metadata) => this.host.pool().parseCatalogTile(text, where, metadata),
         requestFrame: () => this.host.requestFrame(),
         onError: (message) => this.host.reportError(id, e.source.baseUrl, message),
       }));

@@ -3,8 +3,9 @@
 // time in the order of the wanted list (parents first), abort of requests for tiles the view no
 // longer wants, and an LRU of loaded tiles (at most `maxTiles` kept; the least recently wanted
 // that the view does not want go first). DOM-free: takes a fetch function, parses with
-// src/hips/catalog.ts (tiles hold <= 50 rows above the deepest order, a few thousand at most in it:
-// parsing costs well under a millisecond, less than a worker round trip).
+// src/hips/catalog.ts: on this thread for small tiles (<= 50 rows above the deepest order: 0.04 ms,
+// less than a worker round trip), through `parseInWorker` (the decode pool) for tiles over
+// WORKER_PARSE_BYTES (deepest-order tiles of up to a few thousand rows: 1-10 ms each).
 import { parseHipsCatalogTile, type HipsCatalogMetadata, type HipsCatalogTile } from '../hips/catalog.js';
 import { joinUrl, tilePath } from '../hips/tilePath.js';
 import type { TileId } from '../hips/tileSelection.js';
@@ -22,7 +23,12 @@ export interface CatalogTileEntry {
   abort: AbortController | undefined;
 }
 
+/** Tiles bigger than this (bytes of text, ~300 rows) are parsed by `parseInWorker` when given. */
+export const WORKER_PARSE_BYTES = 16_384;
+
 export interface CatalogTileLoaderOptions {
+  /** Parses big tiles off this thread (DecodePool.parseCatalogTile); rejects with the parser's message. */
+  readonly parseInWorker?: (text: string, where: { order: number; ipix: number }, metadata: HipsCatalogMetadata | undefined) => Promise<HipsCatalogTile>;
   readonly baseUrl: string;
   readonly metadata?: HipsCatalogMetadata;
   readonly fetch?: (url: string, init: { signal: AbortSignal }) => Promise<Response>;
@@ -54,6 +60,7 @@ export class CatalogTileLoader {
   private readonly concurrency: number;
   private readonly maxTiles: number;
   private readonly onSettle: ((entry: CatalogTileEntry) => void) | undefined;
+  private readonly parseInWorker: CatalogTileLoaderOptions['parseInWorker'];
   private readonly onEvict: ((entry: CatalogTileEntry) => void) | undefined;
   private readonly entries = new Map<number, CatalogTileEntry>();
   private wanted: CatalogTileEntry[] = [];
@@ -73,6 +80,7 @@ export class CatalogTileLoader {
     if (!(Number.isInteger(this.concurrency) && this.concurrency >= 1)) throw new RangeError(`concurrency must be an integer >= 1, got ${this.concurrency}`);
     if (!(Number.isInteger(this.maxTiles) && this.maxTiles >= 1)) throw new RangeError(`maxTiles must be an integer >= 1, got ${this.maxTiles}`);
     this.onSettle = options.onSettle;
+    this.parseInWorker = options.parseInWorker;
     this.onEvict = options.onEvict;
   }
 
@@ -181,7 +189,10 @@ export class CatalogTileLoader {
         throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
       } else {
         const text = await res.text();
-        tile = parseHipsCatalogTile(text, { order: e.order, ipix: e.ipix }, this.metadata);
+        const where = { order: e.order, ipix: e.ipix };
+        tile = this.parseInWorker && text.length > WORKER_PARSE_BYTES
+          ? await this.parseInWorker(text, where, this.metadata)
+          : parseHipsCatalogTile(text, where, this.metadata);
         state = 'ready';
       }
     } catch (err) {

@@ -1297,6 +1297,7 @@ export class EsaskySky extends LitElement {
     return (this.catalogueHipsSets ??= new CatalogueHipsSets({
       renderer: () => this.renderer,
       pixelRatio: () => globalThis.devicePixelRatio || 1,
+      pool: () => getSharedDecodePool(),
       requestFrame: () => {
         this.installCataloguePointer();
         this.requestFrame();

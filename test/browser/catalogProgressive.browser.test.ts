@@ -5,7 +5,7 @@
 // (../shared/data/catalogs/stars.6.json) that projects into the view is in a drawn tile and has a
 // marker at its CPU-projected pixel; the rows drawn are exactly the rows of the wanted tiles
 // (expected.json); a missing tile (HTTP 404) is just empty; picking returns the star's HIP; and
-// the element's addCatalogueHips raises shape-select with the row's tile and values.
+// big tiles parse in the decode workers; the element's addCatalogueHips raises shape-select with the row's tile and values.
 import { expect } from '@esm-bundle/chai';
 import '../../src/define.js';
 import type { EsaskySky } from '../../src/elements/esaskySky.js';
@@ -13,6 +13,9 @@ import type { CatalogueHipsEventDetail } from '../../src/catalog/catalogueHipsSe
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { ProgressiveCatalogLayer } from '../../src/render/layers/progressiveCatalogLayer.js';
 import { loadHipsCatalogSource } from '../../src/catalog/hipsCatalogSource.js';
+import { CatalogTileLoader, WORKER_PARSE_BYTES } from '../../src/catalog/progressiveTiles.js';
+import { parseHipsCatalogTile } from '../../src/hips/catalog.js';
+import { getSharedDecodePool } from '../../src/elements/sharedDevice.js';
 import { angularDistanceDeg, cellRadiusDeg, pix2ang } from '../../src/hips/healpix.js';
 import { makeCamera, type ViewState } from '../../src/math/camera.js';
 import { createTarget, gpuErrors, requestTestDevice, sleep } from './renderTarget.js';
@@ -147,6 +150,32 @@ describe('progressive HiPS catalogue layer', () => {
       device.destroy();
     }
     expect(gpuErrors).to.deep.equal([]);
+  });
+
+  it('parses big deepest-order tiles in the decode workers, same rows as on the main thread', async () => {
+    const pool = getSharedDecodePool();
+    let text = '# Completeness = 3000 / 3000\nHIP\tRAICRS\tDEICRS\tVmag\tB-V\n';
+    for (let i = 0; i < 3000; i++) text += `${i}\t${(83 + i * 1e-4).toFixed(4)}\t${(-5 - i * 1e-4).toFixed(4)}\t${(6 + i * 1e-3).toFixed(3)}\t${i % 7 ? '0.5' : ''}\n`;
+    expect(text.length).to.be.greaterThan(WORKER_PARSE_BYTES);
+    const source = await loadHipsCatalogSource(BASE);
+    let inWorker = 0;
+    const loader = new CatalogTileLoader({
+      baseUrl: BASE, metadata: source.metadata!, fetch: async () => new Response(text),
+      parseInWorker: (t, where, md) => {
+        inWorker++;
+        return pool.parseCatalogTile(t, where, md);
+      },
+    });
+    loader.want([{ order: 3, ipix: 300 }]);
+    for (let i = 0; i < 500 && !loader.settled; i++) await sleep(10);
+    const tile = loader.get(3, 300)!.tile!;
+    expect(inWorker).to.equal(1);
+    const here = parseHipsCatalogTile(text, { order: 3, ipix: 300 }, source.metadata);
+    expect(Array.from(tile.raDeg)).to.deep.equal(Array.from(here.raDeg));
+    expect(Array.from(tile.table.byName.HIP.values as ArrayLike<number>)).to.deep.equal(Array.from(here.table.byName.HIP.values as ArrayLike<number>));
+    expect(tile.completeness).to.deep.equal({ inTile: 3000, inCell: 3000 });
+    const bad = text.replace('\t83.0005\t', '\tnot-a-number\t');
+    await pool.parseCatalogTile(bad, { order: 3, ipix: 300 }, source.metadata).then(() => expect.fail('parsed'), (e: Error) => expect(e.message).to.match(/Npix300\.tsv line 8: row 6 has no valid position/));
   });
 
   it('<esasky-sky> addCatalogueHips: drawn, clicked, bad URLs named', async () => {

@@ -14,7 +14,7 @@ import { CatalogLayer, type CatalogStyle } from './catalogLayer.js';
 import { CatalogError, type ColumnData, type RangeFilter } from '../../catalog/columns.js';
 import type { HipsCatalogMetadata, HipsCatalogTile } from '../../hips/catalog.js';
 import { planCatalogTiles } from '../../catalog/progressivePlan.js';
-import { CatalogTileLoader, type CatalogTileEntry, type CatalogTileLoaderStats } from '../../catalog/progressiveTiles.js';
+import { CatalogTileLoader, type CatalogTileEntry, type CatalogTileLoaderOptions, type CatalogTileLoaderStats } from '../../catalog/progressiveTiles.js';
 import type { TileId } from '../../hips/tileSelection.js';
 
 export interface ProgressiveCatalogOptions extends CatalogStyle {
@@ -31,6 +31,8 @@ export interface ProgressiveCatalogOptions extends CatalogStyle {
   readonly maxTiles?: number;
   readonly concurrency?: number;
   readonly fetch?: (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+  /** Parses big tiles off the main thread (DecodePool.parseCatalogTile). */
+  readonly parseInWorker?: CatalogTileLoaderOptions['parseInWorker'];
   /** Asks the host for another frame (a tile arrived). */
   readonly requestFrame?: () => void;
   /** A tile that could not be read (reported once per tile). */
@@ -99,7 +101,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     if (!(Number.isInteger(this.orderMin) && Number.isInteger(this.orderMax) && this.orderMin >= 0 && this.orderMin <= this.orderMax && this.orderMax <= 24)) {
       throw new CatalogError(`a HiPS catalogue needs 0 <= hips_order_min <= hips_order <= 24, got ${this.orderMin}..${this.orderMax}`);
     }
-    const { id: _i, name: _n, baseUrl: _b, orderMin: _o, orderMax: _m, metadata: _md, filters, pixelRatio: _p, maxTiles: _t, concurrency: _c, fetch: _f, requestFrame: _r, onError: _e, ...style } = options;
+    const { id: _i, name: _n, baseUrl: _b, orderMin: _o, orderMax: _m, metadata: _md, filters, pixelRatio: _p, maxTiles: _t, concurrency: _c, fetch: _f, parseInWorker: _w, requestFrame: _r, onError: _e, ...style } = options;
     checkStyleRanges(style);
     this.style = style;
     this.filterList = filters ?? [];
@@ -109,6 +111,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       baseUrl: options.baseUrl,
       ...(options.metadata ? { metadata: options.metadata } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.parseInWorker ? { parseInWorker: options.parseInWorker } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.maxTiles ? { maxTiles: options.maxTiles } : {}),
       onSettle: (e) => this.tileSettled(e),
