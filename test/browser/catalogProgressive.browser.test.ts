@@ -84,6 +84,7 @@ describe('progressive HiPS catalogue layer', () => {
       // rows drawn = rows of the wanted tiles (expected.json, from healpy)
       const wantedRows = wanted.reduce((s, t) => s + (tileRows.get(`${t.order}/${t.ipix}`) ?? 0), 0);
       expect(layer.stats.drawnRows).to.equal(wantedRows);
+      console.log(`narrow view: ${JSON.stringify(layer.stats)}`);
       expect(layer.drawnTiles.length).to.equal(wanted.filter((t) => tileRows.has(`${t.order}/${t.ipix}`)).length);
       // every source star in view is in a drawn tile and has a marker at its CPU-projected pixel
       const drawnHip = new Set<number>();
@@ -188,8 +189,14 @@ describe('progressive HiPS catalogue layer', () => {
       await sky.addCatalogueHips('/test/fixtures/hips/catalog/hip6/not-there/').then(() => expect.fail('resolved'), (e: Error) => expect(e.message).to.match(/properties.*404/));
       await sky.addCatalogueHips(BASE, { colorColumn: 'B-V' }).then(() => expect.fail('resolved'), (e: Error) => expect(e.message).to.match(/needs colorRange/));
       const id = await sky.addCatalogueHips(BASE, { shape: 'circle', filled: true, sizePx: 8, color: '#ffcc00' });
-      for (let i = 0; i < 800 && !sky.getCatalogueHipsState(id)?.stats.drawnTiles; i++) await sleep(25);
-      await sky.whenSettled();
+      // until Betelgeuse's tile (1/23) is drawn and no tile is loading
+      const ready = () => {
+        const st = sky.getCatalogueHipsState(id);
+        return !!st && st.stats.loader.loading === 0 && st.drawnTiles.some((t) => t.order === 1 && t.ipix === 23);
+      };
+      for (let i = 0; i < 800 && !ready(); i++) await sleep(25);
+      expect(ready(), 'tiles drawn').to.equal(true);
+      await sleep(100);
       const state = sky.getCatalogueHipsState(id)!;
       expect(state.stats.order).to.equal(3);
       expect(state.stats.drawnRows).to.be.greaterThan(0);
