@@ -87,7 +87,13 @@ export class CatalogueHipsSets {
     if (maxTiles !== undefined && !(Number.isInteger(maxTiles) && maxTiles >= 1)) throw new CatalogError(`maxTiles must be an integer >= 1, got ${maxTiles}`);
     if (style.sizeColumn && !style.sizeRange) throw new CatalogError(`a progressive catalogue with sizeColumn '${style.sizeColumn}' needs sizeRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
     if (style.colorColumn && !style.colorRange) throw new CatalogError(`a progressive catalogue with colorColumn '${style.colorColumn}' needs colorRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
-    const base = new URL(url, globalThis.location?.href).href;
+    if (typeof url !== 'string' || url.trim() === '') throw new CatalogError(`addCatalogueHips needs the HiPS catalogue's base URL as a string, got ${typeof url === 'string' ? "''" : typeof url}`);
+    let base: string;
+    try {
+      base = new URL(url, globalThis.location?.href).href;
+    } catch {
+      throw new CatalogError(`'${url}' is not a URL`);
+    }
     const source = await loadHipsCatalogSource(base, undefined, signal);
     if (this.entries.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
     const fields = source.metadata?.fields.map((f) => f.name);

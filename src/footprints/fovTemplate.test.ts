@@ -1,6 +1,7 @@
 // FoV templates: placement against astropy.wcs (test/fixtures/fov/make_fov_reference.py) to well
 // under 0.1″, the inverse, position angles, hit testing, shape parsing and its errors.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { angularDistanceDeg } from '../hips/healpix.js';
@@ -64,5 +65,26 @@ describe('FoV template placement', () => {
     expect(() => parseFovShapes([{ type: 'circle', xArcmin: 0, yArcmin: 0, radiusArcmin: -1 }])).toThrow(/radius/);
     expect(() => checkPlacement({ raDeg: 10, decDeg: 95, paDeg: 0 })).toThrow(/decDeg in \[-90, 90\]/);
     expect(checkPlacement({ raDeg: -10, decDeg: 5, paDeg: -90 })).toEqual({ raDeg: 350, decDeg: 5, paDeg: 270 });
+  });
+});
+
+describe('FoV shape parser fuzz', () => {
+  it('random and mutated strings give shapes or a FovTemplateError, never another error', () => {
+    const base = ['POLYGON -2 -1 2 -1 2 1 -2 1', 'CIRCLE 0 2.5 0.5', 'UNION ( CIRCLE -2 0 1 POLYGON 0 0 1 0 1 1 )', ...NIRCAM_TEMPLATE];
+    const mutated = fc.tuple(fc.constantFrom(...base), fc.nat(), fc.string({ maxLength: 6 }), fc.nat(8)).map(([s, at, ins, del]) => {
+      const i = at % (s.length + 1);
+      return s.slice(0, i) + ins + s.slice(i + del);
+    });
+    fc.assert(fc.property(fc.array(fc.oneof(fc.string({ maxLength: 40 }), mutated), { minLength: 1, maxLength: 3 }), (shapes) => {
+      try {
+        const out = parseFovShapes(shapes);
+        for (const s of out) {
+          const pts = s.type === 'polygon' ? s.xyArcmin : [[s.xArcmin, s.yArcmin]];
+          for (const [x, y] of pts) expect(Math.abs(x) <= 90 && Math.abs(y) <= 90).toBe(true);
+        }
+      } catch (e) {
+        expect(e).toBeInstanceOf(FovTemplateError);
+      }
+    }), { numRuns: 2000, seed: 6 });
   });
 });
