@@ -153,6 +153,42 @@ describe('progressive HiPS catalogue layer', () => {
     expect(gpuErrors).to.deep.equal([]);
   });
 
+  it('settles when tiles that arrived for an earlier view are no longer wanted', async () => {
+    const source = await loadHipsCatalogSource(BASE);
+    const device = await requestTestDevice();
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    const layer = renderer.addLayer(new ProgressiveCatalogLayer(device, 'rgba8unorm', {
+      id: 'hip6b', baseUrl: BASE, orderMin: source.orderMin, orderMax: source.orderMax, metadata: source.metadata!,
+    }));
+    const target = createTarget(device, 64, 64);
+    try {
+      renderer.setView({ raDeg: 83.8, decDeg: -5.4, fovDeg: 10, rollDeg: 0, projection: 'SIN', widthPx: 64, heightPx: 64 });
+      renderer.render(target.texture.createView()); // asks for the Orion tiles
+      // they all arrive; no frame builds them
+      for (let i = 0; i < 500 && !(layer.hasPendingUploads && layer.stats.loader.loading === 0); i++) await sleep(10);
+      expect(layer.hasPendingUploads).to.equal(true);
+      renderer.setView({ raDeg: 260, decDeg: 60, fovDeg: 10, rollDeg: 0, projection: 'SIN', widthPx: 64, heightPx: 64 });
+      for (let i = 0; i < 500 && !(layer.settled && renderer.settled); i++) {
+        renderer.render(target.texture.createView());
+        await sleep(10);
+      }
+      expect(layer.settled, 'settled on the new view').to.equal(true);
+      // going back builds the tiles that arrived earlier, without asking for them again
+      const asked = layer.requestedUrls.length;
+      renderer.setView({ raDeg: 83.8, decDeg: -5.4, fovDeg: 10, rollDeg: 0, projection: 'SIN', widthPx: 64, heightPx: 64 });
+      for (let i = 0; i < 500 && !(layer.settled && renderer.settled); i++) {
+        renderer.render(target.texture.createView());
+        await sleep(10);
+      }
+      expect(layer.requestedUrls.length).to.equal(asked);
+      expect(layer.stats.drawnTiles).to.be.greaterThan(0);
+    } finally {
+      renderer.destroy();
+      target.destroy();
+      device.destroy();
+    }
+  });
+
   it('parses big deepest-order tiles in the decode workers, same rows as on the main thread', async () => {
     const pool = getSharedDecodePool();
     let text = '# Completeness = 3000 / 3000\nHIP\tRAICRS\tDEICRS\tVmag\tB-V\n';

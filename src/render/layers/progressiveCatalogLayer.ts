@@ -120,11 +120,13 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   }
 
   get settled(): boolean {
-    return this.loader.settled && this.pending.size === 0;
+    return this.loader.settled && !this.hasPendingUploads;
   }
 
+  /** A wanted tile arrived and has no GPU layer yet (tiles that arrived for an earlier view wait until wanted again). */
   get hasPendingUploads(): boolean {
-    return this.pending.size > 0;
+    if (this.pending.size === 0) return false;
+    return this.loader.wantedEntries.some((e) => this.pending.has(key(e.order, e.ipix)));
   }
 
   get pickVersion(): number {
@@ -193,7 +195,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       t.layer.pixelRatio = this.pixelRatio;
       t.layer.prepare(camera, budget, transition);
     }
-    if (this.pending.size > 0) this.requestFrame();
+    if (this.hasPendingUploads) this.requestFrame();
   }
 
   encode(pass: GPURenderPassEncoder): void {
