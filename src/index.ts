@@ -24,3 +24,12 @@ export type { FootprintOptions, FootprintsInput, FootprintEventDetail, Footprint
 export { resolveMoc, type MocInput, type MocOptions, type MocInfo } from './moc/mocSets.js';
 export { mocGeometry, MAX_DRAW_ORDER } from './moc/mocGeometry.js';
 export { credibleRegions, readMultiOrderMap, type CredibleRegion, type MultiOrderMap } from './moc/credible.js';
+// progressive HiPS catalogues (addCatalogueHips): only the tiles the view needs, brightest first
+export { ProgressiveCatalogLayer, type ProgressiveCatalogOptions, type ProgressiveCatalogStats } from './render/layers/progressiveCatalogLayer.js';
+export { planCatalogTiles, catalogViewOrder, CELLS_ACROSS, type CatalogView, type CatalogPlan } from './catalog/progressivePlan.js';
+export { CatalogTileLoader, WORKER_PARSE_BYTES, type CatalogTileLoaderOptions, type CatalogTileState } from './catalog/progressiveTiles.js';
+export { loadHipsCatalogSource, HipsCatalogSourceError, type HipsCatalogSource } from './catalog/hipsCatalogSource.js';
+export type { CatalogueHipsOptions, CatalogueHipsState, CatalogueHipsEventDetail } from './catalog/catalogueHipsSets.js';
+// instrument FoV templates (addFovTemplate): placed at a pointing and PA, dragged and turned
+export { parseFovShapes, placeFovTemplate, offsetToSky, skyToOffset, positionAngleDeg, insideFovTemplate, NIRCAM_TEMPLATE, FovTemplateError, type FovShape, type FovPlacement } from './footprints/fovTemplate.js';
+export { FOV_TEMPLATES, type FovTemplateOptions, type FovChangeDetail } from './footprints/fovTemplates.js';

@@ -46,6 +46,10 @@ import { MocSets, type MocInfo, type MocInput, type MocOptions } from '../moc/mo
 import type { HipsLayer } from '../render/layers/hipsLayer.js';
 import { concurrencyFor, HipsLoadError, loadHipsProperties } from '../hips/hipsSource.js';
 import { resolveTargetOffline } from '../names/resolve.js';
+import { FovTemplates, type FovChangeDetail, type FovTemplateOptions } from '../footprints/fovTemplates.js';
+import type { FovPlacement } from '../footprints/fovTemplate.js';
+import type { SkyRegion } from '../footprints/stcs.js';
+import { CatalogueHipsSets, type CatalogueHipsEventDetail, type CatalogueHipsOptions, type CatalogueHipsState } from '../catalog/catalogueHipsSets.js';
 import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
 import { exportCards } from '../export/exportCards.js';
@@ -1149,9 +1153,9 @@ export class EsaskySky extends LitElement {
     });
   }
 
-  private async pickCatalogueDevice(xPx: number, yPx: number): Promise<ShapeEventDetail | FootprintEventDetail | undefined> {
+  private async pickCatalogueDevice(xPx: number, yPx: number): Promise<ShapeEventDetail | FootprintEventDetail | CatalogueHipsEventDetail | undefined> {
     const renderer = this.renderer;
-    if (!renderer || (this.catalogues.size === 0 && !this.footprintSets?.size)) return undefined;
+    if (!renderer || (this.catalogues.size === 0 && !this.footprintSets?.size && !this.catalogueHipsSets?.size)) return undefined;
     let hit: Awaited<ReturnType<SkyRenderer['pick']>>;
     try {
       hit = await renderer.pick(xPx, yPx, 3 * (globalThis.devicePixelRatio || 1));
@@ -1159,6 +1163,7 @@ export class EsaskySky extends LitElement {
       return undefined; // the device was lost under the readback: the layers are being rebuilt
     }
     const c = hit && this.catalogues.get(hit.layerId);
+    if (hit && !c && this.catalogueHipsSets?.has(hit.layerId)) return this.catalogueHipsSets.detail(hit);
     if (hit && !c) return this.footprintSets?.detail(hit);
     if (!hit || !c?.layer || c.layer !== hit.layer) return undefined;
     const p = c.layer.rowPosition(hit.row);
@@ -1190,7 +1195,8 @@ export class EsaskySky extends LitElement {
   private async catalogueClick(e: PointerEvent): Promise<void> {
     const hit = await this.pickCatalogueDevice(...this.devicePx(e));
     for (const [id, c] of this.catalogues) c.layer?.select(hit && id === hit.layer ? hit.row : undefined);
-    this.footprintSets?.selectHit(hit && 'kind' in hit ? hit : undefined);
+    this.footprintSets?.selectHit(hit && 'kind' in hit && hit.kind === 'footprint' ? hit : undefined);
+    this.catalogueHipsSets?.selectHit(hit && 'kind' in hit && hit.kind === 'catalogue-hips' ? hit : undefined);
     this.requestFrame();
     if (hit) this.dispatchEvent(new CustomEvent('shape-select', { detail: hit, bubbles: true, composed: true }));
   }
@@ -1280,6 +1286,116 @@ export class EsaskySky extends LitElement {
   /** Orders, drawn cells and area (deg²) of a shown MOC. */
   getMocInfo(id: string): MocInfo {
     return this.mocs.info(id);
+  }
+
+  // ==== progressive catalogues (HiPS catalogues loaded tile by tile as the view needs them). The
+  // sets live in src/catalog/catalogueHipsSets.ts; this block only connects them to the element.
+
+  private catalogueHipsSets: CatalogueHipsSets | undefined;
+
+  private get catalogueHips(): CatalogueHipsSets {
+    return (this.catalogueHipsSets ??= new CatalogueHipsSets({
+      renderer: () => this.renderer,
+      pixelRatio: () => globalThis.devicePixelRatio || 1,
+      pool: () => getSharedDecodePool(),
+      requestFrame: () => {
+        this.installCataloguePointer();
+        this.requestFrame();
+      },
+      reportError: (id, url, reason) => this.reportError({ layer: id, url, reason }),
+    }));
+  }
+
+  /**
+   * Draw a HiPS catalogue (the folder holding `properties`, `metadata.xml` and NorderK/DirD/NpixN.tsv
+   * tiles, e.g. the archive server's /catalogues/<name>/hips/) progressively: only the tiles the
+   * view needs, from hips_order_min down to the view's order, parents (brightest rows) first;
+   * rows look as in overlayCatalogue (sizeColumn/colorColumn need sizeRange/colorRange). Resolves
+   * to the id once properties and metadata.xml are read. Hover/click raise shape-hover /
+   * shape-select with `kind: 'catalogue-hips'`, the row's tile and values.
+   */
+  addCatalogueHips(url: string, options: CatalogueHipsOptions = {}): Promise<string> {
+    return this.catalogueHips.add(url, options).catch((err: unknown) => {
+      if (!options.signal?.aborted) this.reportError({ layer: 'catalogue-hips', url, reason: `cannot open the HiPS catalogue ${url}: ${(err as Error)?.message ?? String(err)}` });
+      throw err;
+    });
+  }
+
+  removeCatalogueHips(id: string): void {
+    this.catalogueHips.remove(id);
+  }
+
+  setCatalogueHipsStyle(id: string, style: CatalogStyle): void {
+    this.catalogueHips.setStyle(id, style);
+  }
+
+  setCatalogueHipsFilter(id: string, filters: readonly RangeFilter[]): void {
+    this.catalogueHips.setFilters(id, filters);
+  }
+
+  selectCatalogueHipsRow(id: string, row: number | undefined): void {
+    this.catalogueHips.select(id, row);
+  }
+
+  getCatalogueHipsIds(): string[] {
+    return this.catalogueHipsSets?.ids() ?? [];
+  }
+
+  /** The view's catalogue order, wanted / requested / drawn tiles and GPU uploads; undefined until its layer exists. */
+  getCatalogueHipsState(id: string): CatalogueHipsState | undefined {
+    return this.catalogueHips.state(id);
+  }
+
+  // ==== FoV templates (instrument outlines for planning: placed at a pointing and PA, dragged and
+  // turned with the pointer). The sets live in src/footprints/fovTemplates.ts; this block only
+  // connects them to the element.
+
+  private fovTemplateSets: FovTemplates | undefined;
+
+  private get fovTemplates(): FovTemplates {
+    return (this.fovTemplateSets ??= new FovTemplates({
+      renderer: () => this.renderer,
+      view: () => this.view,
+      devicePx: (e) => this.devicePx(e),
+      pixelRatio: () => globalThis.devicePixelRatio || 1,
+      requestFrame: () => this.requestFrame(),
+      emit: (detail) => this.dispatchEvent(new CustomEvent<FovChangeDetail>('fov-change', { detail, bubbles: true, composed: true })),
+    }));
+  }
+
+  /**
+   * Show an instrument field of view: `shapes` (STC-S POLYGON / CIRCLE in arcmin offsets, or
+   * 'jwst-nircam') at `raDeg`, `decDeg` with `paDeg` (east of north); drawn as footprints
+   * (`color`, `lineWidthPx`, `fill`…). Drag it to move it, Shift+drag to turn it (`draggable`,
+   * `rotatable`); each change raises `fov-change` with the new pointing and PA. Returns its id.
+   */
+  addFovTemplate(options: FovTemplateOptions): string {
+    const id = this.fovTemplates.add(options);
+    if (this.canvas) this.fovTemplates.sync(this.canvas);
+    else void this.updateComplete.then(() => this.canvas && this.fovTemplates.sync(this.canvas));
+    return id;
+  }
+
+  removeFovTemplate(id: string): void {
+    this.fovTemplates.remove(id);
+  }
+
+  /** Move / turn a template (raises fov-change with action 'set'). */
+  setFovTemplate(id: string, to: Partial<FovPlacement>): void {
+    this.fovTemplates.set(id, to);
+  }
+
+  getFovTemplate(id: string): FovPlacement {
+    return this.fovTemplates.get(id);
+  }
+
+  /** The template's apertures on the sky as placed now (polygons, ICRS degrees). */
+  getFovTemplateRegions(id: string): SkyRegion[] {
+    return this.fovTemplates.regions(id);
+  }
+
+  getFovTemplateIds(): string[] {
+    return this.fovTemplateSets?.ids() ?? [];
   }
 }
 

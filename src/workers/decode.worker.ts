@@ -8,6 +8,7 @@ import { gunzipFile } from './fits/inflate.js';
 import { cancelSeriesRequest, readSeriesSource } from '../plot/seriesDecode.js';
 import { geometryTransferables, tessellateFootprints } from '../footprints/tessellate.js';
 import { mocGeometry } from '../moc/mocGeometry.js';
+import { parseHipsCatalogTile } from '../hips/catalog.js';
 import { SpaceMoc } from '../hips/moc/spaceMoc.js';
 
 const api: DecodeWorkerApi = {
@@ -43,6 +44,14 @@ const api: DecodeWorkerApi = {
   async parseTable(source, request, requestId) {
     const result = source instanceof ArrayBuffer ? parseTableBytes(new Uint8Array(source), request) : await parseTableSource(source, request, requestId);
     return result.status === 'ok' ? transfer(result, tableResultTransferables(result)) : result;
+  },
+  async parseCatalogTile(text, where, metadata) {
+    try {
+      const tile = parseHipsCatalogTile(text, where, metadata);
+      return transfer({ status: 'ok' as const, tile }, [...new Set([tile.raDeg.buffer, tile.decDeg.buffer])] as ArrayBuffer[]);
+    } catch (e) {
+      return { status: 'error' as const, message: e instanceof Error ? e.message : String(e), retryable: false };
+    }
   },
   async tessellateFootprints(inputs, options) {
     const g = tessellateFootprints(inputs, options);

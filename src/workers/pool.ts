@@ -2,6 +2,7 @@
 // the least busy worker, cancellation by AbortSignal, and a TileFetcher for the tile manager.
 // Big jobs (tables, FITS images) have backpressure: at most one per worker runs, the rest wait in
 // a FIFO queue (an aborted waiter leaves it); results come back as transferred buffers.
+import type { HipsCatalogMetadata, HipsCatalogTile } from '../hips/catalog.js';
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TileFetchError, type DecodedTile, type TileFetcher } from '../hips/tileManager.js';
 import type { DecodeWorkerApi, TableParseRequest, TableParseResult } from './protocol.js';
@@ -199,6 +200,20 @@ export class DecodePool implements TileFetcher {
       }));
     }
     return concatGeometries(await Promise.all(tasks));
+  }
+
+  /** Parse a HiPS-catalogue tile in the least busy worker (throws the parser's error message). */
+  async parseCatalogTile(text: string, where: { order: number; ipix: number }, metadata?: HipsCatalogMetadata): Promise<HipsCatalogTile> {
+    if (this.destroyed) throw new Error('the decode pool was destroyed');
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    try {
+      const r = await slot.api.parseCatalogTile(text, where, metadata);
+      if (r.status !== 'ok') throw new Error(r.message);
+      return r.tile;
+    } finally {
+      slot.busy--;
+    }
   }
 
   /** Geometry of a space MOC, built in the least busy worker (the MOC's ranges are copied, not transferred). */

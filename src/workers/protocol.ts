@@ -1,6 +1,7 @@
 // The one typed interface between the main thread and the decode workers. Big results travel as
 // transferred ArrayBuffers (never structured copies); every request carries an id so the main
 // thread can cancel it.
+import type { HipsCatalogMetadata, HipsCatalogTile } from '../hips/catalog.js';
 import type { PositionFormat, PositionRule } from './tables/positions.js';
 import type { Table } from './tables/table.js';
 import type { Series, SeriesRequest } from '../plot/series.js';
@@ -88,6 +89,8 @@ export interface DecodeWorkerApi {
   readSeries(source: ArrayBuffer | Blob | string, request: SeriesRequest, requestId: number): Promise<{ status: 'ok'; series: Series } | DecodeFailure>;
   /** Parse a table from bytes (transferred), a Blob or a URL into columns. */
   parseTable(source: ArrayBuffer | Blob | string, request: TableParseRequest, requestId: number): Promise<TableParseResult | DecodeFailure>;
+  /** Parse a HiPS-catalogue TSV tile (src/hips/catalog.ts): big deepest-order tiles of progressive catalogues. */
+  parseCatalogTile(text: string, where: { order: number; ipix: number }, metadata: HipsCatalogMetadata | undefined): Promise<{ status: 'ok'; tile: HipsCatalogTile } | DecodeFailure>;
   /** Abort the request with this id, if it is still running. */
   cancel(requestId: number): void;
 }

@@ -85,6 +85,8 @@ export interface CatalogLayerOptions extends CatalogStyle {
   readonly filters?: readonly RangeFilter[];
   /** Device pixels per CSS pixel (sizes are given in CSS pixels). */
   readonly pixelRatio?: number;
+  /** Added to the row number written by the pick pass (default 0): a layer made of several catalogue layers gives each its own range. */
+  readonly pickRowBase?: number;
 }
 
 export type CatalogDrawMode = 'markers' | 'density';
@@ -212,6 +214,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   readonly settled = true;
   readonly hasPendingUploads = false;
   pixelRatio: number;
+  readonly pickRowBase: number;
 
   private readonly device: GPUDevice;
   private readonly gpu: CatalogGpu;
@@ -278,6 +281,8 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.data = options.data;
     this.rowCount = validateCatalog(options.data);
     this.pixelRatio = options.pixelRatio ?? 1;
+    this.pickRowBase = options.pickRowBase ?? 0;
+    if (!(Number.isInteger(this.pickRowBase) && this.pickRowBase >= 0 && this.pickRowBase + this.rowCount < 0xffffffff)) throw new CatalogError(`pickRowBase must be an integer with pickRowBase + rows < 2^32 - 1, got ${this.pickRowBase}`);
     this.index = buildCatalogIndex(options.data.raDeg, options.data.decDeg);
     const g = (this.gpu = catalogGpu(device));
     this.markers = cachedPipeline(device, `catalog-markers/${format}`, () => device.createRenderPipeline({
@@ -679,7 +684,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     f[63] = 3 * pr;
     w[64] = this.chunkCount;
     w[65] = this.selected ?? 0;
-    w[66] = 0;
+    w[66] = this.pickRowBase;
     w[67] = 0;
     this.device.queue.writeBuffer(this.uniformMain, 0, buf);
     w[35] = 1;

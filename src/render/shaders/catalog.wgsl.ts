@@ -58,7 +58,7 @@ struct Cat {
   pickRadiusPx: f32,
   chunkCount: u32,     // compaction chunks: ceil(rowCount / CHUNK)
   highlightRow: u32,
-  _pad0: u32,
+  pickRowBase: u32,   // added to row + 1 in the pick pass (a layer made of several catalogue layers)
   _pad1: u32,
 };
 
@@ -341,7 +341,7 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
 @fragment
 fn fsPick(in: VOut) -> @location(0) vec2<u32> {
   if (length(in.local) > in.radius + 0.5) { discard; }
-  return vec2<u32>(u.pickSlot, in.row + 1u);
+  return vec2<u32>(u.pickSlot, in.row + 1u + u.pickRowBase);
 }
 `;
 

@@ -1,0 +1,214 @@
+// The element's progressive catalogues (addCatalogueHips): each keeps its opened HiPS catalogue
+// (properties, metadata.xml) and style, and while a renderer exists its ProgressiveCatalogLayer;
+// after a renderer change (device loss) the layer is rebuilt and reloads what the view needs.
+// No DOM: the element hands in callbacks for its renderer, frames and errors.
+import type { SkyRenderer } from '../render/skyRenderer.js';
+import type { PickResult } from '../render/picking.js';
+import type { CatalogStyle } from '../render/layers/catalogLayer.js';
+import { ProgressiveCatalogLayer, type ProgressiveCatalogStats } from '../render/layers/progressiveCatalogLayer.js';
+import { loadHipsCatalogSource, type HipsCatalogSource } from './hipsCatalogSource.js';
+import { CatalogError, type RangeFilter } from './columns.js';
+import type { ShapeEventDetail } from './api.js';
+import type { HipsCatalogTile } from '../hips/catalog.js';
+import type { TileId } from '../hips/tileSelection.js';
+import type { DecodePool } from '../workers/pool.js';
+
+/** addCatalogueHips's options: how rows look (as overlayCatalogue), plus loading limits. */
+export interface CatalogueHipsOptions extends CatalogStyle {
+  readonly id?: string;
+  readonly name?: string;
+  readonly filters?: readonly RangeFilter[];
+  /** Loaded tiles kept in the LRU (default 2048). */
+  readonly maxTiles?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What a progressive catalogue is doing now (for pages and tests). */
+export interface CatalogueHipsState {
+  readonly stats: ProgressiveCatalogStats;
+  readonly wantedTiles: readonly TileId[];
+  readonly requestedUrls: readonly string[];
+  readonly drawnTiles: readonly HipsCatalogTile[];
+}
+
+/** detail of shape-hover / shape-select on a progressive catalogue's row: the row's tile and values too. */
+export interface CatalogueHipsEventDetail extends ShapeEventDetail {
+  readonly kind: 'catalogue-hips';
+  readonly order: number;
+  readonly ipix: number;
+  readonly rowInTile: number;
+  readonly values: Readonly<Record<string, string | number>>;
+}
+
+interface Entry {
+  readonly source: HipsCatalogSource;
+  style: CatalogStyle;
+  filters: readonly RangeFilter[];
+  readonly maxTiles: number | undefined;
+  layer: ProgressiveCatalogLayer | undefined;
+}
+
+export interface CatalogueHipsHost {
+  renderer(): SkyRenderer | undefined;
+  pixelRatio(): number;
+  /** The page's decode pool (big tiles are parsed there). */
+  pool(): DecodePool;
+  requestFrame(): void;
+  reportError(id: string, url: string, reason: string): void;
+}
+
+export class CatalogueHipsSets {
+  private readonly host: CatalogueHipsHost;
+  private readonly entries = new Map<string, Entry>();
+  private seq = 0;
+  private rendererSeen: SkyRenderer | undefined;
+  private waiting = false;
+
+  constructor(host: CatalogueHipsHost) {
+    this.host = host;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  async add(url: string, options: CatalogueHipsOptions = {}): Promise<string> {
+    const { id: givenId, name, filters, maxTiles, signal, ...style } = options;
+    const id = givenId ?? `catalogue-hips-${++this.seq}`;
+    if (this.entries.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
+    if (maxTiles !== undefined && !(Number.isInteger(maxTiles) && maxTiles >= 1)) throw new CatalogError(`maxTiles must be an integer >= 1, got ${maxTiles}`);
+    if (style.sizeColumn && !style.sizeRange) throw new CatalogError(`a progressive catalogue with sizeColumn '${style.sizeColumn}' needs sizeRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
+    if (style.colorColumn && !style.colorRange) throw new CatalogError(`a progressive catalogue with colorColumn '${style.colorColumn}' needs colorRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
+    if (typeof url !== 'string' || url.trim() === '') throw new CatalogError(`addCatalogueHips needs the HiPS catalogue's base URL as a string, got ${typeof url === 'string' ? "''" : typeof url}`);
+    let base: string;
+    try {
+      base = new URL(url, globalThis.location?.href).href;
+    } catch {
+      throw new CatalogError(`'${url}' is not a URL`);
+    }
+    const source = await loadHipsCatalogSource(base, undefined, signal);
+    if (this.entries.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
+    const fields = source.metadata?.fields.map((f) => f.name);
+    for (const col of [style.sizeColumn, style.colorColumn, ...(filters ?? []).map((f) => f.column)]) {
+      if (col && fields && !fields.includes(col)) throw new CatalogError(`no column '${col}' in the HiPS catalogue ${base} (columns: ${fields.join(', ')})`);
+    }
+    this.entries.set(id, { source: { ...source, title: name ?? source.title }, style, filters: filters ?? [], maxTiles, layer: undefined });
+    this.sync();
+    return id;
+  }
+
+  remove(id: string): void {
+    const e = this.entry(id);
+    this.entries.delete(id);
+    if (e.layer && this.host.renderer()?.getLayers().includes(e.layer)) this.host.renderer()!.removeLayer(e.layer);
+    else e.layer?.destroy();
+    this.host.requestFrame();
+  }
+
+  setStyle(id: string, style: CatalogStyle): void {
+    const e = this.entry(id);
+    e.layer?.setStyle(style);
+    e.style = { ...e.style, ...style };
+    this.host.requestFrame();
+  }
+
+  setFilters(id: string, filters: readonly RangeFilter[]): void {
+    const e = this.entry(id);
+    e.layer?.setFilters(filters);
+    e.filters = filters;
+    this.host.requestFrame();
+  }
+
+  select(id: string, row: number | undefined): void {
+    const e = this.entry(id);
+    for (const o of this.entries.values()) if (o !== e) o.layer?.select(undefined);
+    e.layer?.select(row);
+    this.host.requestFrame();
+  }
+
+  state(id: string): CatalogueHipsState | undefined {
+    const l = this.entry(id).layer;
+    if (!l) return undefined;
+    return { stats: l.stats, wantedTiles: l.wantedTiles, requestedUrls: l.requestedUrls, drawnTiles: l.drawnTiles };
+  }
+
+  /** The row a pick hit, if it is one of ours. */
+  detail(hit: PickResult | undefined): CatalogueHipsEventDetail | undefined {
+    if (!hit) return undefined;
+    const e = this.entries.get(hit.layerId);
+    if (!e?.layer || e.layer !== hit.layer) return undefined;
+    const info = e.layer.rowInfo(hit.row);
+    if (!info) return undefined;
+    const p = e.layer.rowPosition(hit.row);
+    return { kind: 'catalogue-hips', layer: hit.layerId, row: hit.row, raDeg: p.raDeg, decDeg: p.decDeg, order: info.order, ipix: info.ipix, rowInTile: info.rowInTile, values: info.values };
+  }
+
+  /** After a click: the hit row selected, every other progressive catalogue's selection cleared. */
+  selectHit(hit: { layer: string; row: number } | undefined): void {
+    for (const [id, e] of this.entries) e.layer?.select(hit && id === hit.layer ? hit.row : undefined);
+  }
+
+  /** Build missing layers on the current renderer (all of them after a renderer change), above the surveys. */
+  sync(): void {
+    const renderer = this.host.renderer();
+    if (!renderer) {
+      this.waitForRenderer(undefined);
+      return;
+    }
+    if (renderer !== this.rendererSeen) {
+      this.rendererSeen = renderer;
+      for (const e of this.entries.values()) e.layer = undefined;
+      void renderer.device.lost.then(() => this.waitForRenderer(renderer));
+    }
+    for (const [id, e] of this.entries) {
+      if (e.layer) continue;
+      e.layer = renderer.addLayer(new ProgressiveCatalogLayer(renderer.device, renderer.format, {
+        ...e.style,
+        id,
+        name: e.source.title,
+        baseUrl: e.source.baseUrl,
+        orderMin: e.source.orderMin,
+        orderMax: e.source.orderMax,
+        ...(e.source.metadata ? { metadata: e.source.metadata } : {}),
+        filters: e.filters,
+        ...(e.maxTiles ? { maxTiles: e.maxTiles } : {}),
+        pixelRatio: this.host.pixelRatio(),
+        parseInWorker: (text, where, metadata) => this.host.pool().parseCatalogTile(text, where, metadata),
+        requestFrame: () => this.host.requestFrame(),
+        onError: (message) => this.host.reportError(id, e.source.baseUrl, message),
+      }));
+      renderer.moveLayer(e.layer, renderer.getLayers().length - 1);
+    }
+    this.host.requestFrame();
+  }
+
+  private waitForRenderer(old: SkyRenderer | undefined): void {
+    if (this.waiting) return;
+    this.waiting = true;
+    const t0 = performance.now();
+    const tick = (): void => {
+      const r = this.host.renderer();
+      if (this.entries.size === 0 || performance.now() - t0 > 60_000 || (r && r !== old)) {
+        this.waiting = false;
+        if (r && r !== old && this.entries.size > 0) this.sync();
+        return;
+      }
+      setTimeout(tick, 16);
+    };
+    setTimeout(tick, 0);
+  }
+
+  private entry(id: string): Entry {
+    const e = this.entries.get(id);
+    if (!e) throw new RangeError(`no progressive catalogue with id '${id}' (ids: ${[...this.entries.keys()].join(', ') || 'none'})`);
+    return e;
+  }
+}
