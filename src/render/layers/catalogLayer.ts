@@ -33,7 +33,7 @@ import { cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT, type PickableLayer } from '../picking.js';
 import { catalogDensityWgsl, catalogMarkersWgsl, catalogProjectWgsl, catalogSplatWgsl, COMPACT_CHUNK } from '../shaders/catalog.wgsl.js';
 import {
-  CatalogError, filterBounds, finiteRange, MAX_FILTERS, numericColumn, rowPasses, validateCatalog, validateFilters,
+  CatalogError, checkRowsFitDevice, filterBounds, finiteRange, MAX_FILTERS, numericColumn, rowPasses, validateCatalog, validateFilters,
   type CatalogData, type RangeFilter,
 } from '../../catalog/columns.js';
 import { colormapWords, MARKER_SHAPES, parseColor, SHAPE_ID, type MarkerShape, type Rgba } from '../../catalog/style.js';
@@ -277,6 +277,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.name = options.name ?? options.id;
     this.data = options.data;
     this.rowCount = validateCatalog(options.data);
+    checkRowsFitDevice(this.rowCount, device.limits);
     this.pixelRatio = options.pixelRatio ?? 1;
     this.index = buildCatalogIndex(options.data.raDeg, options.data.decDeg);
     const g = (this.gpu = catalogGpu(device));
