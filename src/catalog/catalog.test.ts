@@ -2,7 +2,7 @@
 // colours and colormaps, and the HEALPix anchoring of rows (offsets reproduce the float64
 // positions; cell runs and counts agree with brute force).
 import { describe, expect, it } from 'vitest';
-import { CatalogError, filterBounds, finiteRange, numericColumn, rowPasses, validateCatalog, validateFilters } from './columns.js';
+import { CatalogError, checkRowsFitDevice, filterBounds, GPU_BYTES_PER_ROW, finiteRange, numericColumn, rowPasses, validateCatalog, validateFilters } from './columns.js';
 import { colormapIndex, colormapWords, parseColor, sizeFor } from './style.js';
 import { ANCHOR_ORDER, buildCatalogIndex, COUNT_ORDER, compactRuns, countInRanges, NO_CELL } from './spatialIndex.js';
 import { ang2pix, cellRadiusDeg } from '../hips/healpix.js';
@@ -132,5 +132,22 @@ describe('catalogue spatial index', () => {
       if (k !== NO_CELL && coarse.some(([a, b]) => index.cellIds[k] >>> shift >= a && index.cellIds[k] >>> shift < b)) expected++;
     }
     expect(countInRanges(index.coarseCounts, coarse)).toBe(expected);
+  });
+});
+
+describe('checkRowsFitDevice', () => {
+  // WebGPU's default limits: 128 MiB per storage binding, 256 MiB per buffer
+  const defaults = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
+  it('accepts up to the binding limit and refuses one row more, naming rows, MiB and the limit', () => {
+    const maxRows = 2 ** 27 / GPU_BYTES_PER_ROW;
+    expect(maxRows).toBe(8_388_608);
+    expect(() => checkRowsFitDevice(maxRows, defaults)).not.toThrow();
+    expect(() => checkRowsFitDevice(maxRows + 1, defaults)).toThrow(CatalogError);
+    expect(() => checkRowsFitDevice(10_000_000, defaults)).toThrow(/10000000 rows needs GPU buffers of 153 MiB.*at most 128 MiB.*maxStorageBufferBindingSize.*at most 8388608 rows/);
+  });
+  it('uses the smaller of the binding and buffer limits', () => {
+    const limits = { maxStorageBufferBindingSize: 2 ** 32 - 4, maxBufferSize: 2 ** 30 };
+    expect(() => checkRowsFitDevice(2 ** 26, limits)).not.toThrow();
+    expect(() => checkRowsFitDevice(2 ** 26 + 1, limits)).toThrow(/at most 1024 MiB/);
   });
 });

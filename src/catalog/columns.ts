@@ -1,6 +1,6 @@
 // Catalogue rows as columns: validation of the input, numeric columns as float32 for the GPU, value
-// ranges, and the CPU twin of the GPU's range filters (used for counts and by tests). Pure: no DOM,
-// no GPU.
+// ranges, the CPU twin of the GPU's range filters (used for counts and by tests), and whether a
+// catalogue's per-row buffers fit a device's limits. Pure: no DOM, no GPU.
 
 /** One column: numbers (any typed array listed) or strings (shown, never filtered on). */
 export type ColumnData = Float64Array | Float32Array | Int32Array | string[];
@@ -128,4 +128,21 @@ export function rowPasses(columns: readonly Float32Array[], bounds: readonly [nu
     if (!(v >= bounds[k][0] && v <= bounds[k][1])) return false;
   }
   return true;
+}
+
+/** Bytes per row of the largest per-row GPU buffers (rows, screen positions, 4 attribute slots). */
+export const GPU_BYTES_PER_ROW = 16;
+
+/**
+ * Refuses, up front and with a message that says why, a catalogue whose per-row buffers exceed
+ * what the device can bind (maxStorageBufferBindingSize, maxBufferSize): past it the bind groups
+ * would be invalid and nothing would be drawn.
+ */
+export function checkRowsFitDevice(rows: number, limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number }): void {
+  const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const maxRows = Math.floor(maxBytes / GPU_BYTES_PER_ROW);
+  if (rows > maxRows) {
+    const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+    throw new CatalogError(`a catalogue of ${rows} rows needs GPU buffers of ${mib(rows * GPU_BYTES_PER_ROW)} MiB, but this GPU device binds at most ${mib(maxBytes)} MiB per buffer (maxStorageBufferBindingSize/maxBufferSize): at most ${maxRows} rows per catalogue here; split it or serve it as a HiPS catalogue`);
+  }
 }

@@ -21,7 +21,12 @@ async function acquireDevice(): Promise<GPUDevice> {
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new WebGpuUnavailableError('WebGPU is present but no GPU adapter is available on this machine.');
   const device = await adapter.requestDevice({
-    requiredLimits: { maxTextureArrayLayers: Math.min(256, adapter.limits.maxTextureArrayLayers) },
+    requiredLimits: {
+      maxTextureArrayLayers: Math.min(256, adapter.limits.maxTextureArrayLayers),
+      // big catalogues: 16 bytes per row in one storage buffer (the default 128 MiB is 8.4M rows)
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
   });
   device.lost.then(() => {
     devicePromise = undefined;

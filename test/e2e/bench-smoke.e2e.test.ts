@@ -13,6 +13,8 @@ import { nginxUnavailable } from '../../server/testing/nginx.js';
 // @ts-expect-error plain ESM module without types
 import { run as runSso } from '../../bench/sso.bench.mjs';
 // @ts-expect-error plain ESM module without types
+import { run as runCatalogPeer } from '../../bench/catalog-peer.bench.mjs';
+// @ts-expect-error plain ESM module without types
 import { CASES as SELECTION_CASES, run as runTileSelection } from '../../bench/tile-selection.bench.mjs';
 
 interface Row {
@@ -103,4 +105,21 @@ describe('bench smoke', () => {
     for (const m of r.metrics as Row[]) expect(m.median).toBeGreaterThan(0);
     expect(r.notes.some((n: string) => /whole sky AIT: \d+ cells drawn, 12 tiles wanted/.test(n))).toBe(true);
   }, 60_000);
+  it('catalog-peer: esasky-sky and Aladin Lite pan over the same sources, with long tasks, heap and picks', async () => {
+    const r = await runCatalogPeer({ sizes: [300], rounds: 1, capMs: 30_000, write: false });
+    const rows = rowsOf(r);
+    for (const subject of ['esasky-sky', 'Aladin Lite']) {
+      const frames = rows.get(`frame interval while panning, 3e2 sources | ${subject}`);
+      expect(frames?.n).toBe(10);
+      expect(frames?.median).toBeGreaterThan(0);
+      expect(rows.get(`add 3e2 sources and draw the first frame | ${subject}`)?.median).toBeGreaterThan(0);
+      expect(rows.get(`long tasks while panning, 3e2 sources | ${subject}`)?.median).toBeGreaterThanOrEqual(0);
+      expect(rows.get(`JS heap after adding and panning (after GC), 3e2 sources | ${subject}`)?.median).toBeGreaterThan(0);
+      expect(rows.get(`pick latency (pointer position to row), 3e2 sources | ${subject}`)?.n).toBe(5);
+    }
+    expect(Number.isFinite(rows.get('frame interval while panning, 3e2 sources | Aladin Lite')?.ratio)).toBe(true);
+    // every pick, for both, was at a source and found one
+    expect(r.notes.some((n: string) => n.includes('Hits/picks: esasky-sky at 300 5/5, Aladin Lite at 300 5/5;'))).toBe(true);
+    expect(r.notes).toContain("WebGPU validation errors on esasky-sky's device during the run: 0.");
+  }, 240_000);
 });

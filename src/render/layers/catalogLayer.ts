@@ -33,7 +33,7 @@ import { cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT, type PickableLayer } from '../picking.js';
 import { catalogDensityWgsl, catalogMarkersWgsl, catalogProjectWgsl, catalogSplatWgsl, COMPACT_CHUNK } from '../shaders/catalog.wgsl.js';
 import {
-  CatalogError, filterBounds, finiteRange, MAX_FILTERS, numericColumn, rowPasses, validateCatalog, validateFilters,
+  CatalogError, checkRowsFitDevice, filterBounds, finiteRange, MAX_FILTERS, numericColumn, rowPasses, validateCatalog, validateFilters,
   type CatalogData, type RangeFilter,
 } from '../../catalog/columns.js';
 import { colormapWords, MARKER_SHAPES, parseColor, SHAPE_ID, type MarkerShape, type Rgba } from '../../catalog/style.js';
@@ -280,6 +280,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.name = options.name ?? options.id;
     this.data = options.data;
     this.rowCount = validateCatalog(options.data);
+    checkRowsFitDevice(this.rowCount, device.limits);
     this.pixelRatio = options.pixelRatio ?? 1;
     this.pickRowBase = options.pickRowBase ?? 0;
     if (!(Number.isInteger(this.pickRowBase) && this.pickRowBase >= 0 && this.pickRowBase + this.rowCount < 0xffffffff)) throw new CatalogError(`pickRowBase must be an integer with pickRowBase + rows < 2^32 - 1, got ${this.pickRowBase}`);
