@@ -175,8 +175,14 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   let p1 = positions[base + (qj + dj[1]) * (G + 1u) + qi + di[1]].xyz;
   let p2 = positions[base + (qj + dj[2]) * (G + 1u) + qi + di[2]].xyz;
   var ps = array<vec3f, 3>(p0, p1, p2);
-  let i = qi + di[k];
-  let j = qj + dj[k];
+  var i = qi + di[k];
+  var j = qj + dj[k];
+  // a vertex collapsed onto another (T-junction closing, hipsLayer.ts) takes its texture coordinates
+  let moved = u32(round(positions[base + j * (G + 1u) + i].w));
+  if (moved > 0u) {
+    i = (moved - 1u) % (G + 1u);
+    j = (moved - 1u) / (G + 1u);
+  }
 
   var ndc = vec2f(0.0);
   var plane = vec2f(0.0);
