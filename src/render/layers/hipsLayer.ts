@@ -54,6 +54,8 @@ export interface HipsLayerOptions {
   readonly gpuBudgetBytes?: number;
   /** CPU memory for decoded tiles kept after upload, bytes (default 64 MiB; the tile manager's LRU cache). */
   readonly cpuBudgetBytes?: number;
+  /** Empty (404), failed or dropped tiles remembered so they are not asked for again (default 4096). */
+  readonly rememberedOutcomes?: number;
   readonly maxConcurrent?: number;
   readonly onError?: (info: TileErrorInfo) => void;
   /** Something changed that needs a new frame (a tile arrived). */
@@ -74,7 +76,11 @@ const VERTS_PER_CELL = (HIPS_GRID + 1) * (HIPS_GRID + 1);
 const CELL_BYTES = 32;
 /** Parent -> child cross-fade when a tile arrives, ms. */
 export const FADE_MS = 250;
-const CELL_CACHE_LIMIT = 4096;
+/**
+ * Cells whose mesh vectors are cached: at least this many, and twice the cells of the current
+ * view (least recently used go first), so a pan reuses them and memory follows the view.
+ */
+export const CELL_CACHE_MIN = 1024;
 
 export interface HipsLayerStats {
   cellsDrawn: number;
@@ -181,6 +187,7 @@ export class HipsLayer implements RenderLayer {
       fetcher: opts.fetcher,
       maxConcurrent: opts.maxConcurrent,
       cpuBudgetBytes: opts.cpuBudgetBytes,
+      rememberedOutcomes: opts.rememberedOutcomes,
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
@@ -327,10 +334,14 @@ export class HipsLayer implements RenderLayer {
       budget.spend(budget.now() - t0);
       if (ok) {
         this.stats.tilesUploaded++;
+        // oldest first: re-inserted, so that layoutCells can forget them from the front
+        this.arrivals.delete(tileKey(order, ipix));
         this.arrivals.set(tileKey(order, ipix), performance.now());
-        if (this.arrivals.size > 4096) this.arrivals.delete(this.arrivals.keys().next().value!);
       }
-      else this.manager.drop(order, ipix); // every slot holds a tile this view needs
+      else {
+        this.manager.drop(order, ipix); // every slot holds a tile this view needs
+        this.samples.delete(tileKey(order, ipix));
+      }
     }
     this.stats.tilesResident = this.tiles.used;
     this.stats.cpuCacheBytes = this.manager.cpuCache.bytes;
@@ -510,7 +521,12 @@ export class HipsLayer implements RenderLayer {
   private vectorsOf(order: number, ipix: number): Float64Array {
     const key = tileKey(order, ipix);
     let vs = this.cellVectors.get(key);
-    if (vs) return vs;
+    if (vs) {
+      // most recently used last (Map keeps insertion order)
+      this.cellVectors.delete(key);
+      this.cellVectors.set(key, vs);
+      return vs;
+    }
     vs = new Float64Array(VERTS_PER_CELL * 3);
     const tmp = [0, 0, 0];
     const rotated = [0, 0, 0];
@@ -524,12 +540,27 @@ export class HipsLayer implements RenderLayer {
         vs[o + 2] = w[2];
       }
     }
-    if (this.cellVectors.size >= CELL_CACHE_LIMIT) {
-      const oldest = this.cellVectors.keys().next().value;
-      if (oldest !== undefined) this.cellVectors.delete(oldest);
-    }
     this.cellVectors.set(key, vs);
     return vs;
+  }
+
+  /** Forget the least recently used cell vectors beyond the cache's limit for a view of `cells` cells. */
+  private trimCellVectors(cells: number): void {
+    let excess = this.cellVectors.size - Math.max(CELL_CACHE_MIN, 2 * cells);
+    for (const key of this.cellVectors.keys()) {
+      if (excess-- <= 0) break;
+      this.cellVectors.delete(key);
+    }
+  }
+
+  /** Sizes of what this layer keeps between frames (tests check that they stay bounded). */
+  get cacheSizes(): { selectedCells: number; cellVectors: number; arrivals: number; samples: number; tileStates: number; wantedTiles: number; pendingUploads: number;
+    cpuTiles: number; cpuBytes: number; gpuTiles: number; gpuCapacity: number } {
+    return {
+      selectedCells: this.selection?.cells.length ?? 0, cellVectors: this.cellVectors.size, arrivals: this.arrivals.size, samples: this.samples.size,
+      tileStates: this.manager.entryCount, wantedTiles: this.wantedNow.length, pendingUploads: this.manager.pendingUploads,
+      cpuTiles: this.manager.cpuCache.tiles, cpuBytes: this.manager.cpuCache.bytes, gpuTiles: this.tiles.used, gpuCapacity: this.tiles.capacity,
+    };
   }
 
   private layoutCells(camera: Camera, sel: TileSelection, from?: { camera: Camera; mix: number }): void {
@@ -544,6 +575,11 @@ export class HipsLayer implements RenderLayer {
     let fromAncestor = 0;
     const now = performance.now();
     this.fading = false;
+    // arrivals older than the cross-fade are of no more use
+    for (const [key, t] of this.arrivals) {
+      if (now - t < FADE_MS) break;
+      this.arrivals.delete(key);
+    }
     const drawn = new Set<number>();
     for (const c of sel.cells) drawn.add(tileKey(c.order, c.ipix));
     const emit = (cellOrder: number, cellIpix: number, src: { order: number; ipix: number; layer: number }, alpha: number, vs: Float64Array): void => {
@@ -588,6 +624,7 @@ export class HipsLayer implements RenderLayer {
       emit(cell.order, cell.ipix, src, alpha, vs);
       if (src.order < sel.dataOrder) fromAncestor++;
     }
+    this.trimCellVectors(sel.cells.length);
     this.cellCount = n;
     this.stats.cellsDrawn = n;
     this.stats.cellsFromAncestor = fromAncestor;
