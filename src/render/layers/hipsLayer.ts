@@ -77,10 +77,11 @@ const CELL_BYTES = 32;
 /** Parent -> child cross-fade when a tile arrives, ms. */
 export const FADE_MS = 250;
 /**
- * Cells whose mesh vectors are cached: at least this many, and twice the cells of the current
- * view (least recently used go first), so a pan reuses them and memory follows the view.
+ * Cells whose mesh vectors (81 float64 vectors, ~2 KB each) are cached: at least this many, and
+ * twice the cells of the current view (least recently used go first), so that a pan reuses them
+ * and memory follows the view, not the session.
  */
-export const CELL_CACHE_MIN = 1024;
+export const CELL_CACHE_MIN = 256;
 
 export interface HipsLayerStats {
   cellsDrawn: number;
