@@ -103,9 +103,9 @@ fn trianglePlane(id: u32, p0: vec3f, p1: vec3f, p2: vec3f, k: u32, copy: u32) ->
     let ys = vec3f(projectPlane(id, p0).y, projectPlane(id, p1).y, projectPlane(id, p2).y);
     let top = projectNative(id, 0.0, select(-0.5, 0.5, north) * PI).y;
     let low = select(max(ys.x, max(ys.y, ys.z)), min(ys.x, min(ys.y, ys.z)), north);
-    var cx = array<f32, 6>(-PI, PI, -PI, -PI, PI, PI);
-    var cy = array<f32, 6>(low, low, top, top, low, top);
-    return vec2f(cx[copy * 3u + k], cy[copy * 3u + k]);
+    // copy 0: (-pi, low) (pi, low) (-pi, top); copy 1: (-pi, top) (pi, low) (pi, top)
+    let m = copy * 3u + k;
+    return vec2f(select(-PI, PI, m == 1u || m >= 4u), select(low, top, m == 2u || m == 3u || m == 5u));
   }
   // Native longitude seam behind the centre: crossing triangles are drawn on both sides.
   let u = unwrappedPhi(p0, p1, p2, copy);
@@ -151,16 +151,13 @@ fn turns(a: vec3f, b: vec3f, pa: f32, pb: f32) -> f32 {
 fn unwrappedPhi(p0: vec3f, p1: vec3f, p2: vec3f, copy: u32) -> Unwrapped {
   let ph = vec3f(atan2(p0.x, p0.z), atan2(p1.x, p1.z), atan2(p2.x, p2.z));
   let n1 = turns(p0, p1, ph.x, ph.y);
-  var n = vec3f(0.0, n1, n1 + turns(p1, p2, ph.y, ph.z));
+  let n = vec3f(0.0, n1, n1 + turns(p1, p2, ph.y, ph.z));
   let u0 = ph + 2.0 * PI * n;
   let hi = max(u0.x, max(u0.y, u0.z));
   let lo = min(u0.x, min(u0.y, u0.z));
-  var out: Unwrapped;
-  out.crossing = hi > PI || lo < -PI;
-  out.drawn = copy == 0u || out.crossing;
-  if (copy == 1u && out.crossing) { n = n + select(1.0, -1.0, hi > PI); }
-  out.phi = ph + 2.0 * PI * n;
-  return out;
+  let crossing = hi > PI || lo < -PI;
+  let shift = select(0.0, select(1.0, -1.0, hi > PI), copy == 1u && crossing);
+  return Unwrapped(ph + 2.0 * PI * (n + shift), crossing, copy == 0u || crossing);
 }
 
 /** HPX polar facet index of a native longitude. */
@@ -199,13 +196,9 @@ fn hpxWithFacet(phi: f32, theta: f32, facet: f32) -> vec2f {
 
 /** Index in \`positions\` of vertex k of triangle tri (0: (0,0) (1,0) (0,1); 1: (0,1) (1,0) (1,1)) of a quad. */
 fn meshIndex(c: u32, quad: u32, tri: u32, k: u32) -> u32 {
-  var di = array<u32, 3>(0u, 1u, 0u);
-  var dj = array<u32, 3>(0u, 0u, 1u);
-  if (tri == 1u) {
-    di = array<u32, 3>(0u, 1u, 1u);
-    dj = array<u32, 3>(1u, 0u, 1u);
-  }
-  return c * (G + 1u) * (G + 1u) + (quad / G + dj[k]) * (G + 1u) + quad % G + di[k];
+  let di = select(u32(k == 1u), u32(k >= 1u), tri == 1u);
+  let dj = select(u32(k == 2u), u32(k != 1u), tri == 1u);
+  return c * (G + 1u) * (G + 1u) + (quad / G + dj) * (G + 1u) + quad % G + di;
 }
 
 /** Texture coordinates of a mesh vertex; a vertex collapsed onto another (T-junction closing in
@@ -259,30 +252,37 @@ fn capCoverage(cap: u32, q: vec2f) -> vec3f {
   let c = cap / (2u * G * G);
   let quad = (cap / 2u) % (G * G);
   let tri = cap % 2u;
-  var ip = array<u32, 3>(meshIndex(c, quad, tri, 0u), meshIndex(c, quad, tri, 1u), meshIndex(c, quad, tri, 2u));
-  var p = array<vec3f, 3>(positions[ip[0]].xyz, positions[ip[1]].xyz, positions[ip[2]].xyz);
-  let north = p[0].y + p[1].y + p[2].y > 0.0;
-  var inside = false;
-  for (var e = 0u; e < 3u; e++) {
-    let a = projectPlane(frame.projection, p[e]);
-    let b = projectPlane(frame.projection, p[(e + 1u) % 3u]);
-    // the edge runs round the pole the way its neighbour unwraps it (turns)
-    let dx = b.x + 2.0 * PI * turns(p[e], p[(e + 1u) % 3u], a.x, b.x) - a.x;
-    var u = q.x - a.x;
-    if (u > PI) { u = u - 2.0 * PI; }
-    if (u < -PI) { u = u + 2.0 * PI; }
-    if (abs(dx) > 0.0 && u * dx >= 0.0 && abs(u) <= abs(dx)) {
-      let y = a.y + (b.y - a.y) * (u / dx);
-      inside = inside || select(q.y <= y, q.y >= y, north);
-    }
-  }
+  let i0 = meshIndex(c, quad, tri, 0u);
+  let i1 = meshIndex(c, quad, tri, 1u);
+  let i2 = meshIndex(c, quad, tri, 2u);
+  let p0 = positions[i0].xyz;
+  let p1 = positions[i1].xyz;
+  let p2 = positions[i2].xyz;
+  let north = p0.y + p1.y + p2.y > 0.0;
+  let inside = capEdge(p0, p1, q, north) || capEdge(p1, p2, q, north) || capEdge(p2, p0, q, north);
   // the fragment's direction (MER: latitude from the plane's y; CAR: the plane is lon/lat)
   let theta = select(q.y, 2.0 * atan(exp(q.y)) - 0.5 * PI, frame.projection == 7u);
   let v = vec3f(cos(theta) * sin(q.x), sin(theta), cos(theta) * cos(q.x));
-  let w = vec3f(dot(v, cross(p[1], p[2])), dot(p[0], cross(v, p[2])), dot(p[0], cross(p[1], v)));
+  let w = vec3f(dot(v, cross(p1, p2)), dot(p0, cross(v, p2)), dot(p0, cross(p1, v)));
   let bw = w / (w.x + w.y + w.z);
-  let uv = bw.x * meshUv(c, ip[0]) + bw.y * meshUv(c, ip[1]) + bw.z * meshUv(c, ip[2]);
+  let uv = bw.x * meshUv(c, i0) + bw.y * meshUv(c, i1) + bw.z * meshUv(c, i2);
   return vec3f(select(0.0, 1.0, inside), uv);
+}
+
+/** Whether plane point q lies above (north) or below edge pa-pb of a cap, where the edge spans q.x. */
+fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool) -> bool {
+  let a = projectPlane(frame.projection, pa);
+  let b = projectPlane(frame.projection, pb);
+  // the edge runs round the pole the way its neighbour unwraps it (turns)
+  let dx = b.x + 2.0 * PI * turns(pa, pb, a.x, b.x) - a.x;
+  var u = q.x - a.x;
+  if (u > PI) { u = u - 2.0 * PI; }
+  if (u < -PI) { u = u + 2.0 * PI; }
+  if (abs(dx) > 0.0 && u * dx >= 0.0 && abs(u) <= abs(dx)) {
+    let y = a.y + (b.y - a.y) * (u / dx);
+    return select(q.y <= y, q.y >= y, north);
+  }
+  return false;
 }
 
 @vertex
@@ -297,9 +297,12 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   let corner = r % 6u;
   let tri = corner / 3u;
   let k = corner % 3u;
-  let p0 = positions[meshIndex(c, quad, tri, 0u)].xyz;
-  let p1 = positions[meshIndex(c, quad, tri, 1u)].xyz;
-  let p2 = positions[meshIndex(c, quad, tri, 2u)].xyz;
+  let i0 = meshIndex(c, quad, tri, 0u);
+  let i1 = meshIndex(c, quad, tri, 1u);
+  let i2 = meshIndex(c, quad, tri, 2u);
+  let p0 = positions[i0].xyz;
+  let p1 = positions[i1].xyz;
+  let p2 = positions[i2].xyz;
   var ps = array<vec3f, 3>(p0, p1, p2);
 
   var ndc = vec2f(0.0);
@@ -319,7 +322,7 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   let cell = cells[c];
   var out: VOut;
   out.position = vec4f(ndc, 0.0, 1.0);
-  out.uv = meshUv(c, meshIndex(c, quad, tri, k));
+  out.uv = meshUv(c, select(select(i0, i1, k == 1u), i2, k == 2u));
   out.cap = select(NO_CAP, (c * G * G + quad) * 2u + tri, isCap(frame.projection, p0, p1, p2) && frame.mixB <= 0.0);
   out.plane = plane;
   out.layer = cell.layer;
