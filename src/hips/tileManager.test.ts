@@ -210,4 +210,22 @@ describe('TileManager options', () => {
     expect(m.inFlight).toBe(6);
     expect(m.cpuCache.budgetBytes).toBe(64 * 1024 * 1024);
   });
+  it('forgets the oldest 404/failed tiles beyond rememberedOutcomes, and asks for them again when wanted', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, maxConcurrent: 8, rememberedOutcomes: 3 });
+    // six views of one tile each: 404, 404, failed, 404, 404, 404
+    for (let ipix = 0; ipix < 6; ipix++) {
+      m.want([{ order: 2, ipix }]);
+      net.answer(`Npix${ipix}.`, ipix === 2 ? new TileFetchError('broken', { retryable: false }) : null);
+      await flush();
+    }
+    // the wanted tile plus the 3 most recent outcomes; the oldest went first
+    expect(m.entryCount).toBe(4);
+    expect([0, 1, 2, 3, 4, 5].map((i) => m.stateOf(2, i))).toEqual([undefined, undefined, 'failed', 'empty', 'empty', 'empty']);
+    expect(net.requested.length).toBe(6);
+    // a remembered 404 is not asked again, a forgotten one is
+    m.want([{ order: 2, ipix: 3 }, { order: 2, ipix: 0 }]);
+    expect(net.requested.slice(6)).toEqual(['/h/Norder2/Dir0/Npix0.png']);
+    expect(() => new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, rememberedOutcomes: -1 })).toThrow(/rememberedOutcomes/);
+  });
 });

@@ -65,6 +65,8 @@ export interface TileManagerOptions {
    * least recently wanted tiles are forgotten first; a tile larger than the budget is not kept.
    */
   readonly cpuBudgetBytes?: number;
+  /** Empty, failed or dropped tiles no longer wanted that are remembered (default REMEMBERED_OUTCOMES). */
+  readonly rememberedOutcomes?: number;
 }
 
 /** Bytes of pixel data a decoded tile holds. */
@@ -86,6 +88,9 @@ interface Entry {
 export function tileKey(order: number, ipix: number): number {
   return 4 * 4 ** order + ipix;
 }
+
+/** How many empty, failed or dropped tiles no longer wanted are remembered (forgetOldOutcomes). */
+export const REMEMBERED_OUTCOMES = 4096;
 
 export class TileManager {
   private readonly opts: Required<Omit<TileManagerOptions, 'onSettle' | 'onError'>> &
@@ -110,7 +115,8 @@ export class TileManager {
   constructor(options: TileManagerOptions) {
     // options given as undefined keep their defaults
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as TileManagerOptions;
-    this.opts = { maxConcurrent: 6, maxRetries: 3, retryBaseMs: 250, cpuBudgetBytes: 64 * 1024 * 1024, ...given };
+    this.opts = { maxConcurrent: 6, maxRetries: 3, retryBaseMs: 250, cpuBudgetBytes: 64 * 1024 * 1024, rememberedOutcomes: REMEMBERED_OUTCOMES, ...given };
+    if (!(this.opts.rememberedOutcomes >= 0)) throw new RangeError(`rememberedOutcomes must be >= 0, got ${this.opts.rememberedOutcomes}`);
     if (!(this.opts.cpuBudgetBytes >= 0)) throw new RangeError(`cpuBudgetBytes must be >= 0, got ${this.opts.cpuBudgetBytes}`);
     this.ext = extensionForFormat(options.format);
   }
@@ -174,7 +180,31 @@ export class TileManager {
     for (const e of this.entries.values()) {
       if ((e.state === 'loading' || e.state === 'queued') && !set.has(e.key)) this.abandon(e);
     }
+    this.forgetOldOutcomes();
     this.pump();
+  }
+
+  /** Tiles with a state (any but forgotten ones), for tests and diagnostics. */
+  get entryCount(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Empty (404), failed and dropped tiles are remembered so that a view does not ask for them again;
+   * over a long session they would pile up, so beyond `rememberedOutcomes` the oldest of those no
+   * longer wanted are forgotten (asked for again if a view comes back to them). Ready tiles leave
+   * with their GPU copy (evict), queued and loading ones when no longer wanted.
+   */
+  private forgetOldOutcomes(): void {
+    let excess = this.entries.size - this.wantedSet.size - this.opts.rememberedOutcomes;
+    if (excess <= 0) return;
+    for (const e of this.entries.values()) {
+      if (excess <= 0) break;
+      if ((e.state === 'empty' || e.state === 'failed' || e.state === 'dropped') && !this.wantedSet.has(e.key)) {
+        this.entries.delete(e.key);
+        excess--;
+      }
+    }
   }
 
   /**

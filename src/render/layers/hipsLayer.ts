@@ -17,7 +17,7 @@ import { allskyLayout, sliceAllskyTile, type AllskyLayout } from '../../hips/all
 import { loadHipsMoc, type FetchLike } from '../../hips/hipsSource.js';
 import { CellCoverage } from '../../hips/mocCoverage.js';
 import { TileTextureArray } from '../tileTextureArray.js';
-import { PROJECTION_ID, ZENITHAL, projectViewFrame, unprojectPlane } from '../../math/projections.js';
+import { PROJECTION_ID } from '../../math/projections.js';
 import { neighbours } from '../../hips/neighbours.js';
 import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
 import { GrowableBuffer } from '../growableBuffer.js';
@@ -54,6 +54,8 @@ export interface HipsLayerOptions {
   readonly gpuBudgetBytes?: number;
   /** CPU memory for decoded tiles kept after upload, bytes (default 64 MiB; the tile manager's LRU cache). */
   readonly cpuBudgetBytes?: number;
+  /** Empty (404), failed or dropped tiles remembered so they are not asked for again (default 4096). */
+  readonly rememberedOutcomes?: number;
   readonly maxConcurrent?: number;
   readonly onError?: (info: TileErrorInfo) => void;
   /** Something changed that needs a new frame (a tile arrived). */
@@ -74,7 +76,12 @@ const VERTS_PER_CELL = (HIPS_GRID + 1) * (HIPS_GRID + 1);
 const CELL_BYTES = 32;
 /** Parent -> child cross-fade when a tile arrives, ms. */
 export const FADE_MS = 250;
-const CELL_CACHE_LIMIT = 4096;
+/**
+ * Cells whose mesh vectors (81 float64 vectors, ~2 KB each) are cached: at least this many, and
+ * twice the cells of the current view (least recently used go first), so that a pan reuses them
+ * and memory follows the view, not the session.
+ */
+export const CELL_CACHE_MIN = 256;
 
 export interface HipsLayerStats {
   cellsDrawn: number;
@@ -181,6 +188,7 @@ export class HipsLayer implements RenderLayer {
       fetcher: opts.fetcher,
       maxConcurrent: opts.maxConcurrent,
       cpuBudgetBytes: opts.cpuBudgetBytes,
+      rememberedOutcomes: opts.rememberedOutcomes,
       onSettle: opts.onChange,
       onError: (info) => this.onError?.(info),
     });
@@ -327,10 +335,14 @@ export class HipsLayer implements RenderLayer {
       budget.spend(budget.now() - t0);
       if (ok) {
         this.stats.tilesUploaded++;
+        // oldest first: re-inserted, so that layoutCells can forget them from the front
+        this.arrivals.delete(tileKey(order, ipix));
         this.arrivals.set(tileKey(order, ipix), performance.now());
-        if (this.arrivals.size > 4096) this.arrivals.delete(this.arrivals.keys().next().value!);
       }
-      else this.manager.drop(order, ipix); // every slot holds a tile this view needs
+      else {
+        this.manager.drop(order, ipix); // every slot holds a tile this view needs
+        this.samples.delete(tileKey(order, ipix));
+      }
     }
     this.stats.tilesResident = this.tiles.used;
     this.stats.cpuCacheBytes = this.manager.cpuCache.bytes;
@@ -510,7 +522,12 @@ export class HipsLayer implements RenderLayer {
   private vectorsOf(order: number, ipix: number): Float64Array {
     const key = tileKey(order, ipix);
     let vs = this.cellVectors.get(key);
-    if (vs) return vs;
+    if (vs) {
+      // most recently used last (Map keeps insertion order)
+      this.cellVectors.delete(key);
+      this.cellVectors.set(key, vs);
+      return vs;
+    }
     vs = new Float64Array(VERTS_PER_CELL * 3);
     const tmp = [0, 0, 0];
     const rotated = [0, 0, 0];
@@ -524,12 +541,27 @@ export class HipsLayer implements RenderLayer {
         vs[o + 2] = w[2];
       }
     }
-    if (this.cellVectors.size >= CELL_CACHE_LIMIT) {
-      const oldest = this.cellVectors.keys().next().value;
-      if (oldest !== undefined) this.cellVectors.delete(oldest);
-    }
     this.cellVectors.set(key, vs);
     return vs;
+  }
+
+  /** Forget the least recently used cell vectors beyond the cache's limit for a view of `cells` cells. */
+  private trimCellVectors(cells: number): void {
+    let excess = this.cellVectors.size - Math.max(CELL_CACHE_MIN, 2 * cells);
+    for (const key of this.cellVectors.keys()) {
+      if (excess-- <= 0) break;
+      this.cellVectors.delete(key);
+    }
+  }
+
+  /** Sizes of what this layer keeps between frames (tests check that they stay bounded). */
+  get cacheSizes(): { selectedCells: number; cellVectors: number; arrivals: number; samples: number; tileStates: number; wantedTiles: number; pendingUploads: number;
+    cpuTiles: number; cpuBytes: number; gpuTiles: number; gpuCapacity: number } {
+    return {
+      selectedCells: this.selection?.cells.length ?? 0, cellVectors: this.cellVectors.size, arrivals: this.arrivals.size, samples: this.samples.size,
+      tileStates: this.manager.entryCount, wantedTiles: this.wantedNow.length, pendingUploads: this.manager.pendingUploads,
+      cpuTiles: this.manager.cpuCache.tiles, cpuBytes: this.manager.cpuCache.bytes, gpuTiles: this.tiles.used, gpuCapacity: this.tiles.capacity,
+    };
   }
 
   private layoutCells(camera: Camera, sel: TileSelection, from?: { camera: Camera; mix: number }): void {
@@ -544,6 +576,11 @@ export class HipsLayer implements RenderLayer {
     let fromAncestor = 0;
     const now = performance.now();
     this.fading = false;
+    // arrivals older than the cross-fade are of no more use
+    for (const [key, t] of this.arrivals) {
+      if (now - t < FADE_MS) break;
+      this.arrivals.delete(key);
+    }
     const drawn = new Set<number>();
     for (const c of sel.cells) drawn.add(tileKey(c.order, c.ipix));
     const emit = (cellOrder: number, cellIpix: number, src: { order: number; ipix: number; layer: number }, alpha: number, vs: Float64Array): void => {
@@ -557,7 +594,7 @@ export class HipsLayer implements RenderLayer {
         pos[base + k * 4 + 1] = q[1];
         pos[base + k * 4 + 2] = q[2];
       }
-      closeTJunctions(camera, cellOrder, cellIpix, drawn, pos, base);
+      closeTJunctions(cellOrder, cellIpix, drawn, pos, base);
       const d = cellOrder - src.order;
       const div = 2 ** d;
       const c = nest2xyf(cellOrder, cellIpix);
@@ -588,6 +625,7 @@ export class HipsLayer implements RenderLayer {
       emit(cell.order, cell.ipix, src, alpha, vs);
       if (src.order < sel.dataOrder) fromAncestor++;
     }
+    this.trimCellVectors(sel.cells.length);
     this.cellCount = n;
     this.stats.cellsDrawn = n;
     this.stats.cellsFromAncestor = fromAncestor;
@@ -705,22 +743,27 @@ function edgeVertex(e: number, t: number): number {
 const EDGE_NEIGHBOUR = [0, 4, 6, 2];
 
 /**
- * T-junctions: where a cell borders a coarser drawn cell (the far side of zenithal and all-sky
- * projections mixes orders), the coarse mesh's edge is a straight screen segment between its
- * vertices while this cell's extra edge vertices sit on the true, curved edge — a hairline crack.
- * Move those vertices onto the coarse segments: project the two coarse-grid vertices around each
- * (float64, the view's projection), interpolate in the projection plane, unproject. The texture
- * coordinates stay: the sliver they shift over is under a pixel.
+ * T-junctions: where a cell borders a coarser drawn cell (all-sky projections subdivide the far
+ * side, so orders mix there), the coarse mesh's edge runs straight on screen between its
+ * vertices while this cell's extra edge vertices sit on the true, curved edge — a crack, and even
+ * on a straight edge (HPX) a pixel centre lying exactly on it can fall between the two meshes,
+ * because a rasteriser is watertight only along edges whose end points are identical. So each
+ * extra vertex collapses onto the coarse vertex below it along the edge (`pos` w = that vertex's
+ * mesh index + 1, so it takes that vertex's texture coordinates too): this cell's boundary is
+ * then made of the coarse mesh's own segments, bit for bit (the same exact face-local
+ * coordinates give the same vectors), and nothing is drawn twice. Collapsing toward the lower
+ * index keeps every triangle's orientation (the triangles it touches become degenerate or stay
+ * the same way round), and the texture along the edge follows the coarse cell's exactly.
+ * Neighbours up to 3 orders coarser: a cell of order + 3 spans one coarse mesh step (G = 8).
  */
-function closeTJunctions(camera: Camera, order: number, ipix: number, drawn: ReadonlySet<number>, pos: Float32Array, base: number): void {
-  const proj = camera.view.projection;
-  if (order === 0 || !ZENITHAL.has(proj)) return;
+export function closeTJunctions(order: number, ipix: number, drawn: ReadonlySet<number>, pos: Float32Array, base: number): void {
+  if (order === 0) return;
   let nbs: number[] | undefined;
   for (let e = 0; e < 4; e++) {
-    let d = 0;
     nbs ??= neighbours(order, ipix);
     const nb = nbs[EDGE_NEIGHBOUR[e]!]!;
     if (nb < 0 || drawn.has(tileKey(order, nb))) continue;
+    let d = 0;
     for (let up = 1; up <= Math.min(3, order); up++) {
       if (drawn.has(tileKey(order - up, Math.floor(nb / 4 ** up)))) {
         d = up;
@@ -729,22 +772,15 @@ function closeTJunctions(camera: Camera, order: number, ipix: number, drawn: Rea
     }
     if (d === 0) continue;
     const step = 2 ** d;
-    for (let t0 = 0; t0 < HIPS_GRID; t0 += step) {
-      const a = base + edgeVertex(e, t0) * 4;
-      const b = base + edgeVertex(e, t0 + step) * 4;
-      const pa = projectViewFrame(proj, pos[a]!, pos[a + 1]!, pos[a + 2]!);
-      const pb = projectViewFrame(proj, pos[b]!, pos[b + 1]!, pos[b + 2]!);
-      // a segment across the projection's seam (all-sky projections) is not straight on screen
-      if (!pa || !pb || Math.hypot(pb[0] - pa[0], pb[1] - pa[1]) > 0.5) continue;
-      for (let t = t0 + 1; t < t0 + step; t++) {
-        const w = (t - t0) / step;
-        const v = unprojectPlane(proj, pa[0] + (pb[0] - pa[0]) * w, pa[1] + (pb[1] - pa[1]) * w);
-        if (!v) continue;
-        const o = base + edgeVertex(e, t) * 4;
-        pos[o] = v[0];
-        pos[o + 1] = v[1];
-        pos[o + 2] = v[2];
-      }
+    for (let t = 1; t < HIPS_GRID; t++) {
+      if (t % step === 0) continue;
+      const target = edgeVertex(e, t - (t % step));
+      const a = base + target * 4;
+      const o = base + edgeVertex(e, t) * 4;
+      pos[o] = pos[a]!;
+      pos[o + 1] = pos[a + 1]!;
+      pos[o + 2] = pos[a + 2]!;
+      pos[o + 3] = target + 1;
     }
   }
 }
