@@ -12,6 +12,7 @@ import type { ShapeEventDetail } from './api.js';
 import type { HipsCatalogTile } from '../hips/catalog.js';
 import type { TileId } from '../hips/tileSelection.js';
 import type { DecodePool } from '../workers/pool.js';
+import { RendererBoundSets } from '../render/rendererBoundSets.js';
 
 /** addCatalogueHips's options: how rows look (as overlayCatalogue), plus loading limits. */
 export interface CatalogueHipsOptions extends CatalogStyle {
@@ -57,23 +58,12 @@ export interface CatalogueHipsHost {
   reportError(id: string, url: string, reason: string): void;
 }
 
-export class CatalogueHipsSets {
+export class CatalogueHipsSets extends RendererBoundSets<Entry> {
   private readonly host: CatalogueHipsHost;
-  private readonly entries = new Map<string, Entry>();
-  private seq = 0;
-  private rendererSeen: SkyRenderer | undefined;
-  private waiting = false;
 
   constructor(host: CatalogueHipsHost) {
+    super('progressive catalogue', () => host.renderer());
     this.host = host;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  ids(): string[] {
-    return [...this.entries.keys()];
   }
 
   has(id: string): boolean {
@@ -158,16 +148,8 @@ export class CatalogueHipsSets {
 
   /** Build missing layers on the current renderer (all of them after a renderer change), above the surveys. */
   sync(): void {
-    const renderer = this.host.renderer();
-    if (!renderer) {
-      this.waitForRenderer(undefined);
-      return;
-    }
-    if (renderer !== this.rendererSeen) {
-      this.rendererSeen = renderer;
-      for (const e of this.entries.values()) e.layer = undefined;
-      void renderer.device.lost.then(() => this.waitForRenderer(renderer));
-    }
+    const renderer = this.currentRenderer();
+    if (!renderer) return;
     for (const [id, e] of this.entries) {
       if (e.layer) continue;
       e.layer = renderer.addLayer(new ProgressiveCatalogLayer(renderer.device, renderer.format, {
@@ -190,25 +172,5 @@ export class CatalogueHipsSets {
     this.host.requestFrame();
   }
 
-  private waitForRenderer(old: SkyRenderer | undefined): void {
-    if (this.waiting) return;
-    this.waiting = true;
-    const t0 = performance.now();
-    const tick = (): void => {
-      const r = this.host.renderer();
-      if (this.entries.size === 0 || performance.now() - t0 > 60_000 || (r && r !== old)) {
-        this.waiting = false;
-        if (r && r !== old && this.entries.size > 0) this.sync();
-        return;
-      }
-      setTimeout(tick, 16);
-    };
-    setTimeout(tick, 0);
-  }
 
-  private entry(id: string): Entry {
-    const e = this.entries.get(id);
-    if (!e) throw new RangeError(`no progressive catalogue with id '${id}' (ids: ${[...this.entries.keys()].join(', ') || 'none'})`);
-    return e;
-  }
 }

@@ -11,6 +11,7 @@ import { footprintInputs, type FootprintEventDetail, type FootprintOptions, type
 import type { SkyRegion } from './stcs.js';
 import { parseColor } from '../catalog/style.js';
 import { BASE_TOLERANCE_RAD, toleranceForView, type FootprintGeometry, type FootprintInput } from './tessellate.js';
+import { RendererBoundSets } from '../render/rendererBoundSets.js';
 
 /** A footprint that could not be read (or only partly drawn). */
 export interface FootprintProblem {
@@ -49,23 +50,12 @@ export interface FootprintHost {
 /** Most problems reported as events per set (all are kept in problems()). */
 const MAX_REPORTED = 20;
 
-export class FootprintSets {
+export class FootprintSets extends RendererBoundSets<Entry> {
   private readonly host: FootprintHost;
-  private readonly entries = new Map<string, Entry>();
-  private seq = 0;
-  private rendererSeen: SkyRenderer | undefined;
-  private waiting = false;
 
   constructor(host: FootprintHost) {
+    super('footprint set', () => host.renderer());
     this.host = host;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  ids(): string[] {
-    return [...this.entries.keys()];
   }
 
   async add(input: FootprintsInput, options: FootprintOptions = {}): Promise<string> {
@@ -149,16 +139,8 @@ export class FootprintSets {
 
   /** Build missing layers on the current renderer (all of them after a renderer change). */
   sync(): void {
-    const renderer = this.host.renderer();
-    if (!renderer) {
-      this.waitForRenderer(undefined);
-      return;
-    }
-    if (renderer !== this.rendererSeen) {
-      this.rendererSeen = renderer;
-      for (const e of this.entries.values()) e.layer = undefined;
-      void renderer.device.lost.then(() => this.waitForRenderer(renderer));
-    }
+    const renderer = this.currentRenderer();
+    if (!renderer) return;
     for (const [id, e] of this.entries) {
       if (e.layer || !e.geometry) continue;
       e.layer = renderer.addLayer(new FootprintLayer(renderer.device, renderer.format, {
@@ -173,22 +155,6 @@ export class FootprintSets {
     this.host.requestFrame();
   }
 
-  /** WebGPU starting, or a lost device being replaced: build the layers once a new renderer exists. */
-  private waitForRenderer(old: SkyRenderer | undefined): void {
-    if (this.waiting) return;
-    this.waiting = true;
-    const t0 = performance.now();
-    const tick = (): void => {
-      const r = this.host.renderer();
-      if (this.entries.size === 0 || performance.now() - t0 > 60_000 || (r && r !== old)) {
-        this.waiting = false;
-        if (r && r !== old && this.entries.size > 0) this.sync();
-        return;
-      }
-      setTimeout(tick, 16);
-    };
-    setTimeout(tick, 0);
-  }
 
   private tessellate(e: Entry, toleranceRad: number): Promise<FootprintGeometry> {
     return this.host.pool().tessellateFootprints(e.inputs, { toleranceRad, fill: true });
@@ -200,11 +166,6 @@ export class FootprintSets {
     return toleranceForView({ widthPx: cam.view.widthPx, halfWidthPlane: cam.halfWidthPlane, radiusRad: cam.radiusRad, zenithal: ZENITHAL.has(cam.view.projection) });
   }
 
-  private entry(id: string): Entry {
-    const e = this.entries.get(id);
-    if (!e) throw new RangeError(`no footprint set with id '${id}' (ids: ${[...this.entries.keys()].join(', ') || 'none'})`);
-    return e;
-  }
 }
 
 function validateStyle(style: FootprintStyle, count: number): void {

@@ -14,6 +14,7 @@ import { ZENITHAL } from '../math/projections.js';
 import { lonLatDegToVec, vecToLonLatDeg } from '../math/vec3.js';
 import { parseColor } from '../catalog/style.js';
 import { tessellateFootprints, toleranceForView, type FootprintGeometry } from './tessellate.js';
+import { RendererBoundSets } from '../render/rendererBoundSets.js';
 import {
   checkPlacement, FovTemplateError, insideFovTemplate, NIRCAM_TEMPLATE, parseFovShapes, placeFovTemplate, positionAngleDeg, skyToOffset,
   type FovPlacement, type FovShape,
@@ -69,25 +70,14 @@ export interface FovTemplateHost {
   emit(detail: FovChangeDetail): void;
 }
 
-export class FovTemplates {
+export class FovTemplates extends RendererBoundSets<Entry> {
   private readonly host: FovTemplateHost;
-  private readonly entries = new Map<string, Entry>();
-  private seq = 0;
-  private rendererSeen: SkyRenderer | undefined;
-  private waiting = false;
   private drag: Drag | undefined;
   private canvasSeen: HTMLCanvasElement | undefined;
 
   constructor(host: FovTemplateHost) {
+    super('FoV template', () => host.renderer());
     this.host = host;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  ids(): string[] {
-    return [...this.entries.keys()];
   }
 
   add(options: FovTemplateOptions): string {
@@ -141,16 +131,8 @@ export class FovTemplates {
   /** Build missing layers on the current renderer; listen to the canvas once. */
   sync(canvas?: HTMLCanvasElement): void {
     if (canvas && canvas !== this.canvasSeen) this.listen(canvas);
-    const renderer = this.host.renderer();
-    if (!renderer) {
-      this.waitForRenderer(undefined);
-      return;
-    }
-    if (renderer !== this.rendererSeen) {
-      this.rendererSeen = renderer;
-      for (const e of this.entries.values()) e.layer = undefined;
-      void renderer.device.lost.then(() => this.waitForRenderer(renderer));
-    }
+    const renderer = this.currentRenderer();
+    if (!renderer) return;
     for (const [id, e] of this.entries) {
       if (e.layer) continue;
       const geometry = this.tessellate(e, this.tolerance());
@@ -271,27 +253,7 @@ export class FovTemplates {
     if (e) this.host.emit({ id: d.id, ...e.placement, action: d.mode, final: true });
   }
 
-  private waitForRenderer(old: SkyRenderer | undefined): void {
-    if (this.waiting) return;
-    this.waiting = true;
-    const t0 = performance.now();
-    const tick = (): void => {
-      const r = this.host.renderer();
-      if (this.entries.size === 0 || performance.now() - t0 > 60_000 || (r && r !== old)) {
-        this.waiting = false;
-        if (r && r !== old && this.entries.size > 0) this.sync();
-        return;
-      }
-      setTimeout(tick, 16);
-    };
-    setTimeout(tick, 0);
-  }
 
-  private entry(id: string): Entry {
-    const e = this.entries.get(id);
-    if (!e) throw new RangeError(`no FoV template with id '${id}' (ids: ${[...this.entries.keys()].join(', ') || 'none'})`);
-    return e;
-  }
 }
 
 declare global {

@@ -9,6 +9,7 @@ import type { SkyRenderer } from '../render/skyRenderer.js';
 import type { DecodePool } from '../workers/pool.js';
 import { parseColor } from '../catalog/style.js';
 import type { FootprintGeometry } from '../footprints/tessellate.js';
+import { RendererBoundSets } from '../render/rendererBoundSets.js';
 
 /** What addMoc draws: a MOC, its URL, its JSON/ASCII text, a MOC JSON object, or FITS bytes. */
 export type MocInput = SpaceMoc | string | Readonly<Record<string, readonly number[]>> | ArrayBuffer | ArrayBufferView;
@@ -71,20 +72,13 @@ export interface MocHost {
   requestFrame(): void;
 }
 
-export class MocSets {
+export class MocSets extends RendererBoundSets<Entry> {
   private readonly host: MocHost;
-  private readonly entries = new Map<string, Entry>();
   private readonly reserved = new Set<string>();
-  private seq = 0;
-  private rendererSeen: SkyRenderer | undefined;
-  private waiting = false;
 
   constructor(host: MocHost) {
+    super('MOC', () => host.renderer());
     this.host = host;
-  }
-
-  ids(): string[] {
-    return [...this.entries.keys()];
   }
 
   async add(input: MocInput, options: MocOptions = {}): Promise<string> {
@@ -130,16 +124,8 @@ export class MocSets {
   }
 
   sync(): void {
-    const renderer = this.host.renderer();
-    if (!renderer) {
-      this.waitForRenderer(undefined);
-      return;
-    }
-    if (renderer !== this.rendererSeen) {
-      this.rendererSeen = renderer;
-      for (const e of this.entries.values()) e.layer = undefined;
-      void renderer.device.lost.then(() => this.waitForRenderer(renderer));
-    }
+    const renderer = this.currentRenderer();
+    if (!renderer) return;
     for (const [id, e] of this.entries) {
       if (e.layer) continue;
       const o = e.options;
@@ -151,19 +137,4 @@ export class MocSets {
     this.host.requestFrame();
   }
 
-  private waitForRenderer(old: SkyRenderer | undefined): void {
-    if (this.waiting) return;
-    this.waiting = true;
-    const t0 = performance.now();
-    const tick = (): void => {
-      const r = this.host.renderer();
-      if (this.entries.size === 0 || performance.now() - t0 > 60_000 || (r && r !== old)) {
-        this.waiting = false;
-        if (r && r !== old && this.entries.size > 0) this.sync();
-        return;
-      }
-      setTimeout(tick, 16);
-    };
-    setTimeout(tick, 0);
-  }
 }
