@@ -41,6 +41,10 @@ function config(prefix: string, port: number, mode: NginxMode, workers: number):
     }
     server {
       listen 127.0.0.1:${port};
+      # one request per client connection: a graceful reload closes the old workers' idle
+      # keep-alive connections, and a client (Node's fetch) that sends on one at that moment sees a
+      # reset that has nothing to do with the nodes (browsers retry such requests by themselves)
+      keepalive_timeout 0;
       location / {
         proxy_pass http://archive;
         proxy_http_version 1.1;
