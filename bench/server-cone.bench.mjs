@@ -8,64 +8,32 @@
 // Needs the built server (npm run build) and Tycho-2 in BENCH_DATA_DIR (default var/bench): when
 // missing it is ingested first from the data kit (ESASKY_SHARED_DATA or ../shared/data).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { REPO, machine, summarize, writeResult } from './harness.mjs';
+import { machine, summarize, writeResult } from './harness.mjs';
+import { BUILD, bruteForceCone, centres, ensureTycho2, quantile } from './tycho2Cone.mjs';
 
 export const NAME = 'server-cone';
-const BUILD = `${REPO}dist/server-build/server`;
 const RADIUS = 1;
 const LIMIT = 1000;
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
-
-function centres(n, seed) {
-  let s = seed >>> 0;
-  const u = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  return Array.from({ length: n }, () => [360 * u(), (Math.asin(2 * u() - 1) * 180) / Math.PI]);
-}
 
 export async function run({ rounds = 5, conesPerRound = 400, peerConesPerRound = 3, write = true } = {}) {
   if (!existsSync(`${BUILD}/storage/open.js`)) throw new Error('server not built: run `npm run build` first');
   const { openDatabase } = await import(`${BUILD}/storage/open.js`);
-  const { getCatalogue, searchRegion } = await import(`${BUILD}/storage/catalogues.js`);
+  const { searchRegion } = await import(`${BUILD}/storage/catalogues.js`);
   const { discRanges29, inCone } = await import(`${BUILD}/storage/spatial.js`);
-  const { runIngest } = await import(`${BUILD}/ingest/cli.js`);
 
-  const dataDir = process.env.BENCH_DATA_DIR ?? join(REPO, 'var', 'bench');
-  const db = await openDatabase({ dataDir }, { cacheMiB: 256 });
-  let cat = await getCatalogue(db, 'tycho2');
-  if (cat === undefined || cat.rowCount < 2_000_000) {
-    const sharedData = process.env.ESASKY_SHARED_DATA ?? join(REPO, '..', 'shared', 'data');
-    if (!existsSync(join(sharedData, 'catalogs', 'tycho2'))) {
-      await db.close();
-      const reason = `skipped: Tycho-2 is not in ${dataDir} and the data kit (${sharedData}/catalogs/tycho2) is missing`;
-      console.log(reason);
-      return { name: NAME, metrics: [], skipped: reason };
-    }
-    console.log(`ingesting Tycho-2 into ${dataDir} (once)`);
-    await runIngest(db, { what: 'tycho2' }, { repoRoot: REPO, sharedData });
-    cat = await getCatalogue(db, 'tycho2');
+  const fixture = await ensureTycho2();
+  if (fixture.skipped) {
+    console.log(fixture.skipped);
+    return { name: NAME, metrics: [], skipped: fixture.skipped };
   }
-  await db.close();
+  const { dataDir, cat } = fixture;
 
   // ours: the same connection settings as the server (64 MiB page cache)
   const ours = await openDatabase({ dataDir });
   // peer: a separate plain better-sqlite3 connection to the same file
-  const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const raw = new BetterSqlite3(join(dataDir, 'esasky.sqlite'), { readonly: true });
-  raw.pragma('cache_size = -65536');
-  const brute = raw.prepare(
-    `SELECT tyc FROM "${cat.tableName}" WHERE 2 * asin(sqrt(pow(sin((radians("dec") - ?) / 2), 2) + ` +
-      `cos(?) * cos(radians("dec")) * pow(sin((radians(ra) - ?) / 2), 2))) <= ? ORDER BY mag IS NULL, mag, id LIMIT ${LIMIT}`,
-  );
-  const bruteCone = (ra, dec) => {
-    const d = Math.PI / 180;
-    return brute.all(dec * d, dec * d, ra * d, RADIUS * d).map((r) => r.tyc);
-  };
+  const peer = await bruteForceCone(dataDir, cat, { radiusDeg: RADIUS, limit: LIMIT, orderBy: 'mag IS NULL, mag, id' });
+  const bruteCone = peer.cone;
   const oursCone = async (ra, dec) => {
     const r = await searchRegion(ours, cat, discRanges29(ra, dec, RADIUS), inCone(ra, dec, RADIUS), { limit: LIMIT });
     return r.data.map((row) => row[0]);
@@ -104,7 +72,7 @@ export async function run({ rounds = 5, conesPerRound = 400, peerConesPerRound =
     m.peerP99.push(quantile(p, 0.99));
   }
   await ours.close();
-  raw.close();
+  peer.close();
 
   const row = (metric, subject, samples) => ({ metric, unit: 'ms', subject, better: 'lower', ...summarize(samples) });
   const metrics = [
