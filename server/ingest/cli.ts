@@ -1,7 +1,9 @@
 /**
  * `npm run ingest -- <what> [--path P]`: loads data into the configured database (DATABASE_URL,
  * else DATA_DIR/esasky.sqlite). Each ingest replaces what a previous run of the same ingest
- * wrote, in one transaction (kill it at any point and the database is as before).
+ * wrote; what readers see changes in one final transaction (kill it at any point and the
+ * database is as before). A killed catalogue ingest resumes from its last committed chunk when
+ * run again on the same, unchanged files (load.ts).
  *
  *   hipparcos    [--path stars.14.json]           118,216 Hipparcos stars (d3-celestial GeoJSON)
  *   messier      [--path messier.json]            the 110 Messier objects
@@ -24,7 +26,7 @@ import type { Database } from '../storage/db.js';
 import { openDatabase } from '../storage/open.js';
 import { listCatalogues } from '../storage/catalogues.js';
 import { listCollections } from '../storage/observations.js';
-import { replaceCatalogue, replaceCollections, type LoadReport } from './load.js';
+import { loadCatalogueSource, replaceCollections, type LoadReport } from './load.js';
 import { SHIPPED, bootstrap } from './bootstrap.js';
 import { mpcSource, replaceSmallBodies } from './sso.js';
 import { dsoSource, starNamesSource } from './names.js';
@@ -81,15 +83,15 @@ export async function runIngest(
   switch (args.what) {
     case 'hipparcos': {
       const src = hipparcosSource(kit('catalogs/stars.14.json'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'messier': {
       const src = messierSource(args.path ?? join(env.repoRoot, SHIPPED.messier));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'tycho2': {
       const src = tychoSource(kit('catalogs/tycho2'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'eso-obscore':
       return replaceCollections(db, obscoreSource(kit('votable_samples/eso_obscore_1000rows_orion.xml'), ESO_OBSCORE), {
@@ -97,12 +99,12 @@ export async function runIngest(
       });
     case 'dsos': {
       const src = dsoSource(kit('catalogs/dsos.20.json'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'starnames': {
       const names = kit('catalogs/starnames.json');
       const src = starNamesSource(names, join(dirname(names), 'stars.14.json'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'sso':
       return replaceSmallBodies(db, mpcSource(kit('sso')), { progress: out });
