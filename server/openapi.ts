@@ -646,12 +646,13 @@ function esaskyTapPaths(): Record<string, unknown> {
   return {
     '/esasky-tap/observations': list('observation (map) mission', 'esaskyObservations'),
     '/esasky-tap/catalogs': list('catalogue', 'esaskyCatalogs'),
-    '/esasky-tap/spectra': list('spectra mission (none yet)', 'esaskySpectra'),
+    '/esasky-tap/spectra': list('spectra mission (collections whose every observation is a spectrum, searched by position)', 'esaskySpectra'),
     '/esasky-tap/sso': list('solar-system object mission (none yet)', 'esaskySso'),
     '/esasky-tap/tap/sync': {
       get: {
         tags: ['vo'],
-        summary: 'The TAP service of /tap with one table per collection (observations.<name>, footprint column fov); all /tap routes exist under /esasky-tap/tap',
+        summary:
+          'The TAP service of /tap with one table per collection (observations.<name> or spectra.<name>, footprint column fov, download link product_url, absolute in sync answers); all /tap routes exist under /esasky-tap/tap',
         operationId: 'esaskyTapSync',
         parameters: ['LANG', 'QUERY'].map((name) => ({
           name,
