@@ -10,6 +10,7 @@
  *   tycho2       [--path dir with ReadMe + data]  2,539,913 Tycho-2 stars (CDS I/259)
  *   eso-obscore  [--path ObsCore VOTable]         1,000 ESO observations with footprints
  *   sso          [--path dir or file]             MPC asteroid (MPCORB) and comet (CometEls) orbits
+ *   sso-xmatch                                    ESASky's SSO cross-match: observations each orbit crossed
  *   dsos         [--path dsos.20.json]            89,870 deep-sky objects (NGC, IC, …) for the name resolver
  *   starnames    [--path starnames.json]          star names and designations (positions from stars.14.json)
  *   products     [--path data kit dir]            UVES spectra and light curves, copied under DATA_DIR/products
@@ -32,6 +33,7 @@ import { mpcSource, replaceSmallBodies } from './sso.js';
 import { dsoSource, starNamesSource } from './names.js';
 import { countSmallBodies } from '../storage/sso.js';
 import { ingestProducts } from './products.js';
+import { buildSsoCrossmatch } from './ssoXmatch.js';
 import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource, tychoSource } from './sources.js';
 
 export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
@@ -40,6 +42,7 @@ export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
   tycho2       Tycho-2 catalogue    (default PATH: <data kit>/catalogs/tycho2, with ReadMe and tyc2.dat.* or the .tar.xz)
   eso-obscore  ESO observations     (default PATH: <data kit>/votable_samples/eso_obscore_1000rows_orion.xml)
   sso          asteroid and comet orbits (default PATH: <data kit>/sso: MPCORB *.dat and CometEls.txt)
+  sso-xmatch   the observations every asteroid and comet crossed (ESASky's SSO search, precomputed for /esasky-tap); re-run after sso or collection ingests
   dsos         deep-sky objects     (default PATH: <data kit>/catalogs/dsos.20.json)
   starnames    star names           (default PATH: <data kit>/catalogs/starnames.json; positions from stars.14.json beside it)
   products     UVES spectra and Kepler/TESS light curves (default PATH: <data kit>, with spectra/UVES and lightcurves); files copied under DATA_DIR/products
@@ -108,6 +111,8 @@ export async function runIngest(
     }
     case 'sso':
       return replaceSmallBodies(db, mpcSource(kit('sso')), { progress: out });
+    case 'sso-xmatch':
+      return buildSsoCrossmatch(db, { progress: out });
     case 'products':
       if (env.dataDir === undefined) throw new UsageError('products: no DATA_DIR to copy the files to');
       return ingestProducts(db, args.path ?? env.sharedData, env.dataDir, { progress: out });

@@ -422,6 +422,8 @@ export async function replaceCollections(
     const old = await tx.all<{ name: string }>('SELECT name FROM collections WHERE source = ?', [load.source]);
     const drop = new Set([...old.map((o) => o.name), ...names]);
     for (const name of drop) {
+      // the SSO cross-match names these observations' ids: stale once they are replaced
+      await tx.run('DELETE FROM sso_xmatch WHERE observation_oid IN (SELECT id FROM observations WHERE collection = ?)', [name]);
       await tx.run('DELETE FROM observations WHERE collection = ?', [name]);
       await tx.run('DELETE FROM collections WHERE name = ?', [name]);
       await tx.run('DELETE FROM cell_counts WHERE source = ?', [`obs:${name}`]);

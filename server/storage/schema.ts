@@ -13,6 +13,11 @@
  *                     stage_<name>_<v> (invisible: no catalogues row names it), the source rows
  *                     committed there so far and the identity of the source files
  *                     (ingest/load.ts resumes from it)
+ *  - sso_xmatch       ESASky's SSO cross-match, precomputed (`npm run ingest -- sso-xmatch`):
+ *                     which small body (sso_oid = sso_objects.id) crossed which observation
+ *                     (observation_oid = observations.id), when and where; emptied by the
+ *                     orbit and collection ingests, whose ids it names
+ *  - sso_ids          the small bodies as ESASky's sso.ssoid table names them
  *
  * hpx29 is the HEALPix NESTED index at order 29 of (ra, dec) (BIGINT: 0 … 12·4^29 − 1 < 2^62).
  */
@@ -132,6 +137,21 @@ CREATE TABLE IF NOT EXISTS ingest_checkpoints (
   started_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sso_xmatch (
+  observation_oid BIGINT NOT NULL,
+  sso_oid BIGINT NOT NULL,
+  sso_mjd DOUBLE PRECISION NOT NULL,
+  sso_ra DOUBLE PRECISION NOT NULL,
+  sso_dec DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sso_xmatch_sso ON sso_xmatch (sso_oid);
+CREATE INDEX IF NOT EXISTS sso_xmatch_observation ON sso_xmatch (observation_oid);
+CREATE TABLE IF NOT EXISTS sso_ids (
+  sso_oid BIGINT PRIMARY KEY,
+  sso_name TEXT NOT NULL,
+  sso_id TEXT NOT NULL,
+  sso_type TEXT NOT NULL
+);
 `;
 
 /** The fixed tables, PostgreSQL (the same columns; ids are BIGINT, the counts table a plain heap). */
@@ -185,6 +205,21 @@ CREATE TABLE IF NOT EXISTS ingest_checkpoints (
   run_token TEXT NOT NULL,
   started_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sso_xmatch (
+  observation_oid BIGINT NOT NULL,
+  sso_oid BIGINT NOT NULL,
+  sso_mjd DOUBLE PRECISION NOT NULL,
+  sso_ra DOUBLE PRECISION NOT NULL,
+  sso_dec DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sso_xmatch_sso ON sso_xmatch (sso_oid);
+CREATE INDEX IF NOT EXISTS sso_xmatch_observation ON sso_xmatch (observation_oid);
+CREATE TABLE IF NOT EXISTS sso_ids (
+  sso_oid BIGINT PRIMARY KEY,
+  sso_name TEXT NOT NULL,
+  sso_id TEXT NOT NULL,
+  sso_type TEXT NOT NULL
 );
 `;
 
