@@ -20,7 +20,8 @@ import { bootstrap } from './ingest/bootstrap.js';
 import { replaceCollections, type ObservationRow } from './ingest/load.js';
 import { productDir, productUrl } from './ingest/products.js';
 import { buildSsoCrossmatch } from './ingest/ssoXmatch.js';
-import { openSqlite, type Database } from './storage/db.js';
+import { openPostgres, openSqlite, type Database } from './storage/db.js';
+import { pgUnavailable, startPgCluster } from './testing/pgCluster.js';
 import { ensureSchema } from './storage/schema.js';
 import { msToMjd } from './sso/ephemeris.js';
 
@@ -85,121 +86,146 @@ function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs
   });
 }
 
-describe.skipIf(!existsSync(IMAGE))('astroquery.esasky SSO functions against /esasky-tap', () => {
-  let app: FastifyInstance;
-  let db: Database;
-  let dir: string;
-  let origin: string;
+function ssoSuite(name: string, open: (dir: string) => Promise<{ db: Database; done: () => Promise<void> }>): void {
+  describe.skipIf(!existsSync(IMAGE))(`astroquery.esasky SSO functions against /esasky-tap, ${name}`, () => {
+    let app: FastifyInstance;
+    let db: Database;
+    let done: (() => Promise<void>) | undefined;
+    let dir: string;
+    let origin: string;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'esasky-aq-sso-'));
-    const config = loadConfig({ DATA_DIR: dir });
-    db = openSqlite(join(dir, 'esasky.sqlite'));
-    await ensureSchema(db);
-    await bootstrap(db, config.repoRoot, null);
-    await replaceCollections(
-      db,
-      { source: 'sso-test', credit: 'test footprints on the astropy reference path of Ceres', collections: [{ name: COLL, title: 'SSO test', description: 'footprints on and off the path of Ceres' }], rows: ROWS },
-      { progress: null },
-    );
-    // each observation's product: a real FITS image
-    mkdirSync(productDir(dir, COLL), { recursive: true });
-    for (const r of ROWS) copyFileSync(IMAGE, join(productDir(dir, COLL), `${String(r['obs_id'])}.fits`));
-    // Ceres, Pallas and Halley against every collection (a sweep of all 1,358 orbits takes ~75 s here)
-    const report = await buildSsoCrossmatch(db, { bodies: ['Ceres', 'Pallas', '1P/Halley'], progress: null });
-    expect(report.rows).toBe(CROSSED.length);
-    app = await buildApp(config, { logger: false, database: db });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  }, 180_000);
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'esasky-aq-sso-'));
+      const config = loadConfig({ DATA_DIR: dir });
+      ({ db, done } = await open(dir));
+      await ensureSchema(db);
+      await bootstrap(db, config.repoRoot, null);
+      await replaceCollections(
+        db,
+        { source: 'sso-test', credit: 'test footprints on the astropy reference path of Ceres', collections: [{ name: COLL, title: 'SSO test', description: 'footprints on and off the path of Ceres' }], rows: ROWS },
+        { progress: null },
+      );
+      // each observation's product: a real FITS image
+      mkdirSync(productDir(dir, COLL), { recursive: true });
+      for (const r of ROWS) copyFileSync(IMAGE, join(productDir(dir, COLL), `${String(r['obs_id'])}.fits`));
+      // Ceres, Pallas and Halley against every collection (a sweep of all 1,358 orbits takes ~75 s here)
+      const report = await buildSsoCrossmatch(db, { bodies: ['Ceres', 'Pallas', '1P/Halley'], progress: null });
+      expect(report.rows).toBe(CROSSED.length);
+      app = await buildApp(config, { logger: false, database: db });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    }, 180_000);
 
-  afterAll(async () => {
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    afterAll(async () => {
+      await app?.close();
+      await done?.();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('the cross-match holds exactly the crossings of the reference geometry; the resolver and its errors', async () => {
+      const x = await db.all<{ obs_id: string; sso_name: string; sso_type: string; sso_mjd: number }>(
+        'SELECT o.obs_id, i.sso_name, i.sso_type, x.sso_mjd FROM sso_xmatch x JOIN observations o ON o.id = x.observation_oid ' +
+          'JOIN sso_ids i ON i.sso_oid = x.sso_oid ORDER BY o.obs_id',
+      );
+      expect(x.map((r) => [r.obs_id, r.sso_name, r.sso_type])).toEqual(CROSSED.map((id) => [id, 'Ceres', 'aster']));
+      for (const r of x) {
+        const row = ROWS.find((o) => o.obs_id === r.obs_id)!;
+        expect(r.sso_mjd).toBeGreaterThanOrEqual(Number(row['t_min']) - 1e-9);
+        expect(r.sso_mjd).toBeLessThanOrEqual(Number(row['t_max']) + 1e-9);
+      }
+      expect((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM sso_ids'))[0]!.n).toBe(3);
+      const halley = await (await fetch(`${origin}/esasky-tap/generalresolver?action=bytarget&target=1P&type=comet`)).json();
+      expect(halley).toEqual({ ssoDnetResults: { errorMessage: null, results: [expect.objectContaining({ name: '1P', ssoObjType: 'Comet' })] } });
+      const none = await (await fetch(`${origin}/esasky-tap/generalresolver?action=bytarget&target=Vulcan`)).json();
+      expect(none).toEqual({ ssoDnetResults: { errorMessage: null, results: [] } });
+      const bad = await fetch(`${origin}/esasky-tap/generalresolver?action=bytarget&target=Ceres&type=moonlet`);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { message: string }).message).toMatch(/type must be one of ALL, ASTEROID/);
+      const noAction = await fetch(`${origin}/esasky-tap/generalresolver?target=Ceres`);
+      expect(noAction.status).toBe(400);
+      expect(((await noAction.json()) as { message: string }).message).toMatch(/action/);
+      const sso = ((await (await fetch(`${origin}/esasky-tap/sso`)).json()) as { descriptors: Array<{ mission: string; tapTable: string; ssoXMatchTapTable: string }> }).descriptors;
+      expect(sso.find((d) => d.mission === COLL)).toMatchObject({ tapTable: 'observations.ssotest', ssoXMatchTapTable: 'sso.xmatch' });
+    });
+
+    it('list_sso, find_sso, query_sso and get_images_sso', async () => {
+      const aq = spawnSync(PYTHON, ['-c', 'import astroquery.esasky'], { encoding: 'utf8' });
+      if (aq.status !== 0) {
+        const why = `astroquery is not importable by ${PYTHON} (apt-get install -y python3-astroquery)`;
+        expect(process.env['ESASKY_REQUIRE_VO_TOOLS'], why).toBeUndefined();
+        console.warn(`astroquery SSO test not run here: ${why}`);
+        return;
+      }
+      const home = mkdtempSync(join(tmpdir(), 'esasky-aq-home-'));
+      const res = await run(
+        PYTHON,
+        [join(config0.repoRoot, 'server/tap/astroquery_sso_client.py'), `${origin}/esasky-tap`, join(dir, 'Maps'), COLL, 'Ceres', '1P/Halley'],
+        { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config') },
+        180_000,
+      );
+      rmSync(home, { recursive: true, force: true });
+      expect(res.code, res.stderr.slice(-3000)).toBe(0);
+      const out = JSON.parse(res.stdout.trim().split('\n').pop()!) as {
+        missions: string[];
+        find: Array<{ sso_name: string; sso_type: string; aliases: string[] }>;
+        find_comet: string[];
+        find_wrong_type: unknown[];
+        query_one: string[];
+        query_columns: string[];
+        query_mjd: Record<string, number>;
+        query_all: Record<string, string[]>;
+        query_comet: Record<string, number>;
+        images: Record<string, string>;
+      };
+      const timed = (await db.all<{ c: string }>('SELECT DISTINCT collection AS c FROM observations WHERE t_min IS NOT NULL AND t_max IS NOT NULL ORDER BY collection')).map((r) => r.c);
+      expect(out.missions).toEqual(timed);
+      expect(out.find).toEqual([{ sso_name: 'Ceres', sso_type: 'Asteroid', aliases: ['(1) Ceres', '1', 'Ceres'] }]);
+      expect(out.find_comet).toEqual(['1P']);
+      expect(out.find_wrong_type).toEqual([]);
+      expect(out.query_one).toEqual(CROSSED);
+      expect(out.query_columns).toEqual(expect.arrayContaining(['obs_id', 'product_url', 'sso_mjd', 'sso_ra', 'sso_dec', 'sso_name', 'sso_type']));
+      for (const id of CROSSED) {
+        const row = ROWS.find((o) => o.obs_id === id)!;
+        expect(out.query_mjd[id]).toBeGreaterThanOrEqual(Number(row['t_min']) - 1e-9);
+        expect(out.query_mjd[id]).toBeLessThanOrEqual(Number(row['t_max']) + 1e-9);
+      }
+      // every mission searched: Ceres crossed only the test footprints (none of the ESO ones), Halley nothing
+      expect(out.query_all).toEqual({ [COLL]: CROSSED });
+      expect(out.query_comet).toEqual({});
+      const sha = createHash('sha256').update(readFileSync(IMAGE)).digest('hex');
+      expect(out.images).toEqual(Object.fromEntries(CROSSED.map((id) => [`${id}.fits`, sha])));
+    }, 240_000);
+
+    it('replacing the collection empties the cross-match rows that named its observations', async () => {
+      const count = async (): Promise<number> => Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM sso_xmatch'))[0]!.n);
+      expect(await count()).toBe(CROSSED.length);
+      await replaceCollections(
+        db,
+        { source: 'sso-test', credit: 'test', collections: [{ name: COLL, title: 'SSO test', description: 'again' }], rows: ROWS },
+        { progress: null },
+      );
+      expect(await count()).toBe(0);
+    });
   });
+}
 
-  it('the cross-match holds exactly the crossings of the reference geometry; the resolver and its errors', async () => {
-    const x = await db.all<{ obs_id: string; sso_name: string; sso_type: string; sso_mjd: number }>(
-      'SELECT o.obs_id, i.sso_name, i.sso_type, x.sso_mjd FROM sso_xmatch x JOIN observations o ON o.id = x.observation_oid ' +
-        'JOIN sso_ids i ON i.sso_oid = x.sso_oid ORDER BY o.obs_id',
-    );
-    expect(x.map((r) => [r.obs_id, r.sso_name, r.sso_type])).toEqual(CROSSED.map((id) => [id, 'Ceres', 'aster']));
-    for (const r of x) {
-      const row = ROWS.find((o) => o.obs_id === r.obs_id)!;
-      expect(r.sso_mjd).toBeGreaterThanOrEqual(Number(row['t_min']) - 1e-9);
-      expect(r.sso_mjd).toBeLessThanOrEqual(Number(row['t_max']) + 1e-9);
-    }
-    expect((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM sso_ids'))[0]!.n).toBe(3);
-    const halley = await (await fetch(`${origin}/esasky-tap/generalresolver?action=bytarget&target=1P&type=comet`)).json();
-    expect(halley).toEqual({ ssoDnetResults: { errorMessage: null, results: [expect.objectContaining({ name: '1P', ssoObjType: 'Comet' })] } });
-    const none = await (await fetch(`${origin}/esasky-tap/generalresolver?action=bytarget&target=Vulcan`)).json();
-    expect(none).toEqual({ ssoDnetResults: { errorMessage: null, results: [] } });
-    const bad = await fetch(`${origin}/esasky-tap/generalresolver?action=bytarget&target=Ceres&type=moonlet`);
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { message: string }).message).toMatch(/type must be one of ALL, ASTEROID/);
-    const noAction = await fetch(`${origin}/esasky-tap/generalresolver?target=Ceres`);
-    expect(noAction.status).toBe(400);
-    expect(((await noAction.json()) as { message: string }).message).toMatch(/action/);
-    const sso = ((await (await fetch(`${origin}/esasky-tap/sso`)).json()) as { descriptors: Array<{ mission: string; tapTable: string; ssoXMatchTapTable: string }> }).descriptors;
-    expect(sso.find((d) => d.mission === COLL)).toMatchObject({ tapTable: 'observations.ssotest', ssoXMatchTapTable: 'sso.xmatch' });
-  });
-
-  it('list_sso, find_sso, query_sso and get_images_sso', async () => {
-    const aq = spawnSync(PYTHON, ['-c', 'import astroquery.esasky'], { encoding: 'utf8' });
-    if (aq.status !== 0) {
-      const why = `astroquery is not importable by ${PYTHON} (apt-get install -y python3-astroquery)`;
-      expect(process.env['ESASKY_REQUIRE_VO_TOOLS'], why).toBeUndefined();
-      console.warn(`astroquery SSO test not run here: ${why}`);
-      return;
-    }
-    const home = mkdtempSync(join(tmpdir(), 'esasky-aq-home-'));
-    const res = await run(
-      PYTHON,
-      [join(config0.repoRoot, 'server/tap/astroquery_sso_client.py'), `${origin}/esasky-tap`, join(dir, 'Maps'), COLL, 'Ceres', '1P/Halley'],
-      { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config') },
-      180_000,
-    );
-    rmSync(home, { recursive: true, force: true });
-    expect(res.code, res.stderr.slice(-3000)).toBe(0);
-    const out = JSON.parse(res.stdout.trim().split('\n').pop()!) as {
-      missions: string[];
-      find: Array<{ sso_name: string; sso_type: string; aliases: string[] }>;
-      find_comet: string[];
-      find_wrong_type: unknown[];
-      query_one: string[];
-      query_columns: string[];
-      query_mjd: Record<string, number>;
-      query_all: Record<string, string[]>;
-      query_comet: Record<string, number>;
-      images: Record<string, string>;
-    };
-    const timed = (await db.all<{ c: string }>('SELECT DISTINCT collection AS c FROM observations WHERE t_min IS NOT NULL AND t_max IS NOT NULL ORDER BY collection')).map((r) => r.c);
-    expect(out.missions).toEqual(timed);
-    expect(out.find).toEqual([{ sso_name: 'Ceres', sso_type: 'Asteroid', aliases: ['(1) Ceres', '1', 'Ceres'] }]);
-    expect(out.find_comet).toEqual(['1P']);
-    expect(out.find_wrong_type).toEqual([]);
-    expect(out.query_one).toEqual(CROSSED);
-    expect(out.query_columns).toEqual(expect.arrayContaining(['obs_id', 'product_url', 'sso_mjd', 'sso_ra', 'sso_dec', 'sso_name', 'sso_type']));
-    for (const id of CROSSED) {
-      const row = ROWS.find((o) => o.obs_id === id)!;
-      expect(out.query_mjd[id]).toBeGreaterThanOrEqual(Number(row['t_min']) - 1e-9);
-      expect(out.query_mjd[id]).toBeLessThanOrEqual(Number(row['t_max']) + 1e-9);
-    }
-    // every mission searched: Ceres crossed only the test footprints (none of the ESO ones), Halley nothing
-    expect(out.query_all).toEqual({ [COLL]: CROSSED });
-    expect(out.query_comet).toEqual({});
-    const sha = createHash('sha256').update(readFileSync(IMAGE)).digest('hex');
-    expect(out.images).toEqual(Object.fromEntries(CROSSED.map((id) => [`${id}.fits`, sha])));
-  }, 240_000);
-
-  it('replacing the collection empties the cross-match rows that named its observations', async () => {
-    const count = async (): Promise<number> => Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM sso_xmatch'))[0]!.n);
-    expect(await count()).toBe(CROSSED.length);
-    await replaceCollections(
-      db,
-      { source: 'sso-test', credit: 'test', collections: [{ name: COLL, title: 'SSO test', description: 'again' }], rows: ROWS },
-      { progress: null },
-    );
-    expect(await count()).toBe(0);
-  });
+ssoSuite('SQLite', async (dir) => {
+  const db = openSqlite(join(dir, 'esasky.sqlite'));
+  return { db, done: () => db.close() };
 });
+
+const noPg = pgUnavailable();
+if (noPg !== undefined) {
+  // .ci/run sets ESASKY_REQUIRE_PG=1: there a missing PostgreSQL is a failure, not a skip
+  it(`PostgreSQL is available for these tests (${noPg})`, () => {
+    expect(process.env['ESASKY_REQUIRE_PG'], noPg).toBeUndefined();
+    console.warn(`PostgreSQL SSO tests not run here: ${noPg}`);
+  });
+} else {
+  ssoSuite('PostgreSQL (throwaway cluster)', async () => {
+    const cluster = await startPgCluster();
+    const db = await openPostgres(cluster.url);
+    // the app closes the pool it was given (app.close())
+    return { db, done: async () => cluster.stop() };
+  });
+}
