@@ -108,7 +108,7 @@ function ssoSuite(name: string, open: (dir: string) => Promise<{ db: Database; d
       // each observation's product: a real FITS image
       mkdirSync(productDir(dir, COLL), { recursive: true });
       for (const r of ROWS) copyFileSync(IMAGE, join(productDir(dir, COLL), `${String(r['obs_id'])}.fits`));
-      // Ceres, Pallas and Halley against every collection (a sweep of all 1,358 orbits takes ~75 s here)
+      // Ceres, Pallas and Halley against every collection (a sweep of all 1,358 orbits takes minutes here)
       const report = await buildSsoCrossmatch(db, { bodies: ['Ceres', 'Pallas', '1P/Halley'], progress: null });
       expect(report.rows).toBe(CROSSED.length);
       app = await buildApp(config, { logger: false, database: db });
