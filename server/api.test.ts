@@ -64,6 +64,7 @@ const EXPECTED_PATHS = [
   '/esasky-tap/catalogs',
   '/esasky-tap/spectra',
   '/esasky-tap/sso',
+  '/esasky-tap/generalresolver',
   '/esasky-tap/tap/sync',
 ];
 

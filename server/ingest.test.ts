@@ -1,18 +1,21 @@
 // The ingest: CDS ReadMe parsing, the Tycho-2 reader on a real 200-line sample, idempotence
-// (re-running replaces), and atomicity: an ingest process killed with SIGKILL halfway leaves
-// the database exactly as it was — on SQLite and on a real PostgreSQL server.
+// (re-running replaces), atomicity and resumption: an ingest process of real Tycho-2 data killed
+// with SIGKILL halfway leaves every visible table exactly as it was, and the re-run resumes from
+// its checkpoint and ends with what a clean single run writes — on SQLite and on a real
+// PostgreSQL server.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from './config.js';
-import { openPostgres, openSqlite, type Database } from './storage/db.js';
+import { openPostgres, openSqlite, type Database, type SqlValue } from './storage/db.js';
 import { ensureSchema } from './storage/schema.js';
 import { getCatalogue, listCatalogues } from './storage/catalogues.js';
 import { listCollections } from './storage/observations.js';
 import { parseReadme } from './ingest/cdsReadme.js';
-import { replaceCatalogue, replaceCollections } from './ingest/load.js';
+import { loadCatalogueSource, replaceCatalogue, replaceCollections, type CatalogueSpec } from './ingest/load.js';
 import { ESO_OBSCORE, hipparcosSource, obscoreSource, tychoSource } from './ingest/sources.js';
 import { SHIPPED, bootstrap } from './ingest/bootstrap.js';
 import { UsageError, parseArgs } from './ingest/cli.js';
@@ -142,19 +145,23 @@ describe('ingest into SQLite', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// SIGKILL halfway through a large ingest, in a child process running the real CLI
+// SIGKILL halfway through a large real ingest, in a child process running the real CLI; the
+// re-run resumes from the checkpoint and ends with exactly what a clean single run writes
 
 /** The server compiled once for the child processes (inside the repo so it finds the package). */
 const BUILD = join(ROOT, 'node_modules', '.cache', 'esasky-server-test');
+const TYCHO_KIT = join(ROOT, '..', 'shared', 'data', 'catalogs', 'tycho2');
+/** The first two of the 20 real tyc2.dat files: 254,000 stars. */
+const SLICE_FILES = ['tyc2.dat.00', 'tyc2.dat.01'];
+const SLICE_ROWS = 254_000;
 
-/** A Tycho-2 directory of `files` × `linesPerFile` records, repeating the real 200-line sample. */
-function bigTycho(dir: string, files: number, linesPerFile: number): number {
+/** Extracts the ReadMe and the first data files of the real Tycho-2 archive into `dir`. */
+function realTychoSlice(dir: string): void {
+  const archive = join(TYCHO_KIT, 'tycho2_2.orig.tar.xz');
+  if (!existsSync(archive)) throw new Error(`${archive} is missing: the data kit must be beside the repository (../shared/data)`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'ReadMe'), readFileSync(join(TYCHO_SAMPLE, 'ReadMe')));
-  const sample = readFileSync(join(TYCHO_SAMPLE, 'tyc2.dat.00'), 'latin1');
-  const block = sample.repeat(Math.ceil(linesPerFile / 200)).slice(0, linesPerFile * 207);
-  for (let i = 0; i < files; i++) writeFileSync(join(dir, `tyc2.dat.${String(i).padStart(2, '0')}`), block, 'latin1');
-  return files * linesPerFile;
+  const r = spawnSync('tar', ['-xJf', archive, '--occurrence=1', '-C', dir, 'ReadMe', ...SLICE_FILES], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
 }
 
 interface ChildResult {
@@ -164,8 +171,11 @@ interface ChildResult {
   killedAt?: number;
 }
 
-/** Runs the ingest CLI; with killAtPercent, SIGKILLs it once its progress passes that. */
-function runCli(args: string[], env: Record<string, string>, killAtPercent?: number): Promise<ChildResult> {
+/**
+ * Runs the ingest CLI; with killAtPercent, SIGKILLs it `delayMs` after its progress passes that
+ * (so the kill lands anywhere in the next chunk: parsing, or inside its transaction).
+ */
+function runCli(args: string[], env: Record<string, string>, killAtPercent?: number, delayMs = 0): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(BUILD, 'server', 'ingest', 'cli.js'), ...args], {
       env: { ...process.env, ...env },
@@ -181,7 +191,7 @@ function runCli(args: string[], env: Record<string, string>, killAtPercent?: num
       const last = pct[pct.length - 1];
       if (last !== undefined && last >= killAtPercent) {
         killedAt = last;
-        child.kill('SIGKILL');
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
       }
     });
     child.on('error', reject);
@@ -189,43 +199,84 @@ function runCli(args: string[], env: Record<string, string>, killAtPercent?: num
   });
 }
 
+/** Rows, and a SHA-256 of (id, identifier, ra, dec) in id order, of a catalogue's table. */
+async function tableDigest(db: Database, table: string, idColumn: string): Promise<{ rows: number; sha256: string }> {
+  const rows = await db.all<{ id: number; ident: string; ra: number; dec: number }>(
+    `SELECT id, "${idColumn}" AS ident, ra, "dec" FROM "${table}" ORDER BY id`,
+  );
+  const h = createHash('sha256');
+  for (const r of rows) h.update(`${Number(r.id)}|${r.ident}|${r.ra}|${r.dec}\n`);
+  return { rows: rows.length, sha256: h.digest('hex') };
+}
+
 interface Snapshot {
   catalogues: unknown[];
+  /** Tables a reader can reach (staging tables excluded: no catalogues row names them). */
   tables: string[];
-  rows: number;
+  staging: string[];
+  tycho: { rows: number; sha256: string };
   cells: number;
+}
+
+async function allTables(db: Database): Promise<string[]> {
+  return db.dialect === 'sqlite'
+    ? (await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((r) => r.name)
+    : (await db.all<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map(
+        (r) => r.name,
+      );
 }
 
 async function snapshot(db: Database): Promise<Snapshot> {
   const catalogues = await db.all<{ name: string; table_name: string; row_count: number; ingested_at: string }>(
     'SELECT name, table_name, row_count, ingested_at FROM catalogues ORDER BY name',
   );
-  const tables =
-    db.dialect === 'sqlite'
-      ? (await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((r) => r.name)
-      : (
-          await db.all<{ name: string }>(
-            "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-          )
-        ).map((r) => r.name);
+  const tables = await allTables(db);
   const t = catalogues.find((c) => c.name === 'tycho2')!;
-  const rows = Number((await db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM "${t.table_name}"`))[0]!.n);
   const cells = Number((await db.all<{ n: number }>("SELECT SUM(n) AS n FROM cell_counts WHERE source = 'cat:tycho2'"))[0]!.n);
-  return { catalogues, tables, rows, cells };
+  return {
+    catalogues,
+    tables: tables.filter((x) => !x.startsWith('stage_')),
+    staging: tables.filter((x) => x.startsWith('stage_')),
+    tycho: await tableDigest(db, t.table_name, 'tyc'),
+    cells,
+  };
 }
 
-function killSuite(name: string, setup: () => Promise<{ db: Database; env: Record<string, string>; done: () => Promise<void> }>): void {
+interface CheckpointRow {
+  name: string;
+  staging_table: string;
+  rows_consumed: number;
+  rows_loaded: number;
+}
+
+async function checkpoints(db: Database): Promise<CheckpointRow[]> {
+  return (
+    await db.all<CheckpointRow>('SELECT name, staging_table, rows_consumed, rows_loaded FROM ingest_checkpoints ORDER BY name')
+  ).map((r) => ({ ...r, rows_consumed: Number(r.rows_consumed), rows_loaded: Number(r.rows_loaded) }));
+}
+
+async function sampleRows(): Promise<SqlValue[][]> {
+  const out: SqlValue[][] = [];
+  for await (const b of tychoSource(TYCHO_SAMPLE).batches) out.push(...b);
+  return out;
+}
+
+function* inBatches(rows: SqlValue[][], size: number): Iterable<SqlValue[][]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+function killSuite(
+  name: string,
+  slice: () => { dir: string; reference: { rows: number; sha256: string } },
+  setup: () => Promise<{ db: Database; env: Record<string, string>; done: () => Promise<void> }>,
+): void {
   describe(name, () => {
     let db: Database;
     let env: Record<string, string>;
     let done: () => Promise<void>;
-    let big: string;
-    let bigRows: number;
 
     beforeAll(async () => {
       ({ db, env, done } = await setup());
-      big = mkdtempSync(join(tmpdir(), 'esasky-bigtycho-'));
-      bigRows = bigTycho(big, 6, 50_000);
       // the state before: the 200-row sample as tycho2, plus the shipped data
       await ensureSchema(db);
       const src = tychoSource(TYCHO_SAMPLE);
@@ -235,45 +286,159 @@ function killSuite(name: string, setup: () => Promise<{ db: Database; env: Recor
 
     afterAll(async () => {
       await done?.();
-      if (big) rmSync(big, { recursive: true, force: true });
     });
 
-    it('a SIGKILL halfway through leaves the database as it was; a full re-run replaces it', async () => {
+    it('a SIGKILL halfway through leaves what readers see as it was; the re-run resumes and equals a clean run', async () => {
+      const { dir, reference } = slice();
       const before = await snapshot(db);
-      expect(before.rows).toBe(200);
-      const killed = await runCli(['tycho2', '--path', big], env, 30);
+      expect(before.tycho.rows).toBe(200);
+      expect(before.staging).toEqual([]);
+      const killed = await runCli(['tycho2', '--path', dir], env, 30, 300);
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
       expect(killed.killedAt).toBeGreaterThanOrEqual(30);
       expect(killed.killedAt).toBeLessThan(100);
+      // every visible table (catalogue rows, the tycho2 table's contents, the cell counts) as before
       const after = await snapshot(db);
-      expect(after).toEqual(before);
+      expect({ ...after, staging: [] }).toEqual(before);
       if (db.dialect === 'sqlite') {
         expect(await db.all('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
       }
-      // the same ingest run to the end replaces the catalogue (and drops the old table)
-      const full = await runCli(['tycho2', '--path', big], env);
-      expect(full.code, full.stderr).toBe(0);
-      expect(full.stderr).toMatch(/tycho2: 300,000 rows in [\d.]+ s \([\d,]+ rows\/s\)/);
-      const replaced = await snapshot(db);
-      expect(replaced.rows).toBe(bigRows);
-      expect(replaced.cells).toBe(bigRows);
-      expect(replaced.tables.filter((x) => x.startsWith('cat_tycho2_'))).toHaveLength(1);
-      expect(replaced.tables.length).toBe(before.tables.length);
-    }, 180_000);
+      // the committed chunks wait in a staging table, with a checkpoint
+      const [cp] = await checkpoints(db);
+      expect(cp).toBeDefined();
+      expect(after.staging).toEqual([cp!.staging_table]);
+      expect(cp!.rows_consumed % 50_000).toBe(0);
+      expect(cp!.rows_consumed).toBeGreaterThanOrEqual(50_000);
+      expect(cp!.rows_consumed).toBeLessThan(SLICE_ROWS);
+      const staged = await db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM "${cp!.staging_table}"`);
+      expect(Number(staged[0]!.n)).toBe(cp!.rows_loaded);
+
+      // the same ingest again: it resumes after the checkpoint, reads only the rest
+      const resumed = await runCli(['tycho2', '--path', dir], env);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const from = /tycho2: resuming from the checkpoint of \S+: ([\d,]+) source rows already staged/.exec(resumed.stderr);
+      expect(from, resumed.stderr).not.toBeNull();
+      expect(Number(from![1]!.replace(/,/g, ''))).toBe(cp!.rows_consumed);
+      const rest = SLICE_ROWS - cp!.rows_consumed;
+      expect(resumed.stderr).toMatch(
+        new RegExp(
+          `tycho2: 254,000 rows in [\\d.]+ s \\([\\d,]+ rows/s\\), resumed at source row ${cp!.rows_consumed.toLocaleString('en-US')} ` +
+            `\\(${rest.toLocaleString('en-US')} read in this run\\)`,
+        ),
+      );
+      // … and ends with exactly what a clean single run writes
+      const final = await snapshot(db);
+      expect(final.tycho).toEqual(reference);
+      expect(final.cells).toBe(SLICE_ROWS);
+      expect(final.staging).toEqual([]);
+      expect(await checkpoints(db)).toEqual([]);
+      expect(final.tables.filter((x) => x.startsWith('cat_tycho2_'))).toHaveLength(1);
+      expect(final.tables.length).toBe(before.tables.length);
+      const cat = (await getCatalogue(db, 'tycho2'))!;
+      expect(cat.rowCount).toBe(SLICE_ROWS);
+    }, 300_000);
+
+    it('a crashed ingest resumes only on the same input: a changed file or a plain re-load starts over', async () => {
+      const rows = await sampleRows();
+      const spec: CatalogueSpec = { ...tychoSource(TYCHO_SAMPLE).spec, name: 'tycho2_sample' };
+      const input = (v: string): { identity: string } => ({ identity: `sample-${v}` });
+      await replaceCatalogue(db, { ...spec, name: 'tycho2_clean' }, inBatches(rows, 7), { progress: null });
+      const ref = await tableDigest(db, (await getCatalogue(db, 'tycho2_clean'))!.tableName, 'tyc');
+      expect(ref.rows).toBe(200);
+      const stagingTables = async (): Promise<string[]> => (await allTables(db)).filter((t) => t.startsWith('stage_'));
+      // each run below dies right after its 3rd committed chunk of 30 source rows
+      let chunks = 0;
+      const die = (): void => {
+        if (++chunks === 3) throw new Error('crash after 3 chunks');
+      };
+      const crashing = async (v: string): Promise<void> => {
+        chunks = 0;
+        await expect(
+          replaceCatalogue(db, spec, inBatches(rows, 7), { progress: null, commitRows: 30, resume: input(v), onBatch: die }),
+        ).rejects.toThrow(/crash after 3 chunks/);
+      };
+      await crashing('a');
+      expect(await getCatalogue(db, 'tycho2_sample')).toBeUndefined();
+      expect((await checkpoints(db)).map((c) => [c.name, c.rows_consumed, c.rows_loaded])).toEqual([['tycho2_sample', 90, 90]]);
+      const firstStage = await stagingTables();
+      expect(firstStage).toHaveLength(1);
+      // another input under the same name (a changed file): checkpoint and staging table discarded
+      await crashing('b');
+      expect((await checkpoints(db)).map((c) => c.rows_consumed)).toEqual([90]);
+      const secondStage = await stagingTables();
+      expect(secondStage).toHaveLength(1);
+      expect(secondStage).not.toEqual(firstStage);
+      // the same input again: resumes at source row 90 and reads the other 110
+      const out: string[] = [];
+      const resumed = await replaceCatalogue(db, spec, inBatches(rows, 7), {
+        progress: { write: (x: string) => out.push(x) },
+        expectedRows: 200,
+        commitRows: 30,
+        resume: input('b'),
+      });
+      expect(resumed).toMatchObject({ rows: 200, resumedFrom: 90, rowsRead: 110 });
+      expect(out.join('')).toMatch(/tycho2_sample: resuming from the checkpoint of \S+: 90 source rows already staged/);
+      expect(await tableDigest(db, (await getCatalogue(db, 'tycho2_sample'))!.tableName, 'tyc')).toEqual(ref);
+      expect(await checkpoints(db)).toEqual([]);
+      expect(await stagingTables()).toEqual([]);
+      // a load without a source identity never resumes, and clears a leftover checkpoint
+      await crashing('c');
+      const plain = await replaceCatalogue(db, spec, inBatches(rows, 7), { progress: null, commitRows: 30 });
+      expect(plain).toMatchObject({ rows: 200, resumedFrom: 0, rowsRead: 200 });
+      expect(await tableDigest(db, (await getCatalogue(db, 'tycho2_sample'))!.tableName, 'tyc')).toEqual(ref);
+      expect(await stagingTables()).toEqual([]);
+      // a run whose checkpoint another run took over stops at its next chunk, naming why
+      chunks = 0;
+      await expect(
+        replaceCatalogue(db, spec, inBatches(rows, 7), {
+          progress: null,
+          commitRows: 30,
+          resume: input('d'),
+          onBatch: async () => {
+            if (++chunks === 1) {
+              await replaceCatalogue(db, spec, inBatches(rows.slice(0, 10), 7), { progress: null, resume: input('e') });
+            }
+          },
+        }),
+      ).rejects.toThrow(/another ingest of the same catalogue took over its checkpoint/);
+      expect((await getCatalogue(db, 'tycho2_sample'))!.rowCount).toBe(10);
+      expect(await checkpoints(db)).toEqual([]);
+      expect(await stagingTables()).toEqual([]);
+    }, 120_000);
   });
 }
 
-describe('atomicity (child processes running the compiled CLI)', () => {
-  beforeAll(() => {
+describe('atomicity and resumption (child processes running the compiled CLI on real Tycho-2 data)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'esasky-tycho-slice-'));
+  const dir = join(work, 'tycho2');
+  let reference: { rows: number; sha256: string } | undefined;
+  const slice = (): { dir: string; reference: { rows: number; sha256: string } } => {
+    if (reference === undefined) throw new Error('the reference ingest did not run');
+    return { dir, reference };
+  };
+
+  beforeAll(async () => {
     const r = spawnSync(
       process.execPath,
       [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'server/tsconfig.json'), '--outDir', BUILD],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`tsc failed: ${r.stdout}${r.stderr}`);
-  }, 180_000);
+    realTychoSlice(dir);
+    // the reference: a clean, uninterrupted single run into an empty database
+    const db = openSqlite(join(work, 'reference.sqlite'));
+    try {
+      const report = await loadCatalogueSource(db, tychoSource(dir), { progress: null });
+      expect(report).toMatchObject({ rows: SLICE_ROWS, skipped: 0, resumedFrom: 0, rowsRead: SLICE_ROWS });
+      reference = await tableDigest(db, (await getCatalogue(db, 'tycho2'))!.tableName, 'tyc');
+    } finally {
+      await db.close();
+    }
+  }, 300_000);
 
-  killSuite('SQLite', async () => {
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  killSuite('SQLite', slice, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'esasky-kill-'));
     const db = openSqlite(join(dir, 'esasky.sqlite'));
     return {
@@ -295,7 +460,7 @@ describe('atomicity (child processes running the compiled CLI)', () => {
     });
   } else {
     let cluster: PgCluster | undefined;
-    killSuite('PostgreSQL (throwaway cluster)', async () => {
+    killSuite('PostgreSQL (throwaway cluster)', slice, async () => {
       cluster = await startPgCluster();
       const db = await openPostgres(cluster.url);
       return {

@@ -8,6 +8,7 @@ import { OBSCORE_COLUMNS } from './storage/schema.js';
 import { ssoComponents, ssoPaths } from './openapiSso.js';
 import { coverageComponents, coveragePaths } from './openapiCoverage.js';
 import { productsPaths } from './openapiProducts.js';
+import { generalResolverQuerySchema } from './routes/esaskyTap.js';
 
 export const HIPS_FRAMES = ['equatorial', 'galactic', 'ecliptic'] as const;
 export type HipsFrame = (typeof HIPS_FRAMES)[number];
@@ -646,12 +647,60 @@ function esaskyTapPaths(): Record<string, unknown> {
   return {
     '/esasky-tap/observations': list('observation (map) mission', 'esaskyObservations'),
     '/esasky-tap/catalogs': list('catalogue', 'esaskyCatalogs'),
-    '/esasky-tap/spectra': list('spectra mission (none yet)', 'esaskySpectra'),
-    '/esasky-tap/sso': list('solar-system object mission (none yet)', 'esaskySso'),
+    '/esasky-tap/spectra': list('spectra mission (collections whose every observation is a spectrum, searched by position)', 'esaskySpectra'),
+    '/esasky-tap/sso': list('solar-system object mission (collections with timed observations, with ssoXMatchTapTable sso.xmatch)', 'esaskySso'),
+    '/esasky-tap/generalresolver': {
+      get: {
+        tags: ['vo'],
+        summary: "The archive's asteroids and comets by name, in the shape of ESASky's SsODNet answer (astroquery.esasky find_sso / query_sso)",
+        operationId: 'esaskySsoResolver',
+        parameters: Object.entries(generalResolverQuerySchema.properties).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: (generalResolverQuerySchema.required as readonly string[]).includes(name),
+          schema,
+          example: ({ action: 'bytarget', target: 'Ceres', type: 'ASTEROID' } as Record<string, string>)[name],
+        })),
+        responses: {
+          '200': {
+            description: 'matching bodies (results may be empty)',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['ssoDnetResults'],
+                  properties: {
+                    ssoDnetResults: {
+                      type: 'object',
+                      properties: {
+                        errorMessage: { type: 'string', nullable: true },
+                        results: {
+                          type: 'array',
+                          items: {
+                            type: 'object',
+                            properties: {
+                              name: { type: 'string', description: 'the sso_name (asteroids) or sso_id (comets) of sso.ssoid' },
+                              ssoObjType: { type: 'string', enum: ['Asteroid', 'Comet'] },
+                              aliases: { type: 'array', items: { type: 'string' } },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': jsonError('a parameter is bad (the message names it)'),
+        },
+      },
+    },
     '/esasky-tap/tap/sync': {
       get: {
         tags: ['vo'],
-        summary: 'The TAP service of /tap with one table per collection (observations.<name>, footprint column fov); all /tap routes exist under /esasky-tap/tap',
+        summary:
+          'The TAP service of /tap with one table per collection (observations.<name> or spectra.<name>, footprint column fov, download link product_url, absolute in sync answers); all /tap routes exist under /esasky-tap/tap',
         operationId: 'esaskyTapSync',
         parameters: ['LANG', 'QUERY'].map((name) => ({
           name,

@@ -32,19 +32,25 @@ export function productsPaths(): Record<string, unknown> {
     '/api/products/bulk': {
       post: {
         tags: ['archive'],
-        summary: `Download up to ${maxCount} local products (at most ${maxBytes} bytes) as one streamed tar archive (<collection>/<obs_id>.fits)`,
+        summary: `Download up to ${maxCount} local products (at most ${maxBytes} bytes) as one streamed tar or ZIP archive (<collection>/<obs_id>.fits)`,
         operationId: 'bulkProducts',
         requestBody: {
           required: true,
           content: {
             'application/json': {
               schema: bulkBodySchema,
-              example: { ids: ['UVES-spectra/r.UVES.2011-08-11T232352.266-A01_0000', 'light-curves/tess_00025155310-s01_lc'] },
+              example: { ids: ['UVES-spectra/r.UVES.2011-08-11T232352.266-A01_0000', 'light-curves/tess_00025155310-s01_lc'], format: 'zip' },
             },
           },
         },
         responses: {
-          '200': { description: 'ustar archive', content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } } },
+          '200': {
+            description: 'ustar archive (format "tar", the default) or ZIP archive (format "zip": stored entries, ZIP64 when needed)',
+            content: {
+              'application/x-tar': { schema: { type: 'string', format: 'binary' } },
+              'application/zip': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
           '400': jsonError('an id is malformed, or names a product held elsewhere (the message names them)'),
           '404': jsonError('ids without a product (the message names them)'),
           '413': jsonError('too many ids or too many bytes (the message names the limit)'),

@@ -1,7 +1,9 @@
 // Products: the ingest of the data kit's UVES spectra and light curves, single downloads (byte for
 // byte), 302 for remote (ESO) products, bulk tar read back by Debian's tar and python's tarfile,
+// bulk ZIP (also with ZIP64 records) checked by Debian's unzip -t and python's zipfile,
 // bad ids, path traversal and the limits.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { DatabaseHandle } from './storage/handle.js';
 import { runIngest } from './ingest/cli.js';
 import { LIGHTCURVES_COLLECTION, SPECTRA_COLLECTION } from './ingest/products.js';
 import { productsRoutes } from './routes/products.js';
+import { zipArchive } from './routes/bulkArchive.js';
 
 const config0 = loadConfig({});
 const KIT = process.env['ESASKY_SHARED_DATA']?.trim() || join(config0.repoRoot, '..', 'shared', 'data');
@@ -24,6 +27,61 @@ const spectra = haveKit ? readdirSync(join(KIT, 'spectra', 'UVES')).filter((f) =
 const curves = haveKit ? readdirSync(join(KIT, 'lightcurves')).filter((f) => f.endsWith('.fits')).sort() : [];
 const source = (collection: string, file: string): string =>
   join(KIT, collection === SPECTRA_COLLECTION ? 'spectra/UVES' : 'lightcurves', file);
+
+
+/** The end-of-central-directory record of ZIP64 ("PK\\x06\\x06"). */
+const ZIP64_EOCD = Buffer.from([0x50, 0x4b, 0x06, 0x06]);
+
+function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    stream.on('data', (d: Buffer) => parts.push(d));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(Buffer.concat(parts)));
+  });
+}
+
+/**
+ * Checks a ZIP with two independent readers: Debian's unzip (-t integrity incl. CRCs, -Z1 the
+ * names in order, extracted bytes) and python's zipfile (names, sizes, stored entries, CRCs by
+ * testzip, SHA-256 of every member against its source file).
+ */
+function checkZip(zipFile: string, names: string[], out: string): void {
+  const test = spawnSync('unzip', ['-t', zipFile], { encoding: 'utf8' });
+  expect(test.error, 'Debian unzip is needed (apt-get install unzip; .ci/run installs it)').toBeUndefined();
+  expect(test.status, test.stdout + test.stderr).toBe(0);
+  expect(test.stdout).toMatch(/No errors detected/);
+  const list = spawnSync('unzip', ['-Z1', zipFile], { encoding: 'utf8' });
+  expect(list.stdout.trim().split('\n')).toEqual(names);
+  mkdirSync(out, { recursive: true });
+  expect(spawnSync('unzip', ['-q', zipFile, '-d', out]).status).toBe(0);
+  for (const name of names) {
+    const [collection, file] = name.split('/') as [string, string];
+    expect(Buffer.compare(readFileSync(join(out, collection, file)), readFileSync(source(collection, file))), name).toBe(0);
+  }
+  const py = spawnSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      [
+        'import sys, zipfile, hashlib',
+        'with zipfile.ZipFile(sys.argv[1]) as z:',
+        '  assert z.testzip() is None',
+        '  for i in z.infolist():',
+        '    print(i.filename, i.file_size, i.compress_type == zipfile.ZIP_STORED, hashlib.sha256(z.read(i)).hexdigest())',
+      ].join('\n'),
+      zipFile,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(py.status, py.stderr).toBe(0);
+  expect(py.stdout.trim().split('\n')).toEqual(
+    names.map((n) => {
+      const bytes = readFileSync(source(...(n.split('/') as [string, string])));
+      return `${n} ${bytes.length} True ${createHash('sha256').update(bytes).digest('hex')}`;
+    }),
+  );
+}
 
 describe.skipIf(!haveKit)('products', () => {
   let dir: string;
@@ -124,6 +182,54 @@ describe.skipIf(!haveKit)('products', () => {
     if (py.status === 0) {
       expect(py.stdout.trim().split('\n')).toEqual(names.map((n) => `${n} ${readFileSync(source(...(n.split('/') as [string, string]))).length} True`));
     }
+  });
+
+  it('bulk zip: a streamed ZIP that unzip -t passes and python zipfile reads back, files identical', async () => {
+    const ids = [
+      ...spectra.slice(0, 5).map((f) => `${SPECTRA_COLLECTION}/${f.replace(/\.fits$/, '')}`),
+      ...curves.map((f) => `${LIGHTCURVES_COLLECTION}/${f.replace(/\.fits$/, '')}`),
+    ];
+    const res = await app.inject({ method: 'POST', url: '/api/products/bulk', payload: { ids: [...ids, ids[1]], format: 'zip' } });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="products.zip"');
+    expect(res.headers['x-product-count']).toBe(String(ids.length));
+    const zipFile = join(dir, 'bulk.zip');
+    writeFileSync(zipFile, res.rawPayload);
+    const names = ids.map((id) => `${id}.fits`);
+    checkZip(zipFile, names, join(dir, 'unzip'));
+    // small archives need no ZIP64 records
+    expect(res.rawPayload.includes(ZIP64_EOCD)).toBe(false);
+  });
+
+  it('bulk zip with ZIP64 records (as written past 4 GiB or 65,535 entries) reads back the same', async () => {
+    const files = spectra.slice(0, 3).map((f) => ({ name: `${SPECTRA_COLLECTION}/${f}`, path: source(SPECTRA_COLLECTION, f), size: readFileSync(source(SPECTRA_COLLECTION, f)).length }));
+    const bytes = await collect(zipArchive(files, new Date(), () => undefined, { forceZip64: true }));
+    expect(bytes.includes(ZIP64_EOCD)).toBe(true);
+    const zipFile = join(dir, 'bulk64.zip');
+    writeFileSync(zipFile, bytes);
+    checkZip(zipFile, files.map((f) => f.name), join(dir, 'unzip64'));
+  });
+
+  it('bulk zip: a file that is not the size the listing promised fails the stream (never a silent short archive)', async () => {
+    const f = spectra[0]!;
+    const real = readFileSync(source(SPECTRA_COLLECTION, f)).length;
+    const errors: Error[] = [];
+    const out = zipArchive([{ name: `x/${f}`, path: source(SPECTRA_COLLECTION, f), size: real + 1 }], new Date(), (e) => errors.push(e));
+    await expect(collect(out)).rejects.toThrow(/bytes|size/i);
+    expect(errors.length).toBeGreaterThan(0);
+    const gone = zipArchive([{ name: 'x/gone.fits', path: join(dir, 'no-such-file.fits'), size: 10 }], new Date(), () => undefined);
+    await expect(collect(gone)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('bulk: an unknown format is a 400 naming the field', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/products/bulk',
+      payload: { ids: [`${SPECTRA_COLLECTION}/${spectra[0]!.replace(/\.fits$/, '')}`], format: 'rar' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as { message: string }).message).toMatch(/format/);
   });
 
   it.each([

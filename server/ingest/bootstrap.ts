@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../storage/db.js';
 import type { ProgressSink } from './progress.js';
-import { replaceCatalogue, replaceCollections } from './load.js';
+import { loadCatalogueSource, replaceCollections } from './load.js';
 import { mpcSource, replaceSmallBodies } from './sso.js';
 import { starNamesSource } from './names.js';
 import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource } from './sources.js';
@@ -34,7 +34,7 @@ async function bootstrapSso(db: Database, repoRoot: string, progress: ProgressSi
   const names = await db.all('SELECT name FROM catalogues WHERE name = ?', ['starnames']);
   if (force || names.length === 0) {
     const src = starNamesSource(join(repoRoot, SHIPPED.starnames), join(repoRoot, SHIPPED.hipparcos));
-    await replaceCatalogue(db, src.spec, src.batches, { progress, expectedRows: src.expectedRows });
+    await loadCatalogueSource(db, src, { progress });
   }
   await db.run('DELETE FROM meta WHERE key = ?', [SSO_DONE_KEY]);
   await db.run('INSERT INTO meta (key, value) VALUES (?, ?)', [SSO_DONE_KEY, new Date().toISOString()]);
@@ -65,11 +65,11 @@ export async function bootstrap(
   if (!force) progress?.write('esasky-sky: first start, building the database from the data in the repository\n');
   if (!have.has('hipparcos')) {
     const hip = hipparcosSource(path(SHIPPED.hipparcos), 'the subset brighter than 6 mag shipped in the repository; `npm run ingest -- hipparcos` loads all 118,216');
-    await replaceCatalogue(db, hip.spec, hip.batches, { progress, expectedRows: hip.expectedRows });
+    await loadCatalogueSource(db, hip, { progress });
   }
   if (!have.has('messier')) {
     const m = messierSource(path(SHIPPED.messier));
-    await replaceCatalogue(db, m.spec, m.batches, { progress, expectedRows: m.expectedRows });
+    await loadCatalogueSource(db, m, { progress });
   }
   const colls = await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM collections WHERE source = ?', [ESO_OBSCORE.source]);
   if (force || Number(colls[0]?.n ?? 0) === 0) {

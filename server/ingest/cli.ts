@@ -1,13 +1,16 @@
 /**
  * `npm run ingest -- <what> [--path P]`: loads data into the configured database (DATABASE_URL,
  * else DATA_DIR/esasky.sqlite). Each ingest replaces what a previous run of the same ingest
- * wrote, in one transaction (kill it at any point and the database is as before).
+ * wrote; what readers see changes in one final transaction (kill it at any point and the
+ * database is as before). A killed catalogue ingest resumes from its last committed chunk when
+ * run again on the same, unchanged files (load.ts).
  *
  *   hipparcos    [--path stars.14.json]           118,216 Hipparcos stars (d3-celestial GeoJSON)
  *   messier      [--path messier.json]            the 110 Messier objects
  *   tycho2       [--path dir with ReadMe + data]  2,539,913 Tycho-2 stars (CDS I/259)
  *   eso-obscore  [--path ObsCore VOTable]         1,000 ESO observations with footprints
  *   sso          [--path dir or file]             MPC asteroid (MPCORB) and comet (CometEls) orbits
+ *   sso-xmatch                                    ESASky's SSO cross-match: observations each orbit crossed
  *   dsos         [--path dsos.20.json]            89,870 deep-sky objects (NGC, IC, …) for the name resolver
  *   starnames    [--path starnames.json]          star names and designations (positions from stars.14.json)
  *   products     [--path data kit dir]            UVES spectra and light curves, copied under DATA_DIR/products
@@ -24,12 +27,13 @@ import type { Database } from '../storage/db.js';
 import { openDatabase } from '../storage/open.js';
 import { listCatalogues } from '../storage/catalogues.js';
 import { listCollections } from '../storage/observations.js';
-import { replaceCatalogue, replaceCollections, type LoadReport } from './load.js';
+import { loadCatalogueSource, replaceCollections, type LoadReport } from './load.js';
 import { SHIPPED, bootstrap } from './bootstrap.js';
 import { mpcSource, replaceSmallBodies } from './sso.js';
 import { dsoSource, starNamesSource } from './names.js';
 import { countSmallBodies } from '../storage/sso.js';
 import { ingestProducts } from './products.js';
+import { buildSsoCrossmatch } from './ssoXmatch.js';
 import { ESO_OBSCORE, hipparcosSource, messierSource, obscoreSource, tychoSource } from './sources.js';
 
 export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
@@ -38,6 +42,7 @@ export const USAGE = `usage: npm run ingest -- <what> [--path PATH]
   tycho2       Tycho-2 catalogue    (default PATH: <data kit>/catalogs/tycho2, with ReadMe and tyc2.dat.* or the .tar.xz)
   eso-obscore  ESO observations     (default PATH: <data kit>/votable_samples/eso_obscore_1000rows_orion.xml)
   sso          asteroid and comet orbits (default PATH: <data kit>/sso: MPCORB *.dat and CometEls.txt)
+  sso-xmatch   the observations every asteroid and comet crossed (ESASky's SSO search, precomputed for /esasky-tap); re-run after sso or collection ingests
   dsos         deep-sky objects     (default PATH: <data kit>/catalogs/dsos.20.json)
   starnames    star names           (default PATH: <data kit>/catalogs/starnames.json; positions from stars.14.json beside it)
   products     UVES spectra and Kepler/TESS light curves (default PATH: <data kit>, with spectra/UVES and lightcurves); files copied under DATA_DIR/products
@@ -81,15 +86,15 @@ export async function runIngest(
   switch (args.what) {
     case 'hipparcos': {
       const src = hipparcosSource(kit('catalogs/stars.14.json'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'messier': {
       const src = messierSource(args.path ?? join(env.repoRoot, SHIPPED.messier));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'tycho2': {
       const src = tychoSource(kit('catalogs/tycho2'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'eso-obscore':
       return replaceCollections(db, obscoreSource(kit('votable_samples/eso_obscore_1000rows_orion.xml'), ESO_OBSCORE), {
@@ -97,15 +102,17 @@ export async function runIngest(
       });
     case 'dsos': {
       const src = dsoSource(kit('catalogs/dsos.20.json'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'starnames': {
       const names = kit('catalogs/starnames.json');
       const src = starNamesSource(names, join(dirname(names), 'stars.14.json'));
-      return replaceCatalogue(db, src.spec, src.batches, { progress: out, expectedRows: src.expectedRows });
+      return loadCatalogueSource(db, src, { progress: out });
     }
     case 'sso':
       return replaceSmallBodies(db, mpcSource(kit('sso')), { progress: out });
+    case 'sso-xmatch':
+      return buildSsoCrossmatch(db, { progress: out });
     case 'products':
       if (env.dataDir === undefined) throw new UsageError('products: no DATA_DIR to copy the files to');
       return ingestProducts(db, args.path ?? env.sharedData, env.dataDir, { progress: out });

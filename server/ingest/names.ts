@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { SqlValue } from '../storage/db.js';
 import { designationKey, properNameKey, stellarDesignationKey } from '../resolve/keys.js';
-import type { CatalogueSource } from './sources.js';
+import { fileIdentity, type CatalogueSource } from './sources.js';
 
 const D3_CREDIT = 'd3-celestial data (BSD-3-Clause, Olaf Frohn)';
 
@@ -67,6 +67,7 @@ export function dsoSource(path: string): CatalogueSource {
   return {
     expectedRows: rows.length,
     batches: chunks(rows),
+    resume: { identity: fileIdentity([path]) },
     spec: {
       name: 'dsos',
       title: 'Deep-sky objects',
@@ -136,6 +137,7 @@ export function starNamesSource(namesPath: string, starsPath: string): Catalogue
   return {
     expectedRows: rows.length,
     batches: chunks(rows),
+    resume: { identity: fileIdentity([namesPath, starsPath]) },
     spec: {
       name: 'starnames',
       title: 'Star names',

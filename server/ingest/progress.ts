@@ -9,6 +9,8 @@ export interface ProgressSink {
 
 export class Progress {
   private done = 0;
+  /** Rows counted before this run (a resumed ingest); the rate counts only this run's rows. */
+  private base = 0;
   private readonly t0 = performance.now();
   private lastDraw = 0;
   private lastDecile = -1;
@@ -21,6 +23,12 @@ export class Progress {
 
   setTotal(total: number): void {
     this.total = total;
+  }
+
+  /** A resumed ingest: `rows` were done by an earlier run. */
+  resumeAt(rows: number): void {
+    this.done = rows;
+    this.base = rows;
   }
 
   tick(n: number): void {
@@ -43,7 +51,7 @@ export class Progress {
   /** Writes the final line; returns rows, seconds and rows/s. */
   finish(note = ''): { rows: number; seconds: number; rowsPerSecond: number } {
     const seconds = (performance.now() - this.t0) / 1000;
-    const rowsPerSecond = seconds > 0 ? this.done / seconds : 0;
+    const rowsPerSecond = seconds > 0 ? (this.done - this.base) / seconds : 0;
     if (this.out !== null) {
       const text =
         `${this.label}: ${this.done.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s ` +
@@ -55,7 +63,7 @@ export class Progress {
 
   private line(): string {
     const seconds = (performance.now() - this.t0) / 1000;
-    const rate = seconds > 0 ? Math.round(this.done / seconds) : 0;
+    const rate = seconds > 0 ? Math.round((this.done - this.base) / seconds) : 0;
     const count = this.done.toLocaleString('en-US');
     if (!this.total) return `${this.label} ${count} rows, ${rate.toLocaleString('en-US')} rows/s`;
     const f = Math.min(1, this.done / this.total);

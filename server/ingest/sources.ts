@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { parseVoTable } from '../../src/workers/tables/index.js';
@@ -19,12 +19,27 @@ import type { Column } from '../../src/workers/tables/index.js';
 import type { SqlValue } from '../storage/db.js';
 import { OBSCORE_COLUMNS, type CatalogueColumn } from '../storage/schema.js';
 import { fieldValue, parseReadme, type CdsField } from './cdsReadme.js';
-import type { CatalogueSpec, CollectionsLoad, ObservationRow } from './load.js';
+import type { CatalogueSpec, CollectionsLoad, ObservationRow, ResumableInput } from './load.js';
 
 export interface CatalogueSource {
   spec: CatalogueSpec;
   expectedRows?: number;
   batches: AsyncIterable<SqlValue[][]> | Iterable<SqlValue[][]>;
+  /** The identity of the input files (and a faster way to skip rows), so a killed ingest resumes. */
+  resume?: ResumableInput;
+}
+
+/**
+ * Identity of input files for ingest checkpoints: each file's absolute path, size and
+ * modification time (ms). A file replaced or edited since a killed ingest changes it.
+ */
+export function fileIdentity(paths: readonly string[]): string {
+  return paths
+    .map((p) => {
+      const st = statSync(p);
+      return `${resolve(p)}:${st.size}:${Math.round(st.mtimeMs)}`;
+    })
+    .join('\n');
 }
 
 const D3_CREDIT = 'd3-celestial data (BSD-3-Clause, Olaf Frohn); stars from Hipparcos/XHIP (CDS V/137D)';
@@ -90,6 +105,7 @@ export function hipparcosSource(path: string, note = ''): CatalogueSource {
   return {
     expectedRows: rows.length,
     batches: chunks(rows),
+    resume: { identity: fileIdentity([path]) },
     spec: {
       name: 'hipparcos',
       title: 'Hipparcos',
@@ -126,6 +142,7 @@ export function messierSource(path: string): CatalogueSource {
   return {
     expectedRows: rows.length,
     batches: chunks(rows),
+    resume: { identity: fileIdentity([path]) },
     spec: {
       name: 'messier',
       title: 'Messier objects',
@@ -168,24 +185,50 @@ const TYCHO_UCDS: Record<string, string> = {
 const TYCHO_TOTAL = 2_539_913;
 
 /** Lines of the tyc2.dat.* files: from the files (plain or .gz) in `dir`, or from a tar archive there. */
-function tychoStreams(dir: string): {
-  streams: () => AsyncGenerator<Readable>;
+function tychoStreams(
+  dir: string,
+  recordBytes: number,
+): {
+  /** The data from source line `skipLines` on; `skipped` says how many lines it already left out (by seeking). */
+  streams: (skipLines: number) => { skipped: number; streams: AsyncGenerator<Readable> };
   describe: string;
   /** Bytes of the plain (uncompressed) files; undefined for archives and gzip. */
   plainBytes?: number;
+  /** The files read (for the checkpoint's source identity). */
+  files: string[];
 } {
   const names = readdirSync(dir).sort();
   const parts = names.filter((n) => /^tyc2\.dat(\.\d\d)?(\.gz)?$/.test(n));
   if (parts.length > 0) {
     const plain = parts.every((p) => !p.endsWith('.gz'));
+    const sizes = parts.map((p) => statSync(join(dir, p)).size);
+    // plain files of whole fixed-length records: line k starts at byte k·recordBytes, so a
+    // resumed ingest seeks there instead of reading what it already has
+    const seekable = plain && sizes.every((n) => n % recordBytes === 0);
     return {
-      ...(plain ? { plainBytes: parts.reduce((n, p) => n + statSync(join(dir, p)).size, 0) } : {}),
+      ...(plain ? { plainBytes: sizes.reduce((a, b) => a + b, 0) } : {}),
       describe: parts.length > 3 ? `${parts[0]} … ${parts[parts.length - 1]}` : parts.join(', '),
-      streams: async function* () {
-        for (const p of parts) {
-          const s = createReadStream(join(dir, p));
-          yield p.endsWith('.gz') ? s.pipe(createGunzip()) : s;
-        }
+      files: parts.map((p) => join(dir, p)),
+      streams: (skipLines) => {
+        let skip = seekable ? skipLines : 0;
+        const from: { part: string; start: number }[] = [];
+        parts.forEach((p, i) => {
+          const lines = sizes[i]! / recordBytes;
+          if (skip >= lines) skip -= lines;
+          else {
+            from.push({ part: p, start: skip * recordBytes });
+            skip = 0;
+          }
+        });
+        return {
+          skipped: seekable ? skipLines - skip : 0,
+          streams: (async function* () {
+            for (const { part, start } of from) {
+              const s = createReadStream(join(dir, part), { start });
+              yield part.endsWith('.gz') ? s.pipe(createGunzip()) : s;
+            }
+          })(),
+        };
       },
     };
   }
@@ -193,32 +236,38 @@ function tychoStreams(dir: string): {
   if (archive === undefined) throw new Error(`${dir}: no tyc2.dat.* files and no tar archive`);
   return {
     describe: archive,
-    streams: async function* () {
-      // GNU tar picks the decompressor from the archive; -O writes the members to stdout in order
-      const child = spawn('tar', ['-xOf', join(dir, archive), '--wildcards', '*tyc2.dat.*'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<void>((resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', (code) =>
-          code === 0 ? resolve() : reject(new Error(`tar failed on ${archive} (exit ${code}): ${stderr.trim()}`)),
-        );
-      });
-      try {
-        yield child.stdout;
-        await exited;
-      } finally {
-        if (child.exitCode === null) child.kill();
-      }
-    },
+    files: [join(dir, archive)],
+    streams: () => ({
+      skipped: 0,
+      streams: (async function* () {
+        // GNU tar picks the decompressor from the archive; -O writes the members to stdout in order
+        const child = spawn('tar', ['-xOf', join(dir, archive), '--wildcards', '*tyc2.dat.*'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<void>((resolve, reject) => {
+          child.on('error', reject);
+          child.on('close', (code) =>
+            code === 0 ? resolve() : reject(new Error(`tar failed on ${archive} (exit ${code}): ${stderr.trim()}`)),
+          );
+        });
+        try {
+          yield child.stdout;
+          await exited;
+        } finally {
+          if (child.exitCode === null) child.kill();
+        }
+      })(),
+    }),
   };
 }
 
-async function* lineBatches(streams: AsyncGenerator<Readable>, size = 5000): AsyncGenerator<string[]> {
+/** Non-blank lines of the streams in batches, leaving out the first `skipLines`. */
+async function* lineBatches(streams: AsyncGenerator<Readable>, skipLines = 0, size = 5000): AsyncGenerator<string[]> {
   let rest = '';
   let batch: string[] = [];
+  let skip = skipLines;
   for await (const stream of streams) {
     stream.setEncoding('latin1');
     for await (const chunk of stream as AsyncIterable<string>) {
@@ -229,7 +278,12 @@ async function* lineBatches(streams: AsyncGenerator<Readable>, size = 5000): Asy
         if (nl < 0) break;
         const line = text.slice(start, nl);
         start = nl + 1;
-        if (line.trim() !== '') batch.push(line);
+        if (line.trim() === '') continue;
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        batch.push(line);
         if (batch.length >= size) {
           yield batch;
           batch = [];
@@ -238,7 +292,7 @@ async function* lineBatches(streams: AsyncGenerator<Readable>, size = 5000): Asy
       rest = text.slice(start);
     }
   }
-  if (rest.trim() !== '') batch.push(rest);
+  if (rest.trim() !== '' && skip === 0) batch.push(rest);
   if (batch.length) yield batch;
 }
 
@@ -285,9 +339,10 @@ export function tychoSource(dir: string): CatalogueSource {
       return c;
     }),
   ];
-  const { streams, describe, plainBytes } = tychoStreams(dir);
-  async function* batches(): AsyncGenerator<SqlValue[][]> {
-    for await (const lines of lineBatches(streams())) {
+  const { streams, describe, plainBytes, files } = tychoStreams(dir, lrecl + 1);
+  async function* batches(skipLines: number): AsyncGenerator<SqlValue[][]> {
+    const opened = streams(skipLines);
+    for await (const lines of lineBatches(opened.streams, skipLines - opened.skipped)) {
       const out: SqlValue[][] = [];
       for (const line of lines) {
         const ra = fieldValue(line, ramdeg) ?? fieldValue(line, radeg);
@@ -306,7 +361,8 @@ export function tychoSource(dir: string): CatalogueSource {
   }
   return {
     expectedRows: plainBytes === undefined ? records : Math.round(plainBytes / (lrecl + 1)),
-    batches: batches(),
+    batches: batches(0),
+    resume: { identity: fileIdentity([readmePath, ...files]), from: (skipRows) => batches(skipRows) },
     spec: {
       name: 'tycho2',
       title: 'Tycho-2',

@@ -69,6 +69,9 @@ export async function replaceSmallBodies(db: Database, src: SmallBodySource, opt
   let rows = 0;
   await db.transaction(async (tx) => {
     await lockIngest(tx);
+    // the SSO cross-match names these orbits' ids: stale once they are replaced
+    await tx.run('DELETE FROM sso_xmatch WHERE sso_oid IN (SELECT id FROM sso_objects WHERE source = ?)', [src.source]);
+    await tx.run('DELETE FROM sso_ids WHERE sso_oid IN (SELECT id FROM sso_objects WHERE source = ?)', [src.source]);
     await tx.run('DELETE FROM sso_names WHERE object_id IN (SELECT id FROM sso_objects WHERE source = ?)', [src.source]);
     await tx.run('DELETE FROM sso_objects WHERE source = ?', [src.source]);
     const maxId = await tx.all<{ m: number | null }>('SELECT MAX(id) AS m FROM sso_objects');

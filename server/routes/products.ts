@@ -3,8 +3,9 @@
  *  - GET  /api/products/{collection}/{obs_id}   the product: streamed when held here (under
  *                                               DATA_DIR/products, see ingest/products.ts),
  *                                               302 to its access_url when remote
- *  - POST /api/products/bulk  {ids: ["collection/obs_id", …]}   the local products as one streamed
- *                                               ustar archive (tar-stream), files read one at a time
+ *  - POST /api/products/bulk  {ids: ["collection/obs_id", …], format: "tar" | "zip"}   the local
+ *                                               products as one streamed ustar or ZIP archive
+ *                                               (bulkArchive.ts), files read one at a time
  * Unknown ids 404 naming every one; ids that cannot name a file 400; remote products in a bulk
  * request 400 naming them (fetch those from their access_url); more than maxCount ids or
  * maxBytes in all 413 naming the limit. File paths are built only from a collection and obs_id
@@ -15,7 +16,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pack as tarPack } from 'tar-stream';
+import { ARCHIVE_TYPES, tarArchive, zipArchive, type BulkFormat } from './bulkArchive.js';
 import { HttpError } from '../http.js';
 import { errorSchema } from '../openapi.js';
 import type { SqlRunner } from '../storage/db.js';
@@ -54,6 +55,12 @@ export const bulkBodySchema = {
       maxItems: MAX_IDS_SCHEMA,
       items: { type: 'string', minLength: 3, maxLength: 400 },
       description: '"collection/obs_id" of each product',
+    },
+    format: {
+      type: 'string',
+      enum: ['tar', 'zip'],
+      default: 'tar',
+      description: 'archive format: ustar (default) or ZIP (stored entries, ZIP64 when needed)',
     },
   },
 } as const;
@@ -117,7 +124,7 @@ export async function productsRoutes(
     },
   );
 
-  app.post<{ Body: { ids: string[] } }>(
+  app.post<{ Body: { ids: string[]; format?: BulkFormat } }>(
     '/api/products/bulk',
     { schema: { body: bulkBodySchema, response: { 400: errorSchema, 404: errorSchema, 413: errorSchema } } },
     async (request, reply) => {
@@ -154,30 +161,15 @@ export async function productsRoutes(
       if (total > limits.maxBytes) {
         throw new HttpError(413, `the products total ${total} bytes, more than the limit of ${limits.maxBytes} bytes per archive`);
       }
-      const archive = tarPack();
+      const format: BulkFormat = request.body.format ?? 'tar';
       const mtime = new Date();
-      void (async () => {
-        for (const f of files) {
-          await new Promise<void>((done, fail) => {
-            const entry = archive.entry({ name: f.name, size: f.size, mode: 0o644, mtime }, (err) => (err ? fail(err) : done()));
-            const input = createReadStream(f.path);
-            input.on('error', (err) => {
-              entry.destroy(err);
-              fail(err);
-            });
-            input.pipe(entry);
-          });
-        }
-        archive.finalize();
-      })().catch((err: unknown) => {
-        request.log.error({ err }, 'bulk archive failed');
-        archive.destroy(err instanceof Error ? err : new Error(String(err)));
-      });
+      const onError = (err: Error): void => request.log.error({ err }, 'bulk archive failed');
+      const archive = format === 'zip' ? zipArchive(files, mtime, onError) : tarArchive(files, mtime, onError);
       reply
-        .type('application/x-tar')
+        .type(ARCHIVE_TYPES[format].type)
         .header('access-control-allow-origin', '*')
         .header('cache-control', 'no-store')
-        .header('content-disposition', 'attachment; filename="products.tar"')
+        .header('content-disposition', `attachment; filename="products.${ARCHIVE_TYPES[format].extension}"`)
         .header('x-product-count', String(files.length));
       return reply.send(archive);
     },

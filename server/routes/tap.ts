@@ -84,6 +84,26 @@ export interface TapServiceOptions {
   loadMeta?: (db: Database) => Promise<TapMeta>;
   /** Mark /tables columns for ESA TAP+ clients (tablesXml). */
   esaTapPlus?: boolean;
+  /**
+   * Sync answers turn server-relative links (ucd meta.ref.url values such as
+   * /api/products/…) into absolute URLs on the request's origin, for clients that fetch them
+   * as they are (astroquery.esasky's downloads).
+   */
+  absoluteUrls?: boolean;
+}
+
+/** `rows` with server-relative meta.ref.url values prefixed by `origin`. */
+export function absolutizeUrls(fields: ReadonlyArray<{ ucd?: string }>, rows: unknown[][], origin: string): unknown[][] {
+  const cols = fields.flatMap((f, i) => (f.ucd === 'meta.ref.url' ? [i] : []));
+  if (cols.length === 0) return rows;
+  return rows.map((r) => {
+    const out = r.slice();
+    for (const i of cols) {
+      const v = out[i];
+      if (typeof v === 'string' && v.startsWith('/') && !v.startsWith('//')) out[i] = origin + v;
+    }
+    return out;
+  });
 }
 
 function isUserError(err: unknown): err is Error {
@@ -99,6 +119,7 @@ export async function runTapQuery(
   p: ReadonlyMap<string, string>,
   timeoutMs = TAP_QUERY_TIMEOUT_MS,
   loadMeta: (db: Database) => Promise<TapMeta> = loadTapMeta,
+  urlOrigin?: string,
 ): Promise<JobResult> {
   const req = p.get('REQUEST');
   if (req !== undefined && req.toLowerCase() !== 'doquery') {
@@ -118,6 +139,7 @@ export async function runTapQuery(
   const { maxrec, note } = parseMaxrec(p.get('MAXREC'));
   const meta = await loadMeta(db);
   const result = await runAdql(db, meta, query, maxrec, timeoutMs);
+  if (urlOrigin !== undefined) result.rows = absolutizeUrls(result.fields, result.rows, urlOrigin);
   if (format === 'csv') return { type: 'text/csv; charset=utf-8; header=present', body: writeCsv(result.fields, result.rows) };
   const infos = [{ name: 'QUERY', value: '', content: query }];
   if (note !== undefined) infos.push({ name: 'MAXREC', value: String(maxrec), content: note });
@@ -153,8 +175,9 @@ export async function tapRoutes(app: FastifyInstance,
   });
 
   const sync = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const origin = opts.absoluteUrls === true ? originOf(request) : undefined;
     try {
-      const result = await runTapQuery(await handle.get(), tapParams(request), TAP_QUERY_TIMEOUT_MS, loadMeta);
+      const result = await runTapQuery(await handle.get(), tapParams(request), TAP_QUERY_TIMEOUT_MS, loadMeta, origin);
       return reply.code(200).type(result.type).header('cache-control', 'no-store').send(result.body);
     } catch (err) {
       if (isUserError(err)) {

@@ -54,6 +54,17 @@ export async function listCollections(db: SqlRunner): Promise<CollectionInfo[]> 
   return (await db.all<CollectionRow>('SELECT * FROM collections ORDER BY name')).map(toInfo);
 }
 
+/**
+ * Names of the collections of spectra: every observation's dataproduct_type is 'spectrum'
+ * (ESASky lists them as spectra missions, apart from its maps).
+ */
+export async function spectraCollections(db: SqlRunner): Promise<Set<string>> {
+  const rows = await db.all<{ collection: string; lo: string | null; hi: string | null }>(
+    'SELECT collection, MIN(dataproduct_type) AS lo, MAX(dataproduct_type) AS hi FROM observations GROUP BY collection',
+  );
+  return new Set(rows.filter((r) => r.lo === 'spectrum' && r.hi === 'spectrum').map((r) => r.collection));
+}
+
 export async function getCollection(db: SqlRunner, name: string): Promise<CollectionInfo | undefined> {
   const rows = await db.all<CollectionRow>('SELECT * FROM collections WHERE name = ?', [name]);
   return rows.length ? toInfo(rows[0]!) : undefined;

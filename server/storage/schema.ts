@@ -9,6 +9,15 @@
  *  - observations     ObsCore 1.1 columns of every collection, plus hpx29 of the centre
  *  - cell_counts      rows per HEALPix cell at order CELL_COUNT_ORDER, per catalogue/collection
  *                     (approximate counts of huge regions)
+ *  - ingest_checkpoints one row per catalogue ingest under way (or killed): its staging table
+ *                     stage_<name>_<v> (invisible: no catalogues row names it), the source rows
+ *                     committed there so far and the identity of the source files
+ *                     (ingest/load.ts resumes from it)
+ *  - sso_xmatch       ESASky's SSO cross-match, precomputed (`npm run ingest -- sso-xmatch`):
+ *                     which small body (sso_oid = sso_objects.id) crossed which observation
+ *                     (observation_oid = observations.id), when and where; emptied by the
+ *                     orbit and collection ingests, whose ids it names
+ *  - sso_ids          the small bodies as ESASky's sso.ssoid table names them
  *
  * hpx29 is the HEALPix NESTED index at order 29 of (ra, dec) (BIGINT: 0 … 12·4^29 − 1 < 2^62).
  */
@@ -116,6 +125,33 @@ CREATE TABLE IF NOT EXISTS cell_counts (
   n BIGINT NOT NULL,
   PRIMARY KEY (source, cell)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ingest_checkpoints (
+  name TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  source_identity TEXT,
+  staging_table TEXT NOT NULL,
+  rows_consumed BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_skipped BIGINT NOT NULL,
+  run_token TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sso_xmatch (
+  observation_oid BIGINT NOT NULL,
+  sso_oid BIGINT NOT NULL,
+  sso_mjd DOUBLE PRECISION NOT NULL,
+  sso_ra DOUBLE PRECISION NOT NULL,
+  sso_dec DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sso_xmatch_sso ON sso_xmatch (sso_oid);
+CREATE INDEX IF NOT EXISTS sso_xmatch_observation ON sso_xmatch (observation_oid);
+CREATE TABLE IF NOT EXISTS sso_ids (
+  sso_oid BIGINT PRIMARY KEY,
+  sso_name TEXT NOT NULL,
+  sso_id TEXT NOT NULL,
+  sso_type TEXT NOT NULL
+);
 `;
 
 /** The fixed tables, PostgreSQL (the same columns; ids are BIGINT, the counts table a plain heap). */
@@ -157,6 +193,33 @@ CREATE TABLE IF NOT EXISTS cell_counts (
   cell BIGINT NOT NULL,
   n BIGINT NOT NULL,
   PRIMARY KEY (source, cell)
+);
+CREATE TABLE IF NOT EXISTS ingest_checkpoints (
+  name TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  source_identity TEXT,
+  staging_table TEXT NOT NULL,
+  rows_consumed BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_skipped BIGINT NOT NULL,
+  run_token TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sso_xmatch (
+  observation_oid BIGINT NOT NULL,
+  sso_oid BIGINT NOT NULL,
+  sso_mjd DOUBLE PRECISION NOT NULL,
+  sso_ra DOUBLE PRECISION NOT NULL,
+  sso_dec DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sso_xmatch_sso ON sso_xmatch (sso_oid);
+CREATE INDEX IF NOT EXISTS sso_xmatch_observation ON sso_xmatch (observation_oid);
+CREATE TABLE IF NOT EXISTS sso_ids (
+  sso_oid BIGINT PRIMARY KEY,
+  sso_name TEXT NOT NULL,
+  sso_id TEXT NOT NULL,
+  sso_type TEXT NOT NULL
 );
 `;
 

@@ -151,6 +151,11 @@ export async function searchSmallBodies(db: SqlRunner, text: string, limit: numb
   return rows.map(toOrbit);
 }
 
+/** Every small body, by id. */
+export async function listSmallBodies(db: SqlRunner): Promise<StoredSmallBody[]> {
+  return (await db.all<SsoRow>(`${SELECT} ORDER BY o.id`)).map(toOrbit);
+}
+
 /** Counts by kind (for /api/sso and the ingest's `list`). */
 export async function countSmallBodies(db: SqlRunner): Promise<Array<{ kind: string; source: string; n: number; ingestedAt: string }>> {
   const rows = await db.all<{ kind: string; source: string; n: number; ingested_at: string }>(

@@ -29,6 +29,8 @@ export const CROSSING_RESOLUTION_DEG = 1 / 3600;
 export const MAX_SAMPLES_PER_OBSERVATION = 2000;
 
 export interface CrossedObservation {
+  /** The observation's row id (observations.id). */
+  id: number;
   row: Record<string, number | string | null>;
   crossing: Crossing;
 }
@@ -151,6 +153,6 @@ export async function observationsCrossed(
     truncated: ordered.length > kept.length,
     pathSamples,
     candidates,
-    hits: kept.map(([id, crossing]) => ({ row: byId.get(id)!, crossing })),
+    hits: kept.map(([id, crossing]) => ({ id, row: byId.get(id)!, crossing })),
   };
 }

@@ -7,7 +7,7 @@
 import type { SqlRunner, SqlValue } from '../storage/db.js';
 import { ident } from '../storage/db.js';
 import { listCatalogues } from '../storage/catalogues.js';
-import { listCollections } from '../storage/observations.js';
+import { listCollections, spectraCollections } from '../storage/observations.js';
 import { OBSCORE_COLUMNS, type ColumnType } from '../storage/schema.js';
 
 export interface TapColumn {
@@ -255,8 +255,9 @@ function col(name: string, type: ColumnType, extra: Partial<TapColumn> = {}): Ta
 
 export interface TapMetaOptions {
   /**
-   * Also one table per collection, `observations.<name>`, with the ObsCore columns and the
-   * footprint as `fov` (the layout ESASky's TAP has; see esaskyTap.ts).
+   * Also one table per collection with the ObsCore columns, the footprint as `fov` and the
+   * download link as `product_url` (the layout ESASky's TAP has; see esaskyTap.ts):
+   * `spectra.<name>` for collections of spectra, `observations.<name>` for the others.
    */
   collectionTables?: boolean;
 }
@@ -320,13 +321,18 @@ export async function loadTapMeta(db: SqlRunner, opts: TapMetaOptions = {}): Pro
 
   const obscore = tables[tables.length - 1]!;
   if (opts.collectionTables === true) {
+    const spectra = await spectraCollections(db);
     for (const c of collections) {
       const columns = obscore.columns.map((col) => ({ ...col, std: false }));
       const { utype: _utype, ...region } = columns.find((col) => col.name === 's_region')!;
       columns.push({ ...region, name: 'fov', description: 'Footprint (STC-S), as ESASky names it' });
+      const { utype: _u, ...access } = columns.find((col) => col.name === 'access_url')!;
+      columns.push({ ...access, name: 'product_url', description: 'Download link of the product (access_url), as ESASky names it' });
+      columns.push(col('observation_oid', 'long', { sqlName: 'id', description: 'Row id of the observation (joins sso.xmatch)' }));
+      const schema = spectra.has(c.name) ? 'spectra' : 'observations';
       tables.push({
-        schema: 'observations',
-        name: `observations.${collectionTableName(c.name)}`,
+        schema,
+        name: `${schema}.${collectionTableName(c.name)}`,
         type: 'view',
         description: `${c.title}: ${c.description} (${c.credit})`,
         columns,
@@ -339,12 +345,47 @@ export async function loadTapMeta(db: SqlRunner, opts: TapMetaOptions = {}): Pro
     }
   }
 
+  if (opts.collectionTables === true) {
+    // ESASky's SSO cross-match (ingest/ssoXmatch.ts): which body crossed which observation
+    tables.push({
+      schema: 'sso',
+      name: 'sso.xmatch',
+      type: 'table',
+      description: 'Observations crossed by asteroids and comets (npm run ingest -- sso-xmatch): join observation_oid with a collection table, sso_oid with sso.ssoid',
+      columns: [
+        col('observation_oid', 'long', { principal: true, description: 'observation_oid of the collection tables' }),
+        col('sso_oid', 'long', { principal: true, description: 'sso_oid of sso.ssoid' }),
+        col('sso_mjd', 'double', { principal: true, unit: 'd', ucd: 'time.epoch', description: 'When the body was in the footprint (MJD, UTC)' }),
+        col('sso_ra', 'double', { principal: true, unit: 'deg', ucd: 'pos.eq.ra', description: 'Where: geocentric astrometric RA (ICRS)' }),
+        col('sso_dec', 'double', { principal: true, unit: 'deg', ucd: 'pos.eq.dec', description: 'Where: geocentric astrometric Dec (ICRS)' }),
+      ],
+      source: { kind: 'table', sqlTable: 'sso_xmatch' },
+    });
+    tables.push({
+      schema: 'sso',
+      name: 'sso.ssoid',
+      type: 'table',
+      description: 'The asteroids and comets of the archive as ESASky names them',
+      columns: [
+        col('sso_oid', 'long', { principal: true, description: 'Row id of the body' }),
+        col('sso_name', 'text', { principal: true, ucd: 'meta.id;meta.main', description: 'Name (numbered asteroids), else designation' }),
+        col('sso_id', 'text', { principal: true, ucd: 'meta.id', description: 'Number (asteroids), else designation' }),
+        col('sso_type', 'text', { principal: true, ucd: 'src.class', description: "'aster' or 'comet'" }),
+      ],
+      source: { kind: 'table', sqlTable: 'sso_ids' },
+    });
+  }
+
   const schemas: TapMeta['schemas'] = [
     { name: 'TAP_SCHEMA', description: 'Metadata of the tables published by this TAP service' },
     { name: 'ivoa', description: 'IVOA standard data models (ObsCore 1.1)' },
     { name: CATALOGUE_SCHEMA, description: 'Source catalogues of the archive' },
   ];
-  if (opts.collectionTables === true) schemas.push({ name: 'observations', description: 'One table per collection of observations' });
+  if (opts.collectionTables === true) {
+    schemas.push({ name: 'observations', description: 'One table per collection of observations (maps)' });
+    if (tables.some((t) => t.schema === 'spectra')) schemas.push({ name: 'spectra', description: 'One table per collection of spectra' });
+    schemas.push({ name: 'sso', description: "ESASky's Solar System object cross-match" });
+  }
   // TAP_SCHEMA tables: their columns first (they describe themselves too)
   const tapTables: TapTable[] = TAP_SCHEMA_DEFS.map((d) => ({
     schema: 'TAP_SCHEMA',

@@ -63,7 +63,7 @@ describe('VO clients against /tap over HTTP', () => {
   let dir: string;
   let base: string;
   let repoRoot: string;
-  let observations: Array<{ collection: string; s_region: string | null }>;
+  let observations: Array<{ collection: string; s_region: string | null; dataproduct_type: string | null }>;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'esasky-vo-'));
@@ -72,7 +72,7 @@ describe('VO clients against /tap over HTTP', () => {
     const db = openSqlite(join(dir, 'esasky.sqlite'));
     await ensureSchema(db);
     await bootstrap(db, repoRoot, null);
-    observations = await db.all('SELECT collection, s_region FROM observations');
+    observations = await db.all('SELECT collection, s_region, dataproduct_type FROM observations');
     app = await buildApp(config, { logger: false, database: db });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address() as { port: number };
@@ -138,10 +138,12 @@ describe('VO clients against /tap over HTTP', () => {
       tables: string[];
       query: number;
     };
+    // collections whose every observation is a spectrum are spectra missions, the others maps
     const collections = [...new Set(observations.map((o) => o.collection))].sort();
-    expect(out.maps).toEqual(collections);
+    const isSpectra = (c: string): boolean => observations.every((o) => o.collection !== c || o.dataproduct_type === 'spectrum');
+    expect(out.maps).toEqual(collections.filter((c) => !isSpectra(c)));
     expect(out.catalogs).toEqual(['HIPPARCOS', 'MESSIER', 'STARNAMES']);
-    expect(out.spectra).toEqual([]);
+    expect(out.spectra).toEqual(['FEROS', 'GIRAFFE', 'HARPS', 'XSHOOTER']);
     const doc = JSON.parse(readFileSync(join(repoRoot, 'data/catalogs/stars.6.json'), 'utf8')) as {
       features: Array<{ id: number; geometry: { coordinates: [number, number] } }>;
     };
@@ -154,6 +156,7 @@ describe('VO clients against /tap over HTTP', () => {
     const c = unit(83.82, -5.39);
     const counts: Record<string, number> = {};
     for (const o of observations) {
+      if (isSpectra(o.collection)) continue;
       const fp = parseStcs(o.s_region);
       if (fp !== undefined && intersectsCone(fp, c, (0.2 * Math.PI) / 180)) counts[o.collection] = (counts[o.collection] ?? 0) + 1;
     }
