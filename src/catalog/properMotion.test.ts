@@ -53,7 +53,6 @@ describe('proper motion against astropy', () => {
         worst.set(k, Math.max(worst.get(k) ?? 0, err));
       }
     }
-    // eslint-disable-next-line no-console
     console.log('proper motion vs astropy, worst mas:', Object.fromEntries([...worst].map(([k, v]) => [k, +v.toFixed(3)])));
   });
 
