@@ -43,7 +43,7 @@ import { generateMipmaps, mipLevelsFor } from '../mipmaps.js';
 import { CatalogLabels, type CatalogLabelOptions } from './catalogLabels.js';
 import {
   ANCHOR_ORDER, ANCHOR_RADIUS_DEG, buildCatalogIndex, coarseCountsWhere, compactRuns, COUNT_ORDER, COUNT_RADIUS_DEG,
-  countInRanges, NO_CELL, type CatalogIndex,
+  countInRanges, tipOffsets, type CatalogIndex,
 } from '../../catalog/spatialIndex.js';
 
 /** Below this pixel angle (radians, ~4″) cells in view get float64-derived view-frame centres. */
@@ -945,16 +945,3 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   }
 }
 
-/** Float32 offsets (6 per row: xyz, then 3 for the GPU to fill) of the arrow tips (unit vectors, 3 per row) from each row's anchor-cell centre. */
-export function tipOffsets(index: CatalogIndex, tips: Float64Array): Float32Array {
-  const out = new Float32Array(6 * index.rowCount);
-  const c = index.cellCentres;
-  for (let i = 0; i < index.rowCount; i++) {
-    const k = index.rowCell[i];
-    if (k === NO_CELL || Number.isNaN(tips[3 * i])) continue;
-    out[6 * i] = tips[3 * i] - c[3 * k];
-    out[6 * i + 1] = tips[3 * i + 1] - c[3 * k + 1];
-    out[6 * i + 2] = tips[3 * i + 2] - c[3 * k + 2];
-  }
-  return out;
-}
