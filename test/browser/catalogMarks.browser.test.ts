@@ -76,6 +76,18 @@ describe('catalogue marks (WebGPU, off-screen)', () => {
           expect(hit?.layerId).to.equal('img');
           expect(hit?.row).to.equal(r);
         }
+        // the selection outline of an image marker: a square 3 px outside it, in the highlight colour
+        if (!tint) {
+          layer.setStyle({ highlightColor: '#00ffff', lineWidthPx: 2 });
+          layer.select(0);
+          renderer.render(target.texture.createView());
+          const px1 = await target.read();
+          const ring = sizePx / 2 + 3 + 1;
+          for (const [dx, dy] of [[ring, 0], [-ring, 0], [0, ring], [0, -ring], [ring, ring - 2]]) {
+            expect(pixelAt(px1, size, Math.floor(pos[0] + dx), Math.floor(pos[1] + dy)).slice(0, 3), `outline at ${dx},${dy}`).to.deep.equal([0, 255, 255]);
+          }
+          layer.select(undefined);
+        }
         // replacing the image (setStyle) re-creates the texture: a plain white image now
         const white = new OffscreenCanvas(8, 8);
         const wg = white.getContext('2d')!;
@@ -225,6 +237,12 @@ describe('catalogue marks (WebGPU, off-screen)', () => {
       for (const r of others) expect(whiteRightOf(r), `no label for ${name[r]} (mag ${mag[r]})`).to.equal(0);
       // every label box lies inside the view
       for (const p of placed) expect(p.x0 >= 0 && p.y0 >= 0 && p.x1 <= size && p.y1 <= size, `${p.text} inside the view`).to.equal(true);
+
+      // labels follow the GPU filters (their CPU twin): without Rigel the next brightest are labelled
+      layer.setFilters([{ column: 'mag', min: 0.3 }]);
+      renderer.render(target.texture.createView());
+      expect(layer.labelPlacements.map((p) => p.row)).to.deep.equal(inView.filter((r) => mag[r] >= 0.3).slice(0, count));
+      layer.setFilters([]);
 
       // pan so that Rigel leaves the view: the labels are placed again for the new view
       const view2: ViewState = { ...view, decDeg: 12 };
