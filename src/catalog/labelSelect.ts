@@ -22,6 +22,9 @@ export interface LabelSource {
   markerRadiusPx(row: number): number;
 }
 
+/** Views whose radius (plus a cell) is below this gather their rows from their cells. */
+export const CELLS_BELOW_RADIUS_DEG = 5;
+
 export class LabelSelector {
   private order: { key: string; order: Uint32Array; rank: Uint32Array } | undefined;
   private cellRows: { start: Uint32Array; rows: Uint32Array } | undefined;
@@ -74,7 +77,10 @@ export class LabelSelector {
   private rowsInView(camera: Camera, src: LabelSource, rank: Uint32Array): Uint32Array | undefined {
     const idx = src.index;
     const radiusDeg = (camera.radiusRad * 180) / Math.PI + ANCHOR_RADIUS_DEG;
-    if (radiusDeg >= 60 || idx.cellIds.length === 0) return undefined;
+    // Beyond ~5° the brightness-order scan is cheaper: it visits about N / (fraction of the sky in
+    // view) rows, while listing the view's order-8 cells costs O(cells) (measured in
+    // bench/catalog-marks.bench.mjs: 167 ms per view at 60° through the cells, < 1 ms by the scan).
+    if (radiusDeg >= CELLS_BELOW_RADIUS_DEG || idx.cellIds.length === 0) return undefined;
     const runs = compactRuns(idx.cellIds, queryDisc(ANCHOR_ORDER, camera.view.raDeg, camera.view.decDeg, radiusDeg));
     const cr = this.cells(idx);
     let total = 0;

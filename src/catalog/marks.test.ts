@@ -30,6 +30,15 @@ describe('label options', () => {
     expect(Array.from(brightnessOrder(undefined, 3, 'min'))).toEqual([0, 1, 2]);
   });
 
+  it('property: the radix order equals a comparison sort of the float32 values (ties in row order)', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.float({ noDefaultInfinity: false }), fc.constantFrom(0, -0, 1, -1, NaN)), { maxLength: 300 }), fc.boolean(), (xs, max) => {
+      const f = Float32Array.from(xs);
+      const sign = max ? -1 : 1;
+      const expected = [...f.keys()].filter((i) => !Number.isNaN(f[i])).sort((a, b) => sign * (f[a] - f[b]) || a - b);
+      expect(Array.from(brightnessOrder(f, f.length, max ? 'max' : 'min'))).toEqual(expected);
+    }), { seed: 9, numRuns: 300 });
+  });
+
   it('turns values into label text', () => {
     expect(labelText(['  Rigel ', ''], 0)).toBe('Rigel');
     expect(labelText(Float64Array.of(1.5, NaN), 0)).toBe('1.5');

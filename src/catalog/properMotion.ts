@@ -128,23 +128,39 @@ export function propagateColumns(
   const outRa = new Float64Array(n);
   const outDec = new Float64Array(n);
   const vectors = new Float64Array(3 * n);
-  const v = [0, 0, 0];
+  // the loop of propagateVector, inlined (no object per row)
   for (let i = 0; i < n; i++) {
-    propagateVector({
-      raDeg: raDeg[i], decDeg: decDeg[i], pmRaCosDecMasYr: pmRa[i], pmDecMasYr: pmDec[i],
-      parallaxMas: parallaxMas?.[i], rvKmS: rvKmS?.[i],
-    }, dtYears, v);
-    vectors[3 * i] = v[0];
-    vectors[3 * i + 1] = v[1];
-    vectors[3 * i + 2] = v[2];
-    if (Number.isNaN(v[0])) {
+    const dec = decDeg[i];
+    const ra = raDeg[i] * DEG;
+    if (!Number.isFinite(ra) || !(dec >= -90 && dec <= 90) || !Number.isFinite(dtYears)) {
+      vectors[3 * i] = vectors[3 * i + 1] = vectors[3 * i + 2] = NaN;
       outRa[i] = outDec[i] = NaN;
       continue;
     }
-    let ra = Math.atan2(v[1], v[0]) / DEG;
-    if (ra < 0) ra += 360;
-    outRa[i] = ra >= 360 ? ra - 360 : ra;
-    outDec[i] = Math.asin(Math.max(-1, Math.min(1, v[2]))) / DEG;
+    const d = dec * DEG;
+    const ca = Math.cos(ra);
+    const sa = Math.sin(ra);
+    const cd = Math.cos(d);
+    const sd = Math.sin(d);
+    const pmA = finiteOr0(pmRa[i]) * MAS_TO_RAD;
+    const pmD = finiteOr0(pmDec[i]) * MAS_TO_RAD;
+    const p = parallaxMas ? parallaxMas[i] : 0;
+    const plx = p > 0 ? p * MAS_TO_RAD : 0;
+    const vr = plx > 0 && rvKmS ? finiteOr0(rvKmS[i]) * AU_PER_YEAR_PER_KM_S * plx : 0;
+    const x = cd * ca + dtYears * (-pmA * sa - pmD * sd * ca + vr * cd * ca);
+    const y = cd * sa + dtYears * (pmA * ca - pmD * sd * sa + vr * cd * sa);
+    const z = sd + dtYears * (pmD * cd + vr * sd);
+    const r = Math.hypot(x, y, z);
+    const ux = x / r;
+    const uy = y / r;
+    const uz = z / r;
+    vectors[3 * i] = ux;
+    vectors[3 * i + 1] = uy;
+    vectors[3 * i + 2] = uz;
+    let raOut = Math.atan2(uy, ux) / DEG;
+    if (raOut < 0) raOut += 360;
+    outRa[i] = raOut >= 360 ? raOut - 360 : raOut;
+    outDec[i] = Math.asin(Math.max(-1, Math.min(1, uz))) / DEG;
   }
   return { raDeg: outRa, decDeg: outDec, vectors };
 }
