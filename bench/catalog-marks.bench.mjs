@@ -62,7 +62,7 @@ function astropyTimes(dir, rows, rounds, withRv) {
   const n = rows.raDeg.length;
   const all = new Float64Array(6 * n);
   [rows.raDeg, rows.decDeg, rows.pmRa, rows.pmDec, rows.plx, rows.rv].forEach((c, k) => all.set(c, k * n));
-  writeFileSync(bin, Buffer.from(all.buffer));
+  writeFileSync(bin, new Uint8Array(all.buffer));
   const script = `
 import sys, time, warnings, json
 import numpy as np
