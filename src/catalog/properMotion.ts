@@ -150,7 +150,7 @@ export function propagateColumns(
     const x = cd * ca + dtYears * (-pmA * sa - pmD * sd * ca + vr * cd * ca);
     const y = cd * sa + dtYears * (pmA * ca - pmD * sd * sa + vr * cd * sa);
     const z = sd + dtYears * (pmD * cd + vr * sd);
-    const r = Math.hypot(x, y, z);
+    const r = Math.sqrt(x * x + y * y + z * z);
     const ux = x / r;
     const uy = y / r;
     const uz = z / r;
