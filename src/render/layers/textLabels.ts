@@ -82,6 +82,10 @@ export class TextLabels {
   /** Replace the drawn strings (font size in device pixels, colour RGBA 0..1) for a view of w x h device pixels. */
   set(items: readonly TextItem[], fontPx: number, color: readonly number[], viewWidthPx: number, viewHeightPx: number): void {
     if (this.destroyed) return;
+    if (items.length === 0) {
+      this.glyphCount = 0; // no atlas needed (and none can be made without OffscreenCanvas, e.g. under Node/Dawn)
+      return;
+    }
     const atlas = this.atlasFor(fontPx);
     for (const it of items) atlas.add(it.text);
     atlas.sync();
