@@ -86,8 +86,19 @@ export class TextLabels {
       this.glyphCount = 0; // no atlas needed (and none can be made without OffscreenCanvas, e.g. under Node/Dawn)
       return;
     }
-    const atlas = this.atlasFor(fontPx);
+    let atlas = this.atlasFor(fontPx);
     for (const it of items) atlas.add(it.text);
+    if (atlas.overfull) {
+      // the atlas gathered more distinct characters over time than it can hold: start again with
+      // this text's; strings whose characters would not fit are left out (never a failed frame)
+      atlas = this.atlas = new GlyphAtlas(atlas.fontPx);
+      this.textureVersion = -1;
+      items = items.filter((it) => {
+        if (!atlas.fits(it.text)) return false;
+        atlas.add(it.text);
+        return true;
+      });
+    }
     atlas.sync();
     let n = 0;
     for (const it of items) for (const _ of it.text) n++;
@@ -141,6 +152,11 @@ export class TextLabels {
     this.device.queue.copyExternalImageToTexture({ source: atlas.canvas }, { texture: this.texture, premultipliedAlpha: false }, [widthPx, heightPx]);
     this.textureVersion = atlas.version;
     this.bindGroup = undefined;
+  }
+
+  /** Glyph quads drawn (diagnostics, tests). */
+  get glyphs(): number {
+    return this.glyphCount;
   }
 
   encode(pass: GPURenderPassEncoder): void {

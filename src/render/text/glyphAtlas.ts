@@ -68,6 +68,28 @@ export class GlyphAtlas {
     }
   }
 
+  /** Distinct characters so far, and how many fit at this font size. */
+  get size(): number {
+    return this.chars.length;
+  }
+
+  get capacity(): number {
+    const one = atlasLayout(1, this.fontPx);
+    return Math.floor(2048 / one.cellW) * Math.floor(MAX_ATLAS_PX / one.cellH);
+  }
+
+  /** Would the atlas still hold all its characters after adding those of `text`? */
+  fits(text: string): boolean {
+    const fresh = new Set<string>();
+    for (const ch of text) if (!this.info.has(ch)) fresh.add(ch);
+    return this.chars.length + fresh.size <= this.capacity;
+  }
+
+  /** More characters than the atlas can hold (TextLabels then starts a new atlas). */
+  get overfull(): boolean {
+    return this.chars.length > this.capacity;
+  }
+
   glyph(ch: string): GlyphInfo | undefined {
     return this.info.get(ch);
   }
