@@ -4,6 +4,7 @@
 // term (fixture and its script: test/fixtures/propermotion/).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { propagate, propagateColumns, propagateVector, validateProperMotion } from './properMotion.js';
 import { CatalogError } from './columns.js';
 
@@ -104,5 +105,25 @@ describe('proper motion against astropy', () => {
     expect(() => validateProperMotion({ pmRaColumn: 'a', pmDecColumn: 'b', catalogueEpoch: NaN })).toThrow(/catalogueEpoch must be a Julian year/);
     expect(() => validateProperMotion({ pmRaColumn: 'a', pmDecColumn: 'b', catalogueEpoch: 2000, epoch: 'J2016' as unknown as number })).toThrow(CatalogError);
     expect(() => validateProperMotion({ pmRaColumn: 'a', pmDecColumn: 'b', catalogueEpoch: 2000, arrowYears: Infinity })).toThrow(/arrowYears/);
+  });
+
+  it('property: any input gives a unit vector or NaN, never a throw; zero time gives the start back', () => {
+    const num = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, 90, -90, 360));
+    fc.assert(fc.property(num, num, num, num, num, num, num, (raDeg, decDeg, pmRa, pmDec, plx, rv, dt) => {
+      const v = propagateVector({ raDeg, decDeg, pmRaCosDecMasYr: pmRa, pmDecMasYr: pmDec, parallaxMas: plx, rvKmS: rv }, dt);
+      const usable = Number.isFinite(raDeg) && decDeg >= -90 && decDeg <= 90 && Number.isFinite(dt);
+      if (!usable) {
+        expect(v.every(Number.isNaN)).toBe(true);
+        return;
+      }
+      const n = Math.hypot(v[0], v[1], v[2]);
+      // a finite start moves to a unit vector unless the motion overflows (then NaN, never a wrong finite answer)
+      if (Number.isFinite(n)) expect(Math.abs(n - 1)).toBeLessThan(1e-12);
+      else expect(v.some(Number.isNaN)).toBe(true);
+      if (dt === 0) {
+        const d = Math.PI / 180;
+        expect(Math.abs(v[2] - Math.sin(decDeg * d))).toBeLessThan(1e-12);
+      }
+    }), { seed: 11, numRuns: 2000 });
   });
 });

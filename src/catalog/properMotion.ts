@@ -52,7 +52,8 @@ export function propagateVector(a: Astrometry, dtYears: number, out: Float64Arra
   const pmA = finiteOr0(a.pmRaCosDecMasYr) * MAS_TO_RAD;
   const pmD = finiteOr0(a.pmDecMasYr) * MAS_TO_RAD;
   const plx = a.parallaxMas !== undefined && a.parallaxMas > 0 ? a.parallaxMas * MAS_TO_RAD : 0;
-  const vr = plx > 0 ? finiteOr0(a.rvKmS ?? 0) * AU_PER_YEAR_PER_KM_S * plx : 0;
+  // dt = 0 is the catalogue position itself, whatever the motion (0 x an overflowing velocity is NaN)
+  const vr = plx > 0 && dtYears !== 0 ? finiteOr0(a.rvKmS ?? 0) * AU_PER_YEAR_PER_KM_S * plx : 0;
   // r̂ = (cd ca, cd sa, sd); ê_α = (-sa, ca, 0); ê_δ = (-sd ca, -sd sa, cd)
   const x = cd * ca + dtYears * (-pmA * sa - pmD * sd * ca + vr * cd * ca);
   const y = cd * sa + dtYears * (pmA * ca - pmD * sd * sa + vr * cd * sa);
@@ -146,7 +147,7 @@ export function propagateColumns(
     const pmD = finiteOr0(pmDec[i]) * MAS_TO_RAD;
     const p = parallaxMas ? parallaxMas[i] : 0;
     const plx = p > 0 ? p * MAS_TO_RAD : 0;
-    const vr = plx > 0 && rvKmS ? finiteOr0(rvKmS[i]) * AU_PER_YEAR_PER_KM_S * plx : 0;
+    const vr = plx > 0 && rvKmS && dtYears !== 0 ? finiteOr0(rvKmS[i]) * AU_PER_YEAR_PER_KM_S * plx : 0;
     const x = cd * ca + dtYears * (-pmA * sa - pmD * sd * ca + vr * cd * ca);
     const y = cd * sa + dtYears * (pmA * ca - pmD * sd * sa + vr * cd * sa);
     const z = sd + dtYears * (pmD * cd + vr * sd);

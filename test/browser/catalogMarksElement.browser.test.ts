@@ -27,7 +27,7 @@ describe('<esasky-sky> catalogue marks', () => {
     try {
       const bad = sky.overlayCatalogue({ raDeg, decDeg, shape: 'image', image: '/no/such/marker.png' });
       const id = sky.overlayCatalogue({
-        raDeg, decDeg, columns: { pmRa, pmDec }, shape: 'image', image: '/docs/screenshot.png', sizePx: 16, densityThreshold: Infinity,
+        raDeg, decDeg, columns: { pmRa, pmDec, name: ['Barnard', ''] }, shape: 'image', image: '/docs/screenshot.png', sizePx: 16, densityThreshold: Infinity,
         properMotion: { pmRaColumn: 'pmRa', pmDecColumn: 'pmDec', catalogueEpoch: 2000, epoch: 2000, arrowYears: 20 },
       });
       for (let i = 0; i < 400 && !sky.getCatalogueStats(id); i++) await sleep(25);
@@ -61,6 +61,16 @@ describe('<esasky-sky> catalogue marks', () => {
       expect(hit!.decDeg).to.be.closeTo(p2020.decDeg, 1e-9);
       expect((await pickAt(raDeg[0], decDeg[0]))?.row, 'nothing left at the J2000 place').to.equal(undefined);
       expect(() => sky.setCatalogueEpoch(id, Number.NaN)).to.throw(/epoch must be a Julian year/);
+      // labels are drawn by the GPU, so exportPNG has them (the grid's DOM labels are not in it)
+      sky.setCatalogueStyle(id, { labels: { column: 'name', count: 5, fontPx: 14 } });
+      const png = await createImageBitmap(await sky.exportPNG());
+      const c2 = new OffscreenCanvas(png.width, png.height).getContext('2d')!;
+      c2.drawImage(png, 0, 0);
+      const [lx, ly] = css(p2020.raDeg, p2020.decDeg);
+      const img = c2.getImageData(Math.floor(lx) + 10, Math.floor(ly) - 8, 50, 16).data;
+      let white = 0;
+      for (let i = 0; i < img.length; i += 4) if (img[i] > 200 && img[i + 1] > 200 && img[i + 2] > 200) white++;
+      expect(white, "Barnard's label in the exported PNG").to.be.greaterThan(10);
       // device loss: rebuilt on the new device, at the same epoch, image texture included
       const old = await getSharedDevice();
       old.destroy();
