@@ -825,7 +825,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     w[67] = 0;
     w[68] = s.imageTint ? 1 : 0;
     w[69] = this.hasArrows ? 1 : 0;
-    w[70] = 0;
+    f[70] = this.imageTexture.width;
     w[71] = 0;
     this.device.queue.writeBuffer(this.uniformMain, 0, buf);
     w[35] = 1;

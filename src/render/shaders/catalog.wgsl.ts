@@ -62,7 +62,7 @@ struct Cat {
   _pad1: u32,
   imageTint: u32,      // shape 'image': 1 multiplies the image by the marker colour
   arrows: u32,         // 1: the project pass also places each row's proper-motion arrow tip
-  _pad2: u32,
+  imageSidePx: f32,    // side of the marker image texture (level 0), for its mip level
   _pad3: u32,
 };
 
@@ -348,9 +348,6 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
   let w = u.lineWidthPx;
   var d: f32;
   var color = in.color;
-  // the marker image over the marker's square (sampled in uniform control flow: mipmaps need derivatives)
-  let uv = vec2f(0.5, 0.5) + vec2f(in.local.x, -in.local.y) / max(2.0 * in.radius, 1e-6);
-  let texel = textureSample(markerImage, markerSampler, uv);
   if (u.mode == 1u) {
     // highlight: an outline of the same shape 3 px outside the marker (a square for images), in the highlight colour
     let hs = select(u.shape, 1u, u.shape == 6u);
@@ -358,7 +355,12 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
     if (u.shape == 2u || u.shape == 3u) { d = abs(length(in.local) - (in.radius + 3.0 + w * 0.5)) - w * 0.5 - 0.25; }
     color = u.highlightColor;
   } else if (u.shape == 6u) {
-    // image: the texel, tinted by the marker colour or not, clipped to the marker's square
+    // image: the texel over the marker's square (mip level from the texture side per marker pixel:
+    // an explicit level, so that only image markers sample and no derivatives are needed),
+    // tinted by the marker colour or not, clipped to the square
+    let side = max(2.0 * in.radius, 1e-6);
+    let uv = vec2f(0.5, 0.5) + vec2f(in.local.x, -in.local.y) / side;
+    let texel = textureSampleLevel(markerImage, markerSampler, uv, max(0.0, log2(u.imageSidePx / side)));
     let box = shapeSdf(1u, in.local, in.radius, w);
     let a = texel.a * clamp(0.5 - box, 0.0, 1.0);
     if (a <= 0.0) { discard; }
