@@ -24,6 +24,12 @@
 // every row; 1e6 rows there 0.44–0.9 s; density of 1e6 rows 0.2–0.5 s; 1e5 markers all on screen
 // 0.28–0.8 s (rasterising the quads dominates, hence the density threshold). The compaction uses
 // chunks of 64 rows per invocation: a per-row workgroup scan (barriers) took 0.5 s for 1e5 rows.
+//
+// Marks (docs/catalogues.md): shape 'image' draws the layer's own mipmapped texture; with
+// properMotion the rows are indexed at the chosen epoch and an arrow pass (same indirect draw)
+// draws the motion over arrowYears under the markers; labels (CatalogLabels) are chosen on the
+// CPU per view and drawn as GPU glyphs after the markers. In density mode the density map stands
+// for markers, images and arrows; labels are still drawn.
 import type { Camera } from '../../math/camera.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { queryDisc } from '../../hips/healpixQuery.js';

@@ -12,6 +12,11 @@
 //    quad; the fragment shader draws the shape (circle, square, plus, cross, rhomb, triangle) from
 //    its signed distance in device pixels, anti-aliased over one pixel. The same vertices write the
 //    integer pick target (layer slot, row + 1) and, in highlight mode, an outline around one row.
+//    Shape 'image' samples the layer's marker texture over the quad (tinted or not).
+// 3. proper-motion arrows (vsArrow / fsArrow): with u.arrows the project pass also puts each
+//    visible row's arrow tip on screen (an offset from the row's cell, like the row); the same
+//    indirect draw then pulls one quad per row along the motion, shaft and head from their
+//    signed distances.
 // Density (catalogSplatWgsl + catalogDensityWgsl): one thread per row adds 1 into a u32 grid at
 // half the screen resolution (atomicAdd), a second pass finds the maximum, and a full-screen pass
 // colour-maps log(1 + count).
