@@ -268,6 +268,42 @@ describe('catalogue marks (WebGPU, off-screen)', () => {
     expect(gpuErrors).to.deep.equal([]);
   });
 
+  it('does not draw an arrow across the map when the motion crosses an all-sky projection\'s seam', async () => {
+    const size = 400;
+    const view: ViewState = { raDeg: 0, decDeg: 0, fovDeg: 360, rollDeg: 0, projection: 'AIT', widthPx: size, heightPx: size / 2 };
+    // 1°/yr eastwards for 2 years: one star crosses RA 180 (the seam), the other moves from RA 60 to 62
+    const raDeg = Float64Array.of(179.2, 60);
+    const decDeg = Float64Array.of(10, -10);
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', {
+      id: 'seam', data: { raDeg, decDeg, columns: { pmRa: Float64Array.of(3.6e6, 3.6e6), pmDec: Float64Array.of(0, 0) } },
+      sizePx: 3, filled: true, color: '#00ff00', lineWidthPx: 2, densityThreshold: Infinity,
+      properMotion: { pmRaColumn: 'pmRa', pmDecColumn: 'pmDec', catalogueEpoch: 2000, arrowYears: 2 },
+    }));
+    const target = createTarget(device, size, size / 2);
+    try {
+      renderer.setView(view);
+      renderer.render(target.texture.createView());
+      const px = await target.read();
+      const pos = projectRows(view, Float64Array.of(179.2, 181.2, 60, 62), Float64Array.of(10, 10, -10, -10));
+      const litAlong = (x0: number, y0: number, x1: number, y1: number) => {
+        let lit = 0;
+        for (let k = 1; k < 20; k++) {
+          const t = 0.2 + (0.6 * k) / 20; // the middle of the segment, away from the markers
+          if (pixelAt(px, size, Math.floor(x0 + t * (x1 - x0)), Math.floor(y0 + t * (y1 - y0)))[1] > 64) lit++;
+        }
+        return lit;
+      };
+      expect(Math.abs(pos[2] - pos[0]), 'the seam star jumps across the map').to.be.greaterThan(size / 2);
+      expect(litAlong(pos[0], pos[1], pos[2], pos[3]), 'no arrow across the map').to.equal(0);
+      expect(litAlong(pos[4], pos[5], pos[6], pos[7]), 'the other arrow is drawn').to.be.greaterThan(15);
+    } finally {
+      target.destroy();
+      renderer.destroy();
+    }
+    expect(gpuErrors).to.deep.equal([]);
+  });
+
   it('GPU text: strings whose characters overflow the glyph atlas are left out, never a failed frame', async () => {
     const text = new TextLabels(device, 'rgba8unorm');
     try {

@@ -193,10 +193,18 @@ fn project(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
   if (u.arrows == 1u) {
     var tip = vec2f(2e30, 0.0);
     if (q.z >= 0.0) {
-      let tv = viewVecAt(row, vec3f(tips[3u * row], tips[3u * row + 1u].x));
+      let tipOffset = vec3f(tips[3u * row], tips[3u * row + 1u].x);
+      let tv = viewVecAt(row, tipOffset);
       if (tv.w != 0.0) {
         let p = rowNdc(tv.xyz);
-        if (p.z != 0.0) { tip = p.xy * u.viewportPx * 0.5; }
+        // the motion's midpoint must lie near the middle of the screen segment: an arrow whose
+        // path leaves the map (crossing an all-sky projection's seam) is not drawn straight across it
+        let mv = viewVecAt(row, (rows[row].xyz + tipOffset) * 0.5);
+        let m = rowNdc(normalize(mv.xyz));
+        let half = u.viewportPx * 0.5;
+        let tipS = p.xy * half;
+        let dev = length(m.xy * half - (q.xy + tipS) * 0.5);
+        if (p.z != 0.0 && m.z != 0.0 && dev <= max(2.0, 0.25 * length(tipS - q.xy))) { tip = tipS; }
       }
     }
     tips[3u * row + 2u] = tip;
