@@ -13,7 +13,10 @@ export { CatalogLayer, DEFAULT_DENSITY_THRESHOLD, type CatalogLayerOptions, type
 export { Picker, isPickable, type PickableLayer, type PickResult } from './render/picking.js';
 export { MAX_FILTERS, CatalogError, type CatalogData, type ColumnData, type RangeFilter } from './catalog/columns.js';
 export { MARKER_SHAPES, parseColor, type MarkerShape } from './catalog/style.js';
-export type { CatalogueOptions, ShapeEventDetail, CatalogueEventMap } from './catalog/api.js';
+export type { CatalogueOptions, CatalogueStyle, ShapeEventDetail, CatalogueEventMap } from './catalog/api.js';
+export { propagate, propagateColumns, type Astrometry, type ProperMotionOptions } from './catalog/properMotion.js';
+export { loadMarkerImage, type MarkerImageSource } from './catalog/markerImage.js';
+export { placeLabels, MAX_LABELS, type CatalogLabelOptions, type PlacedLabel } from './catalog/labelLayout.js';
 // footprints: STC-S / DALI regions tessellated in workers, drawn as outlines and fills, pickable
 export { parseStcs, daliPolygon, daliCircle, daliPoint, StcsError, type SkyRegion } from './footprints/stcs.js';
 export { tessellateFootprints, toleranceForView, type FootprintGeometry, type FootprintInput } from './footprints/tessellate.js';

@@ -1,9 +1,16 @@
 // Types of the element's catalogue API (overlayCatalogue & co.) and of its shape events.
 import type { CatalogData, ColumnData, RangeFilter } from './columns.js';
 import type { CatalogStyle } from '../render/layers/catalogLayer.js';
+import type { MarkerImageSource } from './markerImage.js';
+import type { ProperMotionOptions } from './properMotion.js';
+
+/** A catalogue style as the element takes it: the marker image may also be a URL or a Blob (loaded first). */
+export interface CatalogueStyle extends Omit<CatalogStyle, 'image'> {
+  readonly image?: MarkerImageSource | string | Blob;
+}
 
 /** overlayCatalogue's argument: the rows (columnar, ICRS degrees) and how to draw them. */
-export interface CatalogueOptions extends CatalogStyle {
+export interface CatalogueOptions extends CatalogueStyle {
   /** Id to use (default: 'catalogue-<n>'); must be unique among the element's catalogues. */
   readonly id?: string;
   readonly name?: string;
@@ -12,6 +19,8 @@ export interface CatalogueOptions extends CatalogStyle {
   readonly columns?: Readonly<Record<string, ColumnData>>;
   /** Up to 4 range filters over numeric columns. */
   readonly filters?: readonly RangeFilter[];
+  /** Draw the rows at another epoch from their proper motions, with arrows (pmRa is pmRA·cos dec, mas/yr). */
+  readonly properMotion?: ProperMotionOptions;
 }
 
 /** detail of `shape-hover` (pointer entered a row's marker) and `shape-select` (click on it). */

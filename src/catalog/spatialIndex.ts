@@ -155,3 +155,21 @@ export function coarseCountsWhere(index: CatalogIndex, keep: (row: number) => bo
 export const ANCHOR_RADIUS_DEG = cellRadiusDeg(ANCHOR_ORDER);
 /** Radius bound of a counting cell, degrees. */
 export const COUNT_RADIUS_DEG = cellRadiusDeg(COUNT_ORDER);
+
+/**
+ * Proper-motion arrow tips for the GPU: float32 offsets (6 per row: xyz, then 3 the project pass
+ * fills with the tip's screen position) of the tips (float64 unit vectors, 3 per row) from each
+ * row's anchor-cell centre, so that tips keep the precision of the rows (zero for rows without a cell).
+ */
+export function tipOffsets(index: CatalogIndex, tips: Float64Array): Float32Array {
+  const out = new Float32Array(6 * index.rowCount);
+  const c = index.cellCentres;
+  for (let i = 0; i < index.rowCount; i++) {
+    const k = index.rowCell[i];
+    if (k === NO_CELL || Number.isNaN(tips[3 * i])) continue;
+    out[6 * i] = tips[3 * i] - c[3 * k];
+    out[6 * i + 1] = tips[3 * i + 1] - c[3 * k + 1];
+    out[6 * i + 2] = tips[3 * i + 2] - c[3 * k + 2];
+  }
+  return out;
+}

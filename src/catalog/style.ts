@@ -3,10 +3,10 @@
 import { colormapTable, COLORMAPS } from '../render/colormaps.js';
 import { CatalogError } from './columns.js';
 
-export const MARKER_SHAPES = ['circle', 'square', 'plus', 'cross', 'rhomb', 'triangle'] as const;
+export const MARKER_SHAPES = ['circle', 'square', 'plus', 'cross', 'rhomb', 'triangle', 'image'] as const;
 export type MarkerShape = (typeof MARKER_SHAPES)[number];
-/** Ids shared with the shader (catalog.wgsl.ts). */
-export const SHAPE_ID: Record<MarkerShape, number> = { circle: 0, square: 1, plus: 2, cross: 3, rhomb: 4, triangle: 5 };
+/** Ids shared with the shader (catalog.wgsl.ts). 'image' draws the layer's marker image (style.image). */
+export const SHAPE_ID: Record<MarkerShape, number> = { circle: 0, square: 1, plus: 2, cross: 3, rhomb: 4, triangle: 5, image: 6 };
 
 export type Rgba = [number, number, number, number];
 

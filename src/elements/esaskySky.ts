@@ -34,7 +34,9 @@ export interface HipsOverlayOptions {
 }
 import { SkyRenderer } from '../render/skyRenderer.js';
 import { CatalogLayer } from '../render/layers/catalogLayer.js';
-import type { CatalogueOptions, ShapeEventDetail } from '../catalog/api.js';
+import type { CatalogueOptions, CatalogueStyle, ShapeEventDetail } from '../catalog/api.js';
+import { isMarkerImageSource, loadMarkerImage } from '../catalog/markerImage.js';
+import { validateProperMotion } from '../catalog/properMotion.js';
 import { validateCatalog, validateFilters, type RangeFilter } from '../catalog/columns.js';
 import { catalogueFromTable } from '../catalog/fromTable.js';
 import type { TableSourceFormat } from '../workers/protocol.js';
@@ -970,13 +972,13 @@ export class EsaskySky extends LitElement {
   // them through listeners on the canvas added here (a click is a pointerup without movement, so
   // drag-to-pan is unchanged).
 
-  private catalogueMap: Map<string, { options: CatalogueOptions; layer: CatalogLayer | undefined }> | undefined;
+  private catalogueMap: Map<string, CatalogueEntry> | undefined;
   private catalogueSeq = 0;
   private catalogueRenderer: SkyRenderer | undefined;
   private catalogueWaiting = false;
   private catalogueInput: { down?: { id: number; x: number; y: number; moved: boolean }; hover?: string; busy: boolean; next?: PointerEvent } | undefined;
 
-  private get catalogues(): Map<string, { options: CatalogueOptions; layer: CatalogLayer | undefined }> {
+  private get catalogues(): Map<string, CatalogueEntry> {
     return (this.catalogueMap ??= new Map());
   }
 
@@ -989,9 +991,26 @@ export class EsaskySky extends LitElement {
   overlayCatalogue(options: CatalogueOptions): string {
     validateCatalog(options);
     if (options.filters) validateFilters(options, options.filters);
+    if (options.properMotion) validateProperMotion(options.properMotion);
     const id = options.id ?? `catalogue-${++this.catalogueSeq}`;
     if (this.catalogues.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
-    this.catalogues.set(id, { options, layer: undefined });
+    const entry: CatalogueEntry = { options, layer: undefined };
+    this.catalogues.set(id, entry);
+    if (options.image !== undefined && !isMarkerImageSource(options.image)) {
+      // a URL, Blob or <img> still loading: the layer is built once the image is decoded
+      entry.pending = true;
+      loadMarkerImage(options.image).then((image) => {
+        if (this.catalogues.get(id) !== entry) return;
+        entry.options = { ...entry.options, image };
+        entry.pending = false;
+        this.syncCatalogues();
+      }).catch((err: unknown) => {
+        if (this.catalogues.get(id) !== entry) return;
+        this.catalogues.delete(id);
+        this.reportError({ layer: 'catalogue', url: typeof options.image === 'string' ? options.image : '', reason: `catalogue '${id}': ${(err as Error)?.message ?? err}` });
+      });
+      return id;
+    }
     try {
       this.syncCatalogues();
     } catch (err) {
@@ -1038,12 +1057,36 @@ export class EsaskySky extends LitElement {
     this.requestFrame();
   }
 
-  /** Change how a catalogue is drawn (only the given fields). */
-  setCatalogueStyle(id: string, style: CatalogStyle): void {
+  /** Change how a catalogue is drawn (only the given fields). A marker image given as a URL or Blob is applied once loaded (errors: `layer-error`). */
+  setCatalogueStyle(id: string, style: CatalogueStyle): void {
     const c = this.catalogueEntry(id);
-    c.layer?.setStyle(style);
+    if (style.image !== undefined && !isMarkerImageSource(style.image)) {
+      const src = style.image;
+      loadMarkerImage(src).then((image) => {
+        if (this.catalogues.get(id) === c) this.setCatalogueStyle(id, { ...style, image });
+      }).catch((err: unknown) => this.reportError({ layer: 'catalogue', url: typeof src === 'string' ? src : '', reason: `catalogue '${id}': ${(err as Error)?.message ?? err}` }));
+      return;
+    }
+    c.layer?.setStyle(style as CatalogStyle);
     c.options = { ...c.options, ...style };
     this.requestFrame();
+  }
+
+  /**
+   * Draw a catalogue with proper motions (overlayCatalogue's `properMotion`) at another epoch
+   * (Julian year), optionally with arrows over another span of years. The rows' positions are
+   * propagated again in float64 and the layer rebuilt.
+   */
+  setCatalogueEpoch(id: string, epoch: number, arrowYears?: number): void {
+    const c = this.catalogueEntry(id);
+    const pm = c.options.properMotion;
+    if (!pm) throw new RangeError(`catalogue '${id}' has no proper motions: give overlayCatalogue a properMotion { pmRaColumn, pmDecColumn, catalogueEpoch }`);
+    const next = { ...pm, epoch, arrowYears: arrowYears ?? pm.arrowYears };
+    validateProperMotion(next);
+    c.options = { ...c.options, properMotion: next };
+    if (c.layer && this.renderer?.getLayers().includes(c.layer)) this.renderer.removeLayer(c.layer);
+    c.layer = undefined;
+    this.syncCatalogues();
   }
 
   /** Outline a row of a catalogue (undefined: clear); other catalogues lose their selection. */
@@ -1069,7 +1112,7 @@ export class EsaskySky extends LitElement {
     return this.pickCatalogueDevice(xCss * dpr, yCss * dpr);
   }
 
-  private catalogueEntry(id: string): { options: CatalogueOptions; layer: CatalogLayer | undefined } {
+  private catalogueEntry(id: string): CatalogueEntry {
     const c = this.catalogues.get(id);
     if (!c) throw new RangeError(`no catalogue with id '${id}' (ids: ${[...this.catalogues.keys()].join(', ') || 'none'})`);
     return c;
@@ -1088,10 +1131,10 @@ export class EsaskySky extends LitElement {
       void renderer.device.lost.then(() => this.waitForCatalogueRenderer());
     }
     for (const [id, c] of this.catalogues) {
-      if (c.layer) continue;
+      if (c.layer || c.pending) continue;
       const o = c.options;
       c.layer = renderer.addLayer(new CatalogLayer(renderer.device, renderer.format, {
-        ...o, id, data: { raDeg: o.raDeg, decDeg: o.decDeg, columns: o.columns }, pixelRatio: globalThis.devicePixelRatio || 1,
+        ...(o as CatalogStyle), id, data: { raDeg: o.raDeg, decDeg: o.decDeg, columns: o.columns }, filters: o.filters, properMotion: o.properMotion, pixelRatio: globalThis.devicePixelRatio || 1,
       }));
     }
     const layers = renderer.getLayers();
@@ -1115,7 +1158,7 @@ export class EsaskySky extends LitElement {
         this.syncCatalogues();
         return;
       }
-      if (this.renderer && this.renderer === this.catalogueRenderer && [...this.catalogues.values()].every((c) => c.layer)) {
+      if (this.renderer && this.renderer === this.catalogueRenderer && [...this.catalogues.values()].every((c) => c.layer || c.pending)) {
         this.catalogueWaiting = false;
         return;
       }
@@ -1405,4 +1448,12 @@ declare global {
   }
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds the events
   interface HTMLElementEventMap extends EsaskySkyEventMap {}
+}
+
+/** One catalogue of the element: its options (the image decoded once loaded) and its layer on the current renderer. */
+interface CatalogueEntry {
+  options: CatalogueOptions;
+  layer: CatalogLayer | undefined;
+  /** The marker image is still loading: no layer yet. */
+  pending?: boolean;
 }

@@ -34,6 +34,15 @@ function viewKey(camera: Camera, transition?: ProjectionTransition): string {
   return `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.frame},${v.widthPx},${v.heightPx},${transition ? `${transition.camera.view.projection},${transition.mix}` : ''}`;
 }
 
+const instances = new WeakMap<PickableLayer, number>();
+let nextInstance = 1;
+/** A number unique to this layer object (for the pick target's cache key). */
+function instanceNumber(layer: PickableLayer): number {
+  let n = instances.get(layer);
+  if (n === undefined) instances.set(layer, (n = nextInstance++));
+  return n;
+}
+
 export class Picker {
   private readonly device: GPUDevice;
   private texture: GPUTexture | undefined;
@@ -54,7 +63,8 @@ export class Picker {
     const pickable = layers.filter(isPickable);
     const { widthPx: w, heightPx: h } = camera.view;
     if (pickable.length === 0 || !(xPx >= 0 && yPx >= 0 && xPx < w && yPx < h)) return undefined;
-    const key = `${viewKey(camera, transition)}|${pickable.map((l) => `${l.id}:${l.pickVersion}`).join(',')}`;
+    // layers by instance (a layer rebuilt under the same id, e.g. after setCatalogueEpoch, starts its pickVersion again)
+    const key = `${viewKey(camera, transition)}|${pickable.map((l) => `${l.id}#${instanceNumber(l)}:${l.pickVersion}`).join(',')}`;
     if (key !== this.key || !this.texture) this.draw(camera, transition, pickable, key);
     const slots = this.slots;
     const r = Math.max(0, Math.min(15, Math.floor(radiusPx)));

@@ -24,6 +24,12 @@
 // every row; 1e6 rows there 0.44–0.9 s; density of 1e6 rows 0.2–0.5 s; 1e5 markers all on screen
 // 0.28–0.8 s (rasterising the quads dominates, hence the density threshold). The compaction uses
 // chunks of 64 rows per invocation: a per-row workgroup scan (barriers) took 0.5 s for 1e5 rows.
+//
+// Marks (docs/catalogues.md): shape 'image' draws the layer's own mipmapped texture; with
+// properMotion the rows are indexed at the chosen epoch and an arrow pass (same indirect draw)
+// draws the motion over arrowYears under the markers; labels (CatalogLabels) are chosen on the
+// CPU per view and drawn as GPU glyphs after the markers. In density mode the density map stands
+// for markers, images and arrows; labels are still drawn.
 import type { Camera } from '../../math/camera.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { queryDisc } from '../../hips/healpixQuery.js';
@@ -36,10 +42,14 @@ import {
   CatalogError, checkRowsFitDevice, filterBounds, finiteRange, MAX_FILTERS, numericColumn, rowPasses, validateCatalog, validateFilters,
   type CatalogData, type RangeFilter,
 } from '../../catalog/columns.js';
-import { colormapWords, MARKER_SHAPES, parseColor, SHAPE_ID, type MarkerShape, type Rgba } from '../../catalog/style.js';
+import { colormapWords, MARKER_SHAPES, parseColor, SHAPE_ID, sizeFor, type MarkerShape, type Rgba } from '../../catalog/style.js';
+import { squareMarkerCanvas, type MarkerImageSource } from '../../catalog/markerImage.js';
+import { propagateColumns, validateProperMotion, type ProperMotionOptions } from '../../catalog/properMotion.js';
+import { generateMipmaps, mipLevelsFor } from '../mipmaps.js';
+import { CatalogLabels, type CatalogLabelOptions } from './catalogLabels.js';
 import {
   ANCHOR_ORDER, ANCHOR_RADIUS_DEG, buildCatalogIndex, coarseCountsWhere, compactRuns, COUNT_ORDER, COUNT_RADIUS_DEG,
-  countInRanges, type CatalogIndex,
+  countInRanges, tipOffsets, type CatalogIndex,
 } from '../../catalog/spatialIndex.js';
 
 /** Below this pixel angle (radians, ~4″) cells in view get float64-derived view-frame centres. */
@@ -76,6 +86,12 @@ export interface CatalogStyle {
   /** Rows in view above which a density map is drawn instead of markers (default 2e5; Infinity: never). */
   readonly densityThreshold?: number;
   readonly densityColormap?: string;
+  /** The image drawn by shape 'image' (decoded; the element also takes URLs), centred, sizePx wide. */
+  readonly image?: MarkerImageSource;
+  /** Multiply the image by the marker colour (default true); false: the image's own colours, with the colour's alpha. */
+  readonly imageTint?: boolean;
+  /** Labels for the N brightest rows in view (null: none). */
+  readonly labels?: CatalogLabelOptions | null;
 }
 
 export interface CatalogLayerOptions extends CatalogStyle {
@@ -87,6 +103,8 @@ export interface CatalogLayerOptions extends CatalogStyle {
   readonly pixelRatio?: number;
   /** Added to the row number written by the pick pass (default 0): a layer made of several catalogue layers gives each its own range. */
   readonly pickRowBase?: number;
+  /** Draw rows at another epoch from their proper motions, with arrows over a span of years. */
+  readonly properMotion?: ProperMotionOptions;
 }
 
 export type CatalogDrawMode = 'markers' | 'density';
@@ -146,8 +164,17 @@ function catalogGpu(device: GPUDevice): CatalogGpu {
       { binding: 4, visibility: FRAGMENT | COMPUTE, buffer: { type: 'read-only-storage' } },
     ],
   });
-  const bglProject = layout('catalog project', COMPUTE, 'storage', 3);
-  const bglMarkers = layout('catalog markers', VERTEX, 'read-only-storage', 2);
+  const bglProject = layout('catalog project', COMPUTE, 'storage', 4);
+  const bglMarkers = device.createBindGroupLayout({
+    label: 'catalog markers',
+    entries: [
+      { binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
+      { binding: 1, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
+      { binding: 2, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
+      { binding: 3, visibility: FRAGMENT, texture: { sampleType: 'float', viewDimension: '2d' } },
+      { binding: 4, visibility: FRAGMENT, sampler: { type: 'filtering' } },
+    ],
+  });
   const bglSplat = layout('catalog splat', COMPUTE, 'storage', 2);
   const bglDensity = layout('catalog density', FRAGMENT, 'read-only-storage', 2);
   const pipelineLayout = (b: GPUBindGroupLayout) => device.createPipelineLayout({ bindGroupLayouts: [bgl0, b] });
@@ -177,7 +204,7 @@ const BLEND: GPUBlendState = {
   alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
 };
 
-const UNIFORM_BYTES = 272;
+const UNIFORM_BYTES = 288;
 const WORKGROUP = 256;
 
 interface ResolvedStyle {
@@ -196,6 +223,9 @@ interface ResolvedStyle {
   reverseColormap: boolean;
   densityThreshold: number;
   densityColormap: string;
+  image: MarkerImageSource | undefined;
+  imageTint: boolean;
+  labels: CatalogLabelOptions | undefined;
 }
 
 function dispatchSize(items: number): [number, number] {
@@ -221,6 +251,24 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   private readonly markers: GPURenderPipeline;
   private readonly pickPipeline: GPURenderPipeline;
   private readonly densityPipeline: GPURenderPipeline;
+  private readonly arrowPipeline: GPURenderPipeline;
+  /**
+   * Per row, 6 float32: the offset of the arrow's tip (the position arrowYears later) from the
+   * row's cell centre (xyz, one unused), then the tip on screen (written by the project pass).
+   * 16 bytes without proper motion. (One buffer: the compute stage binds at most 8 storage buffers.)
+   */
+  private readonly tipsBuffer: GPUBuffer;
+  /** The marker image (2D array texture of one layer, mipmapped) or a 1x1 white texture; owned here. */
+  private imageTexture: GPUTexture;
+  private readonly imageSampler: GPUSampler;
+  private imageSource: MarkerImageSource | undefined;
+  private readonly hasArrows: boolean;
+  /** ICRS positions (degrees) the rows are drawn at: the catalogue's, or propagated to properMotion.epoch. */
+  readonly drawnRaDeg: ArrayLike<number>;
+  readonly drawnDecDeg: ArrayLike<number>;
+  /** Resolved proper-motion options (undefined without). */
+  readonly properMotion: { catalogueEpoch: number; epoch: number; arrowYears: number } | undefined;
+  private readonly labelSet: CatalogLabels;
   private readonly rowsBuffer: GPUBuffer;
   /** [cells] float32 centres, then [cells] float64-derived view-frame centres of the cells in view. */
   private readonly cellsBuffer: GPUBuffer;
@@ -284,7 +332,29 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.pixelRatio = options.pixelRatio ?? 1;
     this.pickRowBase = options.pickRowBase ?? 0;
     if (!(Number.isInteger(this.pickRowBase) && this.pickRowBase >= 0 && this.pickRowBase + this.rowCount < 0xffffffff)) throw new CatalogError(`pickRowBase must be an integer with pickRowBase + rows < 2^32 - 1, got ${this.pickRowBase}`);
-    this.index = buildCatalogIndex(options.data.raDeg, options.data.decDeg);
+    let tips: Float64Array | undefined;
+    if (options.properMotion) {
+      const pm = validateProperMotion(options.properMotion);
+      this.properMotion = pm;
+      const col = (name: string | undefined): ArrayLike<number> | undefined => {
+        if (name === undefined) return undefined;
+        const c = options.data.columns?.[name];
+        return c instanceof Float64Array || c instanceof Int32Array ? c : numericColumn(options.data, name);
+      };
+      const o = options.properMotion;
+      const args = [options.data.raDeg, options.data.decDeg, col(o.pmRaColumn)!, col(o.pmDecColumn)!] as const;
+      const plx = col(o.parallaxColumn);
+      const rv = col(o.rvColumn);
+      const at = propagateColumns(...args, pm.epoch - pm.catalogueEpoch, plx, rv);
+      this.drawnRaDeg = at.raDeg;
+      this.drawnDecDeg = at.decDeg;
+      if (pm.arrowYears !== 0) tips = propagateColumns(...args, pm.epoch + pm.arrowYears - pm.catalogueEpoch, plx, rv).vectors;
+    } else {
+      this.drawnRaDeg = options.data.raDeg;
+      this.drawnDecDeg = options.data.decDeg;
+    }
+    this.hasArrows = tips !== undefined;
+    this.index = buildCatalogIndex(this.drawnRaDeg, this.drawnDecDeg);
     const g = (this.gpu = catalogGpu(device));
     this.markers = cachedPipeline(device, `catalog-markers/${format}`, () => device.createRenderPipeline({
       label: 'catalog markers',
@@ -307,8 +377,19 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       fragment: { module: g.densityModule, entryPoint: 'fsDensity', targets: [{ format, blend: BLEND }] },
       primitive: { topology: 'triangle-list' },
     }));
+    this.arrowPipeline = cachedPipeline(device, `catalog-arrows/${format}`, () => device.createRenderPipeline({
+      label: 'catalog proper-motion arrows',
+      layout: g.layoutMarkers,
+      vertex: { module: g.markersModule, entryPoint: 'vsArrow' },
+      fragment: { module: g.markersModule, entryPoint: 'fsArrow', targets: [{ format, blend: BLEND }] },
+      primitive: { topology: 'triangle-list' },
+    }));
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     this.rowsBuffer = this.upload('catalog rows', this.index.gpuRows, storage);
+    this.tipsBuffer = this.upload('catalog arrow tips', tips ? tipOffsets(this.index, tips) : new Float32Array(4), storage);
+    this.imageSampler = device.createSampler({ label: 'catalog marker image', minFilter: 'linear', magFilter: 'linear', mipmapFilter: 'linear' });
+    this.imageTexture = this.createImageTexture(options.image);
+    this.labelSet = new CatalogLabels(device, format);
     this.cellsBuffer = device.createBuffer({ label: 'catalog cells', size: Math.max(16, this.index.gpuCells.byteLength * 2), usage: storage });
     if (this.index.gpuCells.byteLength > 0) device.queue.writeBuffer(this.cellsBuffer, 0, this.index.gpuCells as Float32Array<ArrayBuffer>);
     this.bytesUploaded += this.index.gpuCells.byteLength;
@@ -326,6 +407,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.uniformPick = device.createBuffer({ label: 'catalog pick', size: UNIFORM_BYTES, usage: uniform });
     this.densityStatsBuffer = device.createBuffer({ label: 'catalog density stats', size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
     this.style = this.resolveStyle(options, undefined);
+    this.imageSource = this.style.image;
     this.applyLuts();
     this.setFilters(options.filters ?? []);
   }
@@ -370,6 +452,10 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     const densityColormap = s.densityColormap ?? prev?.densityColormap ?? 'inferno';
     colormapWords(colormap);
     colormapWords(densityColormap);
+    const image = s.image ?? prev?.image;
+    if (shape === 'image' && !image) throw new CatalogError("shape 'image' needs an image (style.image: an ImageBitmap, <img>, canvas or, through the element, a URL)");
+    const labels = s.labels === null ? undefined : (s.labels ?? prev?.labels);
+    if (labels) CatalogLabels.validate(labels, this.data);
     return {
       shape,
       color: parseColor(s.color, prev?.color ?? [1, 0.85, 0.2, 1]),
@@ -386,6 +472,9 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       reverseColormap: s.reverseColormap ?? prev?.reverseColormap ?? false,
       densityThreshold,
       densityColormap,
+      image,
+      imageTint: s.imageTint ?? prev?.imageTint ?? true,
+      labels,
     };
   }
 
@@ -394,6 +483,14 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     const prev = this.style;
     this.style = this.resolveStyle(style, prev);
     if (prev.colormap !== this.style.colormap || prev.reverseColormap !== this.style.reverseColormap || prev.densityColormap !== this.style.densityColormap) this.applyLuts();
+    if (this.style.image !== this.imageSource) {
+      const next = this.createImageTexture(this.style.image);
+      this.imageTexture.destroy();
+      this.imageTexture = next;
+      this.imageSource = this.style.image;
+      this.bgMarkers = undefined;
+    }
+    this.labelSet.invalidate();
     this.version++;
     this.viewKey = '';
     this.densityKey = '';
@@ -417,6 +514,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     for (const f of filters) this.ensureColumn(f.column);
     this.filterList = filters.map((f) => ({ ...f }));
     this.filterCounts = undefined;
+    this.labelSet?.invalidate();
     this.filterVersion++;
     this.version++;
     this.densityKey = '';
@@ -442,9 +540,40 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     return this.selected;
   }
 
-  /** ICRS position of a row, degrees. */
+  /** ICRS position a row is drawn at, degrees (propagated to properMotion.epoch when given). */
   rowPosition(row: number): { raDeg: number; decDeg: number } {
-    return { raDeg: Number(this.data.raDeg[row]), decDeg: Number(this.data.decDeg[row]) };
+    return { raDeg: Number(this.drawnRaDeg[row]), decDeg: Number(this.drawnDecDeg[row]) };
+  }
+
+  /** Half the marker size of a row, device pixels (the CPU twin of the project pass's size). */
+  markerRadiusPx(row: number): number {
+    const st = this.style;
+    const pr = this.pixelRatio;
+    if (!st.sizeColumn) return (st.sizePx * pr) / 2;
+    const v = this.slots.get(st.sizeColumn)?.values[row];
+    if (v === undefined || Number.isNaN(v)) return (st.sizePx * pr) / 2;
+    return Math.max(0, sizeFor(v, st.sizeRange[0], st.sizeRange[1], st.sizePxRange[0] * pr, st.sizePxRange[1] * pr)) / 2;
+  }
+
+  /** Labels drawn in the last prepared view: row, text and the label's box (device pixels, y down). */
+  get labelPlacements(): ReturnType<CatalogLabels['placements']> {
+    return this.labelSet.placements();
+  }
+
+  /** The marker image as a mipmapped single-layer 2D-array texture (square, power of two), or 1x1 white. */
+  private createImageTexture(src: MarkerImageSource | undefined): GPUTexture {
+    const usage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+    if (!src) {
+      const t = this.device.createTexture({ label: 'catalog marker image (none)', size: [1, 1, 1], format: 'rgba8unorm', usage });
+      this.device.queue.writeTexture({ texture: t }, new Uint8Array([255, 255, 255, 255]), { bytesPerRow: 4 }, [1, 1, 1]);
+      return t;
+    }
+    const canvas = squareMarkerCanvas(src);
+    const side = canvas.width;
+    const t = this.device.createTexture({ label: 'catalog marker image', size: [side, side, 1], format: 'rgba8unorm', usage, mipLevelCount: mipLevelsFor(side) });
+    this.device.queue.copyExternalImageToTexture({ source: canvas }, { texture: t, premultipliedAlpha: false }, [side, side, 1]);
+    generateMipmaps(this.device, t, 0);
+    return t;
   }
 
   get mode(): CatalogDrawMode {
@@ -529,6 +658,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         this.runProject();
       }
     }
+    this.labelSet.update(camera, this.style.labels, this, key);
     this.prepareMs = performance.now() - t0;
   }
 
@@ -607,9 +737,21 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       this.bgPick = this.device.createBindGroup({ label: 'catalog pick', layout: g.bgl0, entries: entries(this.uniformPick) });
     }
     if (!this.bgProject) {
-      const buffers = [this.screenBuffer, this.visibleBuffer, this.scanBuffer];
+      const buffers = [this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.tipsBuffer];
       this.bgProject = this.device.createBindGroup({ label: 'catalog project', layout: g.bglProject, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-      this.bgMarkers = this.device.createBindGroup({ label: 'catalog markers', layout: g.bglMarkers, entries: buffers.slice(0, 2).map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    }
+    if (!this.bgMarkers) {
+      this.bgMarkers = this.device.createBindGroup({
+        label: 'catalog markers',
+        layout: g.bglMarkers,
+        entries: [
+          { binding: 0, resource: { buffer: this.screenBuffer } },
+          { binding: 1, resource: { buffer: this.visibleBuffer } },
+          { binding: 2, resource: { buffer: this.tipsBuffer } },
+          { binding: 3, resource: this.imageTexture.createView({ dimension: '2d' }) },
+          { binding: 4, resource: this.imageSampler },
+        ],
+      });
     }
     if (this.drawMode !== 'density') return;
     const gw = Math.ceil(width / 2);
@@ -687,6 +829,10 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     w[65] = this.selected ?? 0;
     w[66] = this.pickRowBase;
     w[67] = 0;
+    w[68] = s.imageTint ? 1 : 0;
+    w[69] = this.hasArrows ? 1 : 0;
+    f[70] = this.imageTexture.width;
+    w[71] = 0;
     this.device.queue.writeBuffer(this.uniformMain, 0, buf);
     w[35] = 1;
     this.device.queue.writeBuffer(this.uniformHighlight, 0, buf);
@@ -745,6 +891,12 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         pass.draw(3);
       }
     } else {
+      if (this.hasArrows) {
+        pass.setPipeline(this.arrowPipeline);
+        pass.setBindGroup(0, this.bgMain);
+        pass.setBindGroup(1, this.bgMarkers);
+        pass.drawIndirect(this.scanBuffer, 0);
+      }
       pass.setPipeline(this.markers);
       pass.setBindGroup(0, this.bgMain);
       pass.setBindGroup(1, this.bgMarkers);
@@ -756,6 +908,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       pass.setBindGroup(1, this.bgMarkers);
       pass.draw(6);
     }
+    this.labelSet.encode(pass);
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
@@ -791,7 +944,10 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const b of [this.rowsBuffer, this.cellsBuffer, this.attrsBuffer, this.lutBuffer, this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick, this.densityStatsBuffer]) b.destroy();
+    for (const b of [this.rowsBuffer, this.cellsBuffer, this.attrsBuffer, this.lutBuffer, this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick, this.densityStatsBuffer, this.tipsBuffer]) b.destroy();
+    this.imageTexture.destroy();
+    this.labelSet.destroy();
     this.countsBuffer?.destroy();
   }
 }
+

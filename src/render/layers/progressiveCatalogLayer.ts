@@ -319,6 +319,9 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
 
 /** Column-driven size and colour need fixed ranges: every tile must map values the same way. */
 function checkStyleRanges(style: CatalogStyle): void {
+  // each tile is its own CatalogLayer: per-tile labels would overlap across tiles and each would rasterise the image again
+  if (style.labels) throw new CatalogError('labels are not supported on progressive (HiPS) catalogues yet: use overlayCatalogue for labelled catalogues');
+  if (style.shape === 'image' || style.image) throw new CatalogError("marker images (shape 'image') are not supported on progressive (HiPS) catalogues yet: use overlayCatalogue");
   if (style.sizeColumn && !style.sizeRange) throw new CatalogError(`a progressive catalogue with sizeColumn '${style.sizeColumn}' needs sizeRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
   if (style.colorColumn && !style.colorRange) throw new CatalogError(`a progressive catalogue with colorColumn '${style.colorColumn}' needs colorRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
 }

@@ -12,6 +12,11 @@
 //    quad; the fragment shader draws the shape (circle, square, plus, cross, rhomb, triangle) from
 //    its signed distance in device pixels, anti-aliased over one pixel. The same vertices write the
 //    integer pick target (layer slot, row + 1) and, in highlight mode, an outline around one row.
+//    Shape 'image' samples the layer's marker texture over the quad (tinted or not).
+// 3. proper-motion arrows (vsArrow / fsArrow): with u.arrows the project pass also puts each
+//    visible row's arrow tip on screen (an offset from the row's cell, like the row); the same
+//    indirect draw then pulls one quad per row along the motion, shaft and head from their
+//    signed distances.
 // Density (catalogSplatWgsl + catalogDensityWgsl): one thread per row adds 1 into a u32 grid at
 // half the screen resolution (atomicAdd), a second pass finds the maximum, and a full-screen pass
 // colour-maps log(1 + count).
@@ -60,6 +65,10 @@ struct Cat {
   highlightRow: u32,
   pickRowBase: u32,   // added to row + 1 in the pick pass (a layer made of several catalogue layers)
   _pad1: u32,
+  imageTint: u32,      // shape 'image': 1 multiplies the image by the marker colour
+  arrows: u32,         // 1: the project pass also places each row's proper-motion arrow tip
+  imageSidePx: f32,    // side of the marker image texture (level 0), for its mip level
+  _pad3: u32,
 };
 
 @group(0) @binding(0) var<uniform> u: Cat;
@@ -90,10 +99,13 @@ fn passes(row: u32) -> bool {
 
 /** View-frame vector of a row (w = 0 when the row has no position). */
 fn viewVec(row: u32) -> vec4f {
-  let r = rows[row];
-  let cell = bitcast<u32>(r.w);
+  return viewVecAt(row, rows[row].xyz);
+}
+
+/** View-frame vector of the point at offset d from a row's cell centre (the row itself, or its arrow tip). */
+fn viewVecAt(row: u32, d: vec3f) -> vec4f {
+  let cell = bitcast<u32>(rows[row].w);
   if (cell >= u.cellCount) { return vec4f(0.0); }
-  let d = r.xyz;
   let rd = vec3f(dot(u.right.xyz, d), dot(u.up.xyz, d), dot(u.centre.xyz, d));
   if (u.usePrecise == 1u) {
     let cv = cells[u.cellCount + cell];
@@ -131,6 +143,9 @@ ${rowsCommon}
 @group(1) @binding(0) var<storage, read_write> screen: array<vec4f>;   // x, y (device px from the centre, y up), size (px; < 0 hidden), colour (packed rgba8)
 @group(1) @binding(1) var<storage, read_write> visibleRows: array<u32>;
 @group(1) @binding(2) var<storage, read_write> scan: array<u32>;       // [4] indirect draw args, [chunkCount] counts, [chunkCount] offsets
+// arrow tips, 3 vec2f per row (when u.arrows == 1): the tip's offset from the row's cell centre
+// (x, y), (z, unused), written by this pass: the tip on screen (device px from the centre, y up; x > 1e29: none)
+@group(1) @binding(3) var<storage, read_write> tips: array<vec2f>;
 
 var<workgroup> partial: array<u32, 256>;
 
@@ -175,6 +190,25 @@ fn project(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
     }
   }
   screen[row] = q;
+  if (u.arrows == 1u) {
+    var tip = vec2f(2e30, 0.0);
+    if (q.z >= 0.0) {
+      let tipOffset = vec3f(tips[3u * row], tips[3u * row + 1u].x);
+      let tv = viewVecAt(row, tipOffset);
+      if (tv.w != 0.0) {
+        let p = rowNdc(tv.xyz);
+        // the motion's midpoint must lie near the middle of the screen segment: an arrow whose
+        // path leaves the map (crossing an all-sky projection's seam) is not drawn straight across it
+        let mv = viewVecAt(row, (rows[row].xyz + tipOffset) * 0.5);
+        let m = rowNdc(normalize(mv.xyz));
+        let half = u.viewportPx * 0.5;
+        let tipS = p.xy * half;
+        let dev = length(m.xy * half - (q.xy + tipS) * 0.5);
+        if (p.z != 0.0 && m.z != 0.0 && dev <= max(2.0, 0.25 * length(tipS - q.xy))) { tip = tipS; }
+      }
+    }
+    tips[3u * row + 2u] = tip;
+  }
 }
 
 // The compaction works on chunks of CHUNK consecutive rows, one invocation per chunk, so that only
@@ -245,6 +279,9 @@ export const catalogMarkersWgsl = /* wgsl */ `
 ${uniforms}
 @group(1) @binding(0) var<storage, read> screen: array<vec4f>;
 @group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
+@group(1) @binding(2) var<storage, read> tips: array<vec2f>;   // per row: tip offset (2 vec2f), tip on screen
+@group(1) @binding(3) var markerImage: texture_2d<f32>;
+@group(1) @binding(4) var markerSampler: sampler;
 
 struct VOut {
   @builtin(position) position: vec4f,
@@ -325,10 +362,23 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
   var d: f32;
   var color = in.color;
   if (u.mode == 1u) {
-    // highlight: an outline of the same shape 3 px outside the marker, in the highlight colour
-    d = abs(shapeSdf(u.shape, in.local, in.radius + 3.0 + w * 0.5, w)) - w * 0.5 - 0.25;
+    // highlight: an outline of the same shape 3 px outside the marker (a square for images), in the highlight colour
+    let hs = select(u.shape, 1u, u.shape == 6u);
+    d = abs(shapeSdf(hs, in.local, in.radius + 3.0 + w * 0.5, w)) - w * 0.5 - 0.25;
     if (u.shape == 2u || u.shape == 3u) { d = abs(length(in.local) - (in.radius + 3.0 + w * 0.5)) - w * 0.5 - 0.25; }
     color = u.highlightColor;
+  } else if (u.shape == 6u) {
+    // image: the texel over the marker's square (mip level from the texture side per marker pixel:
+    // an explicit level, so that only image markers sample and no derivatives are needed),
+    // tinted by the marker colour or not, clipped to the square
+    let side = max(2.0 * in.radius, 1e-6);
+    let uv = vec2f(0.5, 0.5) + vec2f(in.local.x, -in.local.y) / side;
+    let texel = textureSampleLevel(markerImage, markerSampler, uv, max(0.0, log2(u.imageSidePx / side)));
+    let box = shapeSdf(1u, in.local, in.radius, w);
+    let a = texel.a * clamp(0.5 - box, 0.0, 1.0);
+    if (a <= 0.0) { discard; }
+    let rgb = select(texel.rgb, texel.rgb * color.rgb, u.imageTint == 1u);
+    return vec4f(rgb, a * color.a);
   } else {
     let sd = shapeSdf(u.shape, in.local, in.radius, w);
     if (u.filled == 1u || u.shape == 2u || u.shape == 3u) { d = sd; } else { d = abs(sd + w * 0.5) - w * 0.5; }
@@ -342,6 +392,63 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
 fn fsPick(in: VOut) -> @location(0) vec2<u32> {
   if (length(in.local) > in.radius + 0.5) { discard; }
   return vec2<u32>(u.pickSlot, in.row + 1u + u.pickRowBase);
+}
+
+// Proper-motion arrows: one quad per visible row along the motion, from the row's position to its
+// position arrowYears later (the project pass's tip on screen); the fragment shader draws a shaft and a triangular head
+// from their signed distances (anti-aliased over one pixel), the apex exactly at the tip.
+struct AOut {
+  @builtin(position) position: vec4f,
+  @location(0) local: vec2f,                     // device pixels: along the arrow from the row, across it
+  @location(1) @interpolate(flat) color: vec4f,
+  @location(2) @interpolate(flat) dims: vec4f,   // length, head length, head half-width, shaft half-width
+};
+
+@vertex
+fn vsArrow(@builtin(vertex_index) vi: u32) -> AOut {
+  var o: AOut;
+  o.position = vec4f(4.0, 4.0, 0.0, 1.0);
+  o.local = vec2f(0.0);
+  o.color = vec4f(0.0);
+  o.dims = vec4f(0.0);
+  let row = visibleRows[vi / 6u];
+  let q = screen[row];
+  let tip = tips[3u * row + 2u];
+  if (q.z < 0.0 || tip.x > 1e29) { return o; }
+  let d = tip - q.xy;
+  let len = length(d);
+  if (len < 1.0) { return o; }
+  let dir = d / len;
+  let nrm = vec2f(-dir.y, dir.x);
+  let halfW = u.lineWidthPx * 0.5;
+  let head = min(len * 0.5, 3.0 * u.lineWidthPx + 4.0);
+  let headHalf = max(head * 0.5, halfW);
+  let ext = headHalf + 1.0;
+  let corner = vi % 6u;
+  let ca = array<f32, 6>(-1.0, 1.0, -1.0, -1.0, 1.0, 1.0);
+  let cc = array<f32, 6>(-1.0, -1.0, 1.0, 1.0, -1.0, 1.0);
+  let along = select(-1.0, len + 1.0, ca[corner] > 0.0);
+  let across = cc[corner] * ext;
+  o.position = vec4f((q.xy + dir * along + nrm * across) / (u.viewportPx * 0.5), 0.0, 1.0);
+  o.local = vec2f(along, across);
+  o.color = unpack4x8unorm(bitcast<u32>(q.w));
+  o.dims = vec4f(len, head, headHalf, halfW);
+  return o;
+}
+
+@fragment
+fn fsArrow(in: AOut) -> @location(0) vec4f {
+  let a = in.local.x;
+  let c = abs(in.local.y);
+  let len = in.dims.x;
+  let h = in.dims.y;
+  let hw = in.dims.z;
+  let shaft = max(max(-a, a - (len - h * 0.5)), c - in.dims.w);
+  let side = ((a - len) * hw + c * h) / sqrt(h * h + hw * hw);
+  let tri = max(max((len - h) - a, side), a - len);
+  let coverage = clamp(0.5 - min(shaft, tri), 0.0, 1.0);
+  if (coverage <= 0.0) { discard; }
+  return vec4f(in.color.rgb, in.color.a * coverage);
 }
 `;
 
