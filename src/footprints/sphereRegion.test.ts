@@ -99,6 +99,42 @@ describe('boolean STC-S regions on the sphere', () => {
     }, 60_000);
   }
 
+  it('tessellates all 1000 ESO s_region strings; each UNION fills its members\' centres once, area between the largest member and their sum', () => {
+    const xml = readFileSync(new URL('../../../shared/data/votable_samples/eso_obscore_1000rows_orion.xml', import.meta.url), 'utf8');
+    const all = [...xml.matchAll(/<TD>((?:POLYGON|POSITION|UNION|CIRCLE|BOX)\b[^<]*)<\/TD>/gi)].map((m) => m[1]!);
+    expect(all.length).toBe(1000);
+    const t0 = performance.now();
+    const g = tessellateFootprints(all, { toleranceRad: 0.5 * DEG });
+    const ms = performance.now() - t0;
+    expect(g.problems).toEqual([]);
+    let unions = 0;
+    all.forEach((s, i) => {
+      const r = parseStcs(s);
+      if (r.type !== 'union') return;
+      unions++;
+      const { tris } = shapes(g, i);
+      const members = r.members.filter((m) => m.type === 'polygon');
+      const areas = members.map((m) => shapes(tessellateFootprints([m], { toleranceRad: 0.5 * DEG }), 0).tris).map((t) => {
+        let a = 0;
+        for (let k = 0; k < t.length; k += 3) a += triArea(t[k]!, t[k + 1]!, t[k + 2]!);
+        return a;
+      });
+      let area = 0;
+      for (let k = 0; k < tris.length; k += 3) area += triArea(tris[k]!, tris[k + 1]!, tris[k + 2]!);
+      expect(area).toBeGreaterThanOrEqual(Math.max(...areas) * (1 - 1e-6));
+      expect(area).toBeLessThanOrEqual(areas.reduce((a, b) => a + b, 0) * (1 + 1e-6));
+      const centres = members.map((m) => {
+        const vs = (m as { vertices: ReadonlyArray<readonly [number, number]> }).vertices.map(([l, b]) => unit(l, b));
+        const c = vs.reduce((a, v) => [a[0] + v[0], a[1] + v[1], a[2] + v[2]] as V3, [0, 0, 0] as V3);
+        const n = Math.hypot(...c);
+        return [c[0] / n, c[1] / n, c[2] / n] as V3;
+      });
+      expect([...coverage(tris, centres)], s).toEqual(centres.map(() => 1));
+    });
+    expect(unions).toBe(165);
+    console.log(`1000 ESO footprints tessellated in ${ms.toFixed(0)} ms (${unions} UNIONs)`);
+  }, 60_000);
+
   it('fills a UNION of overlapping members once and outlines only its boundary; disjoint members keep the fast path', () => {
     const two = 'UNION ICRS (CIRCLE 10 10 2 CIRCLE 11 10 2)';
     const g = tessellateFootprints([two, 'UNION (CIRCLE 10 10 1 CIRCLE 20 10 1)', 'CIRCLE 10 10 1'], { toleranceRad: 0.1 * DEG });

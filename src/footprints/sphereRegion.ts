@@ -176,9 +176,11 @@ function norm(m: Multi): Multi {
  */
 function ringFaces(ring: readonly V3[]): Multi[] {
   if (fitsHemisphere(ring)) {
+    // (a clipped non-convex ring may touch itself along the border: the boolean operation that
+    // uses it normalises it)
     return FACES.map((f) => {
       const p = ringOnFace(f, ring);
-      return p ? norm([p]) : [];
+      return p ? [p] : [];
     });
   }
   const edgeNormals = ring.map((a, k) => cross(a, ring[(k + 1) % ring.length]!));
