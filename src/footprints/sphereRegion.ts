@@ -588,7 +588,7 @@ function joinPolylines(lines: V3[][]): V3[][] {
       const next = byStart.get(key(line[line.length - 1]!));
       if (next === undefined || used.has(next)) break;
       used.add(next);
-      line.push(...lines[next]!.slice(1));
+      for (let k = 1; k < lines[next]!.length; k++) line.push(lines[next]![k]!);
     }
     out.push(line);
   }

@@ -252,7 +252,7 @@ function collect(region: SkyRegion, tol: number, parts: Parts, fill: boolean): v
   try {
     const g = regionGeometry(region, tol, Math.max(tol, FILL_SPLIT_RAD));
     parts.polylines.push(...g.polylines);
-    if (fill) parts.triangles.push(...g.triangles);
+    if (fill) for (const t of g.triangles) parts.triangles.push(t); // (no spread: a NOT has ~1e5 points)
   } catch (e) {
     if (e instanceof StcsError) throw e;
     memberRings(region, tol, parts.outlineOnly);
