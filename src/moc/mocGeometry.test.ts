@@ -63,3 +63,30 @@ describe('MOC geometry', () => {
     expect(fillArea(coarse)).toBeGreaterThanOrEqual(r90!.areaSqDeg);
   });
 });
+
+describe('MOC geometry at mixed orders', () => {
+  // test/fixtures/moc/make_mixed.py: order-3 cells and order-12 discs beside one of them (healpy)
+  const ref = JSON.parse(readFileSync(new URL('../../test/fixtures/moc/mixed.json', import.meta.url), 'utf8')) as {
+    moc: Record<string, number[]>; cells: number; areaSr: number; perimeterRad: number;
+  };
+  const moc = SpaceMoc.fromJson(JSON.stringify(ref.moc));
+
+  it('draws every cell at its own order: no order-12 explosion of the order-3 cells, no fine cell lost', () => {
+    expect(moc.maxOrder).toBe(12);
+    const canonical = moc.toCells().reduce((n, o) => n + o.cells.length, 0);
+    const g = mocGeometry(moc, { toleranceRad: 0.5 * Math.PI / 180, perimeter: false });
+    expect(g.drawOrder).toBe(12);
+    expect(g.count).toBe(canonical);
+    expect(g.count).toBeLessThan(ref.cells); // sibling order-12 cells merged, never split
+    const areaSr = fillArea(g) * (Math.PI / 180) ** 2;
+    expect(Math.abs(areaSr / ref.areaSr - 1), `fill ${areaSr} sr vs healpy ${ref.areaSr} sr`).toBeLessThan(0.002);
+    expect(Math.abs(moc.areaSqDeg() * (Math.PI / 180) ** 2 / ref.areaSr - 1)).toBeLessThan(1e-12);
+  });
+
+  it('perimeter at each side\'s own resolution (halving only where the neighbours are finer) has the length healpy gives', () => {
+    const g = mocGeometry(moc, { toleranceRad: 0.05 * Math.PI / 180, fill: false, perimeter: true });
+    let length = 0;
+    for (let k = 0; k < g.segments.length; k += SEGMENT_FLOATS) length += Math.hypot(g.segments[k + 4]! - g.segments[k]!, g.segments[k + 5]! - g.segments[k + 1]!, g.segments[k + 6]! - g.segments[k + 2]!);
+    expect(Math.abs(length / ref.perimeterRad - 1), `perimeter ${length} rad vs healpy ${ref.perimeterRad} rad`).toBeLessThan(0.005);
+  });
+});
