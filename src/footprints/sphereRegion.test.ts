@@ -5,8 +5,9 @@
 // once), areas agree with healpy, and every outline piece lies on the fill's boundary.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { regionGeometry } from './sphereRegion.js';
-import { parseStcs } from './stcs.js';
+import { parseStcs, type SkyRegion } from './stcs.js';
 import { SEGMENT_FLOATS, tessellateFootprints, TRIANGLE_VERTEX_FLOATS, type FootprintGeometry } from './tessellate.js';
 
 type V3 = [number, number, number];
@@ -164,4 +165,37 @@ describe('boolean STC-S regions on the sphere', () => {
     expect(area('CIRCLE 30 40 90')).toBeCloseTo(2 * Math.PI, 6);
     expect(area('INTERSECTION (CIRCLE 0 0 5 CIRCLE 90 0 5)')).toBe(0);
   });
+});
+
+describe('boolean regions: properties (fast-check)', () => {
+  const circle = fc.record({ raDeg: fc.double({ min: 0, max: 360, noNaN: true }), decDeg: fc.double({ min: -89, max: 89, noNaN: true }), radiusDeg: fc.double({ min: 0.5, max: 40, noNaN: true }) })
+    .map((c): SkyRegion => ({ type: 'circle', ...c }));
+  // a convex quadrilateral: a random cap's 4 points at increasing position angles
+  const quad = fc.tuple(fc.double({ min: 0, max: 360, noNaN: true }), fc.double({ min: -85, max: 85, noNaN: true }), fc.double({ min: 1, max: 30, noNaN: true }), fc.double({ min: 0, max: 90, noNaN: true }))
+    .map(([ra, dec, r, pa]): SkyRegion => {
+      const c = unit(ra, dec);
+      const e1raw: V3 = Math.abs(c[2]) < 0.9 ? [-c[1], c[0], 0] : [0, -c[2], c[1]];
+      const m = Math.hypot(...e1raw);
+      const e1: V3 = [e1raw[0] / m, e1raw[1] / m, e1raw[2] / m];
+      const e2: V3 = [c[1] * e1[2] - c[2] * e1[1], c[2] * e1[0] - c[0] * e1[2], c[0] * e1[1] - c[1] * e1[0]];
+      const vertices = [0, 100, 190, 280].map((a) => {
+        const phi = (a + pa) * DEG;
+        const v = [0, 1, 2].map((i) => Math.cos(r * DEG) * c[i]! + Math.sin(r * DEG) * (Math.cos(phi) * e1[i]! + Math.sin(phi) * e2[i]!));
+        return [((Math.atan2(v[1]!, v[0]!) / DEG) + 360) % 360, Math.asin(v[2]!) / DEG] as const;
+      });
+      return { type: 'polygon', vertices };
+    });
+  const shape = fc.oneof(circle, quad);
+  const area = (r: SkyRegion): number => regionGeometry(r, 1 * DEG, 4 * DEG).areaSr;
+
+  it('area(A ∪ B) + area(A ∩ B) = area(A) + area(B); area(NOT A) = 4π − area(A)', () => {
+    fc.assert(fc.property(shape, shape, (a, b) => {
+      const [ua, ub] = [area(a), area(b)];
+      const union = area({ type: 'union', members: [a, b] });
+      const inter = area({ type: 'intersection', members: [a, b] });
+      expect(union + inter).toBeCloseTo(ua + ub, 6);
+      expect(union).toBeLessThanOrEqual(ua + ub + 1e-9);
+      expect(area({ type: 'not', member: a }) + ua).toBeCloseTo(4 * Math.PI, 6);
+    }), { numRuns: 40, seed: 20261127 });
+  }, 120_000);
 });

@@ -476,11 +476,12 @@ function gridTriangles(polys: readonly FlatPoly[], g: number): Array<[[number, n
         const outer = clipRect(rings[0]!, u0, u1, v0, v1);
         if (outer.length < 3) continue;
         const holes = rings.slice(1).map((h) => clipRect(h, u0, u1, v0, v1)).filter((h) => h.length >= 3);
-        // a clipped hole may share the cell's border with the clipped outer ring, which earcut
-        // cannot take: such cells go through polyclip-ts (rare: cells crossed by a hole's boundary)
+        // a clipped hole may share the cell's border with the clipped outer ring, which neither
+        // earcut nor polyclip-ts take: such cells (crossed by a hole's boundary) intersect the
+        // whole polygon with the cell in polyclip-ts
         const pieces: Array<Array<Array<[number, number]>>> = holes.length === 0
           ? [[outer]]
-          : (pc.intersection([closeRing([[u0, v0], [u1, v0], [u1, v1], [u0, v1]])] as pc.Geom, [closeRing(outer), ...holes.map(closeRing)] as pc.Geom) as Multi).map((q) => q.map((r) => r.slice(0, -1)));
+          : (pc.intersection([closeRing([[u0, v0], [u1, v0], [u1, v1], [u0, v1]])] as pc.Geom, rings.map(closeRing) as pc.Geom) as Multi).map((q) => q.map((r) => r.slice(0, -1)));
         for (const piece of pieces) {
           const flat: number[] = piece[0]!.flat();
           const starts: number[] = [];
