@@ -199,3 +199,33 @@ describe('boolean regions: properties (fast-check)', () => {
     }), { numRuns: 40, seed: 20261127 });
   }, 120_000);
 });
+
+describe('tessellation of random regions (fast-check fuzz)', () => {
+  const num = (lo: number, hi: number) => fc.oneof(fc.double({ min: lo, max: hi, noNaN: true }), fc.constantFrom(lo, hi, 0, (lo + hi) / 2));
+  const leaf: fc.Arbitrary<string> = fc.oneof(
+    fc.tuple(num(0, 360), num(-90, 90), num(0, 180)).map(([a, b, r]) => `CIRCLE ${a} ${b} ${r}`),
+    fc.array(fc.tuple(num(0, 360), num(-90, 90)), { minLength: 3, maxLength: 8 }).map((vs) => `POLYGON ${vs.flat().join(' ')}`),
+    fc.tuple(num(0, 360), num(-90, 90), num(0, 40), num(0, 40)).map(([a, b, w, h]) => `BOX ${a} ${b} ${w} ${h}`),
+    fc.tuple(num(0, 360), num(-90, 90)).map(([a, b]) => `POSITION ${a} ${b}`),
+  );
+  const region: fc.Arbitrary<string> = fc.letrec((tie) => ({
+    r: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, leaf,
+      fc.tuple(fc.constantFrom('UNION', 'INTERSECTION'), fc.array(tie('r') as fc.Arbitrary<string>, { minLength: 2, maxLength: 3 })).map(([op, ms]) => `${op} (${ms.join(' ')})`),
+      (tie('r') as fc.Arbitrary<string>).map((m) => `NOT (${m})`)),
+  })).r;
+
+  it('never throws: a region is drawn, or reported with a message; geometry counts stay consistent', () => {
+    fc.assert(fc.property(region, (s) => {
+      const g = tessellateFootprints([s], { toleranceRad: 0.1 }); // coarse: this is about robustness, not resolution
+      expect(g.count).toBe(1);
+      for (const p of g.problems) {
+        expect(p.index).toBe(0);
+        expect(p.message.length).toBeGreaterThan(5);
+      }
+      expect(g.segments.length / SEGMENT_FLOATS).toBe(g.segmentCount[0]);
+      expect(g.triangles.length / TRIANGLE_VERTEX_FLOATS).toBe(g.triangleCount[0]);
+      for (const x of g.triangles) expect(Number.isFinite(x)).toBe(true);
+      for (const x of g.segments) expect(Number.isFinite(x)).toBe(true);
+    }), { numRuns: 60, seed: 42 });
+  }, 120_000);
+});

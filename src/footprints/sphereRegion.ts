@@ -114,7 +114,7 @@ function meanDirection(points: readonly V3[]): V3 | undefined {
     z += p[2];
   }
   const m = Math.hypot(x, y, z);
-  return m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
+  return points.length === 0 || m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
 }
 
 /** Does the closed ring (great-circle edges) fit in the open hemisphere around its mean direction? */

@@ -141,7 +141,7 @@ function meanDirection(points: readonly V3[]): V3 | undefined {
     z += p[2];
   }
   const m = Math.hypot(x, y, z);
-  return m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
+  return points.length === 0 || m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
 }
 
 /**
@@ -295,7 +295,7 @@ export function tessellateFootprints(inputs: readonly FootprintInput[], options:
       continue;
     }
     const all = [...parts.rings.flat(), ...parts.outlineOnly.flat(), ...parts.polylines.flat(), ...parts.points];
-    const anchor = meanDirection(all) ?? all[0] ?? [1, 0, 0];
+    const anchor = meanDirection(all) ?? all[0] ?? parts.triangles[0] ?? [1, 0, 0]; // (a whole-sky region has no outline)
     anchors.set(anchor, 3 * i);
     let extent = 0;
     for (const p of all) extent = Math.max(extent, angleBetween(anchor, p));
