@@ -142,9 +142,12 @@ function ringOnFace(f: Face, ring: readonly V3[]): Poly | undefined {
   return [closeRing(r.map((p) => snap(toFace(f, p))))];
 }
 
-/** Face coordinates within rounding of the border put exactly on it (so clipped pieces share it). */
+/**
+ * Face coordinates within rounding of the border put exactly on it (so clipped pieces share it),
+ * and within 1e-14 of the face's axes put on them (denormal-sized coordinates upset polyclip-ts).
+ */
 function snap([u, v]: [number, number]): [number, number] {
-  const s = (x: number): number => (Math.abs(Math.abs(x) - 1) < 1e-12 ? Math.sign(x) : x);
+  const s = (x: number): number => (Math.abs(Math.abs(x) - 1) < 1e-12 ? Math.sign(x) : Math.abs(x) < 1e-14 ? 0 : x);
   return [s(u), s(v)];
 }
 
@@ -291,8 +294,18 @@ export function regionFaces(region: SkyRegion, tolRad: number): Multi[] {
       return FACES.map(() => []);
     case 'circle':
       return capFaces(region.raDeg, region.decDeg, region.radiusDeg, tolRad);
-    case 'polygon':
-      return ringFaces(region.vertices.map(([l, b]) => unit(l, b)));
+    case 'polygon': {
+      // repeated vertices (archives write some) add nothing but a zero-length edge
+      const ring: V3[] = [];
+      for (const [l, b] of region.vertices) {
+        const p = unit(l, b);
+        const last = ring[ring.length - 1];
+        if (!last || angle(last, p) > 1e-12) ring.push(p);
+      }
+      while (ring.length > 1 && angle(ring[0]!, ring[ring.length - 1]!) <= 1e-12) ring.pop();
+      if (ring.length < 3) return FACES.map(() => []); // no area (a zero-width BOX, say)
+      return ringFaces(ring);
+    }
     case 'not':
       return complementFaces(regionFaces(region.member, tolRad));
     case 'union':
