@@ -40,9 +40,11 @@ function countCells(moc: SpaceMoc): number {
   return moc.toCells().reduce((n, o) => n + o.cells.length, 0);
 }
 
-/** The draw order for a MOC: its own order, at most maxDrawOrder, lowered until <= maxCells cells. */
+/** The draw order for a MOC: its deepest cells' order, at most maxDrawOrder, lowered until <= maxCells cells. */
 export function drawOrderFor(moc: SpaceMoc, maxDrawOrder = MAX_DRAW_ORDER, maxCells = 200_000): number {
-  let order = Math.min(moc.maxOrder, maxDrawOrder);
+  // the deepest order that has cells (a MOC declared at order 29 may have none below 11)
+  const deepest = moc.toCells().reduce((d, o) => Math.max(d, o.order), 0);
+  let order = Math.min(deepest, maxDrawOrder);
   while (order > 0 && countCells(moc.degrade(order)) > maxCells) order--;
   return order;
 }
