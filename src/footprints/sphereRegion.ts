@@ -54,7 +54,7 @@ function makeFace(c: V3, e1: V3): Face {
 }
 
 /** The six cube faces (±x, ±y, ±z), each with a right-handed tangent basis. */
-export const FACES: readonly Face[] = [
+const FACES: readonly Face[] = [
   makeFace([1, 0, 0], [0, 1, 0]),
   makeFace([-1, 0, 0], [0, -1, 0]),
   makeFace([0, 1, 0], [-1, 0, 0]),
@@ -83,7 +83,7 @@ function faceIndexOf(p: V3): number {
 }
 
 /** Clip a ring to the half-space dot(n, p) >= 0 (Sutherland–Hodgman; edges stay great circles). */
-export function clipRing(ring: readonly V3[], n: V3): V3[] {
+function clipRing(ring: readonly V3[], n: V3): V3[] {
   const out: V3[] = [];
   for (let k = 0; k < ring.length; k++) {
     const a = ring[k]!;
@@ -261,7 +261,7 @@ function capFaces(raDeg: number, decDeg: number, radiusDeg: number, tol: number)
 }
 
 /** Small-circle ring (chords shorter than tol). */
-export function capRing(raDeg: number, decDeg: number, radiusDeg: number, tolRad: number): V3[] {
+function capRing(raDeg: number, decDeg: number, radiusDeg: number, tolRad: number): V3[] {
   const c = unit(raDeg, decDeg);
   const east = Math.abs(c[2]) > 0.999999 ? ([1, 0, 0] as V3) : normalize(cross([0, 0, 1], c));
   const north = cross(c, east);
@@ -329,17 +329,7 @@ export function regionFaces(region: SkyRegion, tolRad: number): Multi[] {
 export function facesContain(faces: readonly Multi[], p: V3): boolean {
   const fi = faceIndexOf(p);
   const [u, v] = toFace(FACES[fi]!, p);
-  let inside = false;
-  for (const poly of faces[fi]!) {
-    for (const ring of poly) {
-      for (let k = 0, j = ring.length - 1; k < ring.length; j = k++) {
-        const [xk, yk] = ring[k]!;
-        const [xj, yj] = ring[j]!;
-        if (yk > v !== yj > v && u < ((xj - xk) * (v - yk)) / (yj - yk) + xk) inside = !inside;
-      }
-    }
-  }
-  return inside;
+  return insideRings(faces[fi]!.flat(), u, v);
 }
 
 /** Points along the great circle a→b (a included, b excluded), no step longer than tol. */
@@ -369,33 +359,6 @@ function angle(a: V3, b: V3): number {
 
 function mid(a: V3, b: V3): V3 {
   return normalize([a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
-}
-
-/**
- * Split a spherical triangle by halving its longest edge (great-circle midpoint) until every edge
- * is <= tol or maxDepth halvings were made; long thin triangles (earcut's) cost ~2·length/tol pieces.
- */
-export function splitTriangle(a: V3, b: V3, c: V3, tol: number, maxDepth: number, out: V3[], depth = 0): void {
-  const ab = angle(a, b);
-  const bc = angle(b, c);
-  const ca = angle(c, a);
-  if (depth >= maxDepth || Math.max(ab, bc, ca) <= tol) {
-    out.push(a, b, c);
-    return;
-  }
-  if (ab >= bc && ab >= ca) {
-    const m = mid(a, b);
-    splitTriangle(a, m, c, tol, maxDepth, out, depth + 1);
-    splitTriangle(m, b, c, tol, maxDepth, out, depth + 1);
-  } else if (bc >= ca) {
-    const m = mid(b, c);
-    splitTriangle(a, b, m, tol, maxDepth, out, depth + 1);
-    splitTriangle(a, m, c, tol, maxDepth, out, depth + 1);
-  } else {
-    const m = mid(c, a);
-    splitTriangle(a, b, m, tol, maxDepth, out, depth + 1);
-    splitTriangle(m, b, c, tol, maxDepth, out, depth + 1);
-  }
 }
 
 /** A face polygon as earcut takes it: flat u,v coordinates (rings not closed) and hole starts. */
