@@ -3,9 +3,10 @@
 // in each face's gnomonic plane every great circle is a straight line, so the boolean operations
 // of planar polygons (npm polyclip-ts) are exact on the sphere there — edges stay great circles,
 // RA 0/360 and the poles are nothing special. Per face: leaves (polygons, sampled circles) are
-// clipped to the face, combined by polyclip-ts, the resulting rings subdivided to the tolerance,
-// triangulated by earcut and split on the sphere; the outline is the result's rings minus the
-// pieces that only run along a face border with the region on both sides. Pure; runs in workers.
+// clipped to the face, combined by polyclip-ts, the resulting rings subdivided to the tolerance;
+// the fill is cut along a grid of face cells (~2°, so big regions follow all-sky projections) and
+// earcut per cell, each point covered once; the outline is the result's rings minus the pieces
+// that only run along a face border with the region on both sides. Pure; runs in workers.
 //
 // Which side of a polygon is inside: the smaller of the two regions it bounds (for a polygon that
 // fits in an open hemisphere, the side of its vertices' mean direction — src/footprints/tessellate.ts).
@@ -21,6 +22,8 @@ type Multi = Poly[];
 const DEG = Math.PI / 180;
 /** A face coordinate this close to ±1 is on the face border. */
 const BORDER_EPS = 1e-9;
+/** Most vertices of one fan polygon (growing a fan re-checks it: bounded, not quadratic). */
+const MAX_FAN = 64;
 /** Rings of a boolean result smaller than this (face units², ~0.04 arcsec²) are rounding slivers. */
 const SLIVER_AREA = 1e-12;
 
@@ -224,7 +227,7 @@ function ringFaces(ring: readonly V3[]): Multi[] {
     const b = ring[(k + 1) % ring.length]!;
     const sign = Math.sign(dot(o, cross(a, b)));
     const grown = fan.length === 0 ? [o, a, b] : [...fan, b];
-    if (fan.length > 0 && sign === fanSign && fitsHemisphere(grown)) fan = grown;
+    if (fan.length > 0 && fan.length < MAX_FAN && sign === fanSign && fitsHemisphere(grown)) fan = grown;
     else {
       if (fan.length > 0) fans.push(fan);
       fan = [o, a, b];
