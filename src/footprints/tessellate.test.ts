@@ -126,14 +126,7 @@ describe('tessellation', () => {
     expect(g.extentsRad[0]).toBeGreaterThan(0.5 * DEG);
     expect(() => tessellateFootprints([], { toleranceRad: 0 })).toThrow(/tolerance/);
   });
-
-  it('reports polygons beyond a hemisphere and 180° edges instead of drawing them wrong', () => {
-    const g = tessellateFootprints(['POLYGON 0 0 90 0 180 0 270 0', 'POLYGON 0 0 180 0 90 45'], { toleranceRad: 1 * DEG });
-    expect(g.problems.map((p) => [p.index, p.level])).toEqual([[0, 'warning'], [1, 'error']]);
-    expect(g.problems[0]!.message).toMatch(/beyond a hemisphere/);
-    expect(g.problems[1]!.message).toMatch(/180°/);
-    expect(g.segmentCount[0]).toBeGreaterThan(0);
-  });
+  // polygons beyond a hemisphere, equal halves and 180° edges: sphereRegion.test.ts
 });
 
 describe('concatGeometries', () => {

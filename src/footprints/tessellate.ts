@@ -8,10 +8,13 @@
 // winding is ignored: the filled side is the region bounded by the polygon that lies on the side
 // of its vertices' mean direction. For every polygon that fits in an open hemisphere this is the
 // smaller of the two regions — the ObsCore reading (../shared/STANDARDS.md A4); polygons around a
-// pole or across RA 0/360 need no special case. A polygon reaching beyond a hemisphere from its
-// mean direction is drawn as an outline only (a warning says so).
+// pole or across RA 0/360 need no special case. Regions that are not one such polygon or circle —
+// polygons beyond a hemisphere (the smaller side is filled), UNIONs whose members may overlap,
+// INTERSECTION, NOT — are outlined along their true boundary and filled once per point by
+// sphereRegion.ts (exact boolean operations per cube face).
 import earcut from 'earcut';
-import { parseStcs, type SkyRegion } from './stcs.js';
+import { parseStcs, StcsError, type SkyRegion } from './stcs.js';
+import { fitsHemisphere, regionGeometry } from './sphereRegion.js';
 
 /** One footprint: an STC-S string or a parsed region. */
 export type FootprintInput = string | SkyRegion;
@@ -138,7 +141,7 @@ function meanDirection(points: readonly V3[]): V3 | undefined {
     z += p[2];
   }
   const m = Math.hypot(x, y, z);
-  return m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
+  return points.length === 0 || m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
 }
 
 /**
@@ -183,102 +186,77 @@ function split(a: V3, b: V3, c: V3, tol: number, depth: number, out: V3[]): void
 }
 
 interface Parts {
+  /** Closed rings to outline and fill (each filled on its own). */
   rings: V3[][];
-  /** Rings to outline but not fill (NOT members, non-convex INTERSECTION members). */
+  /** Rings to outline but not fill (a region that could not be filled). */
   outlineOnly: V3[][];
+  /** Open outline pieces of a region filled exactly (sphereRegion). */
+  polylines: V3[][];
+  /** Fill triangles computed with the region (sphereRegion), 3 unit vectors each. */
+  triangles: V3[];
   points: V3[];
   warnings: string[];
 }
 
-/** Is the ring convex seen from inside (all turns one way, around its mean)? Returns the inward edge normals. */
-function convexNormals(ring: readonly V3[]): V3[] | undefined {
-  const c = meanDirection(ring);
-  if (!c) return undefined;
-  const normals: V3[] = [];
-  let sign = 0;
-  for (let k = 0; k < ring.length; k++) {
-    const a = ring[k]!;
-    const b = ring[(k + 1) % ring.length]!;
-    const n = cross(a, b);
-    const m = Math.hypot(n[0], n[1], n[2]);
-    if (m < 1e-15) continue;
-    const s = Math.sign(dot(n, c));
-    if (sign === 0) sign = s;
-    else if (s !== sign) return undefined;
-    // every other vertex must be on the same side of this edge's great circle
-    for (const p of ring) if (p !== a && p !== b && Math.sign(dot(n, p)) === -s && Math.abs(dot(n, p)) > 1e-12 * m) return undefined;
-    normals.push([(s * n[0]) / m, (s * n[1]) / m, (s * n[2]) / m]);
+/** A member that the fast path draws on its own: a point, a circle under 90°, a polygon in a hemisphere. */
+function simpleRing(region: SkyRegion, tol: number): V3[] | 'point' | undefined {
+  if (region.type === 'position') return 'point';
+  if (region.type === 'circle') return region.radiusDeg < 89 ? circleRing(region.raDeg, region.decDeg, region.radiusDeg, tol) : undefined;
+  if (region.type === 'polygon') {
+    const ring = polygonRing(region.vertices, tol);
+    return fitsHemisphere(ring) ? ring : undefined;
   }
-  return normals;
+  return undefined;
 }
 
-/** Clip a ring to the hemisphere dot(n, p) >= 0 (edges stay great circles). */
-function clipRing(ring: readonly V3[], n: V3): V3[] {
-  const out: V3[] = [];
-  for (let k = 0; k < ring.length; k++) {
-    const a = ring[k]!;
-    const b = ring[(k + 1) % ring.length]!;
-    const da = dot(n, a);
-    const db = dot(n, b);
-    if (da >= 0) out.push(a);
-    if ((da >= 0) !== (db >= 0)) {
-      const t = da / (da - db);
-      out.push(normalize([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])]));
-    }
+/** Do the rings' bounding caps (around their mean directions) overlap pairwise anywhere? */
+function capsOverlap(rings: readonly V3[][]): boolean {
+  const caps = rings.map((r) => {
+    const c = meanDirection(r)!;
+    return { c, r: Math.max(...r.map((p) => angleBetween(c, p))) };
+  });
+  for (let i = 0; i < caps.length; i++) {
+    for (let j = i + 1; j < caps.length; j++) if (angleBetween(caps[i]!.c, caps[j]!.c) <= caps[i]!.r + caps[j]!.r) return true;
   }
-  return out;
+  return false;
 }
 
-function collect(region: SkyRegion, tol: number, parts: Parts): void {
-  switch (region.type) {
-    case 'position':
-      parts.points.push(unit(region.raDeg, region.decDeg));
-      return;
-    case 'circle':
-      parts.rings.push(circleRing(region.raDeg, region.decDeg, region.radiusDeg, tol));
-      return;
-    case 'polygon':
-      parts.rings.push(polygonRing(region.vertices, tol));
-      return;
-    case 'union':
-      for (const m of region.members) collect(m, tol, parts);
-      return;
-    case 'not': {
-      const inner: Parts = { rings: [], outlineOnly: [], points: [], warnings: parts.warnings };
-      collect(region.member, tol, inner);
-      parts.outlineOnly.push(...inner.rings, ...inner.outlineOnly);
-      parts.points.push(...inner.points);
-      parts.warnings.push('NOT regions are outlined, not filled');
-      return;
-    }
-    case 'intersection': {
-      const members = region.members.map((m) => {
-        const p: Parts = { rings: [], outlineOnly: [], points: [], warnings: parts.warnings };
-        collect(m, tol, p);
-        return p;
-      });
-      // exact when every member but one is a single convex ring: clip that one by the others
-      const simple = members.every((p) => p.rings.length === 1 && p.outlineOnly.length === 0 && p.points.length === 0);
-      const convex = simple ? members.map((p) => convexNormals(p.rings[0]!)) : [];
-      const subject = simple ? convex.findIndex((n) => n === undefined) : -2;
-      if (simple && convex.filter((n) => n === undefined).length <= 1) {
-        let ring = members[subject === -1 ? 0 : subject]!.rings[0]!;
-        members.forEach((_, k) => {
-          if (k === (subject === -1 ? 0 : subject)) return;
-          for (const n of convex[k]!) ring = clipRing(ring, n);
-        });
-        if (ring.length >= 3) {
-          // re-subdivide the new edges along the clip circles
-          const fine: V3[] = [];
-          for (let k = 0; k < ring.length; k++) greatCirclePoints(ring[k]!, ring[(k + 1) % ring.length]!, tol, fine);
-          parts.rings.push(fine);
-        }
-        return;
-      }
-      for (const p of members) parts.outlineOnly.push(...p.rings, ...p.outlineOnly);
-      parts.warnings.push('INTERSECTION of more than one non-convex region is outlined, not filled');
+function positionsOf(region: SkyRegion, out: V3[]): void {
+  if (region.type === 'position') out.push(unit(region.raDeg, region.decDeg));
+  else if (region.type === 'union' || region.type === 'intersection') for (const m of region.members) positionsOf(m, out);
+  else if (region.type === 'not') positionsOf(region.member, out);
+}
+
+/** Outline rings of every member, for a region that could not be filled. */
+function memberRings(region: SkyRegion, tol: number, out: V3[][]): void {
+  if (region.type === 'circle') out.push(circleRing(region.raDeg, region.decDeg, region.radiusDeg, tol));
+  else if (region.type === 'polygon') out.push(polygonRing(region.vertices, tol));
+  else if (region.type === 'union' || region.type === 'intersection') for (const m of region.members) memberRings(m, tol, out);
+  else if (region.type === 'not') memberRings(region.member, tol, out);
+}
+
+function collect(region: SkyRegion, tol: number, parts: Parts, fill: boolean): void {
+  // fast path: a simple shape, or a UNION of simple shapes that cannot overlap (each filled alone)
+  const members = region.type === 'union' ? region.members : [region];
+  const simple = members.map((m) => simpleRing(m, tol));
+  if (simple.every((r) => r !== undefined)) {
+    const rings = simple.filter((r): r is V3[] => r !== 'point');
+    if (region.type !== 'union' || !capsOverlap(rings)) {
+      parts.rings.push(...rings);
+      positionsOf(region, parts.points);
       return;
     }
+  }
+  // exact path: the region's own boundary and a fill covering each point once (sphereRegion.ts)
+  positionsOf(region, parts.points);
+  try {
+    const g = regionGeometry(region, tol, Math.max(tol, FILL_SPLIT_RAD));
+    parts.polylines.push(...g.polylines);
+    if (fill) for (const t of g.triangles) parts.triangles.push(t); // (no spread: a NOT has ~1e5 points)
+  } catch (e) {
+    if (e instanceof StcsError) throw e;
+    memberRings(region, tol, parts.outlineOnly);
+    parts.warnings.push(`outlined, not filled: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -306,21 +284,22 @@ export function tessellateFootprints(inputs: readonly FootprintInput[], options:
   for (let i = 0; i < n; i++) {
     segmentStart[i] = segN;
     triangleStart[i] = triN;
-    const parts: Parts = { rings: [], outlineOnly: [], points: [], warnings: [] };
+    const parts: Parts = { rings: [], outlineOnly: [], polylines: [], triangles: [], points: [], warnings: [] };
     try {
       const input = inputs[i];
       const region = typeof input === 'string' ? parseStcs(input) : input;
       if (region === null || typeof region !== 'object') throw new TypeError(`expected an STC-S string or a region object, got ${region === null ? 'null' : typeof region}`);
-      collect(region, tol, parts);
+      collect(region, tol, parts, doFill);
     } catch (e) {
       problems.push({ index: base + i, level: 'error', message: e instanceof Error ? e.message : String(e) });
       continue;
     }
-    const all = [...parts.rings.flat(), ...parts.outlineOnly.flat(), ...parts.points];
-    const anchor = meanDirection(all) ?? all[0] ?? [1, 0, 0];
+    const all = [...parts.rings.flat(), ...parts.outlineOnly.flat(), ...parts.polylines.flat(), ...parts.points];
+    const anchor = meanDirection(all) ?? all[0] ?? parts.triangles[0] ?? [1, 0, 0]; // (a whole-sky region has no outline)
     anchors.set(anchor, 3 * i);
     let extent = 0;
     for (const p of all) extent = Math.max(extent, angleBetween(anchor, p));
+    for (const p of parts.triangles) extent = Math.max(extent, angleBetween(anchor, p));
     extentsRad[i] = extent + tol;
     if ((segN + all.length) * SEGMENT_FLOATS > segs.length) {
       const bigger = new Float32Array(Math.max(segs.length * 2, (segN + all.length) * SEGMENT_FLOATS * 2));
@@ -343,13 +322,16 @@ export function tessellateFootprints(inputs: readonly FootprintInput[], options:
     for (const ring of [...parts.rings, ...parts.outlineOnly]) {
       for (let k = 0; k < ring.length; k++) putSeg(ring[k]!, ring[(k + 1) % ring.length]!, 0);
     }
+    for (const line of parts.polylines) {
+      for (let k = 0; k + 1 < line.length; k++) putSeg(line[k]!, line[k + 1]!, 0);
+    }
     for (const p of parts.points) putSeg(p, p, 1);
     segmentCount[i] = segN - segmentStart[i]!;
     if (doFill) {
-      for (const ring of parts.rings) {
+      for (const ring of [...parts.rings, parts.triangles]) {
         let t: V3[];
         try {
-          t = fillRing(ring, tol);
+          t = ring === parts.triangles ? ring : fillRing(ring, tol);
         } catch (e) {
           parts.warnings.push(e instanceof Error ? e.message : String(e));
           continue;

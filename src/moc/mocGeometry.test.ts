@@ -43,7 +43,9 @@ describe('MOC geometry', () => {
     const map = readMultiOrderMap(readFileSync(new URL('../../../shared/data/allsky_maps/bayestar.multiorder.fits', import.meta.url)));
     const [r90] = credibleRegions(map, [0.9]);
     const g = mocGeometry(r90!.moc, { toleranceRad: 0.5 * Math.PI / 180, perimeter: true, outline: false });
-    expect(g.drawOrder).toBe(11);
+    // drawn down to its deepest cells (the MOC is declared at order 11; its canonical cells stop earlier)
+    expect(g.drawOrder).toBe(Math.max(...r90!.moc.toCells().map((o) => o.order)));
+    expect(g.count).toBe(r90!.moc.toCells().reduce((n, o) => n + o.cells.length, 0));
     expect(g.problems).toEqual([]);
     expect(g.triangles.length / TRIANGLE_VERTEX_FLOATS).toBe(g.triangleCount.reduce((a, b) => a + b, 0));
     const area = fillArea(g);
@@ -61,5 +63,32 @@ describe('MOC geometry', () => {
     const coarse = mocGeometry(r90!.moc, { toleranceRad: 0.01, maxDrawOrder: 6, perimeter: false });
     expect(coarse.drawOrder).toBe(6);
     expect(fillArea(coarse)).toBeGreaterThanOrEqual(r90!.areaSqDeg);
+  });
+});
+
+describe('MOC geometry at mixed orders', () => {
+  // test/fixtures/moc/make_mixed.py: order-3 cells and order-12 discs beside one of them (healpy)
+  const ref = JSON.parse(readFileSync(new URL('../../test/fixtures/moc/mixed.json', import.meta.url), 'utf8')) as {
+    moc: Record<string, number[]>; cells: number; areaSr: number; perimeterRad: number;
+  };
+  const moc = SpaceMoc.fromJson(JSON.stringify(ref.moc));
+
+  it('draws every cell at its own order: no order-12 explosion of the order-3 cells, no fine cell lost', () => {
+    expect(moc.maxOrder).toBe(12);
+    const canonical = moc.toCells().reduce((n, o) => n + o.cells.length, 0);
+    const g = mocGeometry(moc, { toleranceRad: 0.5 * Math.PI / 180, perimeter: false });
+    expect(g.drawOrder).toBe(12);
+    expect(g.count).toBe(canonical);
+    expect(g.count).toBeLessThan(ref.cells); // sibling order-12 cells merged, never split
+    const areaSr = fillArea(g) * (Math.PI / 180) ** 2;
+    expect(Math.abs(areaSr / ref.areaSr - 1), `fill ${areaSr} sr vs healpy ${ref.areaSr} sr`).toBeLessThan(0.002);
+    expect(Math.abs(moc.areaSqDeg() * (Math.PI / 180) ** 2 / ref.areaSr - 1)).toBeLessThan(1e-12);
+  });
+
+  it('perimeter at each side\'s own resolution (halving only where the neighbours are finer) has the length healpy gives', () => {
+    const g = mocGeometry(moc, { toleranceRad: 0.05 * Math.PI / 180, fill: false, perimeter: true });
+    let length = 0;
+    for (let k = 0; k < g.segments.length; k += SEGMENT_FLOATS) length += Math.hypot(g.segments[k + 4]! - g.segments[k]!, g.segments[k + 5]! - g.segments[k + 1]!, g.segments[k + 6]! - g.segments[k + 2]!);
+    expect(Math.abs(length / ref.perimeterRad - 1), `perimeter ${length} rad vs healpy ${ref.perimeterRad} rad`).toBeLessThan(0.005);
   });
 });

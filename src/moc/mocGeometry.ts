@@ -4,11 +4,15 @@
 //    follow the projection: every triangle edge <= FILL_SPLIT_RAD),
 //  - outline: the cell's four sides (HEALPix cell sides are not great circles: sampled with
 //    cellPointToVec along the side, every step <= the tolerance),
-//  - perimeter: only the sides, at the draw order, whose neighbour across is outside the MOC (the
-//    boundary of the union): tested by reflecting a point inside the side across it.
-// The MOC is first degraded to the draw order (<= MAX_DRAW_ORDER and few enough cells). Pure; runs
-// in a decode worker.
+//  - perimeter: only the parts of sides whose neighbour across is outside the MOC (the boundary of
+//    the union), found per side by halving: the neighbour cell across a piece of side (at the
+//    piece's own order) is fully in the MOC (no perimeter), fully out (perimeter), or partly in
+//    (halve the piece) — so an order-3 cell beside order-12 cells costs a few hundred tests, not
+//    4^9 sub-cells.
+// Every cell is drawn at its own order: the MOC is degraded only when it is deeper than
+// MAX_DRAW_ORDER or has more than maxCells cells (then just enough). Pure; runs in a decode worker.
 import { cellPointToVec } from '../hips/healpix.js';
+import { ang2pixBig } from '../hips/healpixBig.js';
 import { SpaceMoc } from '../hips/moc/spaceMoc.js';
 import { FILL_SPLIT_RAD, SEGMENT_FLOATS, TRIANGLE_VERTEX_FLOATS, type FootprintGeometry } from '../footprints/tessellate.js';
 
@@ -18,13 +22,14 @@ export interface MocGeometryOptions {
   readonly perimeter?: boolean;
   /** Longest outline step, radians. */
   readonly toleranceRad: number;
-  /** Deepest order drawn (default MAX_DRAW_ORDER). */
+  /** Deepest order drawn (default MAX_DRAW_ORDER; deeper cells are degraded, i.e. enlarged). */
   readonly maxDrawOrder?: number;
   /** Most cells drawn: the draw order is lowered until the MOC has no more (default 200 000). */
   readonly maxCells?: number;
 }
 
-export const MAX_DRAW_ORDER = 11;
+/** Deepest order drawn: cell indices stay exact in float64 and cells (0.01″) far below a pixel. */
+export const MAX_DRAW_ORDER = 24;
 const DEG = Math.PI / 180;
 /** Side of an order-0 cell, radians (mean). */
 const BASE_CELL_RAD = 58.6 * DEG;
@@ -35,11 +40,36 @@ function countCells(moc: SpaceMoc): number {
   return moc.toCells().reduce((n, o) => n + o.cells.length, 0);
 }
 
-/** The draw order for a MOC: its own order, at most maxDrawOrder, lowered until <= maxCells cells. */
+/** The draw order for a MOC: its deepest cells' order, at most maxDrawOrder, lowered until <= maxCells cells. */
 export function drawOrderFor(moc: SpaceMoc, maxDrawOrder = MAX_DRAW_ORDER, maxCells = 200_000): number {
-  let order = Math.min(moc.maxOrder, maxDrawOrder);
+  // the deepest order that has cells (a MOC declared at order 29 may have none below 11)
+  const deepest = moc.toCells().reduce((d, o) => Math.max(d, o.order), 0);
+  let order = Math.min(deepest, maxDrawOrder);
   while (order > 0 && countCells(moc.degrade(order)) > maxCells) order--;
   return order;
+}
+
+/** The cell of `order` holding direction v (any length). */
+function neighbourCell(order: number, v: V3): bigint {
+  const lon = (Math.atan2(v[1], v[0]) / DEG + 360) % 360;
+  return ang2pixBig(order, lon, Math.atan2(v[2], Math.hypot(v[0], v[1])) / DEG);
+}
+
+/** Is cell (order, ipix) fully in, fully out of, or partly in the MOC's order-29 ranges? */
+export function coverage(ranges: BigUint64Array, order: number, ipix: bigint): 'in' | 'out' | 'partial' {
+  const shift = BigInt(2 * (SpaceMoc.DEPTH - order));
+  const a = ipix << shift;
+  const b = (ipix + 1n) << shift;
+  // first range ending after a
+  let lo = 0;
+  let hi = ranges.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[2 * mid + 1]! <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= ranges.length / 2 || ranges[2 * lo]! >= b) return 'out';
+  return ranges[2 * lo]! <= a && ranges[2 * lo + 1]! >= b ? 'in' : 'partial';
 }
 
 export function mocGeometry(input: SpaceMoc, options: MocGeometryOptions): FootprintGeometry & { drawOrder: number } {
@@ -68,10 +98,6 @@ export function mocGeometry(input: SpaceMoc, options: MocGeometryOptions): Footp
     return f32[0]!;
   };
   const p = (order: number, ipix: number, u: number, v: number): V3 => cellPointToVec(order, ipix, u, v);
-  const inMoc = (v: V3): boolean => {
-    const lon = (Math.atan2(v[1], v[0]) / DEG + 360) % 360;
-    return moc.contains(lon, Math.asin(Math.max(-1, Math.min(1, v[2]))) / DEG);
-  };
 
   cells.forEach(([order, ipix], i) => {
     const c = p(order, ipix, 0.5, 0.5);
@@ -100,17 +126,23 @@ export function mocGeometry(input: SpaceMoc, options: MocGeometryOptions): Footp
       for (let side = 0; side < 4; side++) polyline(side, 0, 1, steps);
     }
     if (perimeter) {
-      const m = 2 ** (drawOrder - order);
-      const steps = Math.max(1, Math.ceil(cellRad / m / tol));
-      for (let side = 0; side < 4; side++) {
-        for (let j = 0; j < m; j++) {
-          const t = (j + 0.5) / m;
-          const edge = p(order, ipix, ...sidePoint(side, t));
-          const inner = p(order, ipix, ...sidePoint(side, t, 0.25 / m));
-          const out: V3 = [2 * edge[0] - inner[0], 2 * edge[1] - inner[1], 2 * edge[2] - inner[2]];
-          if (!inMoc(out)) polyline(side, j / m, (j + 1) / m, steps);
+      // piece j of 2^d along a side: the neighbour across it, at order + d, is in, out or partly in
+      const walk = (side: number, d: number, j: number): void => {
+        const m = 2 ** d;
+        const t = (j + 0.5) / m;
+        const edge = p(order, ipix, ...sidePoint(side, t));
+        const inner = p(order, ipix, ...sidePoint(side, t, 0.25 / m));
+        const out: V3 = [2 * edge[0] - inner[0], 2 * edge[1] - inner[1], 2 * edge[2] - inner[2]];
+        const cover = coverage(moc.ranges, order + d, neighbourCell(order + d, out));
+        if (cover === 'in') return;
+        if (cover === 'out' || order + d >= drawOrder) {
+          polyline(side, j / m, (j + 1) / m, Math.max(1, Math.ceil(cellRad / m / tol)));
+          return;
         }
-      }
+        walk(side, d + 1, 2 * j);
+        walk(side, d + 1, 2 * j + 1);
+      };
+      for (let side = 0; side < 4; side++) walk(side, 0, 0);
     }
     segmentCount[i] = segs.length / SEGMENT_FLOATS - segmentStart[i]!;
     if (fill) {

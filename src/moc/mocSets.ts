@@ -28,7 +28,7 @@ export interface MocOptions {
   readonly opacity?: number;
   /** Outline / perimeter width, CSS pixels (default 1.5). */
   readonly lineWidthPx?: number;
-  /** Deepest HEALPix order drawn (default 11; deeper MOCs are degraded, i.e. slightly enlarged). */
+  /** Deepest HEALPix order drawn (default 24; deeper cells are degraded, i.e. slightly enlarged; MOCs of more than 200 000 cells are degraded until they have no more). */
   readonly maxDrawOrder?: number;
 }
 

@@ -14,7 +14,7 @@
 // (the element: the worker pool) and keeps drawing the coarser geometry until the new one arrives;
 // nextTolerance() caps the segment count and goes back to coarse after a deep zoom.
 import type { Camera } from '../../math/camera.js';
-import { PROJECTION_ID, ZENITHAL } from '../../math/projections.js';
+import { boundaryFunction, PROJECTION_ID, ZENITHAL } from '../../math/projections.js';
 import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
@@ -87,7 +87,7 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     entries: [
       { binding: 0, visibility: all, buffer: { type: 'uniform' } },
       { binding: 1, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
-      { binding: 2, visibility: FRAGMENT, buffer: { type: 'read-only-storage' } },
+      { binding: 2, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // colours: read per vertex (flat varying)
       { binding: 3, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
       { binding: 4, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
     ],
@@ -404,6 +404,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     f[28] = s.fillOpacity;
     f[29] = s.pointSizePx * pr;
     w[30] = this.segmentsTotal;
+    w[31] = viewReachesBoundary(camera) ? 1 : 0;
     this.device.queue.writeBuffer(this.uniforms.main, 0, buf);
     w[22] = 1;
     f[19] = (s.lineWidthPx + 1.5) * pr;
@@ -462,6 +463,20 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.destroyed = true;
     for (const b of [this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick]) b?.destroy();
   }
+}
+
+/**
+ * Does the viewport reach outside the projection's boundary? Its corners are tested: every
+ * boundary but HEALPix's bounds a convex region, so a viewport with its corners inside is inside.
+ */
+export function viewReachesBoundary(camera: Camera): boolean {
+  const name = camera.view.projection;
+  if (name === 'HPX') return true;
+  for (const [sx, sy] of [[-1, -1], [1, -1], [1, 1], [-1, 1]] as const) {
+    const f = boundaryFunction(name, sx * camera.halfWidthPlane, sy * camera.halfHeightPlane);
+    if (f !== undefined && f > -1e-9) return true;
+  }
+  return false;
 }
 
 function resolveStyle(s: FootprintStyle, prev: FootprintLayer['style'] | undefined, count: number): FootprintLayer['style'] {

@@ -29,7 +29,7 @@ struct FootprintFrame {
   fillAlpha: f32,        // multiplies the footprint's colour alpha for fills
   pointPx: f32,          // radius of point markers, device pixels
   segmentCount: u32,
-  _pad1: f32,
+  clipBoundary: u32,     // 1: the view reaches the projection's boundary, test it per fragment
 };
 
 @group(0) @binding(0) var<uniform> u: FootprintFrame;
@@ -91,6 +91,7 @@ struct LineOut {
   @location(1) @interpolate(flat) fp: u32,
   @location(2) @interpolate(flat) kind: u32, // 0 segment, 1 point
   @location(3) plane: vec2f,
+  @location(4) @interpolate(flat) color: vec4f, // read once per vertex, not per fragment
 };
 
 fn droppedLine() -> LineOut {
@@ -100,7 +101,13 @@ fn droppedLine() -> LineOut {
   o.fp = 0u;
   o.kind = 0u;
   o.plane = vec2f(0.0);
+  o.color = vec4f(0.0);
   return o;
+}
+
+/** Outside the projection's boundary (only tested when the view reaches it). */
+fn outsideBoundary(plane: vec2f) -> bool {
+  return u.clipBoundary == 1u && u.mixTo >= 1.0 && boundaryF(u.projection, plane) > 0.0;
 }
 
 @group(1) @binding(0) var<storage, read> projected: array<vec4f>; // [2 per segment], see projectSegments
@@ -116,15 +123,18 @@ fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   let kind = bitcast<u32>(segments[2u * seg + 1u].w);
   let sa = p0.xy;
   let sb = p0.zw;
-  let ends = array<f32, 6>(0.0, 1.0, 0.0, 0.0, 1.0, 1.0);
-  let sides = array<f32, 6>(-1.0, -1.0, 1.0, 1.0, -1.0, 1.0);
+  // corner -> end (0, 1, 0, 0, 1, 1) and side (-1, -1, 1, 1, -1, 1) as bit masks: a constant array
+  // indexed by a varying index is a per-lane memory gather on CPU rasterisers (SwiftShader)
+  let t = f32((50u >> corner) & 1u);
+  let side = select(-1.0, 1.0, ((44u >> corner) & 1u) == 1u);
   let half = u.viewportPx * 0.5;
   var o: LineOut;
   o.fp = fp;
   o.kind = kind;
+  o.color = select(unpack(colors[fp]), u.highlight, u.mode == 1u);
   if (kind == 1u) {
-    let r = u.pointPx + u.widthPx * 0.5 + 1.0;
-    let d = vec2f(select(-r, r, ends[corner] > 0.5), sides[corner] * r);
+    let r = u.pointPx + u.widthPx * 0.5 + 0.5;
+    let d = vec2f(select(-r, r, t > 0.5), side * r);
     o.position = vec4f((sa + d) / half, 0.0, 1.0);
     o.local = d;
     o.plane = p1.xy;
@@ -134,9 +144,8 @@ fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   let len = length(dir);
   dir = dir / len;
   let normal = vec2f(-dir.y, dir.x);
-  let w = u.widthPx * 0.5 + 1.0;
-  let t = ends[corner];
-  let side = sides[corner];
+  // half a width plus the 0.5 px where lineCoverage() falls to 0: no fragment outside draws
+  let w = u.widthPx * 0.5 + 0.5;
   // extend by half a width past each end so consecutive segments join without notches
   let along = mix(-w, len + w, t);
   let s = sa + dir * along + normal * side * w;
@@ -157,16 +166,15 @@ fn lineCoverage(in: LineOut) -> f32 {
 
 @fragment
 fn fsLine(in: LineOut) -> @location(0) vec4f {
-  if (u.mixTo >= 1.0 && boundaryF(u.projection, in.plane) > 0.0) { discard; }
+  if (outsideBoundary(in.plane)) { discard; }
   let c = lineCoverage(in);
   if (c <= 0.0) { discard; }
-  let col = select(unpack(colors[in.fp]), u.highlight, u.mode == 1u);
-  return vec4f(col.rgb, col.a * c);
+  return vec4f(in.color.rgb, in.color.a * c);
 }
 
 @fragment
 fn fsLinePick(in: LineOut) -> @location(0) vec2<u32> {
-  if (u.mixTo >= 1.0 && boundaryF(u.projection, in.plane) > 0.0) { discard; }
+  if (outsideBoundary(in.plane)) { discard; }
   if (lineCoverage(in) < 0.5) { discard; }
   return vec2<u32>(u.slot, in.fp + 1u);
 }
@@ -175,6 +183,7 @@ struct FillOut {
   @builtin(position) position: vec4f,
   @location(0) @interpolate(flat) fp: u32,
   @location(1) plane: vec2f,
+  @location(2) @interpolate(flat) color: vec4f,
 };
 
 @vertex
@@ -186,6 +195,7 @@ fn vsFill(@builtin(vertex_index) vi: u32) -> FillOut {
   o.position = vec4f(4.0, 4.0, 0.0, 1.0);
   o.fp = fp;
   o.plane = vec2f(0.0);
+  o.color = vec4f(0.0);
   if (anchors[fp].w == 0.0) { return o; }
   let a = viewOf(t0.xyz, fp);
   let b = viewOf(triangles[3u * tri + 1u].xyz, fp);
@@ -196,19 +206,19 @@ fn vsFill(@builtin(vertex_index) vi: u32) -> FillOut {
   let s = screen(me);
   o.position = vec4f(s.xy / (u.viewportPx * 0.5), 0.0, 1.0);
   o.plane = projectPlane(u.projection, me);
+  o.color = unpack(colors[fp]);
   return o;
 }
 
 @fragment
 fn fsFill(in: FillOut) -> @location(0) vec4f {
-  if (u.mixTo >= 1.0 && boundaryF(u.projection, in.plane) > 0.0) { discard; }
-  let col = unpack(colors[in.fp]);
-  return vec4f(col.rgb, col.a * u.fillAlpha);
+  if (outsideBoundary(in.plane)) { discard; }
+  return vec4f(in.color.rgb, in.color.a * u.fillAlpha);
 }
 
 @fragment
 fn fsFillPick(in: FillOut) -> @location(0) vec2<u32> {
-  if (u.mixTo >= 1.0 && boundaryF(u.projection, in.plane) > 0.0) { discard; }
+  if (outsideBoundary(in.plane)) { discard; }
   return vec2<u32>(u.slot, in.fp + 1u);
 }
 `;
