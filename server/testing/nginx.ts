@@ -20,6 +20,8 @@ export function nginxUnavailable(): string | undefined {
 export interface NginxInstance {
   readonly url: string;
   readonly port: number;
+  /** Process id of the master (its workers are its children). */
+  readonly pid: number | undefined;
   /** Replace the upstream servers ("127.0.0.1:port") and reload gracefully (balancer mode). */
   setUpstreams(upstreams: readonly string[]): Promise<void>;
   /** The error log so far (for failure messages). */
@@ -126,6 +128,7 @@ export async function startNginx(port: number, mode: NginxMode, opts: { workers?
   return {
     url,
     port,
+    pid: child.pid,
     errorLog,
     async setUpstreams(upstreams) {
       if (current.kind !== 'balancer') throw new Error('setUpstreams: this nginx is a static server');
