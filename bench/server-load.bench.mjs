@@ -122,12 +122,15 @@ export async function run({ rounds = 3, seconds = 5, connections = 50, soakSecon
       }
     }
     const raw = await startRawTileServer(hipsRoot);
+    // the same server with the fast path's cache off: every tile through fastify + @fastify/static
+    const plain = await startServer({ env: { TILE_CACHE_MB: '0' } });
     const tmp = mkdtempSync(join(tmpdir(), 'esasky-bench-'));
     const pathsFile = join(tmp, 'paths.json');
     writeFileSync(pathsFile, JSON.stringify(tilePaths));
     const peers = [
       { subject: 'esasky-sky', url: server.url, pid: server.pid, rps: [] },
       { subject: 'node:http, tiles in memory (Node ceiling)', url: raw.url, pid: raw.pid, rps: [] },
+      { subject: 'esasky-sky, fastify route only (TILE_CACHE_MB=0)', url: plain.url, pid: plain.pid, rps: [] },
       ...(nginx ? [{ subject: 'nginx', url: nginx.url, pid: nginx.pid, rps: [] }] : []),
     ];
     const errors = [];
@@ -148,12 +151,14 @@ export async function run({ rounds = 3, seconds = 5, connections = 50, soakSecon
     } finally {
       pin(server.pid, `0-${NCPU - 1}`);
       await raw.stop();
+      await plain.stop();
       rmSync(tmp, { recursive: true, force: true });
     }
-    const [ours, node, peer] = [peers[0].rps, peers[1].rps, peers[2]?.rps ?? []];
+    const [ours, node, fastifyOnly, peer] = [peers[0].rps, peers[1].rps, peers[2].rps, peers[3]?.rps ?? []];
     metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: 'esasky-sky', unit: 'req/s', better: 'higher', ...summarize(ours) });
     if (nginx) metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: 'nginx', unit: 'req/s', better: 'higher', ...summarize(peer) });
     metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: peers[1].subject, unit: 'req/s', better: 'higher', ...summarize(node) });
+    metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: peers[2].subject, unit: 'req/s', better: 'higher', ...summarize(fastifyOnly) });
     notes.push(`tile runs: ${errors.reduce((s, x) => s + x, 0)} errors or non-2xx answers in all`);
 
     // latency of the page's region queries
