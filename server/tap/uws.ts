@@ -201,7 +201,8 @@ export class JobStore {
     this.orphanGraceS = opts.orphanGraceS ?? 30;
     this.now = opts.now ?? Date.now;
     this.sweep = setInterval(() => {
-      this.removeExpired().catch(() => undefined); // the database may be closing; next sweep
+      // only once the database is in use (it is opened lazily); it may be closing: next sweep
+      if (this.ready !== undefined) this.removeExpired().catch(() => undefined);
     }, 60_000);
     this.sweep.unref();
   }
@@ -221,9 +222,13 @@ export class JobStore {
     clearInterval(this.sweep);
     this.destroyed = true;
     if (this.running.size === 0 || this.ready === undefined) return;
-    const db = await this.ready;
-    for (const id of this.running) {
-      await this.finish(db, id, 'ERROR', { error: 'the server node running the job stopped before it finished' });
+    try {
+      const db = await this.ready;
+      for (const id of this.running) {
+        await this.finish(db, id, 'ERROR', { error: 'the server node running the job stopped before it finished' });
+      }
+    } catch {
+      // the database is gone already: the orphan rule ends these jobs on the other nodes
     }
     this.running.clear();
   }
