@@ -1,7 +1,7 @@
 // TAP async (UWS) jobs shared by two server nodes on one database — two apps, each with its own
 // connection (SQLite: two connections to one file; PostgreSQL: two pools on one throwaway
 // cluster): a job created on one node is read, changed, run, polled, aborted, fetched and deleted
-// on the other; a job whose node died ends in ERROR; expired jobs disappear. pyvo's async path
+// on the other; a job whose node died, or was shut down mid-job, ends in ERROR; expired jobs disappear. pyvo's async path
 // (Debian python3-pyvo, pyvo_async_nodes.py) across the two nodes over HTTP.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,10 +32,19 @@ interface Nodes {
   db: Database;
 }
 
-function sharedSuite(name: string, open: () => Promise<{ dbs: [Database, Database, Database]; close: () => Promise<void> }>): void {
+/**
+ * `queriesOffLoop`: the back end runs queries off the event loop (PostgreSQL), so a node can be
+ * shut down while one of its jobs is running (better-sqlite3 runs them synchronously).
+ */
+function sharedSuite(
+  name: string,
+  queriesOffLoop: boolean,
+  open: () => Promise<{ dbs: [Database, Database, Database]; close: () => Promise<void> }>,
+): void {
   describe(name, () => {
     let nodes: Nodes;
     let close: () => Promise<void>;
+    let aClosed = false;
 
     beforeAll(async () => {
       const opened = await open();
@@ -51,7 +60,7 @@ function sharedSuite(name: string, open: () => Promise<{ dbs: [Database, Databas
     }, 180_000);
 
     afterAll(async () => {
-      await nodes?.a.close();
+      if (!aClosed) await nodes?.a.close();
       await nodes?.b.close();
       await nodes?.db.close();
       await close?.();
@@ -157,10 +166,32 @@ function sharedSuite(name: string, open: () => Promise<{ dbs: [Database, Databas
       expect((await b.inject(`/esasky-tap/tap/async/${id}`)).statusCode).toBe(404);
       expect((await b.inject('/esasky-tap/tap/async')).body).not.toContain(id);
     });
+    // last: node A is shut down
+    it.runIf(queriesOffLoop)('a node shut down gracefully while running a job leaves it ERROR for the others at once', async () => {
+      const { a, b } = nodes;
+      const url = await create(a, {
+        LANG: 'ADQL',
+        QUERY: 'SELECT COUNT(*) AS n FROM esasky.hipparcos AS x, esasky.hipparcos AS y, esasky.hipparcos AS z',
+      });
+      expect((await form(a, `${url}/executionduration`, { EXECUTIONDURATION: '8' })).statusCode).toBe(303);
+      expect((await form(a, `${url}/phase`, { PHASE: 'RUN' })).statusCode).toBe(303);
+      let phase = await phaseOn(b, url);
+      for (let i = 0; i < 50 && phase !== 'EXECUTING'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        phase = await phaseOn(b, url);
+      }
+      expect(phase).toBe('EXECUTING');
+      aClosed = true;
+      await a.close();
+      const xml = (await b.inject(url)).body;
+      expect(tag(xml, 'phase')).toBe('ERROR');
+      expect(xml).toContain('the server node running the job stopped before it finished');
+    }, 60_000);
+
   });
 }
 
-sharedSuite('UWS jobs shared by two nodes on one SQLite file', async () => {
+sharedSuite('UWS jobs shared by two nodes on one SQLite file', false, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'esasky-uws2-'));
   const file = join(dir, 'shared.sqlite');
   return {
@@ -178,7 +209,7 @@ if (pgSkip !== undefined) {
   });
 } else {
   let cluster: PgCluster | undefined;
-  sharedSuite('UWS jobs shared by two nodes on one PostgreSQL', async () => {
+  sharedSuite('UWS jobs shared by two nodes on one PostgreSQL', true, async () => {
     cluster = await startPgCluster();
     const url = cluster.url;
     return {
