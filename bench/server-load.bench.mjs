@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import autocannon from 'autocannon';
-import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
+import { REPO, addRatios, machine, median, summarize, writeResult } from './harness.mjs';
 import { freePort, startServer } from './server.mjs';
 
 export const NAME = 'server-load';
@@ -69,6 +69,20 @@ function processTree(pid) {
     // gone, or no /proc
   }
   return out;
+}
+
+/** CPU seconds (user + system) used so far by a process tree (Linux /proc; 0 elsewhere). */
+function cpuSeconds(pid) {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ
 }
 
 /** Pins every thread of a process tree to `cpuList` (taskset -a -p). */
@@ -128,10 +142,10 @@ export async function run({ rounds = 3, seconds = 5, connections = 50, soakSecon
     const pathsFile = join(tmp, 'paths.json');
     writeFileSync(pathsFile, JSON.stringify(tilePaths));
     const peers = [
-      { subject: 'esasky-sky', url: server.url, pid: server.pid, rps: [] },
-      { subject: 'node:http, tiles in memory (Node ceiling)', url: raw.url, pid: raw.pid, rps: [] },
-      { subject: 'esasky-sky, fastify route only (TILE_CACHE_MB=0)', url: plain.url, pid: plain.pid, rps: [] },
-      ...(nginx ? [{ subject: 'nginx', url: nginx.url, pid: nginx.pid, rps: [] }] : []),
+      { subject: 'esasky-sky', url: server.url, pid: server.pid, rps: [], cpu: [] },
+      { subject: 'node:http, tiles in memory (Node ceiling)', url: raw.url, pid: raw.pid, rps: [], cpu: [] },
+      { subject: 'esasky-sky, fastify route only (TILE_CACHE_MB=0)', url: plain.url, pid: plain.pid, rps: [], cpu: [] },
+      ...(nginx ? [{ subject: 'nginx', url: nginx.url, pid: nginx.pid, rps: [], cpu: [] }] : []),
     ];
     const errors = [];
     try {
@@ -143,7 +157,9 @@ export async function run({ rounds = 3, seconds = 5, connections = 50, soakSecon
       for (let r = 0; r < rounds; r++) {
         for (let i = 0; i < peers.length; i++) {
           const p = peers[(i + r) % peers.length];
+          const cpu0 = cpuSeconds(p.pid);
           const res = await cannonPinned(p.url, pathsFile, { connections, seconds, seed: r + 1 });
+          p.cpu.push((cpuSeconds(p.pid) - cpu0) / seconds);
           p.rps.push(res.rps);
           errors.push(res.errors);
         }
@@ -159,7 +175,16 @@ export async function run({ rounds = 3, seconds = 5, connections = 50, soakSecon
     if (nginx) metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: 'nginx', unit: 'req/s', better: 'higher', ...summarize(peer) });
     metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: peers[1].subject, unit: 'req/s', better: 'higher', ...summarize(node) });
     metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: peers[2].subject, unit: 'req/s', better: 'higher', ...summarize(fastifyOnly) });
+    // the same per CPU second of the server process(es): what one core would serve when the
+    // server is the bottleneck (robust to a load generator or a busy machine holding it back)
+    for (const p of peers) {
+      const perCpu = p.rps.map((rps, i) => (p.cpu[i] > 0 ? rps / p.cpu[i] : Number.NaN)).filter(Number.isFinite);
+      if (perCpu.length > 0) metrics.push({ metric: 'HiPS tiles per CPU second of the server', subject: p.subject, unit: 'req/CPU-s', better: 'higher', ...summarize(perCpu) });
+    }
     notes.push(`tile runs: ${errors.reduce((s, x) => s + x, 0)} errors or non-2xx answers in all`);
+    // a server far below one CPU second per second was not the bottleneck (the load generator or
+    // the machine's other load was): read the ratios with that in mind
+    notes.push(`server CPU use during its tile runs (CPU s per s, median): ${peers.map((p) => `${p.subject} ${median(p.cpu).toFixed(2)}`).join('; ')}`);
 
     // latency of the page's region queries
     const rnd = seeded(7);

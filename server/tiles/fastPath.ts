@@ -90,26 +90,32 @@ export class TileFastPath {
       next(req, res);
       return;
     }
-    const m = TILE_URL.exec(url);
     const h = req.headers;
-    if (m === null || h['if-match'] !== undefined || h['if-unmodified-since'] !== undefined || h['if-range'] !== undefined) {
+    if (h['if-match'] !== undefined || h['if-unmodified-since'] !== undefined || h['if-range'] !== undefined) {
       next(req, res);
       return;
     }
-    const file = join(this.options.hipsDir, m[1]!, m[2]!);
+    // a hit: the cache is keyed by URL paths that passed TILE_URL when they were loaded
+    const q = url.indexOf('?');
+    const key = q === -1 ? url : url.slice(0, q);
     const cache = this.options.cache;
-    const entry = cache.getFresh(file);
+    const entry = cache.getFresh(key);
     if (entry !== undefined) {
       this.respond(req, res, entry, next);
       return;
     }
-    cache.load(file).then(
+    const m = TILE_URL.exec(url);
+    if (m === null) {
+      next(req, res);
+      return;
+    }
+    cache.load(key, join(this.options.hipsDir, m[1]!, m[2]!)).then(
       (lookup) => {
         if (lookup.kind === 'hit') this.respond(req, res, lookup.entry, next);
         else next(req, res);
       },
       (err: unknown) => {
-        this.options.log().error({ err, file }, 'tile fast path: cannot read the file; handing the request to the static route');
+        this.options.log().error({ err, url: key }, 'tile fast path: cannot read the file; handing the request to the static route');
         next(req, res);
       },
     );

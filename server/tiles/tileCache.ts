@@ -3,6 +3,9 @@
  * file's bytes, its size and mtime, and the response headers (flat arrays for res.writeHead)
  * precomputed once, so a hit costs one Map lookup and no system call.
  *
+ * Entries are keyed by a string that always names the same file (the fast path uses the tile's
+ * URL path, so a hit is found before any parsing).
+ *
  * Freshness: an entry is trusted for `revalidateMs` after it was last checked against the file
  * system; the first request after that stats the file (one fs.stat per entry per period, not per
  * request) and re-reads it when its mtime or size changed, or drops it when it is gone. Entries
@@ -84,24 +87,28 @@ export class TileCache {
   }
 
   /**
-   * A fresh entry for `path` without touching the file system, or undefined when there is none
+   * A fresh entry for `key` without touching the file system, or undefined when there is none
    * (not cached, or due for a check: call `load`). Marks the entry most recently used.
    */
-  getFresh(path: string): TileEntry | undefined {
-    const entry = this.entries.get(path);
+  getFresh(key: string): TileEntry | undefined {
+    const entry = this.entries.get(key);
     if (entry === undefined || this.now() - entry.checkedAtMs > this.options.revalidateMs) return undefined;
     // LRU order = Map insertion order: move to the end
-    this.entries.delete(path);
-    this.entries.set(path, entry);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     return entry;
   }
 
-  /** Checks the file (stat), reads it when new or changed, and caches it within the budget. */
-  load(path: string): Promise<TileLookup> {
-    const running = this.pending.get(path);
+  /**
+   * Checks the file `path` (stat), reads it when new or changed, and caches it under `key`
+   * (default: the path; the fast path uses the URL path, so that a hit needs no parsing) within
+   * the budget. A key always names the same file.
+   */
+  load(key: string, path: string = key): Promise<TileLookup> {
+    const running = this.pending.get(key);
     if (running !== undefined) return running;
-    const job = this.loadUncached(path).finally(() => this.pending.delete(path));
-    this.pending.set(path, job);
+    const job = this.loadUncached(key, path).finally(() => this.pending.delete(key));
+    this.pending.set(key, job);
     return job;
   }
 
@@ -111,29 +118,29 @@ export class TileCache {
     this.bytes = 0;
   }
 
-  private async loadUncached(path: string): Promise<TileLookup> {
+  private async loadUncached(key: string, path: string): Promise<TileLookup> {
     let st;
     try {
       st = await stat(path);
     } catch (err) {
       if (isNotFound(err)) {
-        this.remove(path);
+        this.remove(key);
         return { kind: 'missing' };
       }
       throw err;
     }
     if (!st.isFile()) {
-      this.remove(path);
+      this.remove(key);
       return { kind: 'missing' };
     }
-    const old = this.entries.get(path);
+    const old = this.entries.get(key);
     if (old !== undefined && old.size === st.size && old.statMtimeMs === st.mtimeMs) {
       old.checkedAtMs = this.now();
-      this.entries.delete(path);
-      this.entries.set(path, old);
+      this.entries.delete(key);
+      this.entries.set(key, old);
       return { kind: 'hit', entry: old };
     }
-    this.remove(path);
+    this.remove(key);
     if (st.size > this.options.maxEntryBytes) return { kind: 'too-large', size: st.size };
     let body: Buffer;
     try {
@@ -146,7 +153,7 @@ export class TileCache {
     const same = body.length === st.size;
     const entry = this.makeEntry(path, body, same ? st.mtime.getTime() : Date.now(), same ? st.mtimeMs : Number.NaN);
     if (this.options.maxBytes > 0 && body.length <= this.options.maxEntryBytes && body.length <= this.options.maxBytes) {
-      this.entries.set(path, entry);
+      this.entries.set(key, entry);
       this.bytes += body.length;
       this.evict();
     }
@@ -173,10 +180,10 @@ export class TileCache {
     };
   }
 
-  private remove(path: string): void {
-    const old = this.entries.get(path);
+  private remove(key: string): void {
+    const old = this.entries.get(key);
     if (old === undefined) return;
-    this.entries.delete(path);
+    this.entries.delete(key);
     this.bytes -= old.size;
   }
 
