@@ -66,8 +66,10 @@ function config(prefix: string, port: number, mode: NginxMode, workers: number):
       location ${mode.location} {
         alias ${mode.root}/;
         etag on;
-        add_header Cache-Control "public, max-age=3600";
+        # the headers our tile answers carry (a fair peer for the tile benchmark)
+        add_header Cache-Control "public, max-age=86400";
         add_header Access-Control-Allow-Origin *;
+        add_header X-Content-Type-Options nosniff;
       }
     }`;
   return `${user}
