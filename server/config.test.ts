@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       repoRoot: config.repoRoot,
       version: pkg.version,
       tileCacheBytes: 64 * 1024 * 1024,
-      tileRevalidateMs: 1000,
+      tileRevalidateMs: 5000,
     });
     expect(existsSync(join(config.hipsDir, 'swe_milkyway', 'properties'))).toBe(true);
   });

@@ -140,6 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     repoRoot,
     version: readVersion(repoRoot),
     tileCacheBytes: parseNonNegativeInt('TILE_CACHE_MB', setting(env, 'TILE_CACHE_MB'), 64, 65536) * 1024 * 1024,
-    tileRevalidateMs: parseNonNegativeInt('TILE_REVALIDATE_MS', setting(env, 'TILE_REVALIDATE_MS'), 1000, 86_400_000),
+    tileRevalidateMs: parseNonNegativeInt('TILE_REVALIDATE_MS', setting(env, 'TILE_REVALIDATE_MS'), 5000, 86_400_000),
   };
 }
