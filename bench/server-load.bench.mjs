@@ -11,10 +11,12 @@
 // Needs the built server (npm run build) and nginx (Debian nginx-light); without nginx the tile
 // peer is skipped with a note.
 import { Buffer } from 'node:buffer';
-import { readdirSync, statSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import autocannon from 'autocannon';
-import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
+import { REPO, addRatios, machine, median, summarize, writeResult } from './harness.mjs';
 import { freePort, startServer } from './server.mjs';
 
 export const NAME = 'server-load';
@@ -49,6 +51,69 @@ function cannon(url, paths, { connections, seconds, seed = 1 }) {
   });
 }
 
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
+const NCPU = cpus().length;
+const PINNED = TASKSET !== undefined && NCPU >= 2 && !process.env.BENCH_NO_PIN;
+const SERVER_CPUS = '0';
+const LOADGEN_CPU = String(NCPU - 1);
+
+/** A process and its descendants (Linux /proc). */
+function processTree(pid) {
+  const out = [pid];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const kids = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      for (const k of kids ? kids.split(/\s+/) : []) out.push(...processTree(Number(k)));
+    }
+  } catch {
+    // gone, or no /proc
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) used so far by a process tree (Linux /proc; 0 elsewhere). */
+function cpuSeconds(pid) {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/** Pins every thread of a process tree to `cpuList` (taskset -a -p). */
+function pin(pid, cpuList) {
+  if (!PINNED || pid === undefined) return;
+  for (const p of processTree(pid)) execFileSync(TASKSET, ['-a', '-p', '-c', cpuList, String(p)], { stdio: 'ignore' });
+}
+
+/** One tile run from a child process on the load-generator CPU. */
+function cannonPinned(url, pathsFile, { connections, seconds, seed = 1 }) {
+  const args = ['bench/cannonChild.mjs', JSON.stringify({ url, pathsFile, connections, seconds, seed })];
+  const [cmd, argv] = PINNED ? [TASKSET, ['-c', LOADGEN_CPU, process.execPath, ...args]] : [process.execPath, args];
+  return new Promise((resolve, reject) => {
+    execFile(cmd, argv, { cwd: REPO, timeout: (seconds + 30) * 1000 }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()));
+    });
+  });
+}
+
+/** The bare node:http tile server (bench/rawTileServer.mjs) on a free port. */
+async function startRawTileServer(hipsRoot) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO, 'bench', 'rawTileServer.mjs'), hipsRoot, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`rawTileServer exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => new Promise((r) => { child.once('exit', r); child.kill(); }) };
+}
+
 export async function run({ rounds = 3, seconds = 5, connections = 50, soakSeconds = 60, soakConnections = 500, write = true } = {}) {
   const hipsRoot = join(REPO, 'data', 'hips');
   const tilePaths = tilesUnder(hipsRoot).map((p) => '/hips/' + relative(hipsRoot, p).split('\\').join('/'));
@@ -70,24 +135,56 @@ export async function run({ rounds = 3, seconds = 5, connections = 50, soakSecon
         if (!a.equals(b)) throw new Error(`our server and nginx serve different bytes for ${p}`);
       }
     }
-    const ours = [];
-    const peer = [];
+    const raw = await startRawTileServer(hipsRoot);
+    // the same server with the fast path's cache off: every tile through fastify + @fastify/static
+    const plain = await startServer({ env: { TILE_CACHE_MB: '0' } });
+    const tmp = mkdtempSync(join(tmpdir(), 'esasky-bench-'));
+    const pathsFile = join(tmp, 'paths.json');
+    writeFileSync(pathsFile, JSON.stringify(tilePaths));
+    const peers = [
+      { subject: 'esasky-sky', url: server.url, pid: server.pid, rps: [], cpu: [] },
+      { subject: 'node:http, tiles in memory (Node ceiling)', url: raw.url, pid: raw.pid, rps: [], cpu: [] },
+      { subject: 'esasky-sky, fastify route only (TILE_CACHE_MB=0)', url: plain.url, pid: plain.pid, rps: [], cpu: [] },
+      ...(nginx ? [{ subject: 'nginx', url: nginx.url, pid: nginx.pid, rps: [], cpu: [] }] : []),
+    ];
     const errors = [];
-    await cannon(server.url, tilePaths, { connections, seconds: 1 }); // warm-up
-    if (nginx) await cannon(nginx.url, tilePaths, { connections, seconds: 1 });
-    for (let r = 0; r < rounds; r++) {
-      const a = await cannon(server.url, tilePaths, { connections, seconds, seed: r + 1 });
-      ours.push(a.requests.average);
-      errors.push(a.errors + a.non2xx);
-      if (nginx) {
-        const b = await cannon(nginx.url, tilePaths, { connections, seconds, seed: r + 1 });
-        peer.push(b.requests.average);
-        errors.push(b.errors + b.non2xx);
+    try {
+      for (const p of peers) pin(p.pid, SERVER_CPUS);
+      notes.push(PINNED
+        ? `servers pinned to CPU ${SERVER_CPUS}, autocannon to CPU ${LOADGEN_CPU} (taskset); ${NCPU} CPUs`
+        : `not pinned (${TASKSET ? `${NCPU} CPU` : 'no taskset'}): the load generator shares the CPUs with the server`);
+      for (const p of peers) await cannonPinned(p.url, pathsFile, { connections, seconds: 1 }); // warm-up
+      for (let r = 0; r < rounds; r++) {
+        for (let i = 0; i < peers.length; i++) {
+          const p = peers[(i + r) % peers.length];
+          const cpu0 = cpuSeconds(p.pid);
+          const res = await cannonPinned(p.url, pathsFile, { connections, seconds, seed: r + 1 });
+          p.cpu.push((cpuSeconds(p.pid) - cpu0) / seconds);
+          p.rps.push(res.rps);
+          errors.push(res.errors);
+        }
       }
+    } finally {
+      pin(server.pid, `0-${NCPU - 1}`);
+      await raw.stop();
+      await plain.stop();
+      rmSync(tmp, { recursive: true, force: true });
     }
+    const [ours, node, fastifyOnly, peer] = [peers[0].rps, peers[1].rps, peers[2].rps, peers[3]?.rps ?? []];
     metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: 'esasky-sky', unit: 'req/s', better: 'higher', ...summarize(ours) });
     if (nginx) metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: 'nginx', unit: 'req/s', better: 'higher', ...summarize(peer) });
+    metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: peers[1].subject, unit: 'req/s', better: 'higher', ...summarize(node) });
+    metrics.push({ metric: 'HiPS tiles per second (1 process)', subject: peers[2].subject, unit: 'req/s', better: 'higher', ...summarize(fastifyOnly) });
+    // the same per CPU second of the server process(es): what one core would serve when the
+    // server is the bottleneck (robust to a load generator or a busy machine holding it back)
+    for (const p of peers) {
+      const perCpu = p.rps.map((rps, i) => (p.cpu[i] > 0 ? rps / p.cpu[i] : Number.NaN)).filter(Number.isFinite);
+      if (perCpu.length > 0) metrics.push({ metric: 'HiPS tiles per CPU second of the server', subject: p.subject, unit: 'req/CPU-s', better: 'higher', ...summarize(perCpu) });
+    }
     notes.push(`tile runs: ${errors.reduce((s, x) => s + x, 0)} errors or non-2xx answers in all`);
+    // a server far below one CPU second per second was not the bottleneck (the load generator or
+    // the machine's other load was): read the ratios with that in mind
+    notes.push(`server CPU use during its tile runs (CPU s per s, median): ${peers.map((p) => `${p.subject} ${median(p.cpu).toFixed(2)}`).join('; ')}`);
 
     // latency of the page's region queries
     const rnd = seeded(7);

@@ -36,6 +36,7 @@ export async function startServer({ env = {} } = {}) {
   }
   return {
     url,
+    pid: child.pid,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve(child.exitCode);
       child.once('exit', resolve);

@@ -2,6 +2,7 @@
  * Builds the fastify application: logging, JSON errors, and the route groups
  * (server/routes/*.ts, one encapsulated plugin each). Does not listen: see main.ts.
  */
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -11,7 +12,9 @@ import Fastify, {
 import type { ServerConfig } from './config.js';
 import { pathOf, reasonOf } from './http.js';
 import { apiRoutes } from './routes/api.js';
-import { hipsRoutes } from './routes/hips.js';
+import { hipsRoutes, tileHeaders } from './routes/hips.js';
+import { TileCache } from './tiles/tileCache.js';
+import { TileFastPath } from './tiles/fastPath.js';
 import { webRoutes } from './routes/web.js';
 import { catalogueRoutes } from './routes/catalogues.js';
 import { catalogueHipsRoutes } from './routes/catalogueHips.js';
@@ -54,8 +57,42 @@ function clientMessage(error: FastifyError): string {
   return error.message;
 }
 
+/** The server options fastify resolves (with its defaults) and applies to the servers it makes. */
+interface FastifyTimeouts {
+  http?: ServerOptions;
+  keepAliveTimeout?: number;
+  requestTimeout?: number;
+  connectionTimeout?: number;
+  maxRequestsPerSocket?: number;
+}
+
+/** Largest tile or Allsky file kept by the tile fast path's cache (bigger ones are streamed). */
+export const MAX_CACHED_TILE_BYTES = 8 * 1024 * 1024;
+
 export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
+  // HiPS tiles are answered by node:http before fastify's router (server/tiles/fastPath.ts);
+  // app.inject() bypasses the server, so injected requests always take the fastify routes.
+  const tiles = new TileFastPath({
+    hipsDir: config.hipsDir,
+    cache: new TileCache({
+      maxBytes: config.tileCacheBytes,
+      maxEntryBytes: Math.min(MAX_CACHED_TILE_BYTES, config.tileCacheBytes),
+      revalidateMs: config.tileRevalidateMs,
+      headersFor: tileHeaders,
+    }),
+    log: () => app.log,
+  });
+  const app: FastifyInstance = Fastify({
+    // the server fastify would make (same timeouts), with the tile fast path in front
+    serverFactory: (handler, options): Server => {
+      const o = options as FastifyTimeouts;
+      const server = createServer(o.http ?? {}, (req, res) => tiles.handle(req, res, handler));
+      server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = o.requestTimeout ?? 0;
+      server.setTimeout(o.connectionTimeout ?? 0);
+      if (o.maxRequestsPerSocket !== undefined && o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+      return server;
+    },
     logger: opts.logger ?? { level: config.logLevel },
     // Unknown query parameters are a 400 (schemas say additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
@@ -74,6 +111,8 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
+  // closing: new requests go to fastify, which answers them as a closing server does
+  app.addHook('preClose', async () => tiles.stop());
 
   app.setNotFoundHandler(async (request, reply) => {
     reply.code(404).header('cache-control', 'no-cache');
@@ -88,11 +127,20 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
     } else {
       request.log.info({ err: { message: error.message, code: error.code } }, 'request rejected');
     }
-    reply
+    // headers the error carries for the client (@fastify/send's 416 has Content-Range)
+    const extra = (error as { headers?: unknown }).headers;
+    if (status < 500 && extra !== null && typeof extra === 'object') {
+      for (const [name, value] of Object.entries(extra)) {
+        if (/^content-range$/i.test(name) && typeof value === 'string') reply.header('content-range', value);
+      }
+    }
+    // sent explicitly: returning the body from an async error handler hangs when the error came
+    // from a handler that awaited reply.send(error) itself (@fastify/static's 416 did)
+    return reply
       .code(status)
       .header('cache-control', 'no-store')
-      .type('application/json; charset=utf-8');
-    return { error: reasonOf(status), message: status >= 500 ? reasonOf(status) : clientMessage(error) };
+      .type('application/json; charset=utf-8')
+      .send({ error: reasonOf(status), message: status >= 500 ? reasonOf(status) : clientMessage(error) });
   });
 
   const db =

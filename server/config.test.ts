@@ -20,6 +20,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       repoRoot: config.repoRoot,
       version: pkg.version,
+      tileCacheBytes: 64 * 1024 * 1024,
+      tileRevalidateMs: 5000,
     });
     expect(existsSync(join(config.hipsDir, 'swe_milkyway', 'properties'))).toBe(true);
   });
@@ -69,6 +71,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/x' }).databaseUrl).toBe('postgresql://localhost/x');
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).toThrow(/DATABASE_URL must be a postgres/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).not.toThrow(/secret/);
+  });
+
+  it('reads the tile cache settings and names a bad one', () => {
+    const config = loadConfig({ TILE_CACHE_MB: '0', TILE_REVALIDATE_MS: '250' });
+    expect(config.tileCacheBytes).toBe(0);
+    expect(config.tileRevalidateMs).toBe(250);
+    expect(loadConfig({ TILE_CACHE_MB: '512' }).tileCacheBytes).toBe(512 * 1024 * 1024);
+    expect(() => loadConfig({ TILE_CACHE_MB: '-1' })).toThrow(/TILE_CACHE_MB must be an integer from 0 to 65536, got "-1"/);
+    expect(() => loadConfig({ TILE_CACHE_MB: '1.5' })).toThrow(/TILE_CACHE_MB/);
+    expect(() => loadConfig({ TILE_REVALIDATE_MS: 'soon' })).toThrow(/TILE_REVALIDATE_MS.*"soon"/);
   });
 
   it('rejects an unknown LOG_LEVEL and a HOST that is a URL', () => {

@@ -31,6 +31,10 @@ export interface ServerConfig {
   repoRoot: string;
   /** Version from package.json. */
   version: string;
+  /** Bytes of HiPS tiles the tile fast path keeps in memory (TILE_CACHE_MB; 0 = read every time). */
+  tileCacheBytes: number;
+  /** How long a cached tile is served before its file is checked again (TILE_REVALIDATE_MS). */
+  tileRevalidateMs: number;
 }
 
 /** A setting has a value we cannot use; the message names the variable and the value. */
@@ -108,8 +112,17 @@ function parseLogLevel(raw: string | undefined): LogLevel {
   return level as LogLevel;
 }
 
+function parseNonNegativeInt(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from 0 to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
 /**
- * Reads PORT, HOST, DATA_DIR, DATABASE_URL, HIPS_DIR, WEB_DIR and LOG_LEVEL.
+ * Reads PORT, HOST, DATA_DIR, DATABASE_URL, HIPS_DIR, WEB_DIR, LOG_LEVEL, TILE_CACHE_MB and
+ * TILE_REVALIDATE_MS.
  * @throws ConfigError naming the variable and its value when a setting is invalid.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -126,5 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: parseLogLevel(setting(env, 'LOG_LEVEL')),
     repoRoot,
     version: readVersion(repoRoot),
+    tileCacheBytes: parseNonNegativeInt('TILE_CACHE_MB', setting(env, 'TILE_CACHE_MB'), 64, 65536) * 1024 * 1024,
+    tileRevalidateMs: parseNonNegativeInt('TILE_REVALIDATE_MS', setting(env, 'TILE_REVALIDATE_MS'), 5000, 86_400_000),
   };
 }

@@ -45,6 +45,7 @@ export function reasonOf(statusCode: number): string {
     413: 'payload too large',
     414: 'uri too long',
     415: 'unsupported media type',
+    416: 'range not satisfiable',
     429: 'too many requests',
     431: 'request header fields too large',
     500: 'internal server error',

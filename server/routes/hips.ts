@@ -39,6 +39,20 @@ export function contentTypeOf(file: string): string | undefined {
   return CONTENT_TYPES[extname(base).toLowerCase()];
 }
 
+/**
+ * The headers every 200/206/304 answer for a tile or Allsky file carries (besides validators and
+ * length): what the static route's hooks set, for the tile fast path (server/tiles/fastPath.ts).
+ */
+export function tileHeaders(file: string): string[] {
+  const type = contentTypeOf(file);
+  return [
+    'x-content-type-options', 'nosniff',
+    'access-control-allow-origin', '*',
+    'cache-control', TILE_CACHE_CONTROL,
+    ...(type === undefined ? [] : ['content-type', type]),
+  ];
+}
+
 function setCors(reply: FastifyReply): void {
   reply.header('access-control-allow-origin', '*');
 }

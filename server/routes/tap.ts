@@ -6,7 +6,8 @@
  *  - GET /tap/capabilities   VOSI capabilities (TAPRegExt)
  *  - GET /tap/availability   VOSI availability
  *  - GET /tap/examples       DALI examples (XHTML + RDFa)
- *  - /tap/async…             UWS 1.1 jobs running the same queries (tap/uws.ts)
+ *  - /tap/async…             UWS 1.1 jobs running the same queries, kept in the database so that
+ *                             every node answers for every job (tap/uws.ts)
  * Parameter names are case-insensitive; unknown parameters are ignored (DALI). Errors are
  * VOTables with INFO QUERY_STATUS=ERROR (HTTP 400 for a bad request, 500 for a failure here).
  */
@@ -216,7 +217,7 @@ export async function tapRoutes(app: FastifyInstance,
   });
 
   // UWS /async ----------------------------------------------------------------------------------
-  const store = new JobStore(async (params, timeLimitS) => {
+  const store = new JobStore(() => handle.get(), async (params, timeLimitS) => {
     try {
       return await runTapQuery(await handle.get(), params, timeLimitS * 1000, loadMeta);
     } catch (err) {
@@ -224,7 +225,7 @@ export async function tapRoutes(app: FastifyInstance,
       app.log.error({ err }, 'TAP async job failed');
       throw new Error('internal error while running the query');
     }
-  });
+  }, { service: prefix });
   app.addHook('onClose', async () => store.destroy());
 
   const base = (request: FastifyRequest): string => `${originOf(request)}${prefix}/async`;
@@ -237,21 +238,21 @@ export async function tapRoutes(app: FastifyInstance,
     (fn: (request: JobRequest, reply: FastifyReply, job: Job) => Promise<FastifyReply> | FastifyReply) =>
     async (request: JobRequest, reply: FastifyReply): Promise<FastifyReply> => {
       try {
-        return await fn(request, reply, store.get(request.params.id));
+        return await fn(request, reply, await store.get(request.params.id));
       } catch (err) {
         if (err instanceof UwsError) return reply.code(err.status).type('text/plain; charset=utf-8').send(err.message);
         throw err;
       }
     };
 
-  app.get(`${prefix}/async`, async (request, reply) => xml(reply, jobListXml(store.list(), base(request))));
+  app.get(`${prefix}/async`, async (request, reply) => xml(reply, jobListXml(await store.list(), base(request))));
   app.post(`${prefix}/async`, async (request, reply) => {
     const params = tapParams(request);
     const phase = params.get('PHASE');
     let job: Job;
     try {
-      job = store.create(params);
-      if (phase !== undefined) store.command(job, phase);
+      job = await store.create(params);
+      if (phase !== undefined) await store.command(job, phase);
     } catch (err) {
       if (err instanceof UwsError) return reply.code(err.status).type('text/plain; charset=utf-8').send(err.message);
       throw err;
@@ -268,13 +269,13 @@ export async function tapRoutes(app: FastifyInstance,
         // WAIT=-1: as long as the service allows (60 s here)
         const seconds = wait.trim() === '-1' ? 60 : Number.isFinite(s) && s >= 0 ? Math.min(60, s) : 0;
         const only = p.get('PHASE');
-        if (only === undefined || only.toUpperCase() === job.phase) await store.waitForChange(job, seconds);
+        if (only === undefined || only.toUpperCase() === job.phase) job = await store.waitForChange(job, seconds);
       }
       return xml(reply, jobXml(job, `${base(request)}/${job.id}`));
     }),
   );
-  const remove = (request: JobRequest, reply: FastifyReply, job: Job): FastifyReply => {
-    store.delete(job.id);
+  const remove = async (request: JobRequest, reply: FastifyReply, job: Job): Promise<FastifyReply> => {
+    await store.delete(job.id);
     return seeOther(reply, base(request));
   };
   app.delete(`${prefix}/async/:id`, uws(remove));
@@ -292,7 +293,7 @@ export async function tapRoutes(app: FastifyInstance,
     uws(async (request, reply, job) => {
       const phase = tapParams(request).get('PHASE');
       if (phase === undefined) throw new UwsError(400, 'PHASE is required: PHASE=RUN or PHASE=ABORT');
-      store.command(job, phase);
+      await store.command(job, phase);
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
@@ -300,7 +301,7 @@ export async function tapRoutes(app: FastifyInstance,
   app.post(
     `${prefix}/async/:id/executionduration`,
     uws(async (request, reply, job) => {
-      store.setExecutionDuration(job, tapParams(request).get('EXECUTIONDURATION') ?? '');
+      await store.setExecutionDuration(job, tapParams(request).get('EXECUTIONDURATION') ?? '');
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
@@ -308,7 +309,7 @@ export async function tapRoutes(app: FastifyInstance,
   app.post(
     `${prefix}/async/:id/destruction`,
     uws(async (request, reply, job) => {
-      store.setDestruction(job, tapParams(request).get('DESTRUCTION') ?? '');
+      await store.setDestruction(job, tapParams(request).get('DESTRUCTION') ?? '');
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
@@ -322,7 +323,7 @@ export async function tapRoutes(app: FastifyInstance,
   app.post(
     `${prefix}/async/:id/parameters`,
     uws(async (request, reply, job) => {
-      store.setParams(job, tapParams(request));
+      await store.setParams(job, tapParams(request));
       return seeOther(reply, `${base(request)}/${job.id}`);
     }),
   );
@@ -330,8 +331,8 @@ export async function tapRoutes(app: FastifyInstance,
   app.get(
     `${prefix}/async/:id/results/result`,
     uws(async (_r, reply, job) => {
-      if (job.result === null) throw new UwsError(404, `job ${job.id} is ${job.phase}: it has no result`);
-      return reply.type(job.result.type).header('cache-control', 'no-store').send(job.result.body);
+      const result = await store.result(job);
+      return reply.type(result.type).header('cache-control', 'no-store').send(result.body);
     }),
   );
 }

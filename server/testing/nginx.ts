@@ -20,6 +20,8 @@ export function nginxUnavailable(): string | undefined {
 export interface NginxInstance {
   readonly url: string;
   readonly port: number;
+  /** Process id of the master (its workers are its children). */
+  readonly pid: number | undefined;
   /** Replace the upstream servers ("127.0.0.1:port") and reload gracefully (balancer mode). */
   setUpstreams(upstreams: readonly string[]): Promise<void>;
   /** The error log so far (for failure messages). */
@@ -64,8 +66,10 @@ function config(prefix: string, port: number, mode: NginxMode, workers: number):
       location ${mode.location} {
         alias ${mode.root}/;
         etag on;
-        add_header Cache-Control "public, max-age=3600";
+        # the headers our tile answers carry (a fair peer for the tile benchmark)
+        add_header Cache-Control "public, max-age=86400";
         add_header Access-Control-Allow-Origin *;
+        add_header X-Content-Type-Options nosniff;
       }
     }`;
   return `${user}
@@ -126,6 +130,7 @@ export async function startNginx(port: number, mode: NginxMode, opts: { workers?
   return {
     url,
     port,
+    pid: child.pid,
     errorLog,
     async setUpstreams(upstreams) {
       if (current.kind !== 'balancer') throw new Error('setUpstreams: this nginx is a static server');
