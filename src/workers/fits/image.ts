@@ -23,7 +23,9 @@
  *     once to float32 (relative error <= 6e-8).
  * `output: 'float32' | 'float64'` forces the type (e.g. float32 for a GPU texture).
  *
- * Decoding paths, chosen per BITPIX by measurement (bench/fits-decode.bench.mjs and the loops
+ * Decoding paths: WebAssembly SIMD kernels (simd.ts) when the realm supports them - byte swaps by
+ * i8x16.shuffle, conversion and scaling in f32x4/f64x2 lanes, bit-identical to the JavaScript
+ * paths - else the JavaScript paths, chosen per BITPIX by measurement (bench/fits-decode.bench.mjs and the loops
  * compared in docs/fits-and-tables.md, Node 20 / V8 11 on x86):
  *   - BITPIX 8: `TypedArray.prototype.set` from the byte view (V8's typed-array conversion
  *     copy, 11-15x any per-pixel loop), then BSCALE/BZERO in place when present.
@@ -42,6 +44,7 @@
 
 import { FitsError } from './errors.js';
 import type { FitsHeader } from './header.js';
+import { decodeSimd, simdStatus } from './simd.js';
 
 export type Bitpix = 8 | 16 | 32 | 64 | -32 | -64;
 
@@ -198,6 +201,16 @@ export function imageLayout(header: FitsHeader, ctx = ''): ImageLayout {
 }
 
 /**
+ * Which implementation decodes: 'auto' (WebAssembly SIMD when this realm has it, see simd.ts,
+ * else JavaScript), 'js' (the JavaScript paths below: the fallback and the test oracle) or 'simd'
+ * (throws when unavailable; for tests and benchmarks).
+ */
+export type DecodeBackend = 'auto' | 'js' | 'simd';
+
+/** Below this many pixels the JavaScript paths are used (no chunk set-up to amortise). */
+const SIMD_MIN_PIXELS = 16;
+
+/**
  * Decode `count` pixels starting at byte `offset` of `bytes` into a new array. The caller
  * guarantees that `offset + count * |BITPIX| / 8 <= bytes.length`; it is checked again here.
  */
@@ -207,6 +220,7 @@ export function decodePixels(
   count: number,
   layout: ImageLayout,
   output: ImageOutput = 'auto',
+  backend: DecodeBackend = 'auto',
 ): Float32Array | Float64Array {
   const width = Math.abs(layout.bitpix) / 8;
   const byteLength = count * width;
@@ -223,6 +237,10 @@ export function decodePixels(
   } catch {
     throw new FitsError('TOO_LARGE', `cannot allocate an array of ${count} pixels (${kind})`);
   }
+  if (backend === 'simd' || (backend === 'auto' && count >= SIMD_MIN_PIXELS)) {
+    if (decodeSimd(bytes, offset, count, layout.bitpix, out, layout.bscale, layout.bzero, layout.blank)) return out;
+  }
+  if (backend === 'simd') throw new Error(`the WebAssembly SIMD decoder is unavailable: ${simdStatus().reason}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, byteLength);
   const { bscale, bzero } = layout;
   const identity = bscale === 1 && bzero === 0;
