@@ -14,6 +14,7 @@
 // round-to-nearest with no fused multiply-add, like JavaScript), so the results are bit-identical
 // except for the payload bits of NaN inputs. Kernels write whole vectors: the caller pads the
 // input to 16 bytes and reads back only its pixels.
+import { Buffer } from 'node:buffer';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

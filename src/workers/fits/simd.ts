@@ -39,6 +39,20 @@ interface Simd {
   f64: Float64Array;
 }
 
+/**
+ * The part of the WebAssembly JS API used here, declared locally: the server build's TypeScript
+ * libraries (ES2022 + node) do not declare the WebAssembly namespace.
+ */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 let state: SimdState = 'untried';
 let reason = '';
 let simd: Simd | undefined;
@@ -47,13 +61,14 @@ function load(): void {
   try {
     const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
     if (!little) throw new Error('big-endian host (the kernels write little-endian values)');
-    if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (typeof wasm !== 'object') throw new Error('no WebAssembly');
     const bin = atob(FITS_SIMD_WASM_BASE64);
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    if (!WebAssembly.validate(bytes)) throw new Error('WebAssembly SIMD is not supported (the module does not validate)');
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const memory = instance.exports.memory as WebAssembly.Memory;
+    if (!wasm.validate(bytes)) throw new Error('WebAssembly SIMD is not supported (the module does not validate)');
+    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    const memory = instance.exports.memory as WasmMemory;
     const need = Math.ceil(FIXED_BYTES / PAGE) - memory.buffer.byteLength / PAGE;
     if (need > 0) memory.grow(need);
     const kernels = new Map<string, Kernel>();
