@@ -39,7 +39,8 @@ import type { FitsHeader } from './header.js';
 import { type Bitpix, type ImageLayout, type ImageOutput, VALID_BITPIX } from './image.js';
 import { inflateTile } from './inflate.js';
 import { checkAllocation } from './limits.js';
-import { riceDecompress } from './rice.js';
+import { riceDecompress, riceStreamEnded } from './rice.js';
+import { riceDecompressSimd } from './simd.js';
 import { plioDecompress } from './plio.js';
 import { hcompressDecompress } from './hcompress.js';
 import type { FitsColumn, FitsTable, FitsTypedArray } from './table.js';
@@ -413,7 +414,10 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
   let storedFloats = false; // values already in `floats`
   let bigValues: BigInt64Array | undefined;
   if (info.zcmptype === 'RICE_1') {
-    riceDecompress(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, what);
+    // WebAssembly (simd.ts) when available, the same algorithm in JavaScript otherwise
+    const r = riceDecompressSimd(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4);
+    if (r === 'ended') throw riceStreamEnded(what, cdata.length, tilelen);
+    if (r === undefined) riceDecompress(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, what);
   } else if (info.zcmptype === 'PLIO_1') {
     plioDecompress(cdata, ints, tilelen, what);
   } else if (info.zcmptype === 'HCOMPRESS_1') {

@@ -231,16 +231,25 @@ export function decodePixels(
     );
   }
   const kind = output === 'auto' ? layout.autoOutput : output;
+  // BITPIX 8 without scaling or BLANK: V8's TypedArray.set conversion is faster than the kernel
+  const plainBytes = layout.bitpix === 8 && layout.bscale === 1 && layout.bzero === 0 && layout.blank === undefined;
+  if (backend === 'simd' || (backend === 'auto' && count >= SIMD_MIN_PIXELS && !plainBytes)) {
+    let simdOut: Float32Array | Float64Array | undefined;
+    try {
+      simdOut = decodeSimd(bytes, offset, count, layout.bitpix, kind === 'float64', layout.bscale, layout.bzero, layout.blank);
+    } catch (e) {
+      if (e instanceof RangeError) throw tooLarge(count, kind);
+      throw e;
+    }
+    if (simdOut !== undefined) return simdOut;
+    if (backend === 'simd') throw new Error(`the WebAssembly SIMD decoder is unavailable: ${simdStatus().reason}`);
+  }
   let out: Float32Array | Float64Array;
   try {
     out = kind === 'float32' ? new Float32Array(count) : new Float64Array(count);
   } catch {
-    throw new FitsError('TOO_LARGE', `cannot allocate an array of ${count} pixels (${kind})`);
+    throw tooLarge(count, kind);
   }
-  if (backend === 'simd' || (backend === 'auto' && count >= SIMD_MIN_PIXELS)) {
-    if (decodeSimd(bytes, offset, count, layout.bitpix, out, layout.bscale, layout.bzero, layout.blank)) return out;
-  }
-  if (backend === 'simd') throw new Error(`the WebAssembly SIMD decoder is unavailable: ${simdStatus().reason}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, byteLength);
   const { bscale, bzero } = layout;
   const identity = bscale === 1 && bzero === 0;
@@ -267,6 +276,10 @@ export function decodePixels(
       break;
   }
   return out;
+}
+
+function tooLarge(count: number, kind: string): FitsError {
+  return new FitsError('TOO_LARGE', `cannot allocate an array of ${count} pixels (${kind})`);
 }
 
 /** BLANK as a number for 8/16/32-bit comparisons (NaN never equals a stored value). */

@@ -20,6 +20,11 @@
 import { FitsError } from './errors.js';
 
 const FS_BITS = { 1: 3, 2: 4, 4: 5 } as const;
+
+/** The error for a stream that ends before its pixels are decoded (also used by the WebAssembly path). */
+export function riceStreamEnded(what: string, len: number, n: number): FitsError {
+  return new FitsError('BAD_DATA', `${what}: the Rice-compressed stream (${len} bytes) ends before its ${n} pixels are decoded`);
+}
 const FS_MAX = { 1: 6, 2: 14, 4: 25 } as const;
 
 /**
@@ -34,7 +39,7 @@ const FS_MAX = { 1: 6, 2: 14, 4: 25 } as const;
 export function riceDecompress(input: Uint8Array, out: Int32Array, n: number, blocksize: number, bytepix: 1 | 2 | 4, what: string): void {
   const len = input.length;
   const end = (): never => {
-    throw new FitsError('BAD_DATA', `${what}: the Rice-compressed stream (${len} bytes) ends before its ${n} pixels are decoded`);
+    throw riceStreamEnded(what, len, n);
   };
   if (n === 0) return;
   if (len < bytepix) end();

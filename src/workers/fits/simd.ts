@@ -12,9 +12,10 @@
  *   'untried' -> 'unavailable'  no WebAssembly, no SIMD (WebAssembly.validate is false), a
  *                               big-endian host, or synchronous compilation refused (e.g. a
  *                               browser's main thread limit); `simdStatus().reason` says which
- * One fixed WebAssembly memory per realm, allocated once (FIXED_PAGES x 64 KiB, bounded): input
- * is copied in by chunks of CHUNK_BYTES, converted, and copied out into the caller's array, so any
- * image size decodes in the same memory.
+ * One WebAssembly memory per realm. Image data are copied in by chunks of CHUNK_BYTES, converted,
+ * and copied out into the result, so any image size decodes in the same ~0.6 MB. Rice tiles
+ * (riceDecompressSimd: compressed bytes in, int32 pixels out) grow it as a tile needs, up to
+ * MAX_MEMORY_BYTES; a larger tile is left to the JavaScript decoder.
  */
 
 import { FITS_SIMD_WASM_BASE64 } from './simdModule.js';
@@ -32,12 +33,21 @@ const FIXED_BYTES = DST + 8 * CHUNK_BYTES + 64;
 const PAGE = 65536;
 const TWO63 = 9223372036854775808;
 
+type RiceKernel = (src: number, len: number, dst: number, n: number, blocksize: number, bytepix: number) => number;
+
 interface Simd {
   kernels: Map<string, Kernel>;
+  rice: RiceKernel;
+  memory: WasmMemory;
+  /** Views on the memory, renewed when it grows. */
   u8: Uint8Array;
+  i32: Int32Array;
   f32: Float32Array;
   f64: Float64Array;
 }
+
+/** The memory grows for large Rice tiles up to this size; larger tiles use the JavaScript decoder. */
+const MAX_MEMORY_BYTES = 256 * 1024 * 1024;
 
 /**
  * The part of the WebAssembly JS API used here, declared locally: the server build's TypeScript
@@ -72,8 +82,9 @@ function load(): void {
     const need = Math.ceil(FIXED_BYTES / PAGE) - memory.buffer.byteLength / PAGE;
     if (need > 0) memory.grow(need);
     const kernels = new Map<string, Kernel>();
-    for (const [name, fn] of Object.entries(instance.exports)) if (typeof fn === 'function') kernels.set(name, fn as Kernel);
-    simd = { kernels, u8: new Uint8Array(memory.buffer), f32: new Float32Array(memory.buffer), f64: new Float64Array(memory.buffer) };
+    for (const [name, fn] of Object.entries(instance.exports)) if (typeof fn === 'function' && name !== 'rice') kernels.set(name, fn as Kernel);
+    const b = memory.buffer;
+    simd = { kernels, rice: instance.exports.rice as RiceKernel, memory, u8: new Uint8Array(b), i32: new Int32Array(b), f32: new Float32Array(b), f64: new Float64Array(b) };
     state = 'ready';
   } catch (e) {
     state = 'unavailable';
@@ -92,42 +103,69 @@ function kernelName(bitpix: number, out: 'f32' | 'f64', mode: 'none' | 'scaled' 
   return `b${bitpix < 0 ? 'm' : ''}${Math.abs(bitpix)}_${out}${mode === 'scaled' ? '_s' : mode === 'unsigned' ? '_u' : ''}${blank ? '_b' : ''}`;
 }
 
-/** BLANK as the kernels compare it (the stored value's range), or undefined when it can never match. */
+/** The kernel for a case, looked up by a small integer key (no string building per call). */
+const kernelByKey = new Map<number, Kernel>();
+function kernelFor(bitpix: number, f64out: boolean, mode: 0 | 1 | 2, blank: boolean): Kernel {
+  const key = (bitpix + 64) * 16 + (f64out ? 8 : 0) + mode * 2 + (blank ? 1 : 0);
+  let k = kernelByKey.get(key);
+  if (k === undefined) {
+    k = simd!.kernels.get(kernelName(bitpix, f64out ? 'f64' : 'f32', mode === 0 ? 'none' : mode === 1 ? 'scaled' : 'unsigned', blank))!;
+    kernelByKey.set(key, k);
+  }
+  return k;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** BLANK as the kernels compare it (within the stored values' range), or undefined when it can never match. */
 function blankFor(bitpix: number, blank: bigint | undefined): bigint | undefined {
-  if (blank === undefined) return undefined;
-  const [lo, hi] =
-    bitpix === 8 ? [0n, 255n] : bitpix === 16 ? [-32768n, 32767n] : bitpix === 32 ? [-2147483648n, 2147483647n] : bitpix === 64 ? [-(2n ** 63n), 2n ** 63n - 1n] : [1n, 0n];
-  return blank >= lo && blank <= hi ? blank : undefined;
+  if (blank === undefined || bitpix < 0) return undefined;
+  const inRange =
+    bitpix === 8
+      ? blank >= 0n && blank <= 255n
+      : bitpix === 16
+        ? blank >= -32768n && blank <= 32767n
+        : bitpix === 32
+          ? blank >= -2147483648n && blank <= 2147483647n
+          : blank >= INT64_MIN && blank <= INT64_MAX;
+  return inRange ? blank : undefined;
 }
 
 /**
- * Decode `count` big-endian pixels of `bitpix` at `bytes[offset..]` into `out[0..count)`.
- * Returns false (and writes nothing) when the SIMD path is unavailable; the caller has checked the
- * bounds. Results equal image.ts's JavaScript paths bit for bit (NaN payloads aside).
+ * Decode `count` big-endian pixels of `bitpix` at `bytes[offset..]` into a new Float64Array
+ * (`f64out`) or Float32Array; undefined when the SIMD path is unavailable. The caller has checked
+ * the bounds; an allocation failure throws the engine's RangeError. Results equal image.ts's
+ * JavaScript paths bit for bit (NaN payloads aside).
  */
 export function decodeSimd(
   bytes: Uint8Array,
   offset: number,
   count: number,
   bitpix: number,
-  out: Float32Array | Float64Array,
+  f64out: boolean,
   bscale: number,
   bzero: number,
   blank: bigint | undefined,
-): boolean {
+): Float32Array | Float64Array | undefined {
   if (state === 'untried') load();
-  if (simd === undefined) return false;
-  const f64out = out instanceof Float64Array;
-  const identity = bscale === 1 && bzero === 0;
-  const mode = identity ? 'none' : bitpix === 64 && bscale === 1 && bzero === TWO63 ? 'unsigned' : 'scaled';
-  const b = bitpix > 0 ? blankFor(bitpix, blank) : undefined;
-  const kernel = simd.kernels.get(kernelName(bitpix, f64out ? 'f64' : 'f32', mode, b !== undefined))!;
+  if (simd === undefined) return undefined;
+  const mode = bscale === 1 && bzero === 0 ? 0 : bitpix === 64 && bscale === 1 && bzero === TWO63 ? 2 : 1;
+  const b = blankFor(bitpix, blank);
+  const kernel = kernelFor(bitpix, f64out, mode, b !== undefined);
   const blankArg = b === undefined ? 0n : b;
   const width = Math.abs(bitpix) >> 3;
   const perChunk = CHUNK_BYTES / width;
   const { u8 } = simd;
   const view = f64out ? simd.f64 : simd.f32;
   const dstIndex = DST / (f64out ? 8 : 4);
+  if (count <= perChunk) {
+    // one chunk: the result is a copy of the kernel's output (slice allocates without zero-filling)
+    u8.set(bytes.subarray(offset, offset + count * width), SRC);
+    kernel(SRC, DST, (count * width + 15) >>> 4, bscale, bzero, blankArg);
+    return view.slice(dstIndex, dstIndex + count);
+  }
+  const out = f64out ? new Float64Array(count) : new Float32Array(count);
   for (let done = 0; done < count; ) {
     const k = count - done < perChunk ? count - done : perChunk;
     const from = offset + done * width;
@@ -138,5 +176,45 @@ export function decodeSimd(
     out.set(view.subarray(dstIndex, dstIndex + k), done);
     done += k;
   }
+  return out;
+}
+
+/** Make the memory at least `bytes` long (views renewed); false beyond MAX_MEMORY_BYTES. */
+function ensureMemory(m: Simd, bytes: number): boolean {
+  const have = m.memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  if (bytes > MAX_MEMORY_BYTES) return false;
+  m.memory.grow(Math.ceil((bytes - have) / PAGE));
+  const b = m.memory.buffer;
+  m.u8 = new Uint8Array(b);
+  m.i32 = new Int32Array(b);
+  m.f32 = new Float32Array(b);
+  m.f64 = new Float64Array(b);
   return true;
+}
+
+/**
+ * Rice-decompress one tile with the WebAssembly kernel (the algorithm of rice.ts): 'ok' with
+ * out[0..n) written, 'ended' when the stream ends before n pixels (the caller throws rice.ts's
+ * error), or undefined when the WebAssembly path is unavailable or the tile too large for it.
+ */
+export function riceDecompressSimd(input: Uint8Array, out: Int32Array, n: number, blocksize: number, bytepix: 1 | 2 | 4): 'ok' | 'ended' | undefined {
+  if (state === 'untried') load();
+  const m = simd;
+  if (m === undefined) return undefined;
+  // the kernel may read past the input's end before it notices (at most a block of 4-byte pixels
+  // and a few bytes); that lands in the output area, or the 64-byte gap
+  const dst = (input.length + 64 + 15) & ~15;
+  if (!ensureMemory(m, dst + 4 * n + 64)) return undefined;
+  m.u8.set(input, 0);
+  let status: number;
+  try {
+    status = m.rice(0, input.length, dst, n, blocksize, bytepix);
+  } catch {
+    // a trap (an out-of-bounds read can only come from a stream that ends early)
+    return 'ended';
+  }
+  if (status !== 0) return 'ended';
+  out.set(m.i32.subarray(dst >> 2, (dst >> 2) + n));
+  return 'ok';
 }

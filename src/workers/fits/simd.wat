@@ -1324,4 +1324,126 @@
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
         (br $next)))
   )
+
+  (func (export "rice") (param $src i32) (param $len i32) (param $dst i32) (param $n i32) (param $bs i32) (param $bytepix i32) (result i32)
+    (local $end i32) (local $pos i32) (local $b i32) (local $nb i32) (local $o i32) (local $oend i32) (local $omax i32)
+    (local $fs i32) (local $fsbits i32) (local $fsmax i32) (local $bbits i32) (local $shift i32) (local $last i32)
+    (local $nzero i32) (local $top i32) (local $d i32) (local $k i32) (local $take i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (if (i32.lt_u (local.get $len) (local.get $bytepix)) (then (return (i32.const 1))))
+    (local.set $bbits (i32.shl (local.get $bytepix) (i32.const 3)))
+    (local.set $shift (i32.sub (i32.const 32) (local.get $bbits)))
+    (local.set $fsbits (select (i32.const 3) (select (i32.const 4) (i32.const 5) (i32.eq (local.get $bytepix) (i32.const 2))) (i32.eq (local.get $bytepix) (i32.const 1))))
+    (local.set $fsmax (select (i32.const 6) (select (i32.const 14) (i32.const 25) (i32.eq (local.get $bytepix) (i32.const 2))) (i32.eq (local.get $bytepix) (i32.const 1))))
+    ;; the first value, big-endian, sign-extended for bytepix 2 and 4
+    (local.set $pos (local.get $src))
+    (local.set $end (i32.add (local.get $src) (local.get $len)))
+    (block $first_done
+      (loop $first
+        (br_if $first_done (i32.ge_u (local.get $pos) (i32.add (local.get $src) (local.get $bytepix))))
+        (local.set $last (i32.or (i32.shl (local.get $last) (i32.const 8)) (i32.load8_u (local.get $pos))))
+        (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+        (br $first)))
+    (if (i32.ne (local.get $bytepix) (i32.const 1))
+      (then (local.set $last (i32.shr_s (i32.shl (local.get $last) (local.get $shift)) (local.get $shift)))))
+    (local.set $o (local.get $dst))
+    (local.set $oend (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $blocks_done
+      (loop $blocks
+        (br_if $blocks_done (i32.ge_u (local.get $o) (local.get $oend)))
+        ;; FS code
+        (local.set $nb (i32.sub (local.get $nb) (local.get $fsbits)))
+        (block $r0 (loop $r0l
+          (br_if $r0 (i32.ge_s (local.get $nb) (i32.const 0)))
+          (local.set $b (i32.or (i32.shl (local.get $b) (i32.const 8)) (i32.load8_u (local.get $pos))))
+          (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+          (local.set $nb (i32.add (local.get $nb) (i32.const 8)))
+          (br $r0l)))
+        (local.set $fs (i32.sub (i32.shr_u (local.get $b) (local.get $nb)) (i32.const 1)))
+        (local.set $b (i32.and (local.get $b) (i32.sub (i32.shl (i32.const 1) (local.get $nb)) (i32.const 1))))
+        (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
+        (local.set $omax (i32.add (local.get $o) (i32.shl (local.get $bs) (i32.const 2))))
+        (if (i32.gt_u (local.get $omax) (local.get $oend)) (then (local.set $omax (local.get $oend))))
+        (if (i32.lt_s (local.get $fs) (i32.const 0))
+          (then
+            ;; all differences zero
+            (block $z (loop $zl
+              (br_if $z (i32.ge_u (local.get $o) (local.get $omax)))
+              (i32.store (local.get $o) (local.get $last))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (br $zl))))
+          (else (if (i32.eq (local.get $fs) (local.get $fsmax))
+            (then
+              ;; raw differences of bbits bits, read 16 bits at a time at most
+              (block $w (loop $wl
+                (br_if $w (i32.ge_u (local.get $o) (local.get $omax)))
+                (local.set $d (i32.const 0))
+                (local.set $k (local.get $bbits))
+                (block $kd (loop $kl
+                  (br_if $kd (i32.le_s (local.get $k) (i32.const 0)))
+                  (local.set $take (select (local.get $k) (i32.const 16) (i32.lt_s (local.get $k) (i32.const 16))))
+                  (local.set $nb (i32.sub (local.get $nb) (local.get $take)))
+                  (block $r1 (loop $r1l
+                    (br_if $r1 (i32.ge_s (local.get $nb) (i32.const 0)))
+                    (local.set $b (i32.or (i32.shl (local.get $b) (i32.const 8)) (i32.load8_u (local.get $pos))))
+                    (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+                    (local.set $nb (i32.add (local.get $nb) (i32.const 8)))
+                    (br $r1l)))
+                  (local.set $d (i32.or (i32.shl (local.get $d) (local.get $take)) (i32.shr_u (local.get $b) (local.get $nb))))
+                  (local.set $b (i32.and (local.get $b) (i32.sub (i32.shl (i32.const 1) (local.get $nb)) (i32.const 1))))
+                  (local.set $k (i32.sub (local.get $k) (local.get $take)))
+                  (br $kl)))
+                ;; zig-zag: d even -> d / 2, odd -> -(d + 1) / 2; added with wrap-around in the pixel's width
+                (local.set $last (i32.add (local.get $last)
+                  (select (i32.shr_u (local.get $d) (i32.const 1)) (i32.xor (i32.shr_u (local.get $d) (i32.const 1)) (i32.const -1)) (i32.eqz (i32.and (local.get $d) (i32.const 1))))))
+                (local.set $last (select
+                  (i32.and (local.get $last) (i32.const 255))
+                  (i32.shr_s (i32.shl (local.get $last) (local.get $shift)) (local.get $shift))
+                  (i32.eq (local.get $bytepix) (i32.const 1))))
+                (i32.store (local.get $o) (local.get $last))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (br $wl)))
+              (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1)))))
+            (else
+              (block $p (loop $pl
+                (br_if $p (i32.ge_u (local.get $o) (local.get $omax)))
+                ;; unary part: zero bits before the next 1
+                (local.set $nzero (local.get $nb))
+                (block $u (loop $ul
+                  (br_if $u (i32.ne (local.get $b) (i32.const 0)))
+                  (if (i32.ge_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
+                  (local.set $b (i32.load8_u (local.get $pos)))
+                  (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+                  (local.set $nzero (i32.add (local.get $nzero) (i32.const 8)))
+                  (local.set $nb (i32.const 8))
+                  (br $ul)))
+                (local.set $top (i32.sub (i32.const 31) (i32.clz (local.get $b))))
+                (local.set $nzero (i32.sub (local.get $nzero) (i32.add (local.get $top) (i32.const 1))))
+                (local.set $nb (local.get $top))
+                (local.set $b (i32.xor (local.get $b) (i32.shl (i32.const 1) (local.get $top))))
+                ;; fs low bits
+                (local.set $nb (i32.sub (local.get $nb) (local.get $fs)))
+                (block $r2 (loop $r2l
+                  (br_if $r2 (i32.ge_s (local.get $nb) (i32.const 0)))
+                  (local.set $b (i32.or (i32.shl (local.get $b) (i32.const 8)) (i32.load8_u (local.get $pos))))
+                  (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+                  (local.set $nb (i32.add (local.get $nb) (i32.const 8)))
+                  (br $r2l)))
+                (local.set $d (i32.or (i32.shl (local.get $nzero) (local.get $fs)) (i32.shr_u (local.get $b) (local.get $nb))))
+                (local.set $b (i32.and (local.get $b) (i32.sub (i32.shl (i32.const 1) (local.get $nb)) (i32.const 1))))
+                ;; zig-zag: d even -> d / 2, odd -> -(d + 1) / 2; added with wrap-around in the pixel's width
+                (local.set $last (i32.add (local.get $last)
+                  (select (i32.shr_u (local.get $d) (i32.const 1)) (i32.xor (i32.shr_u (local.get $d) (i32.const 1)) (i32.const -1)) (i32.eqz (i32.and (local.get $d) (i32.const 1))))))
+                (local.set $last (select
+                  (i32.and (local.get $last) (i32.const 255))
+                  (i32.shr_s (i32.shl (local.get $last) (local.get $shift)) (local.get $shift))
+                  (i32.eq (local.get $bytepix) (i32.const 1))))
+                (i32.store (local.get $o) (local.get $last))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (br $pl)))
+              (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))))))
+        (br $blocks)))
+    (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
+    (i32.const 0)
+  )
 )
