@@ -16,7 +16,7 @@ import { parseHeader } from './header.js';
 import { parseHeaderCached } from './headerCache.js';
 import { decodePixels, type Bitpix, type ImageLayout, type ImageOutput } from './image.js';
 import { riceDecompress } from './rice.js';
-import { riceDecompressSimd, simdStatus } from './simd.js';
+import { riceDecompressSimd, setSimdEnabled, simdStatus } from './simd.js';
 
 const REPO = new URL('../../../', import.meta.url);
 const FIXTURES = new URL('test/fixtures/fits/', REPO);
@@ -274,6 +274,45 @@ describe('WebAssembly Rice kernel', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('whole files through WebAssembly and through JavaScript (setSimdEnabled)', () => {
+  it('readImage gives the same bits for every image and tile-compressed image of the fixtures and samples', () => {
+    const files = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.fits') || f.endsWith('.fits.gz'))
+      .map((f) => new URL(f, FIXTURES));
+    if (existsSync(SAMPLES)) for (const f of readdirSync(SAMPLES).filter((f) => f.endsWith('.fits'))) files.push(new URL(f, SAMPLES));
+    const decodeAll = (): Map<string, Float32Array | Float64Array> => {
+      const out = new Map<string, Float32Array | Float64Array>();
+      for (const url of files) {
+        const fits = readFits(new Uint8Array(readFileSync(url)));
+        for (const hdu of fits.hdus) {
+          if (!hdu.hasImage) continue;
+          for (const output of ['auto', 'float64'] as const) {
+            try {
+              out.set(`${url.pathname.split('/').pop()} HDU ${hdu.index} ${output}`, hdu.readImage({ output }).data);
+            } catch (e) {
+              if (!(e instanceof FitsError)) throw e;
+            }
+          }
+        }
+      }
+      return out;
+    };
+    setSimdEnabled(false);
+    let js: Map<string, Float32Array | Float64Array>;
+    try {
+      expect(simdStatus().state).toBe('unavailable');
+      js = decodeAll();
+    } finally {
+      setSimdEnabled(true);
+    }
+    expect(simdStatus().state).toBe('ready');
+    const wasm = decodeAll();
+    expect([...wasm.keys()]).toEqual([...js.keys()]);
+    expect([...js.keys()].filter((k) => k.startsWith('comp_')).length).toBeGreaterThan(40);
+    for (const [key, a] of js) expect(firstDifference(a, wasm.get(key)!), key).toBe(-1);
   });
 });
 

@@ -26,18 +26,26 @@ type Kernel = (src: number, dst: number, nvec: number, bscale: number, bzero: nu
 
 /** Input bytes per kernel call; output needs up to 8x (BITPIX 8 -> float64). */
 const CHUNK_BYTES = 65536;
-const SRC = 0;
+/** [0, 64 KiB): the dither sequence of quantized tile-compressed images (10000 float32). */
+const RTAB = 0;
+const SRC = 65536;
 /** Input chunk plus 16 bytes of padding, rounded to 64 bytes. */
-const DST = CHUNK_BYTES + 64;
+const DST = SRC + CHUNK_BYTES + 64;
 const FIXED_BYTES = DST + 8 * CHUNK_BYTES + 64;
 const PAGE = 65536;
 const TWO63 = 9223372036854775808;
 
 type RiceKernel = (src: number, len: number, dst: number, n: number, blocksize: number, bytepix: number) => number;
+type DequantizeKernel = (src: number, dst: number, n: number, rtab: number, iseed: number, mode: number, scale: number, zero: number, nullv: number, hasNull: number) => void;
 
 interface Simd {
   kernels: Map<string, Kernel>;
+  /** kernels by kernelFor's numeric key */
+  byKey: Map<number, Kernel>;
   rice: RiceKernel;
+  dequantize: DequantizeKernel;
+  /** The dither sequence now at RTAB (uploaded on first use). */
+  rtab: Float32Array | undefined;
   memory: WasmMemory;
   /** Views on the memory, renewed when it grows. */
   u8: Uint8Array;
@@ -82,13 +90,29 @@ function load(): void {
     const need = Math.ceil(FIXED_BYTES / PAGE) - memory.buffer.byteLength / PAGE;
     if (need > 0) memory.grow(need);
     const kernels = new Map<string, Kernel>();
-    for (const [name, fn] of Object.entries(instance.exports)) if (typeof fn === 'function' && name !== 'rice') kernels.set(name, fn as Kernel);
+    for (const [name, fn] of Object.entries(instance.exports)) if (typeof fn === 'function' && name !== 'rice' && name !== 'dequantize') kernels.set(name, fn as Kernel);
     const b = memory.buffer;
-    simd = { kernels, rice: instance.exports.rice as RiceKernel, memory, u8: new Uint8Array(b), i32: new Int32Array(b), f32: new Float32Array(b), f64: new Float64Array(b) };
+    simd = { kernels, byKey: new Map(), rice: instance.exports.rice as RiceKernel, dequantize: instance.exports.dequantize as DequantizeKernel, rtab: undefined, memory, u8: new Uint8Array(b), i32: new Int32Array(b), f32: new Float32Array(b), f64: new Float64Array(b) };
     state = 'ready';
   } catch (e) {
     state = 'unavailable';
     reason = e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * Switch the WebAssembly paths off (false: every decoder takes its JavaScript path, state
+ * 'unavailable') or back on (true: 'ready' again when the module loads). For tests and benchmarks
+ * that compare the two paths.
+ */
+export function setSimdEnabled(enabled: boolean): void {
+  simd = undefined;
+  if (enabled) {
+    state = 'untried';
+    reason = '';
+  } else {
+    state = 'unavailable';
+    reason = 'switched off by setSimdEnabled(false)';
   }
 }
 
@@ -104,13 +128,12 @@ function kernelName(bitpix: number, out: 'f32' | 'f64', mode: 'none' | 'scaled' 
 }
 
 /** The kernel for a case, looked up by a small integer key (no string building per call). */
-const kernelByKey = new Map<number, Kernel>();
-function kernelFor(bitpix: number, f64out: boolean, mode: 0 | 1 | 2, blank: boolean): Kernel {
+function kernelFor(m: Simd, bitpix: number, f64out: boolean, mode: 0 | 1 | 2, blank: boolean): Kernel {
   const key = (bitpix + 64) * 16 + (f64out ? 8 : 0) + mode * 2 + (blank ? 1 : 0);
-  let k = kernelByKey.get(key);
+  let k = m.byKey.get(key);
   if (k === undefined) {
-    k = simd!.kernels.get(kernelName(bitpix, f64out ? 'f64' : 'f32', mode === 0 ? 'none' : mode === 1 ? 'scaled' : 'unsigned', blank))!;
-    kernelByKey.set(key, k);
+    k = m.kernels.get(kernelName(bitpix, f64out ? 'f64' : 'f32', mode === 0 ? 'none' : mode === 1 ? 'scaled' : 'unsigned', blank))!;
+    m.byKey.set(key, k);
   }
   return k;
 }
@@ -152,7 +175,7 @@ export function decodeSimd(
   if (simd === undefined) return undefined;
   const mode = bscale === 1 && bzero === 0 ? 0 : bitpix === 64 && bscale === 1 && bzero === TWO63 ? 2 : 1;
   const b = blankFor(bitpix, blank);
-  const kernel = kernelFor(bitpix, f64out, mode, b !== undefined);
+  const kernel = kernelFor(simd, bitpix, f64out, mode, b !== undefined);
   const blankArg = b === undefined ? 0n : b;
   const width = Math.abs(bitpix) >> 3;
   const perChunk = CHUNK_BYTES / width;
@@ -193,6 +216,43 @@ function ensureMemory(m: Simd, bytes: number): boolean {
   return true;
 }
 
+/** How riceTileSimd turns a tile's integers into physical values (compressed.ts, step 2). */
+export interface TileValues {
+  /** 0: v * scale + zero; 1, 2: SUBTRACTIVE_DITHER_1 / _2 with the dither sequence from `iseed`. */
+  mode: 0 | 1 | 2;
+  iseed: number;
+  scale: number;
+  zero: number;
+  /** ZBLANK: stored value that becomes NaN (undefined: none). */
+  nullv: number | undefined;
+  /** The dither sequence (compressed.ts ditherSequence(), 10000 values). */
+  rtab: Float32Array;
+}
+
+/**
+ * Rice-decompress one tile and compute its physical values, all in WebAssembly memory: the
+ * float64 values (a view on that memory, valid until the next call into this module), 'ended'
+ * when the stream ends before `n` pixels (the caller throws rice.ts's error), or undefined when
+ * the WebAssembly path is unavailable or the tile is too large for it. Same values as
+ * rice.ts + compressed.ts in JavaScript.
+ */
+export function riceTileSimd(input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4, values: TileValues): Float64Array | 'ended' | undefined {
+  if (state === 'untried') load();
+  const m = simd;
+  if (m === undefined) return undefined;
+  const ints = riceInMemory(m, input, n, blocksize, bytepix);
+  if (typeof ints !== 'number') return ints;
+  const dst = (ints + 4 * n + 64 + 15) & ~15;
+  if (m.rtab !== values.rtab) {
+    new Float32Array(m.memory.buffer, RTAB, values.rtab.length).set(values.rtab);
+    m.rtab = values.rtab;
+  }
+  const { nullv } = values;
+  const hasNull = nullv !== undefined && Number.isInteger(nullv) && nullv >= -2147483648 && nullv <= 2147483647;
+  m.dequantize(ints, dst, n, RTAB, values.iseed, values.mode, values.scale, values.zero, hasNull ? nullv : 0, hasNull ? 1 : 0);
+  return m.f64.subarray(dst >> 3, (dst >> 3) + n);
+}
+
 /**
  * Rice-decompress one tile with the WebAssembly kernel (the algorithm of rice.ts): 'ok' with
  * out[0..n) written, 'ended' when the stream ends before n pixels (the caller throws rice.ts's
@@ -202,19 +262,28 @@ export function riceDecompressSimd(input: Uint8Array, out: Int32Array, n: number
   if (state === 'untried') load();
   const m = simd;
   if (m === undefined) return undefined;
+  const ints = riceInMemory(m, input, n, blocksize, bytepix);
+  if (typeof ints !== 'number') return ints;
+  out.set(m.i32.subarray(ints >> 2, (ints >> 2) + n));
+  return 'ok';
+}
+
+/**
+ * Run the Rice kernel: the input at SRC, the n int32 after it (16-byte aligned, room for the
+ * float64 values after them). Returns the ints' byte offset, 'ended', or undefined (too large).
+ */
+function riceInMemory(m: Simd, input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4): number | 'ended' | undefined {
   // the kernel may read past the input's end before it notices (at most a block of 4-byte pixels
-  // and a few bytes); that lands in the output area, or the 64-byte gap
-  const dst = (input.length + 64 + 15) & ~15;
-  if (!ensureMemory(m, dst + 4 * n + 64)) return undefined;
-  m.u8.set(input, 0);
+  // and a few bytes); that lands in the ints area, or the 64-byte gap
+  const ints = (SRC + input.length + 64 + 15) & ~15;
+  if (!ensureMemory(m, ints + 4 * n + 80 + 8 * n + 64)) return undefined;
+  m.u8.set(input, SRC);
   let status: number;
   try {
-    status = m.rice(0, input.length, dst, n, blocksize, bytepix);
+    status = m.rice(SRC, input.length, ints, n, blocksize, bytepix);
   } catch {
     // a trap (an out-of-bounds read can only come from a stream that ends early)
     return 'ended';
   }
-  if (status !== 0) return 'ended';
-  out.set(m.i32.subarray(dst >> 2, (dst >> 2) + n));
-  return 'ok';
+  return status === 0 ? ints : 'ended';
 }

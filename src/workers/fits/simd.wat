@@ -1446,4 +1446,36 @@
     (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
     (i32.const 0)
   )
+
+  (func (export "dequantize") (param $src i32) (param $dst i32) (param $n i32) (param $rtab i32) (param $iseed i32) (param $mode i32)
+      (param $scale f64) (param $zero f64) (param $nullv i32) (param $hasNull i32)
+    (local $end i32) (local $v i32) (local $next i32) (local $x f64)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $v (i32.load (local.get $src)))
+        (if (i32.and (local.get $hasNull) (i32.eq (local.get $v) (local.get $nullv)))
+          (then (local.set $x (f64.const nan)))
+          (else (if (i32.eqz (local.get $mode))
+            (then (local.set $x (f64.add (f64.mul (f64.convert_i32_s (local.get $v)) (local.get $scale)) (local.get $zero))))
+            (else (if (i32.and (i32.eq (local.get $mode) (i32.const 2)) (i32.eq (local.get $v) (i32.const -2147483646)))
+              (then (local.set $x (f64.const 0)))
+              (else (local.set $x (f64.add (f64.mul
+                (f64.add (f64.sub (f64.convert_i32_s (local.get $v)) (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))) (f64.const 0.5))
+                (local.get $scale)) (local.get $zero)))))))))
+        (f64.store (local.get $dst) (local.get $x))
+        (if (local.get $mode)
+          (then
+            (local.set $next (i32.add (local.get $next) (i32.const 1)))
+            (if (i32.eq (local.get $next) (i32.const 10000))
+              (then
+                (local.set $iseed (i32.add (local.get $iseed) (i32.const 1)))
+                (if (i32.eq (local.get $iseed) (i32.const 10000)) (then (local.set $iseed (i32.const 0))))
+                (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))))))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (br $each)))
+  )
 )
