@@ -39,7 +39,7 @@ import type { FitsHeader } from './header.js';
 import { type Bitpix, type ImageLayout, type ImageOutput, VALID_BITPIX } from './image.js';
 import { inflateTile } from './inflate.js';
 import { checkAllocation } from './limits.js';
-import { riceDecompress, riceStreamEnded } from './rice.js';
+import { riceBadCode, riceDecompress, riceStreamEnded } from './rice.js';
 import { riceTileSimd } from './simd.js';
 import { plioDecompress } from './plio.js';
 import { hcompressDecompress } from './hcompress.js';
@@ -453,6 +453,7 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
       rtab: ditherSequence(),
     });
     if (r === 'ended') throw riceStreamEnded(what, cdata.length, tilelen);
+    if (r === 'badcode') throw riceBadCode(what);
     if (r !== undefined) return roundTile(r, tilelen, dec);
     riceDecompress(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, what);
   } else if (info.zcmptype === 'PLIO_1') {

@@ -216,6 +216,9 @@ function ensureMemory(m: Simd, bytes: number): boolean {
   return true;
 }
 
+/** Why a Rice stream was rejected: it ends early, or has a block code above the maximum (rice.ts's errors). */
+export type RiceFailure = 'ended' | 'badcode';
+
 /** How riceTileSimd turns a tile's integers into physical values (compressed.ts, step 2). */
 export interface TileValues {
   /** 0: v * scale + zero; 1, 2: SUBTRACTIVE_DITHER_1 / _2 with the dither sequence from `iseed`. */
@@ -231,12 +234,12 @@ export interface TileValues {
 
 /**
  * Rice-decompress one tile and compute its physical values, all in WebAssembly memory: the
- * float64 values (a view on that memory, valid until the next call into this module), 'ended'
- * when the stream ends before `n` pixels (the caller throws rice.ts's error), or undefined when
+ * float64 values (a view on that memory, valid until the next call into this module), a
+ * RiceFailure (the caller throws rice.ts's error), or undefined when
  * the WebAssembly path is unavailable or the tile is too large for it. Same values as
  * rice.ts + compressed.ts in JavaScript.
  */
-export function riceTileSimd(input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4, values: TileValues): Float64Array | 'ended' | undefined {
+export function riceTileSimd(input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4, values: TileValues): Float64Array | RiceFailure | undefined {
   if (state === 'untried') load();
   const m = simd;
   if (m === undefined) return undefined;
@@ -255,10 +258,10 @@ export function riceTileSimd(input: Uint8Array, n: number, blocksize: number, by
 
 /**
  * Rice-decompress one tile with the WebAssembly kernel (the algorithm of rice.ts): 'ok' with
- * out[0..n) written, 'ended' when the stream ends before n pixels (the caller throws rice.ts's
- * error), or undefined when the WebAssembly path is unavailable or the tile too large for it.
+ * out[0..n) written, a RiceFailure (the caller throws rice.ts's error), or undefined when the
+ * WebAssembly path is unavailable or the tile too large for it.
  */
-export function riceDecompressSimd(input: Uint8Array, out: Int32Array, n: number, blocksize: number, bytepix: 1 | 2 | 4): 'ok' | 'ended' | undefined {
+export function riceDecompressSimd(input: Uint8Array, out: Int32Array, n: number, blocksize: number, bytepix: 1 | 2 | 4): 'ok' | RiceFailure | undefined {
   if (state === 'untried') load();
   const m = simd;
   if (m === undefined) return undefined;
@@ -270,9 +273,9 @@ export function riceDecompressSimd(input: Uint8Array, out: Int32Array, n: number
 
 /**
  * Run the Rice kernel: the input at SRC, the n int32 after it (16-byte aligned, room for the
- * float64 values after them). Returns the ints' byte offset, 'ended', or undefined (too large).
+ * float64 values after them). Returns the ints' byte offset, a RiceFailure, or undefined (too large).
  */
-function riceInMemory(m: Simd, input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4): number | 'ended' | undefined {
+function riceInMemory(m: Simd, input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4): number | RiceFailure | undefined {
   // the kernel may read past the input's end before it notices (at most a block of 4-byte pixels
   // and a few bytes); that lands in the ints area, or the 64-byte gap
   const ints = (SRC + input.length + 64 + 15) & ~15;
@@ -285,5 +288,5 @@ function riceInMemory(m: Simd, input: Uint8Array, n: number, blocksize: number, 
     // a trap (an out-of-bounds read can only come from a stream that ends early)
     return 'ended';
   }
-  return status === 0 ? ints : 'ended';
+  return status === 0 ? ints : status === 2 ? 'badcode' : 'ended';
 }

@@ -1325,10 +1325,13 @@
         (br $next)))
   )
 
+  (func $refill (param $pos i32) (result i64)
+    ;; 4 bytes at pos, big-endian, as the low 32 bits of an i64
+    (i64.extend_i32_u (i32x4.extract_lane 0 (i8x16.shuffle 3 2 1 0 4 5 6 7 8 9 10 11 12 13 14 15 (v128.load32_zero (local.get $pos)) (v128.const i32x4 0 0 0 0)))))
   (func (export "rice") (param $src i32) (param $len i32) (param $dst i32) (param $n i32) (param $bs i32) (param $bytepix i32) (result i32)
-    (local $end i32) (local $pos i32) (local $b i32) (local $nb i32) (local $o i32) (local $oend i32) (local $omax i32)
+    (local $end i32) (local $pos i32) (local $w i64) (local $cnt i32) (local $o i32) (local $oend i32) (local $omax i32)
     (local $fs i32) (local $fsbits i32) (local $fsmax i32) (local $bbits i32) (local $shift i32) (local $last i32)
-    (local $nzero i32) (local $top i32) (local $d i32) (local $k i32) (local $take i32)
+    (local $nzero i32) (local $lz i32) (local $d i32)
     (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
     (if (i32.lt_u (local.get $len) (local.get $bytepix)) (then (return (i32.const 1))))
     (local.set $bbits (i32.shl (local.get $bytepix) (i32.const 3)))
@@ -1352,16 +1355,20 @@
       (loop $blocks
         (br_if $blocks_done (i32.ge_u (local.get $o) (local.get $oend)))
         ;; FS code
-        (local.set $nb (i32.sub (local.get $nb) (local.get $fsbits)))
-        (block $r0 (loop $r0l
-          (br_if $r0 (i32.ge_s (local.get $nb) (i32.const 0)))
-          (local.set $b (i32.or (i32.shl (local.get $b) (i32.const 8)) (i32.load8_u (local.get $pos))))
-          (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
-          (local.set $nb (i32.add (local.get $nb) (i32.const 8)))
-          (br $r0l)))
-        (local.set $fs (i32.sub (i32.shr_u (local.get $b) (local.get $nb)) (i32.const 1)))
-        (local.set $b (i32.and (local.get $b) (i32.sub (i32.shl (i32.const 1) (local.get $nb)) (i32.const 1))))
-        (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
+        (if (i32.lt_u (local.get $cnt) (i32.const 32))
+          (then
+            (local.set $w (i64.or (local.get $w) (i64.shl (call $refill (local.get $pos)) (i64.extend_i32_u (i32.sub (i32.const 32) (local.get $cnt))))))
+            (local.set $pos (i32.add (local.get $pos) (i32.const 4)))
+            (local.set $cnt (i32.add (local.get $cnt) (i32.const 32)))))
+        (local.set $fs (i32.sub (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $fsbits))))) (i32.const 1)))
+        (local.set $w (i64.shl (local.get $w) (i64.extend_i32_u (local.get $fsbits))))
+        (local.set $cnt (i32.sub (local.get $cnt) (local.get $fsbits)))
+        ;; FS above the maximum (possible with 5 code bits): not a valid stream, unless the code
+        ;; itself was read past the end (then the stream ended first, as rice.ts reports it)
+        (if (i32.gt_s (local.get $fs) (local.get $fsmax))
+          (then
+            (if (i32.gt_s (i32.sub (local.get $pos) (i32.shr_u (local.get $cnt) (i32.const 3))) (local.get $end)) (then (return (i32.const 1))))
+            (return (i32.const 2))))
         (local.set $omax (i32.add (local.get $o) (i32.shl (local.get $bs) (i32.const 2))))
         (if (i32.gt_u (local.get $omax) (local.get $oend)) (then (local.set $omax (local.get $oend))))
         (if (i32.lt_s (local.get $fs) (i32.const 0))
@@ -1374,25 +1381,17 @@
               (br $zl))))
           (else (if (i32.eq (local.get $fs) (local.get $fsmax))
             (then
-              ;; raw differences of bbits bits, read 16 bits at a time at most
-              (block $w (loop $wl
-                (br_if $w (i32.ge_u (local.get $o) (local.get $omax)))
-                (local.set $d (i32.const 0))
-                (local.set $k (local.get $bbits))
-                (block $kd (loop $kl
-                  (br_if $kd (i32.le_s (local.get $k) (i32.const 0)))
-                  (local.set $take (select (local.get $k) (i32.const 16) (i32.lt_s (local.get $k) (i32.const 16))))
-                  (local.set $nb (i32.sub (local.get $nb) (local.get $take)))
-                  (block $r1 (loop $r1l
-                    (br_if $r1 (i32.ge_s (local.get $nb) (i32.const 0)))
-                    (local.set $b (i32.or (i32.shl (local.get $b) (i32.const 8)) (i32.load8_u (local.get $pos))))
-                    (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
-                    (local.set $nb (i32.add (local.get $nb) (i32.const 8)))
-                    (br $r1l)))
-                  (local.set $d (i32.or (i32.shl (local.get $d) (local.get $take)) (i32.shr_u (local.get $b) (local.get $nb))))
-                  (local.set $b (i32.and (local.get $b) (i32.sub (i32.shl (i32.const 1) (local.get $nb)) (i32.const 1))))
-                  (local.set $k (i32.sub (local.get $k) (local.get $take)))
-                  (br $kl)))
+              ;; raw differences of bbits bits
+              (block $wd (loop $wl
+                (br_if $wd (i32.ge_u (local.get $o) (local.get $omax)))
+                (if (i32.lt_u (local.get $cnt) (i32.const 32))
+          (then
+            (local.set $w (i64.or (local.get $w) (i64.shl (call $refill (local.get $pos)) (i64.extend_i32_u (i32.sub (i32.const 32) (local.get $cnt))))))
+            (local.set $pos (i32.add (local.get $pos) (i32.const 4)))
+            (local.set $cnt (i32.add (local.get $cnt) (i32.const 32)))))
+                (local.set $d (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $bbits))))))
+                (local.set $w (i64.shl (local.get $w) (i64.extend_i32_u (local.get $bbits))))
+                (local.set $cnt (i32.sub (local.get $cnt) (local.get $bbits)))
                 ;; zig-zag: d even -> d / 2, odd -> -(d + 1) / 2; added with wrap-around in the pixel's width
                 (local.set $last (i32.add (local.get $last)
                   (select (i32.shr_u (local.get $d) (i32.const 1)) (i32.xor (i32.shr_u (local.get $d) (i32.const 1)) (i32.const -1)) (i32.eqz (i32.and (local.get $d) (i32.const 1))))))
@@ -1402,35 +1401,50 @@
                   (i32.eq (local.get $bytepix) (i32.const 1))))
                 (i32.store (local.get $o) (local.get $last))
                 (local.set $o (i32.add (local.get $o) (i32.const 4)))
-                (br $wl)))
-              (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1)))))
+                (br $wl))))
             (else
               (block $p (loop $pl
                 (br_if $p (i32.ge_u (local.get $o) (local.get $omax)))
+                (if (i32.lt_u (local.get $cnt) (i32.const 32))
+          (then
+            (local.set $w (i64.or (local.get $w) (i64.shl (call $refill (local.get $pos)) (i64.extend_i32_u (i32.sub (i32.const 32) (local.get $cnt))))))
+            (local.set $pos (i32.add (local.get $pos) (i32.const 4)))
+            (local.set $cnt (i32.add (local.get $cnt) (i32.const 32)))))
                 ;; unary part: zero bits before the next 1
-                (local.set $nzero (local.get $nb))
-                (block $u (loop $ul
-                  (br_if $u (i32.ne (local.get $b) (i32.const 0)))
-                  (if (i32.ge_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
-                  (local.set $b (i32.load8_u (local.get $pos)))
-                  (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
-                  (local.set $nzero (i32.add (local.get $nzero) (i32.const 8)))
-                  (local.set $nb (i32.const 8))
-                  (br $ul)))
-                (local.set $top (i32.sub (i32.const 31) (i32.clz (local.get $b))))
-                (local.set $nzero (i32.sub (local.get $nzero) (i32.add (local.get $top) (i32.const 1))))
-                (local.set $nb (local.get $top))
-                (local.set $b (i32.xor (local.get $b) (i32.shl (i32.const 1) (local.get $top))))
-                ;; fs low bits
-                (local.set $nb (i32.sub (local.get $nb) (local.get $fs)))
-                (block $r2 (loop $r2l
-                  (br_if $r2 (i32.ge_s (local.get $nb) (i32.const 0)))
-                  (local.set $b (i32.or (i32.shl (local.get $b) (i32.const 8)) (i32.load8_u (local.get $pos))))
-                  (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
-                  (local.set $nb (i32.add (local.get $nb) (i32.const 8)))
-                  (br $r2l)))
-                (local.set $d (i32.or (i32.shl (local.get $nzero) (local.get $fs)) (i32.shr_u (local.get $b) (local.get $nb))))
-                (local.set $b (i32.and (local.get $b) (i32.sub (i32.shl (i32.const 1) (local.get $nb)) (i32.const 1))))
+                (local.set $lz (i32.wrap_i64 (i64.clz (local.get $w))))
+                (if (i32.ge_u (local.get $lz) (local.get $cnt))
+                  (then
+                    ;; every unread bit is zero: count them, refill, look again
+                    (local.set $nzero (local.get $cnt))
+                    (local.set $w (i64.const 0))
+                    (local.set $cnt (i32.const 0))
+                    (block $u (loop $ul
+                      (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
+                      (local.set $w (i64.shl (call $refill (local.get $pos)) (i64.const 32)))
+                      (local.set $pos (i32.add (local.get $pos) (i32.const 4)))
+                      (local.set $cnt (i32.const 32))
+                      (local.set $lz (i32.wrap_i64 (i64.clz (local.get $w))))
+                      (br_if $u (i32.lt_u (local.get $lz) (i32.const 32)))
+                      (local.set $nzero (i32.add (local.get $nzero) (i32.const 32)))
+                      (local.set $w (i64.const 0))
+                      (local.set $cnt (i32.const 0))
+                      (br $ul)))
+                    (local.set $nzero (i32.add (local.get $nzero) (local.get $lz))))
+                  (else (local.set $nzero (local.get $lz))))
+                ;; drop the zeros and the 1 (two shifts: lz + 1 may be 64)
+                (local.set $w (i64.shl (i64.shl (local.get $w) (i64.extend_i32_u (local.get $lz))) (i64.const 1)))
+                (local.set $cnt (i32.sub (local.get $cnt) (i32.add (local.get $lz) (i32.const 1))))
+                ;; fs low bits (fs <= 24)
+                (if (i32.lt_u (local.get $cnt) (i32.const 32))
+          (then
+            (local.set $w (i64.or (local.get $w) (i64.shl (call $refill (local.get $pos)) (i64.extend_i32_u (i32.sub (i32.const 32) (local.get $cnt))))))
+            (local.set $pos (i32.add (local.get $pos) (i32.const 4)))
+            (local.set $cnt (i32.add (local.get $cnt) (i32.const 32)))))
+                (local.set $d (i32.or
+                  (i32.shl (local.get $nzero) (local.get $fs))
+                  (select (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $fs))))) (i32.const 0) (local.get $fs))))
+                (local.set $w (i64.shl (local.get $w) (i64.extend_i32_u (local.get $fs))))
+                (local.set $cnt (i32.sub (local.get $cnt) (local.get $fs)))
                 ;; zig-zag: d even -> d / 2, odd -> -(d + 1) / 2; added with wrap-around in the pixel's width
                 (local.set $last (i32.add (local.get $last)
                   (select (i32.shr_u (local.get $d) (i32.const 1)) (i32.xor (i32.shr_u (local.get $d) (i32.const 1)) (i32.const -1)) (i32.eqz (i32.and (local.get $d) (i32.const 1))))))
@@ -1440,10 +1454,10 @@
                   (i32.eq (local.get $bytepix) (i32.const 1))))
                 (i32.store (local.get $o) (local.get $last))
                 (local.set $o (i32.add (local.get $o) (i32.const 4)))
-                (br $pl)))
-              (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))))))
+                (br $pl)))))))
+        ;; more bits consumed than the stream holds?
+        (if (i32.gt_s (i32.sub (local.get $pos) (i32.shr_u (local.get $cnt) (i32.const 3))) (local.get $end)) (then (return (i32.const 1))))
         (br $blocks)))
-    (if (i32.gt_u (local.get $pos) (local.get $end)) (then (return (i32.const 1))))
     (i32.const 0)
   )
 
