@@ -1,4 +1,3 @@
-/* global WebAssembly */
 // FITS image decoding in Node: our reader (esasky-sky/fits, the built dist/lib/fits.js) against
 // fitsjs 0.6.6, against a plain byte-swap loop over the same bytes (the machine's limit) and against
 // the same conversion by WebAssembly SIMD (the limit once SIMD is allowed), in MB/s
@@ -8,6 +7,7 @@
 // fpack (package libcfitsio-bin; the RICE cases are skipped with a note when fpack is missing).
 // Every file is padded to 2880-byte blocks (fitsjs hangs on unpadded ones). Each round runs the
 // subjects one after the other (A B C A B C ...) after a warm-up round; medians over rounds.
+/* global WebAssembly */
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -12,10 +12,12 @@
  *   'untried' -> 'unavailable'  no WebAssembly, no SIMD (WebAssembly.validate is false), a
  *                               big-endian host, or synchronous compilation refused (e.g. a
  *                               browser's main thread limit); `simdStatus().reason` says which
- * One WebAssembly memory per realm. Image data are copied in by chunks of CHUNK_BYTES, converted,
- * and copied out into the result, so any image size decodes in the same ~0.6 MB. Rice tiles
- * (riceDecompressSimd: compressed bytes in, int32 pixels out) grow it as a tile needs, up to
- * MAX_MEMORY_BYTES; a larger tile is left to the JavaScript decoder.
+ *   any -> 'unavailable' / 'untried'  setSimdEnabled(false / true) (tests, benchmarks)
+ * One WebAssembly memory per realm: [0, 64 KiB) the dither sequence, then image data copied in by
+ * chunks of CHUNK_BYTES, converted, and copied out into the result, so any image size decodes in
+ * the same ~0.7 MB. A Rice tile (riceTileSimd: compressed bytes in, int32 pixels, then float64
+ * physical values) grows it as the tile needs, up to MAX_MEMORY_BYTES; a larger tile is left to
+ * the JavaScript decoder.
  */
 
 import { FITS_SIMD_WASM_BASE64 } from './simdModule.js';
