@@ -475,6 +475,23 @@ export function hduStructure(
 }
 
 /**
+ * Structures of primary headers read without warnings, by header: a header shared by many files
+ * (headerCache.ts: identical HiPS tile headers) is read once. Immutable (naxes is never written).
+ */
+const primaryByHeader = new WeakMap<FitsHeader, ReturnType<typeof hduStructure>>();
+
+/** hduStructure, from primaryByHeader for a primary HDU whose header was read before. */
+function primaryStructure(header: FitsHeader, index: number, offset: number, strict: boolean, warnings: string[]): ReturnType<typeof hduStructure> {
+  if (index !== 0) return hduStructure(header, index, offset, strict, warnings);
+  const known = primaryByHeader.get(header);
+  if (known !== undefined) return known;
+  const before = warnings.length;
+  const s = hduStructure(header, index, offset, strict, warnings);
+  if (warnings.length === before) primaryByHeader.set(header, s);
+  return s;
+}
+
+/**
  * Read the structure of a FITS file held in memory.
  *
  * @throws FitsError 'NOT_FITS' if the first card is not `SIMPLE = T`, 'NO_END' for a header
@@ -500,13 +517,13 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
 
   let offset = 0;
   for (let index = 0; offset < n; index++) {
-    const ctx = `HDU ${index}: `;
+    const ctx = index === 0 ? 'HDU 0: ' : `HDU ${index}: `;
     const { header, paddedEnd } = parseHeaderCached(bytes, offset, {
       strict,
       ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
-      context: `HDU ${index}`,
+      context: index === 0 ? 'HDU 0' : `HDU ${index}`,
     });
-    const { type, xtension, bitpix, naxes, pcount, gcount, dataLength } = hduStructure(header, index, offset, strict, warnings);
+    const { type, xtension, bitpix, naxes, pcount, gcount, dataLength } = primaryStructure(header, index, offset, strict, warnings);
 
     const dataOffset = Math.min(paddedEnd, n);
     if (dataLength > maxBytes) {

@@ -250,6 +250,11 @@ export function decodePixels(
   } catch {
     throw tooLarge(count, kind);
   }
+  if (plainBytes) {
+    // V8's conversion copy straight from the input (no views to allocate: small tiles)
+    out.set(bytes.subarray(offset, offset + count));
+    return out;
+  }
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, byteLength);
   const { bscale, bzero } = layout;
   const identity = bscale === 1 && bzero === 0;
