@@ -39,7 +39,8 @@ import type { FitsHeader } from './header.js';
 import { type Bitpix, type ImageLayout, type ImageOutput, VALID_BITPIX } from './image.js';
 import { inflateTile } from './inflate.js';
 import { checkAllocation } from './limits.js';
-import { riceDecompress } from './rice.js';
+import { riceBadCode, riceDecompress, riceStreamEnded } from './rice.js';
+import { riceTileSimd } from './simd.js';
 import { plioDecompress } from './plio.js';
 import { hcompressDecompress } from './hcompress.js';
 import type { FitsColumn, FitsTable, FitsTypedArray } from './table.js';
@@ -409,10 +410,51 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
     throw new FitsError('BAD_DATA', `${what}: the tile has no data (empty COMPRESSED_DATA and no GZIP_COMPRESSED_DATA / UNCOMPRESSED_DATA)`);
   }
 
+  // scaling (as CFITSIO: the ZSCALE/ZZERO column, else keywords, else BSCALE/BZERO)
+  let scale = 1;
+  let zero = 0;
+  let hasZ = false;
+  if (cols.zscale || cols.zzero) {
+    scale = cols.zscale ? table.numberAt(cols.zscale, row) : 1;
+    zero = cols.zzero ? table.numberAt(cols.zzero, row) : 0;
+    hasZ = true;
+    if (isFloat && (layout.bscale !== 1 || layout.bzero !== 0)) {
+      zero = zero * layout.bscale + layout.bzero;
+      scale = scale * layout.bscale;
+    }
+  } else if (info.zscale !== undefined || info.zzero !== undefined) {
+    scale = info.zscale ?? 1;
+    zero = info.zzero ?? 0;
+    hasZ = true;
+  }
+  if (!hasZ || (scale === 1 && zero === 0)) {
+    scale = layout.bscale;
+    zero = layout.bzero;
+  }
+  let blank: number | undefined = info.zblank;
+  if (cols.zblank) {
+    const b = table.numberAt(cols.zblank, row);
+    blank = Number.isFinite(b) ? b : undefined;
+  }
+
   // 1. decompress to stored values: ints (Int32) or floats (float32/64 when NO_QUANTIZE)
   let storedFloats = false; // values already in `floats`
   let bigValues: BigInt64Array | undefined;
   if (info.zcmptype === 'RICE_1') {
+    // WebAssembly (simd.ts) when available: decompression and step 2 in one go, the same
+    // algorithms as below in JavaScript otherwise
+    const dither = isFloat && (info.quantize === 'SUBTRACTIVE_DITHER_1' || info.quantize === 'SUBTRACTIVE_DITHER_2');
+    const r = riceTileSimd(cdata, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, {
+      mode: !dither ? 0 : info.quantize === 'SUBTRACTIVE_DITHER_1' ? 1 : 2,
+      iseed: mod(row + 1 + info.dither0 - 2, N_RANDOM),
+      scale,
+      zero,
+      nullv: blank,
+      rtab: ditherSequence(),
+    });
+    if (r === 'ended') throw riceStreamEnded(what, cdata.length, tilelen);
+    if (r === 'badcode') throw riceBadCode(what);
+    if (r !== undefined) return roundTile(r, tilelen, dec);
     riceDecompress(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, what);
   } else if (info.zcmptype === 'PLIO_1') {
     plioDecompress(cdata, ints, tilelen, what);
@@ -448,33 +490,6 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
       bigValues = new BigInt64Array(tilelen);
       for (let i = 0; i < tilelen; i++) bigValues[i] = dv.getBigInt64(8 * i);
     }
-  }
-
-  // 2. scaling (as CFITSIO: the ZSCALE/ZZERO column, else keywords, else BSCALE/BZERO)
-  let scale = 1;
-  let zero = 0;
-  let hasZ = false;
-  if (cols.zscale || cols.zzero) {
-    scale = cols.zscale ? table.numberAt(cols.zscale, row) : 1;
-    zero = cols.zzero ? table.numberAt(cols.zzero, row) : 0;
-    hasZ = true;
-    if (isFloat && (layout.bscale !== 1 || layout.bzero !== 0)) {
-      zero = zero * layout.bscale + layout.bzero;
-      scale = scale * layout.bscale;
-    }
-  } else if (info.zscale !== undefined || info.zzero !== undefined) {
-    scale = info.zscale ?? 1;
-    zero = info.zzero ?? 0;
-    hasZ = true;
-  }
-  if (!hasZ || (scale === 1 && zero === 0)) {
-    scale = layout.bscale;
-    zero = layout.bzero;
-  }
-  let blank: number | undefined = info.zblank;
-  if (cols.zblank) {
-    const b = table.numberAt(cols.zblank, row);
-    blank = Number.isFinite(b) ? b : undefined;
   }
 
   if (storedFloats) {

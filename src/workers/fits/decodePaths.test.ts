@@ -4,10 +4,14 @@
 // physical = BZERO + BSCALE * stored, BLANK -> NaN, rounded once to the output type. Random data,
 // pixel counts across the 16384-pixel chunk size (odd and even), every byte alignment of the data
 // start, forced and 'auto' outputs, with and without scaling and BLANK. The astropy comparisons
-// of every BITPIX x BSCALE/BZERO x BLANK combination are in image.test.ts.
+// of every BITPIX x BSCALE/BZERO x BLANK combination are in image.test.ts. Both backends: the
+// JavaScript paths and the WebAssembly SIMD kernels (simd.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodePixels, type Bitpix, type ImageLayout, type ImageOutput } from './image.js';
+import { decodePixels, type Bitpix, type DecodeBackend, type ImageLayout, type ImageOutput } from './image.js';
+
+/** Both implementations: the JavaScript paths (fallback, oracle) and the WebAssembly SIMD kernels. */
+const BACKENDS: DecodeBackend[] = ['js', 'simd'];
 
 function layoutOf(bitpix: Bitpix, count: number, bscale: number, bzero: number, blank: bigint | undefined): ImageLayout {
   return {
@@ -110,8 +114,11 @@ describe('decodePixels paths vs the per-pixel formula', () => {
           // the data may start anywhere in the buffer (Node Buffers from the pool are unaligned)
           const src = buf.subarray(align);
           const layout = layoutOf(bitpix, count, bscale, bzero, blank);
-          const got = decodePixels(src, 0, count, layout, output);
-          expectSame(got, reference(src, 0, count, layout, output), `BITPIX ${bitpix}, ${count} px at byte ${align}, BSCALE ${bscale}, BZERO ${bzero}, BLANK ${blank}, ${output}`);
+          const want = reference(src, 0, count, layout, output);
+          for (const backend of BACKENDS) {
+            const got = decodePixels(src, 0, count, layout, output, backend);
+            expectSame(got, want, `${backend}: BITPIX ${bitpix}, ${count} px at byte ${align}, BSCALE ${bscale}, BZERO ${bzero}, BLANK ${blank}, ${output}`);
+          }
         },
       ),
       { numRuns: 300 },
@@ -129,8 +136,10 @@ describe('decodePixels paths vs the per-pixel formula', () => {
           [0.25, -7.5],
         ] as const) {
           const layout = layoutOf(16, count, bscale, bzero, undefined);
-          const got = decodePixels(buf, align, count, layout);
-          expectSame(got, reference(buf, align, count, layout, 'auto'), `${count} px at byte ${align}, BSCALE ${bscale}, BZERO ${bzero}`);
+          for (const backend of BACKENDS) {
+            const got = decodePixels(buf, align, count, layout, 'auto', backend);
+            expectSame(got, reference(buf, align, count, layout, 'auto'), `${backend}: ${count} px at byte ${align}, BSCALE ${bscale}, BZERO ${bzero}`);
+          }
         }
       }
     }
@@ -145,7 +154,7 @@ describe('decodePixels paths vs the per-pixel formula', () => {
       [small, 10],
     ] as const) {
       const layout = layoutOf(16, count, 1, 0, undefined);
-      expectSame(decodePixels(bytes, 0, count, layout), reference(bytes, 0, count, layout, 'auto'), `${count} px`);
+      expectSame(decodePixels(bytes, 0, count, layout, 'auto', 'js'), reference(bytes, 0, count, layout, 'auto'), `${count} px`);
     }
   });
 });

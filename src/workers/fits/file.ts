@@ -27,7 +27,8 @@
 
 import { compressedImageInfo, compressedLayout, decompressImage, type CompressedImageInfo } from './compressed.js';
 import { FitsError } from './errors.js';
-import { FITS_BLOCK, FITS_CARD, parseHeader, type FitsHeader, type HeaderParseOptions } from './header.js';
+import { FITS_BLOCK, FITS_CARD, type FitsHeader, type HeaderParseOptions } from './header.js';
+import { parseHeaderCached } from './headerCache.js';
 import { readGroups, type FitsGroups } from './groups.js';
 import { gunzipFile, isGzip } from './inflate.js';
 import { checkAllocation, DEFAULT_MAX_BYTES, resolveMaxBytes } from './limits.js';
@@ -67,6 +68,9 @@ export interface ReadFitsOptions extends Omit<HeaderParseOptions, 'context'> {
    */
   maxBytes?: number;
 }
+
+/** Image layouts of uncompressed image headers (immutable, so shared by the HDUs of a shared header). */
+const layoutByHeader = new WeakMap<FitsHeader, ImageLayout>();
 
 export class FitsHdu {
   /** 0 for the primary HDU. */
@@ -156,7 +160,12 @@ export class FitsHdu {
     this.assertImage();
     if (this.layoutCache === undefined) {
       const ctx = `HDU ${this.index}: `;
-      this.layoutCache = this.isCompressedImage ? compressedLayout(this.compression!, this.header, ctx) : imageLayout(this.header, ctx);
+      if (this.isCompressedImage) this.layoutCache = compressedLayout(this.compression!, this.header, ctx);
+      else {
+        // a header shared by many HDUs (headerCache.ts: identical HiPS tile headers) is read once
+        this.layoutCache = layoutByHeader.get(this.header);
+        if (this.layoutCache === undefined) layoutByHeader.set(this.header, (this.layoutCache = imageLayout(this.header, ctx)));
+      }
     }
     return this.layoutCache;
   }
@@ -225,7 +234,9 @@ export class FitsHdu {
 
   private checkOutput(count: number, layout: ImageLayout, options: ReadImageOptions, maxBytes: number): void {
     const kind = (options.output ?? 'auto') === 'auto' ? layout.autoOutput : options.output;
-    checkAllocation(count * (kind === 'float32' ? 4 : 8), maxBytes, `HDU ${this.index}: `, `the decoded image (NAXISn = ${layout.naxes.join(' x ')})`);
+    const bytes = count * (kind === 'float32' ? 4 : 8);
+    // the message is built only when it is needed (this runs once per decoded tile)
+    if (!(bytes <= maxBytes)) checkAllocation(bytes, maxBytes, `HDU ${this.index}: `, `the decoded image (NAXISn = ${layout.naxes.join(' x ')})`);
   }
 
   /**
@@ -464,6 +475,23 @@ export function hduStructure(
 }
 
 /**
+ * Structures of primary headers read without warnings, by header: a header shared by many files
+ * (headerCache.ts: identical HiPS tile headers) is read once. Immutable (naxes is never written).
+ */
+const primaryByHeader = new WeakMap<FitsHeader, ReturnType<typeof hduStructure>>();
+
+/** hduStructure, from primaryByHeader for a primary HDU whose header was read before. */
+function primaryStructure(header: FitsHeader, index: number, offset: number, strict: boolean, warnings: string[]): ReturnType<typeof hduStructure> {
+  if (index !== 0) return hduStructure(header, index, offset, strict, warnings);
+  const known = primaryByHeader.get(header);
+  if (known !== undefined) return known;
+  const before = warnings.length;
+  const s = hduStructure(header, index, offset, strict, warnings);
+  if (warnings.length === before) primaryByHeader.set(header, s);
+  return s;
+}
+
+/**
  * Read the structure of a FITS file held in memory.
  *
  * @throws FitsError 'NOT_FITS' if the first card is not `SIMPLE = T`, 'NO_END' for a header
@@ -489,13 +517,13 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
 
   let offset = 0;
   for (let index = 0; offset < n; index++) {
-    const ctx = `HDU ${index}: `;
-    const { header, paddedEnd } = parseHeader(bytes, offset, {
+    const ctx = index === 0 ? 'HDU 0: ' : `HDU ${index}: `;
+    const { header, paddedEnd } = parseHeaderCached(bytes, offset, {
       strict,
       ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
-      context: `HDU ${index}`,
+      context: index === 0 ? 'HDU 0' : `HDU ${index}`,
     });
-    const { type, xtension, bitpix, naxes, pcount, gcount, dataLength } = hduStructure(header, index, offset, strict, warnings);
+    const { type, xtension, bitpix, naxes, pcount, gcount, dataLength } = primaryStructure(header, index, offset, strict, warnings);
 
     const dataOffset = Math.min(paddedEnd, n);
     if (dataLength > maxBytes) {

@@ -23,7 +23,9 @@
  *     once to float32 (relative error <= 6e-8).
  * `output: 'float32' | 'float64'` forces the type (e.g. float32 for a GPU texture).
  *
- * Decoding paths, chosen per BITPIX by measurement (bench/fits-decode.bench.mjs and the loops
+ * Decoding paths: WebAssembly SIMD kernels (simd.ts) when the realm supports them - byte swaps by
+ * i8x16.shuffle, conversion and scaling in f32x4/f64x2 lanes, bit-identical to the JavaScript
+ * paths - else the JavaScript paths, chosen per BITPIX by measurement (bench/fits-decode.bench.mjs and the loops
  * compared in docs/fits-and-tables.md, Node 20 / V8 11 on x86):
  *   - BITPIX 8: `TypedArray.prototype.set` from the byte view (V8's typed-array conversion
  *     copy, 11-15x any per-pixel loop), then BSCALE/BZERO in place when present.
@@ -42,6 +44,7 @@
 
 import { FitsError } from './errors.js';
 import type { FitsHeader } from './header.js';
+import { decodeSimd, simdStatus } from './simd.js';
 
 export type Bitpix = 8 | 16 | 32 | 64 | -32 | -64;
 
@@ -198,6 +201,16 @@ export function imageLayout(header: FitsHeader, ctx = ''): ImageLayout {
 }
 
 /**
+ * Which implementation decodes: 'auto' (WebAssembly SIMD when this realm has it, see simd.ts,
+ * else JavaScript), 'js' (the JavaScript paths below: the fallback and the test oracle) or 'simd'
+ * (throws when unavailable; for tests and benchmarks).
+ */
+export type DecodeBackend = 'auto' | 'js' | 'simd';
+
+/** Below this many pixels the JavaScript paths are used (no chunk set-up to amortise). */
+const SIMD_MIN_PIXELS = 16;
+
+/**
  * Decode `count` pixels starting at byte `offset` of `bytes` into a new array. The caller
  * guarantees that `offset + count * |BITPIX| / 8 <= bytes.length`; it is checked again here.
  */
@@ -207,6 +220,7 @@ export function decodePixels(
   count: number,
   layout: ImageLayout,
   output: ImageOutput = 'auto',
+  backend: DecodeBackend = 'auto',
 ): Float32Array | Float64Array {
   const width = Math.abs(layout.bitpix) / 8;
   const byteLength = count * width;
@@ -217,11 +231,29 @@ export function decodePixels(
     );
   }
   const kind = output === 'auto' ? layout.autoOutput : output;
+  // BITPIX 8 without scaling or BLANK: V8's TypedArray.set conversion is faster than the kernel
+  const plainBytes = layout.bitpix === 8 && layout.bscale === 1 && layout.bzero === 0 && layout.blank === undefined;
+  if (backend === 'simd' || (backend === 'auto' && count >= SIMD_MIN_PIXELS && !plainBytes)) {
+    let simdOut: Float32Array | Float64Array | undefined;
+    try {
+      simdOut = decodeSimd(bytes, offset, count, layout.bitpix, kind === 'float64', layout.bscale, layout.bzero, layout.blank);
+    } catch (e) {
+      if (e instanceof RangeError) throw tooLarge(count, kind);
+      throw e;
+    }
+    if (simdOut !== undefined) return simdOut;
+    if (backend === 'simd') throw new Error(`the WebAssembly SIMD decoder is unavailable: ${simdStatus().reason}`);
+  }
   let out: Float32Array | Float64Array;
   try {
     out = kind === 'float32' ? new Float32Array(count) : new Float64Array(count);
   } catch {
-    throw new FitsError('TOO_LARGE', `cannot allocate an array of ${count} pixels (${kind})`);
+    throw tooLarge(count, kind);
+  }
+  if (plainBytes) {
+    // V8's conversion copy straight from the input (no views to allocate: small tiles)
+    out.set(bytes.subarray(offset, offset + count));
+    return out;
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, byteLength);
   const { bscale, bzero } = layout;
@@ -249,6 +281,10 @@ export function decodePixels(
       break;
   }
   return out;
+}
+
+function tooLarge(count: number, kind: string): FitsError {
+  return new FitsError('TOO_LARGE', `cannot allocate an array of ${count} pixels (${kind})`);
 }
 
 /** BLANK as a number for 8/16/32-bit comparisons (NaN never equals a stored value). */

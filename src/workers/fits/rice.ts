@@ -8,6 +8,7 @@
  * an FS code of 3, 4 or 5 bits (bytepix 1, 2, 4), written as fs + 1:
  *   - fs + 1 = 0: every difference of the block is zero;
  *   - fs = 6, 14 or 25 (the maximum): every difference is written raw in 8, 16 or 32 bits;
+ *     a larger fs (5 code bits reach 30) is invalid (FitsError 'BAD_DATA');
  *   - otherwise each difference d is written as (d >> fs) in unary (that many 0 bits and a 1)
  *     followed by the low fs bits of d.
  * Differences are zig-zag mapped (d >= 0 -> 2d, d < 0 -> -2d - 1) and added to the previous
@@ -20,6 +21,16 @@
 import { FitsError } from './errors.js';
 
 const FS_BITS = { 1: 3, 2: 4, 4: 5 } as const;
+
+/** The error for a block code above the maximum (FS > 25: 5 code bits allow up to 30). */
+export function riceBadCode(what: string): FitsError {
+  return new FitsError('BAD_DATA', `${what}: the Rice-compressed stream has an invalid block code (FS above the maximum of the pixel size)`);
+}
+
+/** The error for a stream that ends before its pixels are decoded (also used by the WebAssembly path). */
+export function riceStreamEnded(what: string, len: number, n: number): FitsError {
+  return new FitsError('BAD_DATA', `${what}: the Rice-compressed stream (${len} bytes) ends before its ${n} pixels are decoded`);
+}
 const FS_MAX = { 1: 6, 2: 14, 4: 25 } as const;
 
 /**
@@ -34,7 +45,7 @@ const FS_MAX = { 1: 6, 2: 14, 4: 25 } as const;
 export function riceDecompress(input: Uint8Array, out: Int32Array, n: number, blocksize: number, bytepix: 1 | 2 | 4, what: string): void {
   const len = input.length;
   const end = (): never => {
-    throw new FitsError('BAD_DATA', `${what}: the Rice-compressed stream (${len} bytes) ends before its ${n} pixels are decoded`);
+    throw riceStreamEnded(what, len, n);
   };
   if (n === 0) return;
   if (len < bytepix) end();
@@ -63,6 +74,7 @@ export function riceDecompress(input: Uint8Array, out: Int32Array, n: number, bl
     const fs = (acc >>> nb) - 1;
     acc &= (1 << nb) - 1;
     if (over > 0) end();
+    if (fs > fsMax) throw riceBadCode(what);
     const imax = i + blocksize < n ? i + blocksize : n;
     if (fs < 0) {
       // low entropy: all differences are zero

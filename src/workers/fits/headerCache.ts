@@ -1,0 +1,68 @@
+/**
+ * Reuse of a parsed FITS header when the next header has exactly the same bytes: the fast path for
+ * HiPS FITS tiles, whose headers are identical across a survey (e.g. all 768 tiles of
+ * ../shared/data/hips/cds_gaia_dr2_radial_velocity_map: SIMPLE, BITPIX, NAXIS, NAXIS1, NAXIS2, END).
+ * Decoding a 32 x 32 tile is dominated by parsing its header, so a worker that decodes tile after
+ * tile parses it once.
+ *
+ * One entry per realm (worker, page, Node process): a copy of the header bytes (at most
+ * MAX_CACHED_BYTES), the parse options that shape the result (strict, context) and the result.
+ * A hit needs byte equality of the whole header up to and including END, so it returns exactly
+ * what parseHeader would; FitsHeader is immutable (readonly fields), so sharing it is safe.
+ */
+
+import { FITS_CARD, parseHeader, type HeaderParseOptions, type HeaderParseResult } from './header.js';
+
+/** Headers longer than this (more than one 2880-byte block) are not cached. */
+export const MAX_CACHED_BYTES = 2880;
+
+interface Entry {
+  bytes: Uint8Array;
+  strict: boolean;
+  context: string;
+  /** The parse result with endCardOffset and paddedEnd relative to the header start. */
+  result: HeaderParseResult;
+}
+
+let last: Entry | undefined;
+
+/**
+ * parseHeader(bytes, offset, options), answered from the cache when the header's bytes equal the
+ * previous cached header's. Same results and the same errors as parseHeader: the cached bytes end
+ * with the header's first END card, so equal bytes put END at the same place.
+ */
+export function parseHeaderCached(bytes: Uint8Array, offset: number, options: HeaderParseOptions): HeaderParseResult {
+  const strict = options.strict === true;
+  const context = options.context ?? '';
+  const e = last;
+  if (
+    e !== undefined &&
+    e.strict === strict &&
+    e.context === context &&
+    offset + e.bytes.length <= bytes.length &&
+    (options.maxHeaderBytes === undefined || e.bytes.length <= options.maxHeaderBytes) &&
+    sameBytes(e.bytes, bytes, offset)
+  ) {
+    if (offset === 0) return e.result;
+    return { header: e.result.header, endCardOffset: offset + e.result.endCardOffset, paddedEnd: offset + e.result.paddedEnd };
+  }
+  const result = parseHeader(bytes, offset, options);
+  const len = result.endCardOffset + FITS_CARD - offset;
+  if (len <= MAX_CACHED_BYTES) {
+    last = {
+      bytes: bytes.slice(offset, offset + len),
+      strict,
+      context,
+      // offsets relative to the header start (equal to the absolute ones for a header at byte 0)
+      result: { header: result.header, endCardOffset: result.endCardOffset - offset, paddedEnd: result.paddedEnd - offset },
+    };
+  }
+  return result;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, offset: number): boolean {
+  // a byte loop: no typed-array views to allocate (a header of a few cards is a few hundred bytes)
+  const n = a.length;
+  for (let i = 0; i < n; i++) if (a[i] !== b[offset + i]) return false;
+  return true;
+}
