@@ -19,7 +19,7 @@ import { CellCoverage } from '../../hips/mocCoverage.js';
 import { TileTextureArray } from '../tileTextureArray.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { neighbours } from '../../hips/neighbours.js';
-import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
+import { HIPS_GRID, hipsVariant, hipsWgsl, type HipsShaderVariant } from '../shaders/hips.wgsl.js';
 import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
@@ -207,9 +207,9 @@ export class HipsLayer implements RenderLayer {
     this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);
   }
 
-  /** The render pipeline for a blending mode (shared by every layer of this kind on the device). */
-  private pipelineFor(blending: Blending): GPURenderPipeline {
-    return hipsPipeline(this.device, this.kind, blending, this.format);
+  /** The render pipeline for a blending mode and shader variant (shared by every layer of this kind on the device). */
+  private pipelineFor(blending: Blending, variant: HipsShaderVariant = 'plain'): GPURenderPipeline {
+    return hipsPipeline(this.device, this.kind, blending, this.format, variant);
   }
 
   /** The tile manager's view of one tile (for tests and diagnostics). */
@@ -220,6 +220,8 @@ export class HipsLayer implements RenderLayer {
   private valuesPipeline: GPURenderPipeline | undefined;
   private valuesBindGroup: GPUBindGroup | undefined;
   private valuesKey = '';
+  /** The shader variant of the last prepared frame (caps for MER/CAR). */
+  private variant: HipsShaderVariant = 'plain';
 
   /**
    * Draw this FITS layer's data values (not colours) into a pass whose target is rg32float:
@@ -229,8 +231,9 @@ export class HipsLayer implements RenderLayer {
     if (this.kind !== 'fits') throw new Error('encodeValues is only for FITS layers');
     if (this.destroyed || this.cellCount === 0) return;
     const device = this.device;
-    this.valuesPipeline ??= cachedPipeline(device, 'hips-fits-values/rg32float', () => {
-      const module = device.createShaderModule({ label: 'hips fits values', code: hipsWgsl('fits') });
+    const variant = this.variant;
+    this.valuesPipeline = cachedPipeline(device, `hips-fits-values-${variant}/rg32float`, () => {
+      const module = device.createShaderModule({ label: `hips fits values ${variant}`, code: hipsWgsl('fits', variant) });
       return device.createRenderPipeline({
         label: 'hips fits values',
         layout: 'auto',
@@ -239,7 +242,7 @@ export class HipsLayer implements RenderLayer {
         primitive: { topology: 'triangle-list', cullMode: 'none' },
       });
     });
-    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}`;
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${variant}`;
     if (!this.valuesBindGroup || key !== this.valuesKey) {
       this.valuesKey = key;
       this.valuesBindGroup = device.createBindGroup({
@@ -633,8 +636,10 @@ export class HipsLayer implements RenderLayer {
     const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * CELL_BYTES));
     const posChanged = this.positionBuffer.write(new Uint8Array(pos.buffer, 0, n * VERTS_PER_CELL * 16));
     writeHipsFrame(this.device, this.uniforms, camera, from, this.opacity, n, this.cuts, STRETCH_ID[this.display.stretch]);
-    const pipeline = this.pipelineFor(this.blending);
-    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${this.blending}`;
+    const a = from && from.mix < 1 ? from.camera : camera;
+    this.variant = hipsVariant(PROJECTION_ID[a.view.projection], PROJECTION_ID[camera.view.projection]);
+    const pipeline = this.pipelineFor(this.blending, this.variant);
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${this.blending}/${this.variant}`;
     this.pipeline = pipeline;
     if (cellsChanged || posChanged || !this.bindGroup || key !== this.bindGroupKey) {
       this.bindGroup = this.device.createBindGroup({
@@ -686,15 +691,16 @@ function requestedTileKind(opts: HipsLayerOptions): 'auto' | 'colour' | 'fits' {
   return opts.tileKind ?? 'auto';
 }
 
-/** The HiPS/FITS-image render pipeline for a tile kind and blending mode, shared per device. */
-export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blending: Blending, format: GPUTextureFormat): GPURenderPipeline {
-  return cachedPipeline(device, `hips-${kind}-${blending}/${format}`, () => {
-    const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
+/** The HiPS/FITS-image render pipeline for a tile kind, blending mode and shader variant (hipsVariant), shared per device. */
+export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blending: Blending, format: GPUTextureFormat,
+  variant: HipsShaderVariant = 'plain'): GPURenderPipeline {
+  return cachedPipeline(device, `hips-${kind}-${blending}-${variant}/${format}`, () => {
+    const module = device.createShaderModule({ label: `hips ${kind} ${variant}`, code: hipsWgsl(kind, variant) });
     const blend: GPUBlendState = blending === 'additive'
       ? { color: { srcFactor: 'src-alpha', dstFactor: 'one', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one', operation: 'add' } }
       : ALPHA_BLEND;
     return device.createRenderPipeline({
-      label: `hips ${kind} ${blending}`,
+      label: `hips ${kind} ${blending} ${variant}`,
       layout: 'auto',
       vertex: { module, entryPoint: 'vs' },
       fragment: { module, entryPoint: 'fs', targets: [{ format, blend }] },

@@ -15,9 +15,24 @@ export const HIPS_GRID = 8;
 
 export type HipsShaderKind = 'colour' | 'fits';
 
+/**
+ * Shader variants: 'caps' draws the triangle around a native pole of MER/CAR as a cap (a band up
+ * to the pole's line, cut per fragment); 'plain' drops such triangles and has no cap code at all.
+ * Only a view in MER or CAR needs caps, and on a CPU rasteriser (SwiftShader) the fragment
+ * shader's cap branch is paid by every fragment whether taken or not (a 1280x720 SIN frame took
+ * 5-10x longer with it), so every other projection uses 'plain' (hipsVariant).
+ */
+export type HipsShaderVariant = 'plain' | 'caps';
+
+/** The variant a frame needs: caps when either projection of the frame (a projection change blends two) is MER or CAR. */
+export function hipsVariant(projectionA: number, projectionB: number): HipsShaderVariant {
+  return projectionA === 7 || projectionA === 8 || projectionB === 7 || projectionB === 8 ? 'caps' : 'plain';
+}
+
 /** The HiPS shader for colour tiles (rgba8 texture, hardware filtering) or FITS tiles (r32float
  * values, NaN-aware bilinear filtering, cuts, stretch and colormap lookup). */
-export function hipsWgsl(kind: HipsShaderKind): string {
+export function hipsWgsl(kind: HipsShaderKind, variant: HipsShaderVariant = 'plain'): string {
+  const caps = variant === 'caps';
   return /* wgsl */ `
 ${projectionWgsl}
 const G: u32 = ${HIPS_GRID}u;
@@ -63,7 +78,7 @@ struct VOut {
   @location(3) depth: f32,  // view-frame z: < 0 on the far side of the sky
   @location(4) @interpolate(flat) facet: f32,  // HPX: the polar facet this copy was drawn for
   @location(5) @interpolate(flat) alpha: f32,
-  @location(6) @interpolate(flat) cap: u32,  // a pole triangle of MER/CAR (capCoverage), else NO_CAP
+${caps ? '  @location(6) @interpolate(flat) cap: u32,  // a pole triangle of MER/CAR (capCoverage), else NO_CAP' : ''}
 };
 
 const OFFSCREEN = vec2f(4.0, 4.0);
@@ -93,9 +108,9 @@ fn trianglePlane(id: u32, p0: vec3f, p1: vec3f, p2: vec3f, k: u32, copy: u32) ->
     return projectPlane(id, p);
   }
   // Cylindrical and pseudo-cylindrical. A triangle around a native pole has no sensible image (the
-  // pole is a point or a line on the boundary): drop it.
+  // pole is a point or a line on the boundary): drop it (in the plain variant always).
   if (aroundPole(p0, p1, p2)) {
-    if (id != 7u && id != 8u) { return OFFSCREEN; }
+${caps ? `    if (id != 7u && id != 8u) { return OFFSCREEN; }
     // MER, CAR: the pole is the boundary's top or bottom line. The two copies make the band
     // from the triangle's lowest vertex to that line, the fragment shader keeps the part above
     // the triangle's edges (capCoverage)
@@ -105,7 +120,7 @@ fn trianglePlane(id: u32, p0: vec3f, p1: vec3f, p2: vec3f, k: u32, copy: u32) ->
     let low = select(max(ys.x, max(ys.y, ys.z)), min(ys.x, min(ys.y, ys.z)), north);
     // copy 0: (-pi, low) (pi, low) (-pi, top); copy 1: (-pi, top) (pi, low) (pi, top)
     let m = copy * 3u + k;
-    return vec2f(select(-PI, PI, m == 1u || m >= 4u), select(low, top, m == 2u || m == 3u || m == 5u));
+    return vec2f(select(-PI, PI, m == 1u || m >= 4u), select(low, top, m == 2u || m == 3u || m == 5u));` : '    return OFFSCREEN;'}
   }
   // Native longitude seam behind the centre: crossing triangles are drawn on both sides.
   let u = unwrappedPhi(p0, p1, p2, copy);
@@ -213,13 +228,6 @@ fn meshUv(c: u32, index: u32) -> vec2f {
   return cells[c].uvOrigin + vec2f(f32(j) / f32(G), f32(i) / f32(G)) * cells[c].uvScale;
 }
 
-const NO_CAP: u32 = 0xffffffffu;
-
-/** A triangle around a native pole of MER or CAR, drawn as a cap (see trianglePlane). */
-fn isCap(id: u32, p0: vec3f, p1: vec3f, p2: vec3f) -> bool {
-  return (id == 7u || id == 8u) && aroundPole(p0, p1, p2);
-}
-
 /**
  * Which side of edge a-b the native pole axis (y) lies on, seen down that axis. Exactly one of the
  * two triangles sharing an edge sees it on its own side, even when the edge passes (nearly)
@@ -240,6 +248,14 @@ fn aroundPole(p0: vec3f, p1: vec3f, p2: vec3f) -> bool {
   if (min(dot(p0.xz, p0.xz), min(dot(p1.xz, p1.xz), dot(p2.xz, p2.xz))) < 1e-12 || (all(p0 == p1) && all(p1 == p2))) { return false; }
   let s0 = poleSide(p0, p1);
   return s0 == poleSide(p1, p2) && s0 == poleSide(p2, p0);
+}
+
+${caps ? `
+const NO_CAP: u32 = 0xffffffffu;
+
+/** A triangle around a native pole of MER or CAR, drawn as a cap (see trianglePlane). */
+fn isCap(id: u32, p0: vec3f, p1: vec3f, p2: vec3f) -> bool {
+  return (id == 7u || id == 8u) && aroundPole(p0, p1, p2);
 }
 
 /**
@@ -284,6 +300,7 @@ fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool) -> bool {
   }
   return false;
 }
+` : ''}
 
 @vertex
 fn vs(@builtin(vertex_index) vi: u32) -> VOut {
@@ -314,16 +331,16 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   } else {
     let b = trianglePlane(frame.projectionB, p0, p1, p2, k, copy);
     plane = b;
-    // pole caps are drawn in a settled MER or CAR view only
+${caps ? `    // pole caps are drawn in a settled MER or CAR view only
     let caps = isCap(frame.projection, p0, p1, p2) || isCap(frame.projectionB, p0, p1, p2);
-    if (all(a == OFFSCREEN) || all(b == OFFSCREEN) || caps) { ndc = OFFSCREEN; }
+    if (all(a == OFFSCREEN) || all(b == OFFSCREEN) || caps) { ndc = OFFSCREEN; }` : `    if (all(a == OFFSCREEN) || all(b == OFFSCREEN)) { ndc = OFFSCREEN; }`}
     else { ndc = mix(a / frame.halfPlane, b / frame.halfPlaneB, frame.mixB); }
   }
   let cell = cells[c];
   var out: VOut;
   out.position = vec4f(ndc, 0.0, 1.0);
   out.uv = meshUv(c, select(select(i0, i1, k == 1u), i2, k == 2u));
-  out.cap = select(NO_CAP, (c * G * G + quad) * 2u + tri, isCap(frame.projection, p0, p1, p2) && frame.mixB <= 0.0);
+${caps ? '  out.cap = select(NO_CAP, (c * G * G + quad) * 2u + tri, isCap(frame.projection, p0, p1, p2) && frame.mixB <= 0.0);' : ''}
   out.plane = plane;
   out.layer = cell.layer;
   out.alpha = cell.alpha;
@@ -345,11 +362,11 @@ fn fs(in: VOut) -> @location(0) vec4f {
     if (id == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   }
   var uv = in.uv;
-  if (in.cap != NO_CAP) {
+${caps ? `  if (in.cap != NO_CAP) {
     let cov = capCoverage(in.cap, in.plane);
     if (cov.x < 0.5) { discard; }
     uv = cov.yz;
-  }
+  }` : ''}
 ${kind === 'colour' ? `  // mip bias -1: a tile drawn near 1:1 (as selection aims) stays as sharp as plain bilinear and
   // agrees with point-sampled references (reproject); squeezed 2x and more, it averages
   let color = textureSampleBias(tiles, tileSampler, uv, in.layer, -1.0);
@@ -375,11 +392,11 @@ fn fsValues(in: VOut) -> @location(0) vec4f {
   if (boundaryF(frame.projectionB, in.plane) > 0.0 || (frame.projectionB == 0u && in.depth < 0.0)) { discard; }
   if (frame.projectionB == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   var uv = in.uv;
-  if (in.cap != NO_CAP) {
+${caps ? `  if (in.cap != NO_CAP) {
     let cov = capCoverage(in.cap, in.plane);
     if (cov.x < 0.5) { discard; }
     uv = cov.yz;
-  }
+  }` : ''}
   let v = fitsValue(uv, in.layer);
   if (isNan(v)) { discard; }
   return vec4f(v, 1.0, 0.0, 0.0);
