@@ -19,7 +19,7 @@ import { CellCoverage } from '../../hips/mocCoverage.js';
 import { TileTextureArray } from '../tileTextureArray.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { neighbours } from '../../hips/neighbours.js';
-import { HIPS_GRID, hipsVariant, hipsWgsl, type HipsShaderVariant } from '../shaders/hips.wgsl.js';
+import { HIPS_GRID, hipsCopies, hipsVariant, hipsWgsl, type HipsShaderVariant } from '../shaders/hips.wgsl.js';
 import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
@@ -222,6 +222,8 @@ export class HipsLayer implements RenderLayer {
   private valuesKey = '';
   /** The shader variant of the last prepared frame (caps for MER/CAR). */
   private variant: HipsShaderVariant = 'plain';
+  /** Copies of the mesh the last prepared frame draws (hipsCopies: 1 for zenithal projections). */
+  private copies: 1 | 2 = 2;
 
   /**
    * Draw this FITS layer's data values (not colours) into a pass whose target is rg32float:
@@ -257,7 +259,7 @@ export class HipsLayer implements RenderLayer {
     }
     pass.setPipeline(this.valuesPipeline);
     pass.setBindGroup(0, this.valuesBindGroup);
-    pass.draw(2 * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
+    pass.draw(this.copies * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
 
@@ -638,6 +640,7 @@ export class HipsLayer implements RenderLayer {
     writeHipsFrame(this.device, this.uniforms, camera, from, this.opacity, n, this.cuts, STRETCH_ID[this.display.stretch]);
     const a = from && from.mix < 1 ? from.camera : camera;
     this.variant = hipsVariant(PROJECTION_ID[a.view.projection], PROJECTION_ID[camera.view.projection]);
+    this.copies = hipsCopies(PROJECTION_ID[a.view.projection], PROJECTION_ID[camera.view.projection]);
     const pipeline = this.pipelineFor(this.blending, this.variant);
     const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${this.blending}/${this.variant}`;
     this.pipeline = pipeline;
@@ -660,8 +663,8 @@ export class HipsLayer implements RenderLayer {
     if (this.destroyed || this.cellCount === 0 || !this.bindGroup) return;
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup);
-    // two copies: the second draws seam-crossing triangles on the other side of all-sky projections
-    pass.draw(2 * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
+    // two copies (all-sky projections): the second draws seam-crossing triangles on the other side
+    pass.draw(this.copies * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
   destroy(): void {

@@ -29,6 +29,15 @@ export function hipsVariant(projectionA: number, projectionB: number): HipsShade
   return projectionA === 7 || projectionA === 8 || projectionB === 7 || projectionB === 8 ? 'caps' : 'plain';
 }
 
+/**
+ * Copies of the mesh a frame draws: the second copy only ever holds triangles that cross the
+ * native longitude seam (and HPX's second polar facet), which zenithal projections (ids 0-4) do
+ * not have — there every copy-1 vertex is dropped, so drawing it only costs vertex work.
+ */
+export function hipsCopies(projectionA: number, projectionB: number): 1 | 2 {
+  return projectionA <= 4 && projectionB <= 4 ? 1 : 2;
+}
+
 /** The HiPS shader for colour tiles (rgba8 texture, hardware filtering) or FITS tiles (r32float
  * values, NaN-aware bilinear filtering, cuts, stretch and colormap lookup). */
 export function hipsWgsl(kind: HipsShaderKind, variant: HipsShaderVariant = 'plain'): string {
