@@ -193,6 +193,50 @@ describe('TileManager', () => {
     });
   });
 
+  it('keeps prefetched tiles decoded in CPU memory only: no upload, no frame, until a view needs them', async () => {
+    const net = new ScriptedNetwork();
+    let frames = 0;
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, onSettle: () => frames++ });
+    const view = [{ order: 3, ipix: 1 }];
+    const next = [{ order: 4, ipix: 4 }, { order: 4, ipix: 5 }];
+    m.want(view);
+    net.answer('Norder3/Dir0/Npix1.', tile);
+    await flush();
+    expect(frames).toBe(1);
+    m.takeDecoded();
+    m.want(view, next);
+    expect(m.idle).toBe(true); // the view does not wait for its prefetch
+    net.answer('Npix4.', tile);
+    net.answer('Npix5.', null); // 404
+    await flush();
+    expect(frames).toBe(1);
+    expect(m.pendingUploads).toBe(0);
+    expect(m.isCached(4, 4)).toBe(true);
+    expect(m.stateOf(4, 4)).toBeUndefined();
+    // asked to prefetch again: already decoded, so no request
+    m.want(view, next);
+    expect(net.requested.length).toBe(3);
+    // a view that needs it gets it from memory, ready for upload
+    m.want(next);
+    expect(net.requested.length).toBe(3);
+    expect(m.stateOf(4, 4)).toBe('ready');
+    expect(m.stateOf(4, 5)).toBe('empty');
+    expect(m.takeDecoded().map((d) => d.ipix)).toEqual([4]);
+    expect(m.idle).toBe(true);
+  });
+
+  it('uploads a prefetched tile that a view needs by the time it arrives', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net });
+    m.want([{ order: 3, ipix: 1 }], [{ order: 4, ipix: 4 }]);
+    m.want([{ order: 4, ipix: 4 }]); // zoomed in while the prefetch was on its way
+    expect(net.aborted).toEqual(['/h/Norder3/Dir0/Npix1.png']);
+    net.answer('Npix4.', tile);
+    await flush();
+    expect(m.stateOf(4, 4)).toBe('ready');
+    expect(m.takeDecoded().map((d) => d.ipix)).toEqual([4]);
+  });
+
   it('aborts everything on destroy', () => {
     const net = new ScriptedNetwork();
     const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });

@@ -147,7 +147,9 @@ export class TileManager {
   /**
    * Declare the tiles the view wants, most important first, and optionally tiles to prefetch after
    * them (e.g. the next zoom level; `idle` does not wait for those). Requests for tiles no longer
-   * wanted are aborted; new ones are queued; loads start up to the concurrency limit.
+   * wanted are aborted; new ones are queued; loads start up to the concurrency limit. A prefetched
+   * tile is only fetched and decoded: it waits in the CPU cache (no state, no upload, no frame) until
+   * a view needs it, so prefetching never costs the settled view GPU work or redrawn frames.
    */
   want(tiles: readonly TileId[], prefetch: readonly TileId[] = []): void {
     if (this.destroyed) return;
@@ -163,6 +165,11 @@ export class TileManager {
       const existing = this.entries.get(key);
       const known = this.seeded.get(key) ?? this.cache.get(key);
       if (known && this.cache.has(key)) this.touch(key);
+      if (known && !needed.has(key) && (!existing || existing.state === 'queued')) {
+        // prefetched and already decoded: nothing to fetch, nothing to upload until a view needs it
+        if (existing) this.abandon(existing);
+        continue;
+      }
       if (known && (!existing || existing.state === 'dropped' || existing.state === 'queued')) {
         if (existing?.state === 'queued' && existing.retryTimer !== undefined) clearTimeout(existing.retryTimer);
         this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'ready', tries: 0 });
@@ -315,6 +322,12 @@ export class TileManager {
         this.active--;
         if (controller.signal.aborted || this.destroyed) return this.pump();
         e.controller = undefined;
+        if (tile && !this.neededSet.has(e.key)) {
+          // prefetched: kept decoded in CPU memory, uploaded when a view needs it (want())
+          this.remember(e.order, e.ipix, tile);
+          this.entries.delete(e.key);
+          return this.pump();
+        }
         if (tile) {
           e.state = 'ready';
           this.decoded.push({ order: e.order, ipix: e.ipix, tile });
@@ -322,7 +335,8 @@ export class TileManager {
         } else {
           e.state = 'empty';
         }
-        this.opts.onSettle?.();
+        // a prefetched tile that turned out empty changes nothing on screen: no frame for it
+        if (this.neededSet.has(e.key)) this.opts.onSettle?.();
         this.pump();
       },
       (err: unknown) => {

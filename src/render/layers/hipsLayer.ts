@@ -217,6 +217,11 @@ export class HipsLayer implements RenderLayer {
     return this.manager.stateOf(order, ipix);
   }
 
+  /** Whether a decoded copy of the tile waits in CPU memory (e.g. prefetched; for tests and diagnostics). */
+  tileCached(order: number, ipix: number): boolean {
+    return this.manager.isCached(order, ipix);
+  }
+
   private valuesPipeline: GPURenderPipeline | undefined;
   private valuesBindGroup: GPUBindGroup | undefined;
   private valuesKey = '';
