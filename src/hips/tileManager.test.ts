@@ -237,6 +237,22 @@ describe('TileManager', () => {
     expect(m.takeDecoded().map((d) => d.ipix)).toEqual([4]);
   });
 
+  it('a tile the renderer rejects (wrong size) is failed: settled, out of the CPU cache, not asked for again', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net });
+    m.want([{ order: 2, ipix: 7 }]);
+    net.answer('Npix7.', tile);
+    await flush();
+    m.takeDecoded();
+    m.reject(2, 7);
+    expect(m.stateOf(2, 7)).toBe('failed');
+    expect(m.isCached(2, 7)).toBe(false);
+    expect(m.idle).toBe(true);
+    m.want([{ order: 2, ipix: 7 }]);
+    expect(net.requested.length).toBe(1);
+    expect(m.pendingUploads).toBe(0);
+  });
+
   it('aborts everything on destroy', () => {
     const net = new ScriptedNetwork();
     const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });

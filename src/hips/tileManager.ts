@@ -276,6 +276,23 @@ export class TileManager {
     if (e && e.state === 'ready') this.entries.delete(e.key);
   }
 
+  /**
+   * A decoded tile the renderer cannot use (not the survey's tile size, or not the kind of tile it
+   * draws): failed like a broken download — settled, not asked for again while remembered, and out
+   * of the CPU cache. (The caller reports why.)
+   */
+  reject(order: number, ipix: number): void {
+    const key = tileKey(order, ipix);
+    const e = this.entries.get(key);
+    if (e) e.state = 'failed';
+    else this.entries.set(key, { order, ipix, key, state: 'failed', tries: 0 });
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.cache.delete(key);
+      this.cacheBytes -= cached.bytes;
+    }
+  }
+
   /** A ready tile could not be kept by the renderer: settled for now, fetched again by the next want(). */
   drop(order: number, ipix: number): void {
     const e = this.entries.get(tileKey(order, ipix));

@@ -329,12 +329,13 @@ export class HipsLayer implements RenderLayer {
       const { order, ipix, tile } = item;
       if (tile.width !== width || tile.height !== width) {
         this.onError?.({ order, ipix, url: this.manager.urlOf(order, ipix), reason: `tile is ${tile.width}x${tile.height} pixels but hips_tile_width is ${width}` });
-        this.manager.evict(order, ipix);
+        this.manager.reject(order, ipix); // failed: the view settles without it and does not ask again
         continue;
       }
       const data = this.kind === 'fits' ? tile.values : tile.rgba;
       if (!data) {
         this.onError?.({ order, ipix, url: this.manager.urlOf(order, ipix), reason: `tile is not a ${this.kind === 'fits' ? 'FITS' : 'colour'} tile` });
+        this.manager.reject(order, ipix);
         continue;
       }
       if (tile.values) this.samples.set(tileKey(order, ipix), sampleFinite(tile.values, 1024));

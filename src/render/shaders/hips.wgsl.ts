@@ -272,8 +272,11 @@ fn isCap(id: u32, p0: vec3f, p1: vec3f, p2: vec3f) -> bool {
  * lines in the plane between its vertices' images, as its neighbours draw them, taken in order
  * round the pole) and the pole's line, with y, z its texture coordinates (barycentric on the
  * sphere: the edges' images are not straight lines between the vertices of any one triangle).
+ * The edges are widened by tol (plane units, 1/64 pixel): the neighbours' edges are rasterised
+ * from snapped vertices, this test runs in float32 per fragment, and a pixel centre within a
+ * hair of the line must not fall to neither (at worst such a pixel is drawn by both).
  */
-fn capCoverage(cap: u32, q: vec2f) -> vec3f {
+fn capCoverage(cap: u32, q: vec2f, tol: f32) -> vec3f {
   let c = cap / (2u * G * G);
   let quad = (cap / 2u) % (G * G);
   let tri = cap % 2u;
@@ -284,7 +287,7 @@ fn capCoverage(cap: u32, q: vec2f) -> vec3f {
   let p1 = positions[i1].xyz;
   let p2 = positions[i2].xyz;
   let north = p0.y + p1.y + p2.y > 0.0;
-  let inside = capEdge(p0, p1, q, north) || capEdge(p1, p2, q, north) || capEdge(p2, p0, q, north);
+  let inside = capEdge(p0, p1, q, north, tol) || capEdge(p1, p2, q, north, tol) || capEdge(p2, p0, q, north, tol);
   // the fragment's direction (MER: latitude from the plane's y; CAR: the plane is lon/lat)
   let theta = select(q.y, 2.0 * atan(exp(q.y)) - 0.5 * PI, frame.projection == 7u);
   let v = vec3f(cos(theta) * sin(q.x), sin(theta), cos(theta) * cos(q.x));
@@ -294,8 +297,14 @@ fn capCoverage(cap: u32, q: vec2f) -> vec3f {
   return vec3f(select(0.0, 1.0, inside), uv);
 }
 
-/** Whether plane point q lies above (north) or below edge pa-pb of a cap, where the edge spans q.x. */
-fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool) -> bool {
+/** 1/64 of a pixel in plane units (the plane is linear on screen in MER and CAR). */
+fn capTolerance(plane: vec2f) -> f32 {
+  let px = fwidth(plane);
+  return max(px.x, px.y) / 64.0;
+}
+
+/** Whether plane point q lies above (north) or below edge pa-pb of a cap (within tol), where the edge spans q.x. */
+fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool, tol: f32) -> bool {
   let a = projectPlane(frame.projection, pa);
   let b = projectPlane(frame.projection, pb);
   // the edge runs round the pole the way its neighbour unwraps it (turns)
@@ -303,9 +312,9 @@ fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool) -> bool {
   var u = q.x - a.x;
   if (u > PI) { u = u - 2.0 * PI; }
   if (u < -PI) { u = u + 2.0 * PI; }
-  if (abs(dx) > 0.0 && u * dx >= 0.0 && abs(u) <= abs(dx)) {
+  if (abs(dx) > 0.0 && u * sign(dx) >= -tol && abs(u) <= abs(dx) + tol) {
     let y = a.y + (b.y - a.y) * (u / dx);
-    return select(q.y <= y, q.y >= y, north);
+    return select(q.y <= y + tol, q.y >= y - tol, north);
   }
   return false;
 }
@@ -363,6 +372,7 @@ ${caps ? '  out.cap = select(NO_CAP, (c * G * G + quad) * 2u + tri, isCap(frame.
 
 @fragment
 fn fs(in: VOut) -> @location(0) vec4f {
+${caps ? '  let tol = capTolerance(in.plane); // (derivatives: before any discard)' : ''}
   let id = select(frame.projection, frame.projectionB, frame.mixB >= 1.0);
   let settled = frame.mixB <= 0.0 || frame.mixB >= 1.0;
   if (settled) {
@@ -372,7 +382,7 @@ fn fs(in: VOut) -> @location(0) vec4f {
   }
   var uv = in.uv;
 ${caps ? `  if (in.cap != NO_CAP) {
-    let cov = capCoverage(in.cap, in.plane);
+    let cov = capCoverage(in.cap, in.plane, tol);
     if (cov.x < 0.5) { discard; }
     uv = cov.yz;
   }` : ''}
@@ -398,11 +408,12 @@ ${kind === 'fits' ? `
 /** Data values instead of colours (exportFITS of a FITS layer): r = value, g = 1 where covered. */
 @fragment
 fn fsValues(in: VOut) -> @location(0) vec4f {
+${caps ? '  let tol = capTolerance(in.plane); // (derivatives: before any discard)' : ''}
   if (boundaryF(frame.projectionB, in.plane) > 0.0 || (frame.projectionB == 0u && in.depth < 0.0)) { discard; }
   if (frame.projectionB == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   var uv = in.uv;
 ${caps ? `  if (in.cap != NO_CAP) {
-    let cov = capCoverage(in.cap, in.plane);
+    let cov = capCoverage(in.cap, in.plane, tol);
     if (cov.x < 0.5) { discard; }
     uv = cov.yz;
   }` : ''}
