@@ -216,6 +216,14 @@ describe('TileManager', () => {
     // asked to prefetch again: already decoded, so no request
     m.want(view, next);
     expect(net.requested.length).toBe(3);
+    // nor an upload for a cached tile that was dropped (no GPU slot) and is now only prefetched
+    m.want(next);
+    m.takeDecoded();
+    m.drop(4, 4);
+    m.want(view, next);
+    expect(m.pendingUploads).toBe(0);
+    expect(m.stateOf(4, 4)).toBeUndefined();
+    expect(net.requested.length).toBe(3);
     // a view that needs it gets it from memory, ready for upload
     m.want(next);
     expect(net.requested.length).toBe(3);

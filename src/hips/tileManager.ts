@@ -165,9 +165,12 @@ export class TileManager {
       const existing = this.entries.get(key);
       const known = this.seeded.get(key) ?? this.cache.get(key);
       if (known && this.cache.has(key)) this.touch(key);
-      if (known && !needed.has(key) && (!existing || existing.state === 'queued')) {
+      if (known && !needed.has(key) && (!existing || existing.state === 'queued' || existing.state === 'dropped')) {
         // prefetched and already decoded: nothing to fetch, nothing to upload until a view needs it
-        if (existing) this.abandon(existing);
+        if (existing) {
+          this.abandon(existing);
+          this.entries.delete(key);
+        }
         continue;
       }
       if (known && (!existing || existing.state === 'dropped' || existing.state === 'queued')) {
