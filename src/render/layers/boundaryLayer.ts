@@ -1,12 +1,10 @@
 // Screen overlays on top of the image layers: the outer boundary of all-sky projections (outline +
-// background outside it) and the reticle. Owns its pipeline and uniform buffer. The pass is
-// skipped when the boundary is nowhere near the viewport (boundaryInView), and for a convex
-// boundary without the reticle it covers only a ring outside a polygon just inside the boundary
-// (boundaryRing) instead of the whole screen.
+// background outside it) and the reticle. Owns its pipeline and uniform buffer. The full-screen
+// pass is skipped when the boundary is nowhere near the viewport (boundaryInView).
 import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import type { Camera } from '../../math/camera.js';
-import { boundaryFunction, MER_MAX_LAT_RAD, PROJECTION_ID, type ProjectionName } from '../../math/projections.js';
-import { BOUNDARY_RING_SEGMENTS, boundaryWgsl } from '../shaders/boundary.wgsl.js';
+import { boundaryFunction, PROJECTION_ID } from '../../math/projections.js';
+import { boundaryWgsl } from '../shaders/boundary.wgsl.js';
 
 export interface BoundaryStyle {
   readonly lineColor: [number, number, number, number];
@@ -29,10 +27,7 @@ export class BoundaryLayer {
   private readonly uniforms: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private visible = false;
-  private vertexCount = 3;
   style: BoundaryStyle;
-  /** Draw a convex boundary as a ring (false: always the full-screen triangle; for tests). */
-  ringGeometry = true;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, style: BoundaryStyle = DEFAULT_BOUNDARY_STYLE) {
     this.device = device;
@@ -54,7 +49,7 @@ export class BoundaryLayer {
         primitive: { topology: 'triangle-list' },
       });
     });
-    this.uniforms = device.createBuffer({ label: 'boundary', size: 112, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = device.createBuffer({ label: 'boundary', size: 80, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: this.uniforms } }] });
   }
 
@@ -64,7 +59,7 @@ export class BoundaryLayer {
     const reticle = (this.style.reticlePx ?? 0) > 0;
     this.visible = boundary || reticle;
     if (!this.visible) return;
-    const b = new ArrayBuffer(112);
+    const b = new ArrayBuffer(80);
     const f = new Float32Array(b);
     const u = new Uint32Array(b);
     f[0] = camera.halfWidthPlane;
@@ -78,12 +73,6 @@ export class BoundaryLayer {
     f[17] = camera.view.heightPx;
     f[18] = this.style.reticlePx ?? 0;
     u[19] = boundary ? 1 : 0;
-    const ring = boundary && !reticle && this.ringGeometry ? boundaryRing(camera) : undefined;
-    if (ring) {
-      f.set([ring.a, ring.b, ring.innerScale, ring.outerRadius], 20);
-      u[24] = ring.shape === 'ellipse' ? 1 : 2;
-    }
-    this.vertexCount = ring ? BOUNDARY_RING_SEGMENTS * 6 : 3;
     this.device.queue.writeBuffer(this.uniforms, 0, b);
   }
 
@@ -91,7 +80,7 @@ export class BoundaryLayer {
     if (!this.visible) return;
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup);
-    pass.draw(this.vertexCount);
+    pass.draw(3);
   }
 
   destroy(): void {
@@ -118,31 +107,4 @@ export function boundaryInView(camera: Camera): boolean {
     if (!(boundaryFunction(name, sx * x, sy * y)! < 0)) return true;
   }
   return false;
-}
-
-/** Semi-axes (plane units) of the convex boundaries: ellipses (circles) and rectangles. */
-const CONVEX_BOUNDARY: Partial<Record<ProjectionName, { shape: 'ellipse' | 'rectangle'; a: number; b: number }>> = {
-  SIN: { shape: 'ellipse', a: 1, b: 1 },
-  ZEA: { shape: 'ellipse', a: 2, b: 2 },
-  ARC: { shape: 'ellipse', a: Math.PI, b: Math.PI },
-  AIT: { shape: 'ellipse', a: 2 * Math.SQRT2, b: Math.SQRT2 },
-  MOL: { shape: 'ellipse', a: 2 * Math.SQRT2, b: Math.SQRT2 },
-  CAR: { shape: 'rectangle', a: Math.PI, b: Math.PI / 2 },
-  MER: { shape: 'rectangle', a: Math.PI, b: Math.log(Math.tan(Math.PI / 4 + MER_MAX_LAT_RAD / 2)) },
-};
-
-/**
- * The ring that draws a convex boundary: quads between a polygon inscribed in the boundary shrunk
- * by 3 device pixels (innerScale; the outline starts 1 px inside the boundary, so nothing inside
- * the polygon is ever drawn) and a polygon outside the whole viewport (outerRadius). Pure;
- * undefined for HPX (not convex) and projections without a boundary.
- */
-export function boundaryRing(camera: Camera): { shape: 'ellipse' | 'rectangle'; a: number; b: number; innerScale: number; outerRadius: number } | undefined {
-  const c = CONVEX_BOUNDARY[camera.view.projection];
-  if (!c) return undefined;
-  const pxPlane = Math.max((2 * camera.halfWidthPlane) / camera.view.widthPx, (2 * camera.halfHeightPlane) / camera.view.heightPx);
-  const innerScale = Math.max(0, 1 - (3 * pxPlane) / Math.min(c.a, c.b));
-  // the outer polygon's inscribed circle holds the viewport and the boundary
-  const outerRadius = (2 * (Math.hypot(camera.halfWidthPlane, camera.halfHeightPlane) + Math.max(c.a, c.b))) / Math.cos(Math.PI / BOUNDARY_RING_SEGMENTS);
-  return { ...c, innerScale, outerRadius };
 }
