@@ -116,9 +116,18 @@ async function openSubject(context, subject, survey, urls) {
   return page;
 }
 
+/** `promise`, or an error naming `what` once `ms` have passed (a page that stopped answering). */
+function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** One survey in a fresh context: the path, and on the first survey the pan and the session. */
 async function measureSurvey(browser, subject, survey, urls, opts, log) {
-  const out = { requests: 0, errors: [] };
+  const out = { requests: 0, errors: [], failures: [] };
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   context.on('request', (r) => {
     if (r.url().includes('/hips/')) out.requests++;
@@ -133,10 +142,15 @@ async function measureSurvey(browser, subject, survey, urls, opts, log) {
     await page.evaluate((q) => window.__bench.settle(performance.now(), { quietMs: q, timeoutMs: 120_000 }), opts.quietMs);
     log.canvas[subject] = await page.evaluate(() => [...document.querySelectorAll('canvas'), ...(document.querySelector('esasky-sky')?.shadowRoot?.querySelectorAll('canvas') ?? [])].filter((c) => c.width > 100).map((c) => `${c.width}x${c.height}`)[0]);
     const path = survey.path.slice(0, opts.pathLength);
-    Object.assign(out, await page.evaluate(({ path, quietMs }) => window.__bench.runPath(path, { quietMs }), { path, quietMs: opts.quietMs }));
+    // every view has viewTimeoutMs to settle (a failure, not a hang); the page as a whole a little more
+    const pathMs = path.length * (opts.viewTimeoutMs + 5000) + 30_000;
+    Object.assign(out, await within(pathMs, `${subject}/${survey.id} path`,
+      page.evaluate(({ path, quietMs, viewTimeoutMs }) => window.__bench.runPath(path, { quietMs, viewTimeoutMs }), { path, quietMs: opts.quietMs, viewTimeoutMs: opts.viewTimeoutMs })));
     if (survey === opts.surveys[0] && !opts.warm) {
-      Object.assign(out, await page.evaluate((o) => window.__bench.pan(o), { ms: opts.panMs, quietMs: opts.quietMs }));
-      out.session = await page.evaluate((o) => window.__bench.session(o), { steps: opts.sessionSteps, quietMs: opts.quietMs });
+      Object.assign(out, await within(opts.panMs + opts.viewTimeoutMs + 30_000, `${subject} pan`,
+        page.evaluate((o) => window.__bench.pan(o), { ms: opts.panMs, quietMs: opts.quietMs })));
+      out.session = await within(opts.sessionMaxMs + opts.viewTimeoutMs + 60_000, `${subject} session`,
+        page.evaluate((o) => window.__bench.session(o), { steps: opts.sessionSteps, quietMs: opts.quietMs, maxMs: opts.sessionMaxMs, settleTimeoutMs: opts.viewTimeoutMs }));
       if (!log.gpu[subject]) {
         log.gpu[subject] = subject === 'esasky-sky'
           ? await page.evaluate(async () => {
@@ -158,7 +172,7 @@ async function measureSurvey(browser, subject, survey, urls, opts, log) {
  * to `attempts` times; the failures are listed in the notes.
  */
 async function measureSubject(browser, subject, urls, opts, log, attempts = 3) {
-  const out = { settle: {}, events: [], requests: 0 };
+  const out = { settle: {}, events: [], requests: 0, failures: [] };
   for (const survey of opts.surveys) {
     for (let attempt = 1; ; attempt++) {
       let r;
@@ -171,6 +185,7 @@ async function measureSubject(browser, subject, urls, opts, log, attempts = 3) {
         continue;
       }
       out.settle[survey.id] = r.times;
+      out.failures.push(...r.failures.map((f) => `${survey.id} ${f}`));
       out.events.push(...r.events);
       out.requests += r.requests;
       if (r.session) Object.assign(out, { fps: r.fps, session: r.session });
@@ -188,6 +203,8 @@ export async function run({
   panMs = 3000,
   sessionSteps = 1000,
   quietMs = 600,
+  viewTimeoutMs = 30_000,
+  sessionMaxMs = 240_000,
   write = true,
 } = {}) {
   const sharedOk = existsSync(`${SHARED_HIPS}/cds_dss2_color_subset/properties`);
@@ -203,8 +220,9 @@ export async function run({
     args: [...base.args, '--enable-precise-memory-info', '--js-flags=--expose-gc', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
   const log = { errors: [], external: [], canvas: {}, gpu: {} };
-  const opts = { surveys, pathLength, panMs, sessionSteps, quietMs };
-  const acc = Object.fromEntries(SUBJECTS.map((s) => [s, { settle: {}, events: [], requests: [], fps: [], sfps: [], lt: [], ltMs: [], heap: [], growth: [], total: [] }]));
+  const opts = { surveys, pathLength, panMs, sessionSteps, quietMs, viewTimeoutMs, sessionMaxMs };
+  const acc = Object.fromEntries(SUBJECTS.map((s) => [s, { settle: {}, events: [], requests: [], fps: [], sfps: [], lt: [], ltMs: [], heap: [], growth: [], total: [],
+    failed: [], failures: [], steps: [], sessionUnsettled: 0 }]));
   try {
     for (let round = -warmup; round < rounds; round++) {
       for (const subject of SUBJECTS) {
@@ -215,6 +233,10 @@ export async function run({
         const a = acc[subject];
         for (const [id, xs] of Object.entries(r.settle)) (a.settle[id] ??= []).push(...xs);
         a.events.push(...r.events);
+        a.failed.push(r.failures.length);
+        a.failures.push(...r.failures);
+        a.steps.push(r.session.stepsDone);
+        if (!r.session.settled) a.sessionUnsettled++;
         a.requests.push(r.requests);
         a.fps.push(r.fps);
         a.sfps.push(r.session.fps);
@@ -240,6 +262,7 @@ export async function run({
     }
   };
   for (const sv of surveys) row(`time to settled per view, ${sv.title}`, 'ms', 'lower', (a) => a.settle[sv.id] ?? []);
+  row(`views not settled within ${viewTimeoutMs / 1000} s per round (of ${surveys.reduce((n, s) => n + Math.min(s.path.length, pathLength), 0)})`, 'count', 'lower', (a) => a.failed);
   rows.push({ metric: 'time to view-settled event per view (all surveys)', unit: 'ms', subject: 'esasky-sky', better: 'lower', ...summarize(acc['esasky-sky'].events) });
   row(`frames drawn per second, ${panMs / 1000} s pan`, 'frames/s', 'higher', (a) => a.fps);
   row(`frames drawn per second, ${sessionSteps}-step pan/zoom session`, 'frames/s', 'higher', (a) => a.sfps);
@@ -260,6 +283,7 @@ export async function run({
       `Settled (bench/pages/probe.js, one rule for both): the subject reports idle, no HiPS request from the page is in flight, and for ${quietMs} ms nothing was drawn, requested or received; the time is from the view change to the end of the last frame that drew (the quiet window is not counted). Idle for esasky-sky = its view-settled event has fired for this view; every frame it draws after that is counted too, so this is at least as strict as view-settled (shown in its own row). Idle for Aladin Lite = its core's isRendering() is false after the frame (no camera move, no tile added, no 200 ms tile fade-in running) and none of its tile images is loading. ${quietMs} ms is longer than Aladin Lite's 200 ms tile look-up throttle plus its 100 ms still-camera fetch delay, so it cannot start more requests afterwards. Aladin Lite's time includes its 200 ms fade-in of the last tile.`,
       'A frame "drew" when esasky-sky ran its render (it draws only on change) or when Aladin Lite\'s update() left isRendering() true (it runs update() on every animation frame but draws only then).',
       `Canvas sizes: ${SUBJECTS.map((s) => `${s} ${log.canvas[s] ?? '?'}`).join(', ')}. HiPS requests per round (paths, pan and session, workers included): ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].requests).median}`).join(', ')}. Offline: Chromium resolves no host names; requests outside 127.0.0.1: ${log.external.length}${log.external.length ? ` (${[...new Set(log.external)].slice(0, 3).join(', ')})` : ''}. Pages measured again after an error: ${log.errors.length}${log.errors.length ? ` (${[...new Set(log.errors)].slice(0, 3).join(' | ')})` : ''}.`,
+      `Failures: a view not settled within ${viewTimeoutMs / 1000} s counts in its own row (its time is left out of the medians) and the path goes on; ${SUBJECTS.map((s) => `${s} ${acc[s].failures.length}${acc[s].failures.length ? ` (${[...new Set(acc[s].failures)].slice(0, 3).join(' | ')})` : ''}`).join(', ')}. The session stops after ${sessionMaxMs / 1000} s: steps done per round ${SUBJECTS.map((s) => `${s} ${acc[s].steps.join('/')}`).join(', ')} of ${sessionSteps}; sessions whose last view did not settle: ${SUBJECTS.map((s) => `${s} ${acc[s].sessionUnsettled}`).join(', ')}.`,
       'esasky-sky runs in the reference page (its status bar follows every view change), made to fill the viewport; Aladin Lite runs in a bare page with all its controls off.',
       'JS heap is performance.memory.usedJSHeapSize (--enable-precise-memory-info) after gc() (--js-flags=--expose-gc); Aladin Lite keeps its data in WebAssembly memory, added in the last row. GPU memory is not measured.',
       'The GPU here is SwiftShader (software WebGPU and WebGL on the CPU), so frame rates are far below a real GPU and CPU-bound for both subjects.',

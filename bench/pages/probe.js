@@ -95,18 +95,29 @@
     }
   };
 
-  /** Settle time per view of `path` ([ra, dec, fov] each). */
-  b.runPath = async (path, opts) => {
+  /**
+   * Settle time per view of `path` ([ra, dec, fov] each). A view that has not settled after
+   * viewTimeoutMs is a failure: its time is NaN, the reason is listed, and the path goes on.
+   */
+  b.runPath = async (path, { quietMs, viewTimeoutMs = 30_000 } = {}) => {
     const times = [];
     const events = [];
+    const failures = [];
     for (const [ra, dec, fov] of path) {
       await frame();
       const t0 = performance.now();
+      b.adapter.settledAt = undefined;
       b.adapter.setView(ra, dec, fov);
-      times.push(await b.settle(t0, opts));
+      try {
+        times.push(await b.settle(t0, { quietMs, timeoutMs: viewTimeoutMs }));
+      } catch (err) {
+        times.push(NaN);
+        failures.push(`view ${ra},${dec} fov ${fov}: ${err?.message ?? err}`);
+        continue;
+      }
       if (b.adapter.settledAt !== undefined) events.push(b.adapter.settledAt - t0);
     }
-    return { times, events };
+    return { times, events, failures };
   };
 
   /** Frames drawn per second while the view moves once per animation frame for `ms`. */
@@ -138,8 +149,12 @@
     }
   };
 
-  /** A long pan/zoom session, one view change per animation frame; long tasks and memory. */
-  b.session = async ({ steps = 1000, quietMs } = {}) => {
+  /**
+   * A long pan/zoom session, one view change per animation frame; long tasks and memory. It stops
+   * early after maxMs (stepsDone says how far it got) and gives settled: false when the last view
+   * does not settle within settleTimeoutMs, so a slow subject cannot hold the benchmark forever.
+   */
+  b.session = async ({ steps = 1000, quietMs, maxMs = 240_000, settleTimeoutMs = 60_000 } = {}) => {
     await collect();
     const heapBefore = heapMiB();
     const longTasks = [];
@@ -147,7 +162,8 @@
     obs.observe({ type: 'longtask', buffered: false });
     const d0 = b.drawn;
     const t0 = performance.now();
-    for (let i = 0; i < steps; i++) {
+    let stepsDone = 0;
+    for (let i = 0; i < steps && performance.now() - t0 < maxMs; i++, stepsDone++) {
       await frame();
       const ra = (10 + 0.35 * i) % 360;
       const dec = 50 * Math.sin(i / 150);
@@ -155,11 +171,18 @@
       b.adapter.setView(ra, dec, fov);
     }
     const elapsed = performance.now() - t0;
-    await b.settle(performance.now(), { quietMs, timeoutMs: 120_000 });
+    let settled = true;
+    try {
+      await b.settle(performance.now(), { quietMs, timeoutMs: settleTimeoutMs });
+    } catch {
+      settled = false;
+    }
     obs.disconnect();
     await collect();
     return {
       seconds: elapsed / 1000,
+      stepsDone,
+      settled,
       fps: ((b.drawn - d0) * 1000) / elapsed,
       longTaskCount: longTasks.length,
       longTaskMs: longTasks.reduce((a, x) => a + x, 0),

@@ -193,6 +193,74 @@ describe('TileManager', () => {
     });
   });
 
+  it('keeps prefetched tiles decoded in CPU memory only: no upload, no frame, until a view needs them', async () => {
+    const net = new ScriptedNetwork();
+    let frames = 0;
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net, onSettle: () => frames++ });
+    const view = [{ order: 3, ipix: 1 }];
+    const next = [{ order: 4, ipix: 4 }, { order: 4, ipix: 5 }];
+    m.want(view);
+    net.answer('Norder3/Dir0/Npix1.', tile);
+    await flush();
+    expect(frames).toBe(1);
+    m.takeDecoded();
+    m.want(view, next);
+    expect(m.idle).toBe(true); // the view does not wait for its prefetch
+    net.answer('Npix4.', tile);
+    net.answer('Npix5.', null); // 404
+    await flush();
+    expect(frames).toBe(1);
+    expect(m.pendingUploads).toBe(0);
+    expect(m.isCached(4, 4)).toBe(true);
+    expect(m.stateOf(4, 4)).toBeUndefined();
+    // asked to prefetch again: already decoded, so no request
+    m.want(view, next);
+    expect(net.requested.length).toBe(3);
+    // nor an upload for a cached tile that was dropped (no GPU slot) and is now only prefetched
+    m.want(next);
+    m.takeDecoded();
+    m.drop(4, 4);
+    m.want(view, next);
+    expect(m.pendingUploads).toBe(0);
+    expect(m.stateOf(4, 4)).toBeUndefined();
+    expect(net.requested.length).toBe(3);
+    // a view that needs it gets it from memory, ready for upload
+    m.want(next);
+    expect(net.requested.length).toBe(3);
+    expect(m.stateOf(4, 4)).toBe('ready');
+    expect(m.stateOf(4, 5)).toBe('empty');
+    expect(m.takeDecoded().map((d) => d.ipix)).toEqual([4]);
+    expect(m.idle).toBe(true);
+  });
+
+  it('uploads a prefetched tile that a view needs by the time it arrives', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net });
+    m.want([{ order: 3, ipix: 1 }], [{ order: 4, ipix: 4 }]);
+    m.want([{ order: 4, ipix: 4 }]); // zoomed in while the prefetch was on its way
+    expect(net.aborted).toEqual(['/h/Norder3/Dir0/Npix1.png']);
+    net.answer('Npix4.', tile);
+    await flush();
+    expect(m.stateOf(4, 4)).toBe('ready');
+    expect(m.takeDecoded().map((d) => d.ipix)).toEqual([4]);
+  });
+
+  it('a tile the renderer rejects (wrong size) is failed: settled, out of the CPU cache, not asked for again', async () => {
+    const net = new ScriptedNetwork();
+    const m = new TileManager({ baseUrl: '/h', format: 'png', fetcher: net });
+    m.want([{ order: 2, ipix: 7 }]);
+    net.answer('Npix7.', tile);
+    await flush();
+    m.takeDecoded();
+    m.reject(2, 7);
+    expect(m.stateOf(2, 7)).toBe('failed');
+    expect(m.isCached(2, 7)).toBe(false);
+    expect(m.idle).toBe(true);
+    m.want([{ order: 2, ipix: 7 }]);
+    expect(net.requested.length).toBe(1);
+    expect(m.pendingUploads).toBe(0);
+  });
+
   it('aborts everything on destroy', () => {
     const net = new ScriptedNetwork();
     const m = new TileManager({ baseUrl: '/h', format: 'jpeg', fetcher: net });

@@ -147,7 +147,9 @@ export class TileManager {
   /**
    * Declare the tiles the view wants, most important first, and optionally tiles to prefetch after
    * them (e.g. the next zoom level; `idle` does not wait for those). Requests for tiles no longer
-   * wanted are aborted; new ones are queued; loads start up to the concurrency limit.
+   * wanted are aborted; new ones are queued; loads start up to the concurrency limit. A prefetched
+   * tile is only fetched and decoded: it waits in the CPU cache (no state, no upload, no frame) until
+   * a view needs it, so prefetching never costs the settled view GPU work or redrawn frames.
    */
   want(tiles: readonly TileId[], prefetch: readonly TileId[] = []): void {
     if (this.destroyed) return;
@@ -163,6 +165,14 @@ export class TileManager {
       const existing = this.entries.get(key);
       const known = this.seeded.get(key) ?? this.cache.get(key);
       if (known && this.cache.has(key)) this.touch(key);
+      if (known && !needed.has(key) && (!existing || existing.state === 'queued' || existing.state === 'dropped')) {
+        // prefetched and already decoded: nothing to fetch, nothing to upload until a view needs it
+        if (existing) {
+          this.abandon(existing);
+          this.entries.delete(key);
+        }
+        continue;
+      }
       if (known && (!existing || existing.state === 'dropped' || existing.state === 'queued')) {
         if (existing?.state === 'queued' && existing.retryTimer !== undefined) clearTimeout(existing.retryTimer);
         this.entries.set(key, { order: t.order, ipix: t.ipix, key, state: 'ready', tries: 0 });
@@ -269,6 +279,23 @@ export class TileManager {
     if (e && e.state === 'ready') this.entries.delete(e.key);
   }
 
+  /**
+   * A decoded tile the renderer cannot use (not the survey's tile size, or not the kind of tile it
+   * draws): failed like a broken download — settled, not asked for again while remembered, and out
+   * of the CPU cache. (The caller reports why.)
+   */
+  reject(order: number, ipix: number): void {
+    const key = tileKey(order, ipix);
+    const e = this.entries.get(key);
+    if (e) e.state = 'failed';
+    else this.entries.set(key, { order, ipix, key, state: 'failed', tries: 0 });
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.cache.delete(key);
+      this.cacheBytes -= cached.bytes;
+    }
+  }
+
   /** A ready tile could not be kept by the renderer: settled for now, fetched again by the next want(). */
   drop(order: number, ipix: number): void {
     const e = this.entries.get(tileKey(order, ipix));
@@ -315,6 +342,12 @@ export class TileManager {
         this.active--;
         if (controller.signal.aborted || this.destroyed) return this.pump();
         e.controller = undefined;
+        if (tile && !this.neededSet.has(e.key)) {
+          // prefetched: kept decoded in CPU memory, uploaded when a view needs it (want())
+          this.remember(e.order, e.ipix, tile);
+          this.entries.delete(e.key);
+          return this.pump();
+        }
         if (tile) {
           e.state = 'ready';
           this.decoded.push({ order: e.order, ipix: e.ipix, tile });
@@ -322,7 +355,8 @@ export class TileManager {
         } else {
           e.state = 'empty';
         }
-        this.opts.onSettle?.();
+        // a prefetched tile that turned out empty changes nothing on screen: no frame for it
+        if (this.neededSet.has(e.key)) this.opts.onSettle?.();
         this.pump();
       },
       (err: unknown) => {

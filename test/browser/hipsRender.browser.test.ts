@@ -191,9 +191,13 @@ describe('HiPS rendering through WebGPU (off-screen, SIN)', () => {
         expect(layer.stats.cellsDrawn).to.equal(cells);
         expect(layer.stats.cellsFromAncestor).to.equal(0);
         expectColour(pixelAt(await target.read(), SIZE, c, c), p.rgb, `own tile 4/${p.tile} at ra ${p.raDeg.toFixed(4)} dec ${p.decDeg.toFixed(4)}`);
-        // once settled, the next zoom level of the view is prefetched, without unsettling the view
-        await renderUntil(renderer, target.texture, () => layer.stats.prefetched > 0);
-        expect(layer.tileState(5, p.tile * 4)).to.not.equal(undefined);
+        // once settled, the next zoom level of the view is prefetched, without unsettling the view;
+        // prefetched tiles wait decoded in CPU memory, not uploaded (no GPU work for the settled view)
+        const uploaded = layer.stats.tilesUploaded;
+        await renderUntil(renderer, target.texture, () => layer.stats.prefetched > 0 && layer.tileCached(5, p.tile * 4));
+        expect(layer.tileState(5, p.tile * 4)).to.equal(undefined);
+        expect(layer.stats.tilesUploaded).to.equal(uploaded);
+        expect(layer.hasPendingUploads).to.equal(false);
         expect(renderer.settled).to.equal(true);
       } finally {
         renderer.destroy();

@@ -50,6 +50,20 @@ describe('bench smoke', () => {
       expect(Number.isFinite(rows.get(`JS heap after the session (after GC) | ${subject}`)?.median)).toBe(true);
     }
     expect(Number.isFinite(rows.get('time to settled per view, Milky Way (order 0, 512 px webp) | Aladin Lite')?.ratio)).toBe(true);
+    expect(rows.get('views not settled within 30 s per round (of 2) | esasky-sky')?.median).toBe(0);
+  }, 120_000);
+
+  it('hips-settle: a view that does not settle in time is counted as a failure and the run goes on', async () => {
+    // 0.2 s cannot hold the 0.3 s quiet window that "settled" needs: every view fails, none hangs
+    const r = await runHipsSettle({
+      rounds: 1, warmup: 0, surveys: ['swe_milkyway'], pathLength: 2, panMs: 200, sessionSteps: 5, quietMs: 300, viewTimeoutMs: 200, write: false,
+    });
+    const rows = rowsOf(r);
+    for (const subject of ['esasky-sky', 'Aladin Lite']) {
+      expect(rows.get(`views not settled within 0.2 s per round (of 2) | ${subject}`)?.median).toBe(2);
+      expect(rows.has(`time to settled per view, Milky Way (order 0, 512 px webp) | ${subject}`)).toBe(false);
+    }
+    expect(r.notes.some((n: string) => n.startsWith('Failures:') && n.includes('not settled after 200 ms'))).toBe(true);
   }, 120_000);
 
   it('fits-decode: our reader, fitsjs, byte-swap loop, byte-swap SIMD and memcpy give MB/s', async () => {

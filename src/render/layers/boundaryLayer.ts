@@ -1,5 +1,6 @@
 // Screen overlays on top of the image layers: the outer boundary of all-sky projections (outline +
-// background outside it) and the reticle. Owns its pipeline and uniform buffer.
+// background outside it) and the reticle. Owns its pipeline and uniform buffer. The full-screen
+// pass is skipped when the boundary is nowhere near the viewport (boundaryInView).
 import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import type { Camera } from '../../math/camera.js';
 import { boundaryFunction, PROJECTION_ID } from '../../math/projections.js';
@@ -52,9 +53,9 @@ export class BoundaryLayer {
     this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: this.uniforms } }] });
   }
 
-  /** Boundary only for projections that have one, and not in the middle of a projection change. */
+  /** Boundary only for projections that have one, where it is in view, and not in the middle of a projection change. */
   prepare(camera: Camera, transitioning: boolean): void {
-    const boundary = !transitioning && boundaryFunction(camera.view.projection, 0, 0) !== undefined;
+    const boundary = !transitioning && boundaryInView(camera);
     const reticle = (this.style.reticlePx ?? 0) > 0;
     this.visible = boundary || reticle;
     if (!this.visible) return;
@@ -85,4 +86,25 @@ export class BoundaryLayer {
   destroy(): void {
     this.uniforms.destroy();
   }
+}
+
+/**
+ * Whether any of the projection's boundary (its outline, up to a few pixels outside, or what lies
+ * beyond) can show in the viewport. Pure. Every boundary but HPX's encloses a convex region
+ * (circle, ellipse, rectangle), so when the viewport enlarged by 4 device pixels on each side has
+ * its four corners inside, all of it is inside and the full-screen pass can be skipped — on a CPU
+ * rasteriser that pass is about a third of a zoomed-in frame. HPX's outline is not convex: always drawn.
+ */
+export function boundaryInView(camera: Camera): boolean {
+  const name = camera.view.projection;
+  if (boundaryFunction(name, 0, 0) === undefined) return false;
+  if (name === 'HPX') return true;
+  const marginX = (4 * 2 * camera.halfWidthPlane) / camera.view.widthPx;
+  const marginY = (4 * 2 * camera.halfHeightPlane) / camera.view.heightPx;
+  const x = camera.halfWidthPlane + marginX;
+  const y = camera.halfHeightPlane + marginY;
+  for (const [sx, sy] of [[1, 1], [1, -1], [-1, 1], [-1, -1]] as const) {
+    if (!(boundaryFunction(name, sx * x, sy * y)! < 0)) return true;
+  }
+  return false;
 }

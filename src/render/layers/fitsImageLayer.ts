@@ -9,7 +9,8 @@ import { lonLatDegToVec } from '../../math/vec3.js';
 import type { Wcs } from '../../workers/fits/wcs.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID } from '../colormaps.js';
 import type { ProjectionTransition, RenderLayer } from '../layer.js';
-import { HIPS_GRID } from '../shaders/hips.wgsl.js';
+import { HIPS_GRID, hipsCopies, hipsVariant, type HipsShaderVariant } from '../shaders/hips.wgsl.js';
+import { PROJECTION_ID } from '../../math/projections.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import { DEFAULT_FITS_DISPLAY, hipsPipeline, writeHipsFrame, type Blending, type FitsDisplay } from './hipsLayer.js';
 
@@ -66,6 +67,11 @@ export class FitsImageLayer implements RenderLayer {
   private display: FitsDisplay;
   private cuts: [number, number] = [0, 1];
   private bindBlend: Blending | undefined;
+  /** The HiPS shader variant the last prepared frame needs (caps for MER/CAR) and the one the bind groups were made for. */
+  private variant: HipsShaderVariant = 'plain';
+  private bindVariant: HipsShaderVariant | undefined;
+  /** Copies of the mesh drawn (hipsCopies: 1 for zenithal projections). */
+  private copies: 1 | 2 = 2;
   private drawn = 0;
   private cameraKey = '';
   private destroyed = false;
@@ -223,15 +229,19 @@ export class FitsImageLayer implements RenderLayer {
       }
       for (const g of this.groups) this.device.queue.writeBuffer(g.positions, 0, pos, g.first * VERTS * 4, g.count * VERTS * 4);
     }
+    const a = transition && transition.mix < 1 ? transition.camera : camera;
+    this.variant = hipsVariant(PROJECTION_ID[a.view.projection], PROJECTION_ID[camera.view.projection]);
+    this.copies = hipsCopies(PROJECTION_ID[a.view.projection], PROJECTION_ID[camera.view.projection]);
     for (const g of this.groups) writeHipsFrame(this.device, g.uniforms, camera, transition, this.opacity, g.count, this.cuts, STRETCH_ID[this.display.stretch]);
     this.drawn = this.chunkCount;
   }
 
   encode(pass: GPURenderPassEncoder): void {
     if (this.destroyed || this.drawn === 0) return;
-    const pipeline = hipsPipeline(this.device, 'fits', this.blending, this.format);
-    if (this.bindBlend !== this.blending) {
+    const pipeline = hipsPipeline(this.device, 'fits', this.blending, this.format, this.variant);
+    if (this.bindBlend !== this.blending || this.bindVariant !== this.variant) {
       this.bindBlend = this.blending;
+      this.bindVariant = this.variant;
       for (const g of this.groups) g.bindGroup = undefined;
     }
     pass.setPipeline(pipeline);
@@ -247,7 +257,7 @@ export class FitsImageLayer implements RenderLayer {
         ],
       });
       pass.setBindGroup(0, g.bindGroup);
-      pass.draw(2 * g.count * HIPS_GRID * HIPS_GRID * 6);
+      pass.draw(this.copies * g.count * HIPS_GRID * HIPS_GRID * 6);
     }
   }
 

@@ -19,7 +19,7 @@ import { CellCoverage } from '../../hips/mocCoverage.js';
 import { TileTextureArray } from '../tileTextureArray.js';
 import { PROJECTION_ID } from '../../math/projections.js';
 import { neighbours } from '../../hips/neighbours.js';
-import { HIPS_GRID, hipsWgsl } from '../shaders/hips.wgsl.js';
+import { HIPS_GRID, hipsCopies, hipsVariant, hipsWgsl, type HipsShaderVariant } from '../shaders/hips.wgsl.js';
 import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
@@ -207,9 +207,9 @@ export class HipsLayer implements RenderLayer {
     this.positionBuffer = new GrowableBuffer(device, 'hips positions', GPUBufferUsage.STORAGE, 16 * VERTS_PER_CELL * 64);
   }
 
-  /** The render pipeline for a blending mode (shared by every layer of this kind on the device). */
-  private pipelineFor(blending: Blending): GPURenderPipeline {
-    return hipsPipeline(this.device, this.kind, blending, this.format);
+  /** The render pipeline for a blending mode and shader variant (shared by every layer of this kind on the device). */
+  private pipelineFor(blending: Blending, variant: HipsShaderVariant = 'plain'): GPURenderPipeline {
+    return hipsPipeline(this.device, this.kind, blending, this.format, variant);
   }
 
   /** The tile manager's view of one tile (for tests and diagnostics). */
@@ -217,9 +217,18 @@ export class HipsLayer implements RenderLayer {
     return this.manager.stateOf(order, ipix);
   }
 
+  /** Whether a decoded copy of the tile waits in CPU memory (e.g. prefetched; for tests and diagnostics). */
+  tileCached(order: number, ipix: number): boolean {
+    return this.manager.isCached(order, ipix);
+  }
+
   private valuesPipeline: GPURenderPipeline | undefined;
   private valuesBindGroup: GPUBindGroup | undefined;
   private valuesKey = '';
+  /** The shader variant of the last prepared frame (caps for MER/CAR). */
+  private variant: HipsShaderVariant = 'plain';
+  /** Copies of the mesh the last prepared frame draws (hipsCopies: 1 for zenithal projections). */
+  private copies: 1 | 2 = 2;
 
   /**
    * Draw this FITS layer's data values (not colours) into a pass whose target is rg32float:
@@ -229,8 +238,9 @@ export class HipsLayer implements RenderLayer {
     if (this.kind !== 'fits') throw new Error('encodeValues is only for FITS layers');
     if (this.destroyed || this.cellCount === 0) return;
     const device = this.device;
-    this.valuesPipeline ??= cachedPipeline(device, 'hips-fits-values/rg32float', () => {
-      const module = device.createShaderModule({ label: 'hips fits values', code: hipsWgsl('fits') });
+    const variant = this.variant;
+    this.valuesPipeline = cachedPipeline(device, `hips-fits-values-${variant}/rg32float`, () => {
+      const module = device.createShaderModule({ label: `hips fits values ${variant}`, code: hipsWgsl('fits', variant) });
       return device.createRenderPipeline({
         label: 'hips fits values',
         layout: 'auto',
@@ -239,7 +249,7 @@ export class HipsLayer implements RenderLayer {
         primitive: { topology: 'triangle-list', cullMode: 'none' },
       });
     });
-    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}`;
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${variant}`;
     if (!this.valuesBindGroup || key !== this.valuesKey) {
       this.valuesKey = key;
       this.valuesBindGroup = device.createBindGroup({
@@ -254,7 +264,7 @@ export class HipsLayer implements RenderLayer {
     }
     pass.setPipeline(this.valuesPipeline);
     pass.setBindGroup(0, this.valuesBindGroup);
-    pass.draw(2 * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
+    pass.draw(this.copies * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
 
@@ -319,12 +329,13 @@ export class HipsLayer implements RenderLayer {
       const { order, ipix, tile } = item;
       if (tile.width !== width || tile.height !== width) {
         this.onError?.({ order, ipix, url: this.manager.urlOf(order, ipix), reason: `tile is ${tile.width}x${tile.height} pixels but hips_tile_width is ${width}` });
-        this.manager.evict(order, ipix);
+        this.manager.reject(order, ipix); // failed: the view settles without it and does not ask again
         continue;
       }
       const data = this.kind === 'fits' ? tile.values : tile.rgba;
       if (!data) {
         this.onError?.({ order, ipix, url: this.manager.urlOf(order, ipix), reason: `tile is not a ${this.kind === 'fits' ? 'FITS' : 'colour'} tile` });
+        this.manager.reject(order, ipix);
         continue;
       }
       if (tile.values) this.samples.set(tileKey(order, ipix), sampleFinite(tile.values, 1024));
@@ -633,8 +644,11 @@ export class HipsLayer implements RenderLayer {
     const cellsChanged = this.cellBuffer.write(new Uint8Array(cellData, 0, n * CELL_BYTES));
     const posChanged = this.positionBuffer.write(new Uint8Array(pos.buffer, 0, n * VERTS_PER_CELL * 16));
     writeHipsFrame(this.device, this.uniforms, camera, from, this.opacity, n, this.cuts, STRETCH_ID[this.display.stretch]);
-    const pipeline = this.pipelineFor(this.blending);
-    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${this.blending}`;
+    const a = from && from.mix < 1 ? from.camera : camera;
+    this.variant = hipsVariant(PROJECTION_ID[a.view.projection], PROJECTION_ID[camera.view.projection]);
+    this.copies = hipsCopies(PROJECTION_ID[a.view.projection], PROJECTION_ID[camera.view.projection]);
+    const pipeline = this.pipelineFor(this.blending, this.variant);
+    const key = `${this.cellBuffer.generation}/${this.positionBuffer.generation}/${this.tiles.generation}/${this.blending}/${this.variant}`;
     this.pipeline = pipeline;
     if (cellsChanged || posChanged || !this.bindGroup || key !== this.bindGroupKey) {
       this.bindGroup = this.device.createBindGroup({
@@ -655,8 +669,8 @@ export class HipsLayer implements RenderLayer {
     if (this.destroyed || this.cellCount === 0 || !this.bindGroup) return;
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup);
-    // two copies: the second draws seam-crossing triangles on the other side of all-sky projections
-    pass.draw(2 * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
+    // two copies (all-sky projections): the second draws seam-crossing triangles on the other side
+    pass.draw(this.copies * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
   destroy(): void {
@@ -686,15 +700,16 @@ function requestedTileKind(opts: HipsLayerOptions): 'auto' | 'colour' | 'fits' {
   return opts.tileKind ?? 'auto';
 }
 
-/** The HiPS/FITS-image render pipeline for a tile kind and blending mode, shared per device. */
-export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blending: Blending, format: GPUTextureFormat): GPURenderPipeline {
-  return cachedPipeline(device, `hips-${kind}-${blending}/${format}`, () => {
-    const module = device.createShaderModule({ label: `hips ${kind}`, code: hipsWgsl(kind) });
+/** The HiPS/FITS-image render pipeline for a tile kind, blending mode and shader variant (hipsVariant), shared per device. */
+export function hipsPipeline(device: GPUDevice, kind: 'colour' | 'fits', blending: Blending, format: GPUTextureFormat,
+  variant: HipsShaderVariant = 'plain'): GPURenderPipeline {
+  return cachedPipeline(device, `hips-${kind}-${blending}-${variant}/${format}`, () => {
+    const module = device.createShaderModule({ label: `hips ${kind} ${variant}`, code: hipsWgsl(kind, variant) });
     const blend: GPUBlendState = blending === 'additive'
       ? { color: { srcFactor: 'src-alpha', dstFactor: 'one', operation: 'add' }, alpha: { srcFactor: 'one', dstFactor: 'one', operation: 'add' } }
       : ALPHA_BLEND;
     return device.createRenderPipeline({
-      label: `hips ${kind} ${blending}`,
+      label: `hips ${kind} ${blending} ${variant}`,
       layout: 'auto',
       vertex: { module, entryPoint: 'vs' },
       fragment: { module, entryPoint: 'fs', targets: [{ format, blend }] },

@@ -15,9 +15,33 @@ export const HIPS_GRID = 8;
 
 export type HipsShaderKind = 'colour' | 'fits';
 
+/**
+ * Shader variants: 'caps' draws the triangle around a native pole of MER/CAR as a cap (a band up
+ * to the pole's line, cut per fragment); 'plain' drops such triangles and has no cap code at all.
+ * Only a view in MER or CAR needs caps, and on a CPU rasteriser (SwiftShader) the fragment
+ * shader's cap branch is paid by every fragment whether taken or not (a 1280x720 SIN frame took
+ * 5-10x longer with it), so every other projection uses 'plain' (hipsVariant).
+ */
+export type HipsShaderVariant = 'plain' | 'caps';
+
+/** The variant a frame needs: caps when either projection of the frame (a projection change blends two) is MER or CAR. */
+export function hipsVariant(projectionA: number, projectionB: number): HipsShaderVariant {
+  return projectionA === 7 || projectionA === 8 || projectionB === 7 || projectionB === 8 ? 'caps' : 'plain';
+}
+
+/**
+ * Copies of the mesh a frame draws: the second copy only ever holds triangles that cross the
+ * native longitude seam (and HPX's second polar facet), which zenithal projections (ids 0-4) do
+ * not have — there every copy-1 vertex is dropped, so drawing it only costs vertex work.
+ */
+export function hipsCopies(projectionA: number, projectionB: number): 1 | 2 {
+  return projectionA <= 4 && projectionB <= 4 ? 1 : 2;
+}
+
 /** The HiPS shader for colour tiles (rgba8 texture, hardware filtering) or FITS tiles (r32float
  * values, NaN-aware bilinear filtering, cuts, stretch and colormap lookup). */
-export function hipsWgsl(kind: HipsShaderKind): string {
+export function hipsWgsl(kind: HipsShaderKind, variant: HipsShaderVariant = 'plain'): string {
+  const caps = variant === 'caps';
   return /* wgsl */ `
 ${projectionWgsl}
 const G: u32 = ${HIPS_GRID}u;
@@ -63,7 +87,7 @@ struct VOut {
   @location(3) depth: f32,  // view-frame z: < 0 on the far side of the sky
   @location(4) @interpolate(flat) facet: f32,  // HPX: the polar facet this copy was drawn for
   @location(5) @interpolate(flat) alpha: f32,
-  @location(6) @interpolate(flat) cap: u32,  // a pole triangle of MER/CAR (capCoverage), else NO_CAP
+${caps ? '  @location(6) @interpolate(flat) cap: u32,  // a pole triangle of MER/CAR (capCoverage), else NO_CAP' : ''}
 };
 
 const OFFSCREEN = vec2f(4.0, 4.0);
@@ -93,9 +117,9 @@ fn trianglePlane(id: u32, p0: vec3f, p1: vec3f, p2: vec3f, k: u32, copy: u32) ->
     return projectPlane(id, p);
   }
   // Cylindrical and pseudo-cylindrical. A triangle around a native pole has no sensible image (the
-  // pole is a point or a line on the boundary): drop it.
+  // pole is a point or a line on the boundary): drop it (in the plain variant always).
   if (aroundPole(p0, p1, p2)) {
-    if (id != 7u && id != 8u) { return OFFSCREEN; }
+${caps ? `    if (id != 7u && id != 8u) { return OFFSCREEN; }
     // MER, CAR: the pole is the boundary's top or bottom line. The two copies make the band
     // from the triangle's lowest vertex to that line, the fragment shader keeps the part above
     // the triangle's edges (capCoverage)
@@ -105,7 +129,7 @@ fn trianglePlane(id: u32, p0: vec3f, p1: vec3f, p2: vec3f, k: u32, copy: u32) ->
     let low = select(max(ys.x, max(ys.y, ys.z)), min(ys.x, min(ys.y, ys.z)), north);
     // copy 0: (-pi, low) (pi, low) (-pi, top); copy 1: (-pi, top) (pi, low) (pi, top)
     let m = copy * 3u + k;
-    return vec2f(select(-PI, PI, m == 1u || m >= 4u), select(low, top, m == 2u || m == 3u || m == 5u));
+    return vec2f(select(-PI, PI, m == 1u || m >= 4u), select(low, top, m == 2u || m == 3u || m == 5u));` : '    return OFFSCREEN;'}
   }
   // Native longitude seam behind the centre: crossing triangles are drawn on both sides.
   let u = unwrappedPhi(p0, p1, p2, copy);
@@ -213,13 +237,6 @@ fn meshUv(c: u32, index: u32) -> vec2f {
   return cells[c].uvOrigin + vec2f(f32(j) / f32(G), f32(i) / f32(G)) * cells[c].uvScale;
 }
 
-const NO_CAP: u32 = 0xffffffffu;
-
-/** A triangle around a native pole of MER or CAR, drawn as a cap (see trianglePlane). */
-fn isCap(id: u32, p0: vec3f, p1: vec3f, p2: vec3f) -> bool {
-  return (id == 7u || id == 8u) && aroundPole(p0, p1, p2);
-}
-
 /**
  * Which side of edge a-b the native pole axis (y) lies on, seen down that axis. Exactly one of the
  * two triangles sharing an edge sees it on its own side, even when the edge passes (nearly)
@@ -242,13 +259,24 @@ fn aroundPole(p0: vec3f, p1: vec3f, p2: vec3f) -> bool {
   return s0 == poleSide(p1, p2) && s0 == poleSide(p2, p0);
 }
 
+${caps ? `
+const NO_CAP: u32 = 0xffffffffu;
+
+/** A triangle around a native pole of MER or CAR, drawn as a cap (see trianglePlane). */
+fn isCap(id: u32, p0: vec3f, p1: vec3f, p2: vec3f) -> bool {
+  return (id == 7u || id == 8u) && aroundPole(p0, p1, p2);
+}
+
 /**
  * A cap fragment at plane point q: x = 1 when it lies between the cap triangle's edges (straight
  * lines in the plane between its vertices' images, as its neighbours draw them, taken in order
  * round the pole) and the pole's line, with y, z its texture coordinates (barycentric on the
  * sphere: the edges' images are not straight lines between the vertices of any one triangle).
+ * The edges are widened by tol (plane units, 1/64 pixel): the neighbours' edges are rasterised
+ * from snapped vertices, this test runs in float32 per fragment, and a pixel centre within a
+ * hair of the line must not fall to neither (at worst such a pixel is drawn by both).
  */
-fn capCoverage(cap: u32, q: vec2f) -> vec3f {
+fn capCoverage(cap: u32, q: vec2f, tol: f32) -> vec3f {
   let c = cap / (2u * G * G);
   let quad = (cap / 2u) % (G * G);
   let tri = cap % 2u;
@@ -259,7 +287,7 @@ fn capCoverage(cap: u32, q: vec2f) -> vec3f {
   let p1 = positions[i1].xyz;
   let p2 = positions[i2].xyz;
   let north = p0.y + p1.y + p2.y > 0.0;
-  let inside = capEdge(p0, p1, q, north) || capEdge(p1, p2, q, north) || capEdge(p2, p0, q, north);
+  let inside = capEdge(p0, p1, q, north, tol) || capEdge(p1, p2, q, north, tol) || capEdge(p2, p0, q, north, tol);
   // the fragment's direction (MER: latitude from the plane's y; CAR: the plane is lon/lat)
   let theta = select(q.y, 2.0 * atan(exp(q.y)) - 0.5 * PI, frame.projection == 7u);
   let v = vec3f(cos(theta) * sin(q.x), sin(theta), cos(theta) * cos(q.x));
@@ -269,8 +297,14 @@ fn capCoverage(cap: u32, q: vec2f) -> vec3f {
   return vec3f(select(0.0, 1.0, inside), uv);
 }
 
-/** Whether plane point q lies above (north) or below edge pa-pb of a cap, where the edge spans q.x. */
-fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool) -> bool {
+/** 1/64 of a pixel in plane units (the plane is linear on screen in MER and CAR). */
+fn capTolerance(plane: vec2f) -> f32 {
+  let px = fwidth(plane);
+  return max(px.x, px.y) / 64.0;
+}
+
+/** Whether plane point q lies above (north) or below edge pa-pb of a cap (within tol), where the edge spans q.x. */
+fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool, tol: f32) -> bool {
   let a = projectPlane(frame.projection, pa);
   let b = projectPlane(frame.projection, pb);
   // the edge runs round the pole the way its neighbour unwraps it (turns)
@@ -278,12 +312,13 @@ fn capEdge(pa: vec3f, pb: vec3f, q: vec2f, north: bool) -> bool {
   var u = q.x - a.x;
   if (u > PI) { u = u - 2.0 * PI; }
   if (u < -PI) { u = u + 2.0 * PI; }
-  if (abs(dx) > 0.0 && u * dx >= 0.0 && abs(u) <= abs(dx)) {
+  if (abs(dx) > 0.0 && u * sign(dx) >= -tol && abs(u) <= abs(dx) + tol) {
     let y = a.y + (b.y - a.y) * (u / dx);
-    return select(q.y <= y, q.y >= y, north);
+    return select(q.y <= y + tol, q.y >= y - tol, north);
   }
   return false;
 }
+` : ''}
 
 @vertex
 fn vs(@builtin(vertex_index) vi: u32) -> VOut {
@@ -314,16 +349,16 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
   } else {
     let b = trianglePlane(frame.projectionB, p0, p1, p2, k, copy);
     plane = b;
-    // pole caps are drawn in a settled MER or CAR view only
+${caps ? `    // pole caps are drawn in a settled MER or CAR view only
     let caps = isCap(frame.projection, p0, p1, p2) || isCap(frame.projectionB, p0, p1, p2);
-    if (all(a == OFFSCREEN) || all(b == OFFSCREEN) || caps) { ndc = OFFSCREEN; }
+    if (all(a == OFFSCREEN) || all(b == OFFSCREEN) || caps) { ndc = OFFSCREEN; }` : `    if (all(a == OFFSCREEN) || all(b == OFFSCREEN)) { ndc = OFFSCREEN; }`}
     else { ndc = mix(a / frame.halfPlane, b / frame.halfPlaneB, frame.mixB); }
   }
   let cell = cells[c];
   var out: VOut;
   out.position = vec4f(ndc, 0.0, 1.0);
   out.uv = meshUv(c, select(select(i0, i1, k == 1u), i2, k == 2u));
-  out.cap = select(NO_CAP, (c * G * G + quad) * 2u + tri, isCap(frame.projection, p0, p1, p2) && frame.mixB <= 0.0);
+${caps ? '  out.cap = select(NO_CAP, (c * G * G + quad) * 2u + tri, isCap(frame.projection, p0, p1, p2) && frame.mixB <= 0.0);' : ''}
   out.plane = plane;
   out.layer = cell.layer;
   out.alpha = cell.alpha;
@@ -337,6 +372,7 @@ fn vs(@builtin(vertex_index) vi: u32) -> VOut {
 
 @fragment
 fn fs(in: VOut) -> @location(0) vec4f {
+${caps ? '  let tol = capTolerance(in.plane); // (derivatives: before any discard)' : ''}
   let id = select(frame.projection, frame.projectionB, frame.mixB >= 1.0);
   let settled = frame.mixB <= 0.0 || frame.mixB >= 1.0;
   if (settled) {
@@ -345,11 +381,11 @@ fn fs(in: VOut) -> @location(0) vec4f {
     if (id == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   }
   var uv = in.uv;
-  if (in.cap != NO_CAP) {
-    let cov = capCoverage(in.cap, in.plane);
+${caps ? `  if (in.cap != NO_CAP) {
+    let cov = capCoverage(in.cap, in.plane, tol);
     if (cov.x < 0.5) { discard; }
     uv = cov.yz;
-  }
+  }` : ''}
 ${kind === 'colour' ? `  // mip bias -1: a tile drawn near 1:1 (as selection aims) stays as sharp as plain bilinear and
   // agrees with point-sampled references (reproject); squeezed 2x and more, it averages
   let color = textureSampleBias(tiles, tileSampler, uv, in.layer, -1.0);
@@ -372,14 +408,15 @@ ${kind === 'fits' ? `
 /** Data values instead of colours (exportFITS of a FITS layer): r = value, g = 1 where covered. */
 @fragment
 fn fsValues(in: VOut) -> @location(0) vec4f {
+${caps ? '  let tol = capTolerance(in.plane); // (derivatives: before any discard)' : ''}
   if (boundaryF(frame.projectionB, in.plane) > 0.0 || (frame.projectionB == 0u && in.depth < 0.0)) { discard; }
   if (frame.projectionB == 9u && abs(in.plane.y) > PI * 0.25 && in.facet >= 0.0 && hpxFacetOf(in.plane.x) != in.facet) { discard; }
   var uv = in.uv;
-  if (in.cap != NO_CAP) {
-    let cov = capCoverage(in.cap, in.plane);
+${caps ? `  if (in.cap != NO_CAP) {
+    let cov = capCoverage(in.cap, in.plane, tol);
     if (cov.x < 0.5) { discard; }
     uv = cov.yz;
-  }
+  }` : ''}
   let v = fitsValue(uv, in.layer);
   if (isNan(v)) { discard; }
   return vec4f(v, 1.0, 0.0, 0.0);
