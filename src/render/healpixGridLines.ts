@@ -44,7 +44,7 @@ export function healpixGridLines(view: ViewState, order?: number): { lines: Floa
     for (const ipix of seen) {
       const p = project(camera, pix2vec(k, ipix));
       if (p && Math.abs(p[0]) < 1 && Math.abs(p[1]) < 1) {
-        labels.push({ text: `${k}/${ipix}`, kind: 'lat', xPx: ((p[0] + 1) / 2) * view.widthPx, yPx: ((1 - p[1]) / 2) * view.heightPx });
+        labels.push({ text: `${k}/${ipix}`, kind: 'cell', xPx: ((p[0] + 1) / 2) * view.widthPx, yPx: ((1 - p[1]) / 2) * view.heightPx });
       }
     }
   }

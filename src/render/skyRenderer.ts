@@ -9,6 +9,7 @@ import { GridLayer, type GridOptions } from './layers/gridLayer.js';
 import type { RenderLayer } from './layer.js';
 import { Picker, type PickResult } from './picking.js';
 import { healpixGridLines } from './healpixGridLines.js';
+import type { GridLabelLayout, PlacedGridLabel } from './gridLabelLayout.js';
 
 export interface FrameStats {
   readonly frame: number;
@@ -101,20 +102,18 @@ export class SkyRenderer {
   setGrid(options: GridOptions | undefined): void {
     if (!options) {
       this.grid?.destroy();
-    this.healpixGrid?.destroy();
       this.grid = undefined;
       return;
     }
     if (!this.grid) this.grid = new GridLayer(this.device, this.format, options);
-    else {
-      if (options.color) this.grid.color = options.color;
-      if (options.widthPx) this.grid.widthPx = options.widthPx;
-      this.grid.frame = options.frame;
-    }
+    else this.grid.update(options);
   }
 
   /** Show the outlines of the HEALPix cells of `order` (undefined: the order drawn), or hide them (false). */
-  setHealpixGrid(show: false | { order?: number; color?: [number, number, number, number] }): void {
+  setHealpixGrid(show: false | { order?: number; color?: [number, number, number, number]; labels?: boolean; labelColor?: [number, number, number, number]; labelFontPx?: number }): void {
+    if (show !== false && show.order !== undefined && !(Number.isInteger(show.order) && show.order >= 0 && show.order <= 29)) {
+      throw new Error(`HEALPix grid order must be an integer in [0, 29], got ${String(show.order)}`);
+    }
     this.healpixGrid?.destroy();
     this.healpixGrid = undefined;
     if (show === false) return;
@@ -122,13 +121,23 @@ export class SkyRenderer {
     this.healpixGrid = new GridLayer(this.device, this.format, {
       color: show.color ?? [1, 0.8, 0.3, 0.7],
       widthPx: 1,
+      labels: show.labels,
+      labelColor: show.labelColor ?? [1, 0.85, 0.45, 0.95],
+      labelFontPx: show.labelFontPx,
       geometry: (view) => healpixGridLines(view, order),
     });
   }
 
-  /** Grid labels of the last frame (device pixels), empty without a grid. */
-  get gridLabels(): GridLayer['labels'] {
+  /** Grid labels drawn in the last frame (device pixels; coordinate grid, then HEALPix cells), empty without a grid. */
+  get gridLabels(): readonly PlacedGridLabel[] {
     return [...(this.grid?.labels ?? []), ...(this.healpixGrid?.labels ?? [])];
+  }
+
+  /** The last frame's grid label layout: labels drawn and those left out with the reason (tests, diagnostics). */
+  get gridLabelLayout(): GridLabelLayout {
+    const a = this.grid?.labelLayout ?? { placed: [], dropped: [] };
+    const b = this.healpixGrid?.labelLayout ?? { placed: [], dropped: [] };
+    return { placed: [...a.placed, ...b.placed], dropped: [...a.dropped, ...b.dropped] };
   }
 
   /** Move a layer to position `index` of the stack (0 = bottom). */
