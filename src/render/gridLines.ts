@@ -2,7 +2,8 @@
 // parallels of a frame as sampled polylines inside the visible region, and label anchors where
 // the lines leave the viewport. The GridLayer draws the polylines and (after gridLabelLayout.ts has
 // placed them) the labels.
-import { makeCamera, project, type Camera, type ViewState } from '../math/camera.js';
+import { makeCamera, project, unproject, type Camera, type ViewState } from '../math/camera.js';
+import { boundaryFunction } from '../math/projections.js';
 import { applyMat3, frameRotation, type FrameName } from '../math/frames.js';
 import { formatDecDms, formatRaHms } from '../math/angles.js';
 import { dot, lonLatDegToVec } from '../math/vec3.js';
@@ -94,6 +95,11 @@ export function gridGeometry(view: ViewState, frame: FrameName = view.frame ?? '
   const seen = new Set<string>();
   const visible = (v: ArrayLike<number>) => dot(v, cam.centre) >= cosReach;
 
+  // Where the view shows an all-sky projection's boundary, lines may never reach the view's edge:
+  // those are labelled where they cross the view's central axis instead (meridians on the
+  // horizontal one, parallels on the vertical one).
+  const corners = [[-1, -1], [1, -1], [1, 1], [-1, 1]] as const;
+  const showsBoundary = boundaryFunction(view.projection, 0, 0) !== undefined && corners.some(([x, y]) => !unproject(cam, x, y));
   const emit = (points: number[][], text: string, kind: 'lon' | 'lat') => {
     // split into runs of visible points
     let run: number[] = [];
@@ -102,6 +108,8 @@ export function gridGeometry(view: ViewState, frame: FrameName = view.frame ?? '
       run = [];
     };
     let labelled = false;
+    let axis: [number, number] | undefined;
+    let axisDist = 0.03;
     for (const v of points) {
       if (visible(v)) run.push(v[0], v[1], v[2]);
       else flush();
@@ -109,6 +117,11 @@ export function gridGeometry(view: ViewState, frame: FrameName = view.frame ?? '
         const p = project(cam, v);
         if (p) {
           const [x, y] = p;
+          const off = kind === 'lon' ? Math.abs(y) : Math.abs(x);
+          if (showsBoundary && off < axisDist && Math.abs(kind === 'lon' ? x : y) < 0.95) {
+            axis = p;
+            axisDist = off;
+          }
           const onEdge = kind === 'lon' ? Math.abs(y + 0.97) < 0.03 && Math.abs(x) < 0.95 : Math.abs(x + 0.97) < 0.03 && Math.abs(y) < 0.95;
           if (onEdge && !seen.has(text)) {
             seen.add(text);
@@ -117,6 +130,10 @@ export function gridGeometry(view: ViewState, frame: FrameName = view.frame ?? '
           }
         }
       }
+    }
+    if (!labelled && axis && !seen.has(text)) {
+      seen.add(text);
+      labels.push({ text, kind, xPx: ((axis[0] + 1) / 2) * view.widthPx, yPx: ((1 - axis[1]) / 2) * view.heightPx });
     }
     flush();
   };
