@@ -125,11 +125,11 @@ describe('grid labels of real views', () => {
       expect(placed.some((p) => p.kind === 'lon')).toBe(true);
       expect(placed.some((p) => p.kind === 'lat')).toBe(true);
       const toFrame = frameRotation('icrs', frame);
-      const byText = new Map(geo.labels.map((l) => [l.text, l]));
+      const byText = new Map(geo.labels.map((l) => [`${l.kind}|${l.text}`, l]));
       const margin = labelGapPx(metrics.fontPx);
       placed.forEach((p: PlacedGridLabel, i) => {
         // the anchor is on the labelled line: the inverse projection of its pixel gives the label's coordinate
-        const a = byText.get(p.text)!;
+        const a = byText.get(`${p.kind}|${p.text}`)!;
         const sky = unproject(cam, ...pixelToNdc(v, a.xPx, a.yPx));
         expect(sky, `anchor of ${p.text} inside the image`).toBeDefined();
         const [lon, lat] = vecToLonLatDeg(applyMat3(toFrame, sky!));
@@ -143,6 +143,10 @@ describe('grid labels of real views', () => {
         }
         for (const q of placed.slice(i + 1)) expect(boxesOverlap(p, q, margin)).toBe(false);
       });
+      if (name.startsWith('SIN Galactic')) {
+        // "0°" labels both the Galactic meridian and the Galactic equator through the centre
+        expect(placed.filter((p) => p.text === '0°').map((p) => p.kind).sort()).toEqual(['lat', 'lon']);
+      }
       if (format === 'decimal') for (const p of placed) expect(p.text).toMatch(/^[+-]?\d+(\.\d+)?°$/);
       if (format === 'sexagesimal' && frame !== 'icrs') for (const p of placed) expect(p.text).not.toMatch(/\.\d+°$/);
     });

@@ -92,6 +92,7 @@ export function gridGeometry(view: ViewState, frame: FrameName = view.frame ?? '
   const cosReach = Math.cos(Math.min(Math.PI, cam.radiusRad * 1.05));
   const lines: Float64Array[] = [];
   const labels: GridLabel[] = [];
+  // one label per line: keyed by kind too, "0°" is both a Galactic meridian and a parallel
   const seen = new Set<string>();
   const visible = (v: ArrayLike<number>) => dot(v, cam.centre) >= cosReach;
 
@@ -123,16 +124,16 @@ export function gridGeometry(view: ViewState, frame: FrameName = view.frame ?? '
             axisDist = off;
           }
           const onEdge = kind === 'lon' ? Math.abs(y + 0.97) < 0.03 && Math.abs(x) < 0.95 : Math.abs(x + 0.97) < 0.03 && Math.abs(y) < 0.95;
-          if (onEdge && !seen.has(text)) {
-            seen.add(text);
+          if (onEdge && !seen.has(`${kind}|${text}`)) {
+            seen.add(`${kind}|${text}`);
             labels.push({ text, kind, xPx: ((x + 1) / 2) * view.widthPx, yPx: ((1 - y) / 2) * view.heightPx });
             labelled = true;
           }
         }
       }
     }
-    if (!labelled && axis && !seen.has(text)) {
-      seen.add(text);
+    if (!labelled && axis && !seen.has(`${kind}|${text}`)) {
+      seen.add(`${kind}|${text}`);
       labels.push({ text, kind, xPx: ((axis[0] + 1) / 2) * view.widthPx, yPx: ((1 - axis[1]) / 2) * view.heightPx });
     }
     flush();
