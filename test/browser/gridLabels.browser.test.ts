@@ -128,4 +128,22 @@ describe('grid labels drawn by the GPU', () => {
     }
     expect(gpuErrors).to.deep.equal([]);
   });
+
+  it('keeps drawing the HEALPix grid and its labels when the coordinate grid is switched off', async () => {
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    try {
+      renderer.setView(cases[4][1]);
+      renderer.setGrid({ color: LINE, labelColor: [0, 0, 1, 1] });
+      renderer.setHealpixGrid({ order: 1, color: LINE, labelColor: TEXT });
+      await renderer.readPixels();
+      renderer.setGrid(undefined);
+      const { width, height, rgba } = await renderer.readPixels();
+      expect(renderer.gridLabels.length).to.be.greaterThan(20);
+      expect(renderer.gridLabels.every((l) => l.kind === 'cell')).to.equal(true);
+      expect(countIn(rgba, width, 0, 0, width, height)).to.be.greaterThan(200);
+    } finally {
+      renderer.destroy();
+    }
+    expect(gpuErrors).to.deep.equal([]);
+  });
 });
