@@ -21,7 +21,7 @@ export interface GridOptions {
    * Where the polylines come from (default: the coordinate grid of `frame`); e.g. the HEALPix
    * cell outlines of src/render/healpixGridLines.ts.
    */
-  geometry?: (view: ViewState) => { lines: Float64Array[]; labels: GridLabel[] };
+  geometry?: (view: ViewState) => { lines: Float64Array[]; labels: GridLabel[]; note?: string };
   /** Draw the labels (default true). */
   labels?: boolean;
   /** Label text colour, RGBA 0..1 (default light blue). */
@@ -68,6 +68,8 @@ export class GridLayer {
   private readonly text: TextLabels;
   /** Labels drawn in the last prepared view, and those left out (device pixels). */
   labelLayout: GridLabelLayout = { placed: [], dropped: [] };
+  /** Why the last view's geometry is incomplete or empty (e.g. a HEALPix order too fine for the view), or undefined. */
+  note: string | undefined;
   /** Why labels cannot be drawn here (no OffscreenCanvas to rasterise glyphs, e.g. Node/Dawn), or undefined. */
   labelsUnavailable: string | undefined;
 
@@ -126,7 +128,8 @@ export class GridLayer {
     const key = `${v.raDeg},${v.decDeg},${v.fovDeg},${v.rollDeg},${v.projection},${v.frame},${v.widthPx},${v.heightPx},${this.frame},${this.showLabels},${this.labelColor},${this.labelFontPx},${this.labelFormat}`;
     if (key !== this.key) {
       this.key = key;
-      const geo = this.geometry ? this.geometry(v) : gridGeometry(v, this.frame ?? v.frame ?? 'icrs', this.labelFormat);
+      const geo: { lines: Float64Array[]; labels: GridLabel[]; note?: string } = this.geometry ? this.geometry(v) : gridGeometry(v, this.frame ?? v.frame ?? 'icrs', this.labelFormat);
+      this.note = geo.note;
       this.placeLabels(camera, geo.labels);
       let n = 0;
       for (const l of geo.lines) n += l.length / 3 - 1;
