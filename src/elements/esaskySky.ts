@@ -33,6 +33,9 @@ export interface HipsOverlayOptions {
   readonly reverse?: boolean;
 }
 import { SkyRenderer } from '../render/skyRenderer.js';
+import { validateGridOptions, type GridOptions } from '../render/layers/gridLayer.js';
+import type { GridLabelFormat } from '../render/gridLines.js';
+import { parseColor } from '../catalog/style.js';
 import { CatalogLayer } from '../render/layers/catalogLayer.js';
 import type { CatalogueOptions, CatalogueStyle, ShapeEventDetail } from '../catalog/api.js';
 import { isMarkerImageSource, loadMarkerImage } from '../catalog/markerImage.js';
@@ -91,6 +94,30 @@ const PROJECTION_CHANGE_MS = 450;
 const FRAMES: readonly FrameName[] = ['icrs', 'galactic', 'ecliptic'];
 const WHEEL_ZOOM_PER_PIXEL = 0.0015;
 
+/** Grid style of the element (setGridOptions); font size in CSS pixels. */
+export interface GridStyle {
+  readonly color?: string | readonly number[];
+  readonly labelColor?: string | readonly number[];
+  readonly labelFontPx?: number;
+  readonly labelFormat?: GridLabelFormat;
+  readonly labels?: boolean;
+}
+
+/** The render core's grid options for an element grid style at a device-pixel ratio (throws on bad colours). */
+function gridOptionsOf(style: GridStyle, dpr: number): GridOptions {
+  const colour = (c: GridStyle['color'], name: string) => {
+    if (c === undefined) return undefined;
+    try {
+      return [...parseColor(c, [1, 1, 1, 1])] as [number, number, number, number];
+    } catch (err) {
+      throw new Error(`grid ${name}: ${(err as Error).message}`);
+    }
+  };
+  const fontPx = style.labelFontPx ?? 11;
+  if (!(typeof fontPx === 'number' && fontPx >= 6 && fontPx <= 64)) throw new Error(`grid labelFontPx must be in [6, 64] CSS pixels, got ${String(fontPx)}`);
+  return { color: colour(style.color, 'color'), labelColor: colour(style.labelColor, 'labelColor'), labelFontPx: fontPx * dpr, labelFormat: style.labelFormat, labels: style.labels };
+}
+
 export class EsaskySky extends LitElement {
   static override properties = {
     hips: { type: String, reflect: true },
@@ -131,23 +158,16 @@ export class EsaskySky extends LitElement {
     canvas.dragging {
       cursor: grabbing;
     }
-    .labels {
+    .visually-hidden {
       position: absolute;
-      inset: 0;
-      pointer-events: none;
-      font: 11px/1 system-ui, sans-serif;
-      color: rgba(170, 205, 255, 0.9);
-      text-shadow: 0 0 3px #000, 0 0 2px #000;
-    }
-    .labels span {
-      position: absolute;
+      width: 1px;
+      height: 1px;
+      margin: -1px;
+      padding: 0;
+      border: 0;
+      overflow: hidden;
+      clip-path: inset(50%);
       white-space: nowrap;
-    }
-    .labels span.lon {
-      transform: translate(-50%, -100%);
-    }
-    .labels span.lat {
-      transform: translate(2px, -50%);
     }
     .planes {
       position: absolute;
@@ -254,7 +274,10 @@ export class EsaskySky extends LitElement {
   private projectionChange: { from: ViewState; startMs: number } | undefined;
   /** A base survey's properties are being fetched: the view is not settled. */
   private hipsLoading = false;
-  private gridLabels: Array<{ text: string; xPx: number; yPx: number; kind: string }> = [];
+  /** Grid style set with setGridOptions (kept to rebuild after a device loss). */
+  private gridStyle: GridStyle = {};
+  /** Text of the visually hidden grid description (what the drawn grid labels say). */
+  private gridDescription = '';
 
   private dpr(): number {
     return globalThis.devicePixelRatio || 1;
@@ -649,10 +672,11 @@ export class EsaskySky extends LitElement {
 
   override render() {
     return html`<canvas part="canvas" tabindex="0" aria-label="Sky view: drag to pan, wheel or +/- to zoom, arrow keys to move"
+        aria-describedby="grid-description"
         @pointerdown=${this.onPointerDown} @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp}
         @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @keydown=${this.onKeyDown}
         @dragover=${(e: DragEvent) => e.preventDefault()} @drop=${this.onDrop}></canvas>
-      <div class="labels" part="grid-labels" aria-hidden="true">${this.gridLabels.map((l) => html`<span class=${l.kind} style="left:${l.xPx / this.dpr()}px;top:${l.yPx / this.dpr()}px">${l.text}</span>`)}</div>
+      <p id="grid-description" class="visually-hidden" part="grid-description">${this.gridDescription}</p>
       ${this.planeControls()}
       <ul class="messages" role="status" aria-live="polite">${this.messages.map((m) => html`<li>${m}</li>`)}</ul>`;
   }
@@ -822,15 +846,49 @@ export class EsaskySky extends LitElement {
     this.emit('view-change', { raDeg: view.raDeg, decDeg: view.decDeg, fovDeg: view.fovDeg, projection: view.projection });
   }
 
+  /**
+   * Style of the coordinate grid (and its labels, drawn by the GPU and so also in exportPNG):
+   * `color`, `labelColor` ('#rrggbb' or [r, g, b, a] in 0..1), `labelFontPx` (CSS pixels, 6..64),
+   * `labelFormat` ('auto', 'sexagesimal', 'decimal'), `labels` (false: lines only). Throws an Error
+   * naming a bad option; options not given keep their values.
+   */
+  setGridOptions(options: GridStyle): void {
+    const next: GridStyle = { ...this.gridStyle, ...options };
+    validateGridOptions(gridOptionsOf(next, 1)); // throws, naming the bad option
+    this.gridStyle = next;
+    if (this.renderer) this.applyGrid();
+  }
+
+  /**
+   * The grid labels drawn in the current view (coordinate grid, then HEALPix cells): text, kind
+   * ('lon', 'lat', 'cell') and box in CSS pixels from the element's top-left corner.
+   */
+  getGridLabels(): Array<{ text: string; kind: 'lon' | 'lat' | 'cell'; x0: number; y0: number; x1: number; y1: number }> {
+    const d = this.dpr();
+    return (this.renderer?.gridLabels ?? []).map((l) => ({ text: l.text, kind: l.kind, x0: l.x0 / d, y0: l.y0 / d, x1: l.x1 / d, y1: l.y1 / d }));
+  }
+
   private applyGrid(): void {
-    this.renderer?.setGrid(this.grid ? {} : undefined);
+    this.renderer?.setGrid(this.grid ? gridOptionsOf(this.gridStyle, this.dpr()) : undefined);
     this.renderer?.setReticle(this.reticle ? 12 * this.dpr() : 0);
-    this.renderer?.setHealpixGrid(this.healpixGrid ? {} : false);
-    if (!this.grid && !this.healpixGrid && this.gridLabels.length > 0) {
-      this.gridLabels = [];
+    this.renderer?.setHealpixGrid(this.healpixGrid ? { labelFontPx: 11 * this.dpr() } : false);
+    this.markChanged();
+  }
+
+  /** Keep the visually hidden grid description in step with the labels drawn (re-renders only when it changes). */
+  private updateGridDescription(): void {
+    const labels = this.renderer?.gridLabels ?? [];
+    const of = (kind: string) => labels.filter((l) => l.kind === kind).map((l) => l.text).join(', ');
+    const parts: string[] = [];
+    if (this.grid && labels.some((l) => l.kind !== 'cell')) {
+      parts.push(`Coordinate grid (${(this.view.frame ?? 'icrs').toUpperCase()})${of('lon') ? `, longitudes ${of('lon')}` : ''}${of('lat') ? `, latitudes ${of('lat')}` : ''}.`);
+    }
+    if (this.healpixGrid && of('cell')) parts.push(`HEALPix cells ${of('cell')}.`);
+    const text = parts.join(' ');
+    if (text !== this.gridDescription) {
+      this.gridDescription = text;
       this.requestUpdate();
     }
-    this.markChanged();
   }
 
   private markChanged(): void {
@@ -872,11 +930,7 @@ export class EsaskySky extends LitElement {
     renderer.setView(this.view, from);
     const stats = renderer.render(context.getCurrentTexture().createView(), sharedFrameBudget(rafTimestamp));
     if (this.projectionChange) this.requestFrame();
-    const labels = renderer.gridLabels;
-    if (labels !== this.gridLabels && (labels.length > 0 || this.gridLabels.length > 0)) {
-      this.gridLabels = labels;
-      this.requestUpdate();
-    }
+    this.updateGridDescription();
     this.totalFrames++;
     this.framesSinceChange++;
     const pendingUploads = renderer.getLayers().some((l) => l.hasPendingUploads);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { healpixGridLines } from './healpixGridLines.js';
+import { estimatedCells, healpixGridLines, MAX_OUTLINED_CELLS } from './healpixGridLines.js';
 import { vec2pix } from '../hips/healpix.js';
 import { makeCamera, pixelToNdc, unproject } from '../math/camera.js';
 
@@ -25,5 +25,23 @@ describe('HEALPix debugging grid', () => {
       }
     }
     expect(labels.every((l) => /^5\/\d+$/.test(l.text))).toBe(true);
+  });
+
+  it('outlines nothing, with a note, when an explicit order is far too fine for the view; the draw order is always drawn', () => {
+    const wide = { raDeg: 10, decDeg: 20, fovDeg: 60, rollDeg: 0, projection: 'SIN' as const, widthPx: 800, heightPx: 600 };
+    const t0 = performance.now();
+    const fine = healpixGridLines(wide, 12);
+    expect(performance.now() - t0).toBeLessThan(1000); // a hang guard, not a speed goal
+    expect(fine.lines).toEqual([]);
+    expect(fine.note).toMatch(/order 12 would outline ~\d+ cells in this view \(at most 5000\)/);
+    const ok = healpixGridLines(wide, 5);
+    expect(ok.note).toBeUndefined();
+    expect(ok.lines.length).toBeGreaterThan(100);
+    expect(ok.lines.length).toBeLessThanOrEqual(MAX_OUTLINED_CELLS);
+    // the estimate is an upper bound of what is outlined
+    expect(estimatedCells(5, makeCamera(wide).radiusRad)).toBeGreaterThanOrEqual(ok.lines.length);
+    const auto = healpixGridLines(wide);
+    expect(auto.note).toBeUndefined();
+    expect(auto.lines.length).toBeGreaterThan(0);
   });
 });

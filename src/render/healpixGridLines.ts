@@ -1,6 +1,6 @@
 // HEALPix cell outlines for the debugging grid: every cell of an order that touches the view,
 // its four edges sampled along the curved HEALPix boundaries (float64), labelled "order/ipix"
-// when few enough to read.
+// when few enough to read; none (with a note) when the order is far too fine for the view.
 import { makeCamera, project, type ViewState } from '../math/camera.js';
 import { cellPointToVec, pix2vec } from '../hips/healpix.js';
 import { selectTiles } from '../hips/tileSelection.js';
@@ -9,8 +9,25 @@ import type { GridLabel } from './gridLines.js';
 const SAMPLES_PER_EDGE = 8;
 
 /** Outlines of the cells of `order` (or of the draw order the view would use) in the view. */
-export function healpixGridLines(view: ViewState, order?: number): { lines: Float64Array[]; labels: GridLabel[]; order: number } {
+/** Most cells outlined in one view (beyond this an order is too fine to draw or read; ~50 ms for 3500 cells). */
+export const MAX_OUTLINED_CELLS = 5000;
+
+/** Cells of `order` in a view of angular radius `radiusRad` (cap area / cell area, rounded up). */
+export function estimatedCells(order: number, radiusRad: number): number {
+  return Math.ceil(6 * 4 ** order * (1 - Math.cos(Math.min(Math.PI, radiusRad))));
+}
+
+/**
+ * Outlines of the cells of `order` (or of the draw order the view would use) in the view. An
+ * explicit order that would outline more than MAX_OUTLINED_CELLS here gives no lines and a `note`
+ * saying so (zooming in brings them back), never a frame that takes seconds.
+ */
+export function healpixGridLines(view: ViewState, order?: number): { lines: Float64Array[]; labels: GridLabel[]; order: number; note?: string } {
   const camera = makeCamera(view);
+  if (order !== undefined && estimatedCells(order, camera.radiusRad) > MAX_OUTLINED_CELLS) {
+    const n = estimatedCells(order, camera.radiusRad);
+    return { lines: [], labels: [], order, note: `HEALPix grid: order ${order} would outline ~${n} cells in this view (at most ${MAX_OUTLINED_CELLS}); zoom in or choose a lower order` };
+  }
   // the selection machinery finds the cells touching the viewport; a huge "tile width" keeps the
   // data order at 0 so the draw order is the mesh order unless an order is given
   const sel = selectTiles({ camera, tileWidthPx: 1 << 20, hipsOrder: order ?? 0, hipsOrderMin: order ?? 0 });
@@ -44,7 +61,7 @@ export function healpixGridLines(view: ViewState, order?: number): { lines: Floa
     for (const ipix of seen) {
       const p = project(camera, pix2vec(k, ipix));
       if (p && Math.abs(p[0]) < 1 && Math.abs(p[1]) < 1) {
-        labels.push({ text: `${k}/${ipix}`, kind: 'lat', xPx: ((p[0] + 1) / 2) * view.widthPx, yPx: ((1 - p[1]) / 2) * view.heightPx });
+        labels.push({ text: `${k}/${ipix}`, kind: 'cell', xPx: ((p[0] + 1) / 2) * view.widthPx, yPx: ((1 - p[1]) / 2) * view.heightPx });
       }
     }
   }

@@ -5,10 +5,11 @@ import { makeCamera, type Camera, type ViewState } from '../math/camera.js';
 import { HipsLayer, type HipsLayerOptions } from './layers/hipsLayer.js';
 import { UploadBudget } from './uploadBudget.js';
 import { BoundaryLayer } from './layers/boundaryLayer.js';
-import { GridLayer, type GridOptions } from './layers/gridLayer.js';
+import { GridLayer, validateGridOptions, type GridOptions } from './layers/gridLayer.js';
 import type { RenderLayer } from './layer.js';
 import { Picker, type PickResult } from './picking.js';
 import { healpixGridLines } from './healpixGridLines.js';
+import type { GridLabelLayout, PlacedGridLabel } from './gridLabelLayout.js';
 
 export interface FrameStats {
   readonly frame: number;
@@ -101,34 +102,46 @@ export class SkyRenderer {
   setGrid(options: GridOptions | undefined): void {
     if (!options) {
       this.grid?.destroy();
-    this.healpixGrid?.destroy();
       this.grid = undefined;
       return;
     }
     if (!this.grid) this.grid = new GridLayer(this.device, this.format, options);
-    else {
-      if (options.color) this.grid.color = options.color;
-      if (options.widthPx) this.grid.widthPx = options.widthPx;
-      this.grid.frame = options.frame;
-    }
+    else this.grid.update(options);
   }
 
   /** Show the outlines of the HEALPix cells of `order` (undefined: the order drawn), or hide them (false). */
-  setHealpixGrid(show: false | { order?: number; color?: [number, number, number, number] }): void {
-    this.healpixGrid?.destroy();
-    this.healpixGrid = undefined;
-    if (show === false) return;
-    const order = show.order;
-    this.healpixGrid = new GridLayer(this.device, this.format, {
+  setHealpixGrid(show: false | { order?: number; color?: [number, number, number, number]; labels?: boolean; labelColor?: [number, number, number, number]; labelFontPx?: number }): void {
+    if (show !== false && show.order !== undefined && !(Number.isInteger(show.order) && show.order >= 0 && show.order <= 29)) {
+      throw new Error(`HEALPix grid order must be an integer in [0, 29], got ${String(show.order)}`);
+    }
+    const options: GridOptions | undefined = show === false ? undefined : {
       color: show.color ?? [1, 0.8, 0.3, 0.7],
       widthPx: 1,
-      geometry: (view) => healpixGridLines(view, order),
-    });
+      labels: show.labels,
+      labelColor: show.labelColor ?? [1, 0.85, 0.45, 0.95],
+      labelFontPx: show.labelFontPx,
+      geometry: (view) => healpixGridLines(view, show.order),
+    };
+    if (options) validateGridOptions(options); // a bad option throws before the old grid goes
+    this.healpixGrid?.destroy();
+    this.healpixGrid = options ? new GridLayer(this.device, this.format, options) : undefined;
   }
 
-  /** Grid labels of the last frame (device pixels), empty without a grid. */
-  get gridLabels(): GridLayer['labels'] {
+  /** Grid labels drawn in the last frame (device pixels; coordinate grid, then HEALPix cells), empty without a grid. */
+  get gridLabels(): readonly PlacedGridLabel[] {
     return [...(this.grid?.labels ?? []), ...(this.healpixGrid?.labels ?? [])];
+  }
+
+  /** Why the HEALPix grid drew nothing in the last frame (its order is too fine for the view), or undefined. */
+  get healpixGridNote(): string | undefined {
+    return this.healpixGrid?.note;
+  }
+
+  /** The last frame's grid label layout: labels drawn and those left out with the reason (tests, diagnostics). */
+  get gridLabelLayout(): GridLabelLayout {
+    const a = this.grid?.labelLayout ?? { placed: [], dropped: [] };
+    const b = this.healpixGrid?.labelLayout ?? { placed: [], dropped: [] };
+    return { placed: [...a.placed, ...b.placed], dropped: [...a.dropped, ...b.dropped] };
   }
 
   /** Move a layer to position `index` of the stack (0 = bottom). */

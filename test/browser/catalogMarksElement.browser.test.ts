@@ -61,7 +61,7 @@ describe('<esasky-sky> catalogue marks', () => {
       expect(hit!.decDeg).to.be.closeTo(p2020.decDeg, 1e-9);
       expect((await pickAt(raDeg[0], decDeg[0]))?.row, 'nothing left at the J2000 place').to.equal(undefined);
       expect(() => sky.setCatalogueEpoch(id, Number.NaN)).to.throw(/epoch must be a Julian year/);
-      // labels are drawn by the GPU, so exportPNG has them (the grid's DOM labels are not in it)
+      // labels are drawn by the GPU, so exportPNG has them (as the grid's labels are)
       sky.setCatalogueStyle(id, { labels: { column: 'name', count: 5, fontPx: 14 } });
       const png = await createImageBitmap(await sky.exportPNG());
       const c2 = new OffscreenCanvas(png.width, png.height).getContext('2d')!;

@@ -71,4 +71,35 @@ describe('<esasky-sky> GPU device loss and exports', () => {
     expect(img.data[(ht - 1) * w + 5]).to.equal(top[0]);
     sky.remove();
   });
+
+  it('draws the same grid labels (GPU text) again on the new device', async () => {
+    const sky = document.createElement('esasky-sky');
+    sky.style.cssText = 'display:block;width:240px;height:160px';
+    sky.setAttribute('target', '83.8 -5.4');
+    sky.setAttribute('fov', '40');
+    sky.setAttribute('grid', '');
+    const first = settled(sky);
+    document.body.appendChild(sky);
+    await first;
+    sky.setGridOptions({ labelColor: '#00ff00' });
+    const greenPixels = async () => {
+      const bitmap = await createImageBitmap(await sky.exportPNG());
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      c.drawImage(bitmap, 0, 0);
+      const d = c.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 1] > 160 && d[i + 1] > d[i] + 80) n++;
+      return n;
+    };
+    const before = await greenPixels();
+    const labels = sky.getGridLabels();
+    expect(before).to.be.greaterThan(50);
+    expect(labels.length).to.be.greaterThan(3);
+    const again = settled(sky);
+    (await getSharedDevice()).destroy();
+    await again;
+    expect(await greenPixels()).to.equal(before);
+    expect(sky.getGridLabels()).to.deep.equal(labels);
+    sky.remove();
+  });
 });

@@ -104,16 +104,68 @@ describe('<esasky-sky>', () => {
     expect((await settled).detail.cellsDrawn).to.be.greaterThan(0);
   });
 
-  it('draws a labelled coordinate grid when asked, and drops it again', async () => {
+  it('draws a labelled coordinate grid when asked (labels in the canvas and in exportPNG), and drops it again', async () => {
     const sky = makeSky({ hips: '/data/hips/swe_milkyway/', target: '83.8 -5.4', fov: '60', grid: '' });
+    sky.style.width = '320px';
+    sky.style.height = '200px';
     await nextEvent(sky, 'view-settled');
     await sky.updateComplete;
-    const labels = () => [...sky.shadowRoot!.querySelectorAll('.labels span')].map((s) => s.textContent);
-    expect(labels()).to.include('05h');
+    // no HTML label spans any more: the render core draws the labels
+    expect(sky.shadowRoot!.querySelectorAll('.labels span').length).to.equal(0);
+    const labels = sky.getGridLabels();
+    expect(labels.map((l) => l.text)).to.include('05h');
+    // the visually hidden description (the canvas's aria-describedby) says what the labels say
+    const canvas = sky.shadowRoot!.querySelector('canvas')!;
+    const description = sky.shadowRoot!.getElementById(canvas.getAttribute('aria-describedby')!)!;
+    expect(description.textContent).to.contain('Coordinate grid (ICRS)');
+    expect(description.textContent).to.contain('05h');
+    // bright green label text in the exported PNG inside each label's box
+    sky.setGridOptions({ labelColor: '#00ff00', labelFontPx: 12 });
+    await new Promise((r) => setTimeout(r, 100));
+    const bitmap = await createImageBitmap(await sky.exportPNG());
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    c.drawImage(bitmap, 0, 0);
+    const dpr = devicePixelRatio || 1;
+    const placed = sky.getGridLabels();
+    expect(placed.length).to.be.greaterThan(3);
+    for (const l of placed) {
+      const x0 = Math.floor(l.x0 * dpr);
+      const y0 = Math.floor(l.y0 * dpr);
+      const d = c.getImageData(x0, y0, Math.max(1, Math.ceil(l.x1 * dpr) - x0), Math.max(1, Math.ceil(l.y1 * dpr) - y0)).data;
+      let green = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 1] > 160 && d[i + 1] > d[i] + 80 && d[i + 1] > d[i + 2] + 80) green++;
+      expect(green, `green glyph pixels of '${l.text}' in the PNG`).to.be.greaterThan(3 * l.text.length);
+    }
+    expect(() => sky.setGridOptions({ labelFontPx: 2 })).to.throw(/labelFontPx must be in \[6, 64\] CSS pixels, got 2/);
+    expect(() => sky.setGridOptions({ labelFormat: 'roman' as 'decimal' })).to.throw(/labelFormat must be one of auto, sexagesimal, decimal/);
+    sky.setGridOptions({ labelFormat: 'decimal' });
+    await nextEvent(sky, 'view-settled');
+    expect(sky.getGridLabels().map((l) => l.text)).to.include('90°');
     sky.grid = false;
     await new Promise((r) => setTimeout(r, 100));
     await sky.updateComplete;
-    expect(labels()).to.deep.equal([]);
+    expect(sky.getGridLabels()).to.deep.equal([]);
+    expect(description.textContent).to.equal('');
+  });
+
+  it('draws HEALPix debugging cells labelled order/ipix into exportPNG', async () => {
+    const sky = makeSky({ hips: '/data/hips/swe_milkyway/', target: '0 0', fov: '360', projection: 'AIT', 'healpix-grid': '' });
+    sky.style.width = '320px';
+    sky.style.height = '160px';
+    await nextEvent(sky, 'view-settled');
+    await sky.updateComplete;
+    const cells = sky.getGridLabels();
+    expect(cells.length).to.be.greaterThan(5);
+    expect(cells.every((l) => l.kind === 'cell' && /^\d+\/\d+$/.test(l.text))).to.equal(true);
+    expect(sky.shadowRoot!.getElementById('grid-description')!.textContent).to.match(/^HEALPix cells \d+\/\d+/);
+    // the cell outlines (orange) are in the export
+    const bitmap = await createImageBitmap(await sky.exportPNG());
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    c.drawImage(bitmap, 0, 0);
+    const d = c.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let orange = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 120 && d[i + 1] < 230 && d[i + 2] < 120) orange++;
+    expect(orange, 'HEALPix outline pixels in the PNG').to.be.greaterThan(200);
   });
 
   it('draws a reticle at the view centre when asked', async () => {

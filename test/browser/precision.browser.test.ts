@@ -39,7 +39,7 @@ describe('sub-pixel precision at tiny fields', () => {
     it(`a grid line follows 0.1-pixel steps at a ${label} field`, async () => {
       const device = await requestTestDevice();
       const renderer = new SkyRenderer(device, 'rgba8unorm');
-      renderer.setGrid({ color: [1, 1, 1, 1], widthPx: 1.25 });
+      renderer.setGrid({ color: [1, 1, 1, 1], widthPx: 1.25, labels: false }); // the lines alone: labels would add pixels beside them
       const target = createTarget(device, SIZE, SIZE);
       const base: ViewState = { raDeg, decDeg, fovDeg, rollDeg: 0, projection: 'TAN', widthPx: SIZE, heightPx: SIZE };
       // a parallel a few pixels above the centre
