@@ -99,7 +99,7 @@ export class LabelSelector {
   }
 
   /** Rows grouped by compact anchor cell (counting sort, once). */
-  private cells(idx: CatalogIndex): { start: Uint32Array; rows: Uint32Array } {
+  private cells(idx: CatalogIndex): { index: CatalogIndex; start: Uint32Array; rows: Uint32Array } {
     if (this.cellRows?.index === idx) return this.cellRows;
     const n = idx.cellIds.length;
     const start = new Uint32Array(n + 1);

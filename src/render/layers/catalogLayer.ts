@@ -557,7 +557,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     }
     this.hasArrows = tips !== undefined;
     this.index = buildCatalogIndex(this.drawnRaDeg, this.drawnDecDeg);
-    const g = (this.gpu = catalogGpu(device));
+    this.gpu = catalogGpu(device);
     ({ markers: this.markers, pick: this.pickPipeline, density: this.densityPipeline, arrows: this.arrowPipeline } = catalogPipelines(device, format));
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     this.rowsBuffer = this.upload('catalog rows', this.index.gpuRows, storage);
