@@ -173,3 +173,33 @@ describe('tile rows for the shared buffers', () => {
     expect(src.markerRadiusPx(2)).toBeCloseTo(8, 5); // NaN -> sizePx
   });
 });
+
+describe('catalogue index of small tiles', () => {
+  it('sorting the rows\' cells gives the same index as the map over all anchor cells', async () => {
+    const { buildCatalogIndex } = await import('./spatialIndex.js');
+    // 20,000 rows take the map path; their first 3,000 (and any prefix under 16,384) the sort path
+    let s = 7;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const n = 20000;
+    const ra = Float64Array.from({ length: n }, () => rnd() * 360);
+    const dec = Float64Array.from({ length: n }, () => (Math.asin(2 * rnd() - 1) * 180) / Math.PI);
+    ra[5] = NaN;
+    dec[17] = 95;
+    const big = buildCatalogIndex(ra, dec);
+    for (const m of [0, 1, 3000, 16383]) {
+      const small = buildCatalogIndex(ra.subarray(0, m), dec.subarray(0, m));
+      // the same rows through the map path: pad with unusable rows up to the threshold
+      const padRa = new Float64Array(16384).fill(NaN);
+      const padDec = new Float64Array(16384).fill(NaN);
+      padRa.set(ra.subarray(0, m));
+      padDec.set(dec.subarray(0, m));
+      const viaMap = buildCatalogIndex(padRa, padDec);
+      expect(Array.from(small.cellIds)).toEqual(Array.from(viaMap.cellIds));
+      expect(Array.from(small.rowCell)).toEqual(Array.from(viaMap.rowCell.subarray(0, m)));
+      expect(Array.from(small.gpuRows)).toEqual(Array.from(viaMap.gpuRows.subarray(0, 4 * m)));
+      expect(Array.from(small.gpuCells)).toEqual(Array.from(viaMap.gpuCells));
+      expect(small.validRows).toBe(viaMap.validRows);
+    }
+    expect(big.validRows).toBe(n - 2);
+  });
+});

@@ -756,11 +756,13 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       this.labels.invalidate();
     }
     const src = this.labelSource;
-    this.labels.update(camera, o && src ? o : undefined, src ?? emptyLabelSource, `${viewKey}|${this.drawnVersion}|${this.pixelRatio}`);
+    this.labels.update(camera, o && src ? o : undefined, src ?? emptyLabelSource(), `${viewKey}|${this.drawnVersion}|${this.pixelRatio}`);
   }
 }
 
-const emptyLabelSource = mergeLabelSource([], [], [], { sizePx: 8, sizeColumn: undefined, sizeRange: [0, 1], sizePxRange: [4, 16] }, 1);
+let emptySource: MergedLabelSource | undefined;
+/** The label source of no rows (labels off). */
+const emptyLabelSource = (): MergedLabelSource => (emptySource ??= mergeLabelSource([], [], [], { sizePx: 8, sizeColumn: undefined, sizeRange: [0, 1], sizePxRange: [4, 16] }, 1));
 
 /** Row records that never draw (REL_NO_CELL). */
 function emptyRows(n: number): Float32Array<ArrayBuffer> {
