@@ -8,6 +8,8 @@
 // over all drawn rows. Image markers show the image; proper motions move a star to where astropy
 // puts it (test/fixtures/propermotion/stars.json).
 import { expect } from '@esm-bundle/chai';
+import '../../src/define.js';
+import type { EsaskySky } from '../../src/elements/esaskySky.js';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { ProgressiveCatalogLayer } from '../../src/render/layers/progressiveCatalogLayer.js';
 import { loadHipsCatalogSource } from '../../src/catalog/hipsCatalogSource.js';
@@ -264,5 +266,26 @@ describe('progressive catalogue in shared GPU buffers', () => {
       device.destroy();
     }
     expect(gpuErrors).to.deep.equal([]);
+  });
+
+  it('<esasky-sky> addCatalogueHips takes labels, images and proper motions, and names bad ones', async () => {
+    const sky = document.createElement('esasky-sky') as EsaskySky;
+    sky.style.cssText = 'display:block;width:200px;height:150px';
+    sky.setAttribute('target', '83.8 -1');
+    sky.setAttribute('fov', '30');
+    document.body.appendChild(sky);
+    try {
+      const fails = (o: object, re: RegExp) => sky.addCatalogueHips(BASE, o).then(() => expect.fail('resolved'), (e: Error) => expect(e.message).to.match(re));
+      await fails({ labels: { column: 'Name' } }, /no column 'Name'.*columns: HIP, RAICRS/);
+      await fails({ shape: 'image' }, /shape 'image' needs an image/);
+      await fails({ shape: 'image', image: '/test/fixtures/not-there.png' }, /marker image \/test\/fixtures\/not-there\.png could not be read/);
+      await fails({ properMotion: { catalogueEpoch: 2000 } }, /pos\.pm;pos\.eq\.ra and pos\.pm;pos\.eq\.dec/);
+      const id = await sky.addCatalogueHips(BASE, { labels: { column: 'HIP', count: 5, brightnessColumn: 'Vmag' } });
+      for (let i = 0; i < 400 && !((sky.getCatalogueHipsState(id)?.stats.drawnRows ?? 0) > 0 && sky.getCatalogueHipsState(id)!.stats.loader.loading === 0); i++) await sleep(25);
+      expect(sky.getCatalogueHipsState(id)!.stats.drawnRows).to.be.greaterThan(0);
+      sky.removeCatalogueHips(id);
+    } finally {
+      sky.remove();
+    }
   });
 });
