@@ -129,6 +129,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private drawn: TileSlot[] = [];
   private slots = new RowSlots(0);
   private capacity = 0;
+  /** Compaction chunks up to the end of the last live block: the passes stop there. */
+  private liveChunks = 1;
   /** Attribute columns on the GPU: name -> slot. */
   private readonly columnSlots = new Map<string, number>();
   private attrSlotCapacity = 1;
@@ -470,6 +472,14 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.version++;
     const cap = targetCapacity(this.capacity, this.slots.used, 0);
     if (cap < this.capacity) this.repack(cap);
+    this.updateLiveEnd();
+  }
+
+  /** The passes run over the chunks up to the end of the last live block (free rows past it are never placed). */
+  private updateLiveEnd(): void {
+    let end = 0;
+    for (const t of this.tiles.values()) end = Math.max(end, t.start + t.rows.rows);
+    this.liveChunks = Math.max(1, Math.ceil(end / COMPACT_CHUNK));
   }
 
   private addTile(k: number, tile: HipsCatalogTile): void {
@@ -488,6 +498,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     }
     const t: TileSlot = { key: k, rows, start, cells: rows.index.cellIds.length, hidden: true };
     this.tiles.set(k, t);
+    this.updateLiveEnd();
     if (n === 0) return;
     const q = this.device.queue;
     q.writeBuffer(this.rowsBuffer, start * 16, rows.gpuRows as Float32Array<ArrayBuffer>);
@@ -560,6 +571,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     if (used < capacity) this.device.queue.writeBuffer(this.rowsBuffer, used * 16, emptyRows(capacity - used));
     for (const b of [old.rows, old.cells, old.attrs, old.tips, ...oldOthers]) b.destroy();
     this.slots = slots;
+    this.updateLiveEnd();
     this.bytesCopied += copied;
     this.repacks++;
     this.version++;
@@ -711,7 +723,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     const buf = this.uniformBytes;
     packCatalogUniforms(buf, {
       camera, transition, style: this.style, pixelRatio: this.pixelRatio, stamp: this.stamp, rowCount: this.capacity,
-      cellCount: this.capacity, chunkCount: this.capacity / COMPACT_CHUNK, precise: this.precise, slotOf: (name) => this.columnSlots.get(name)!,
+      cellCount: this.capacity, chunkCount: this.liveChunks, precise: this.precise, slotOf: (name) => this.columnSlots.get(name)!,
       filters: this.filterList, gridSize: [0, 0], selected: this.selectedSlot() ?? 0, pickRowBase: 0, hasArrows: this.hasArrows,
       imageSidePx: this.imageTexture.width, cellsRelative: true,
     });
@@ -727,13 +739,14 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private runProject(): void {
     if (!this.bgMain || !this.bgProject) return;
     const g = this.gpu;
-    const chunkCount = this.capacity / COMPACT_CHUNK;
+    // rows past the last live block are free (never drawn): the passes stop at its chunk
+    const chunkCount = this.liveChunks;
     const enc = this.device.createCommandEncoder({ label: 'progressive catalog project' });
     const pass = enc.beginComputePass({ label: 'progressive catalog project' });
     pass.setBindGroup(0, this.bgMain);
     pass.setBindGroup(1, this.bgProject);
     pass.setPipeline(g.project);
-    pass.dispatchWorkgroups(...dispatchSize(this.capacity));
+    pass.dispatchWorkgroups(...dispatchSize(Math.min(this.capacity, chunkCount * COMPACT_CHUNK)));
     const chunks = dispatchSize(chunkCount);
     pass.setPipeline(g.countChunks);
     pass.dispatchWorkgroups(...chunks);
