@@ -140,6 +140,58 @@ describe('progressive catalogue in shared GPU buffers', () => {
     expect(gpuErrors).to.deep.equal([]);
   });
 
+  it('grows its buffers by GPU copies as tiles accumulate, rows still at their pixels and picks right', async () => {
+    const source = await loadHipsCatalogSource(BASE);
+    const device = await requestTestDevice();
+    const size = 256;
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    const layer = renderer.addLayer(new ProgressiveCatalogLayer(device, 'rgba8unorm', {
+      id: 'hip6g', baseUrl: BASE, orderMin: source.orderMin, orderMax: source.orderMax, metadata: source.metadata!,
+      shape: 'square', filled: true, color: '#ffffff', sizePx: 5,
+    }));
+    const target = createTarget(device, size, size);
+    try {
+      const capacities = new Set<number>();
+      let checked = 0;
+      let picks = 0;
+      // narrow views along the Milky Way and around the sky: their deep tiles pile up (nothing is evicted)
+      for (let k = 0; k < 14 && layer.stats.rowCapacity < 4096; k++) {
+        const view: ViewState = { raDeg: (k * 97) % 360, decDeg: ((k * 53) % 140) - 70, fovDeg: 12, rollDeg: 0, projection: 'SIN', widthPx: size, heightPx: size };
+        const px = await settle(renderer, layer, target, view);
+        capacities.add(layer.stats.rowCapacity);
+        const rows = drawnRows(layer);
+        const pos = projectRows(view, Float64Array.from(rows, (r) => r.raDeg), Float64Array.from(rows, (r) => r.decDeg));
+        for (let i = 0; i < rows.length; i++) {
+          const x = pos[2 * i];
+          const y = pos[2 * i + 1];
+          if (!(x >= 3 && y >= 3 && x < size - 3 && y < size - 3)) continue;
+          checked++;
+          expect(px[(Math.floor(y) * size + Math.floor(x)) * 4], `HIP ${rows[i].values.HIP} at capacity ${layer.stats.rowCapacity}`).to.be.greaterThan(200);
+          let alone = true;
+          for (let j = 0; j < rows.length && alone; j++) if (j !== i && Math.hypot(pos[2 * j] - x, pos[2 * j + 1] - y) < 8) alone = false;
+          if (!alone || picks > 40 * (k + 1)) continue;
+          const hit = await renderer.pick(x, y);
+          expect(layer.rowInfo(hit!.row)?.values.HIP).to.equal(rows[i].values.HIP);
+          picks++;
+        }
+      }
+      const st = layer.stats;
+      console.log(`growth: capacities ${[...capacities].join(', ')}; ${JSON.stringify(st)}; rows checked ${checked}, picks ${picks}`);
+      expect(st.loader.evicted).to.equal(0);
+      expect(Math.max(...capacities), 'the buffers grew').to.be.greaterThan(MIN_ROW_CAPACITY);
+      expect(st.repacks).to.be.greaterThan(0);
+      expect(st.rowCapacity).to.be.at.most(Math.max(MIN_ROW_CAPACITY, 4 * st.gpuRows));
+      expect(st.bytesCopied).to.be.greaterThan(0);
+      expect(checked).to.be.greaterThan(100);
+      expect(picks).to.be.greaterThan(20);
+    } finally {
+      renderer.destroy();
+      target.destroy();
+      device.destroy();
+    }
+    expect(gpuErrors).to.deep.equal([]);
+  });
+
   it('labels of the N brightest rows in view across tiles = brute force over the drawn rows', async () => {
     const source = await loadHipsCatalogSource(BASE);
     const device = await requestTestDevice();
