@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { capacityFor, MIN_ROW_CAPACITY, repackPlan, RowSlots, targetCapacity } from './rowSlots.js';
+import { capacityFor, capacityLimitError, MIN_ROW_CAPACITY, repackPlan, RowSlots, targetCapacity } from './rowSlots.js';
 import { mergeLabelSource, prepareTileRows, REL_NO_CELL, resolveProperMotion } from './progressiveRows.js';
 import { parseHipsCatalogMetadata, parseHipsCatalogTile } from '../hips/catalog.js';
 import { CatalogError } from './columns.js';
@@ -83,6 +83,13 @@ describe('row slots', () => {
         expect(cap).toBe(capacityFor(cap)); // a power of two
       }
     }));
+  });
+
+  it('refuses capacities past the device limits with the sizes in the message', () => {
+    const limits = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 };
+    expect(capacityLimitError(2 ** 22, 32, limits, 'the tiles')).toBeUndefined(); // exactly 128 MiB
+    expect(capacityLimitError(2 ** 23, 32, limits, 'the tiles')).toBe('the tiles need GPU buffers of 256 MiB (8388608 row slots), but this GPU device binds at most 128 MiB per buffer');
+    expect(capacityLimitError(2 ** 22, 32, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 64 * 2 ** 20 }, 'x')).toMatch(/binds at most 64 MiB/);
   });
 
   it('repacks live ranges from row 0 in their order', () => {

@@ -102,3 +102,16 @@ export function repackPlan<K>(live: ReadonlyArray<{ key: K; start: number; rows:
   }
   return { moves, slots };
 }
+
+/**
+ * Why shared buffers of `capacity` row slots cannot be bound on a device whose largest per-slot
+ * buffer takes `bytesPerSlot` bytes per slot (undefined when they can): past the limits the bind
+ * groups would be invalid and nothing would be drawn, so the owner refuses the tile instead.
+ */
+export function capacityLimitError(capacity: number, bytesPerSlot: number, limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number }, what: string): string | undefined {
+  const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const biggest = bytesPerSlot * capacity;
+  if (biggest <= limit) return undefined;
+  const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+  return `${what} need GPU buffers of ${mib(biggest)} MiB (${capacity} row slots), but this GPU device binds at most ${mib(limit)} MiB per buffer`;
+}

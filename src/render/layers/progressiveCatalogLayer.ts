@@ -28,7 +28,7 @@ import { planCatalogTiles } from '../../catalog/progressivePlan.js';
 import { CatalogTileLoader, type CatalogTileEntry, type CatalogTileLoaderOptions, type CatalogTileLoaderStats } from '../../catalog/progressiveTiles.js';
 import type { TileId } from '../../hips/tileSelection.js';
 import { ANCHOR_RADIUS_DEG } from '../../catalog/spatialIndex.js';
-import { MIN_ROW_CAPACITY, repackPlan, RowSlots, targetCapacity } from '../../catalog/rowSlots.js';
+import { capacityLimitError, MIN_ROW_CAPACITY, repackPlan, RowSlots, targetCapacity } from '../../catalog/rowSlots.js';
 import { mergeLabelSource, prepareTileRows, REL_NO_CELL, resolveProperMotion, type MergedLabelSource, type ProgressiveProperMotion, type TileRows } from '../../catalog/progressiveRows.js';
 import type { ProperMotionOptions } from '../../catalog/properMotion.js';
 import type { PlacedLabel } from '../../catalog/labelLayout.js';
@@ -129,6 +129,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private drawn: TileSlot[] = [];
   private slots = new RowSlots(0);
   private capacity = 0;
+  /** A tile was refused because the buffers would exceed the device's limits (reported once). */
+  private refusedCapacity = false;
   /** Compaction chunks up to the end of the last live block: the passes stop there. */
   private liveChunks = 1;
   /** Attribute columns on the GPU: name -> slot. */
@@ -493,7 +495,15 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     const n = rows.rows;
     let start = this.slots.alloc(n);
     if (start === undefined) {
-      this.repack(targetCapacity(this.capacity, this.slots.used, n));
+      const cap = targetCapacity(this.capacity, this.slots.used, n);
+      const tooBig = this.capacityError(cap);
+      if (tooBig) {
+        // refused with a message once, never an invalid bind group: the tile is not drawn
+        if (!this.refusedCapacity) this.onError(`tile Norder${tile.order}/Npix${tile.ipix}: ${tooBig}`);
+        this.refusedCapacity = true;
+        return;
+      }
+      this.repack(cap);
       start = this.slots.alloc(n)!;
     }
     const t: TileSlot = { key: k, rows, start, cells: rows.index.cellIds.length, hidden: true };
@@ -594,6 +604,14 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.visibleBuffer = d.createBuffer({ label: 'progressive catalog visible rows', size: capacity * 4, usage: GPUBufferUsage.STORAGE });
     this.scanBuffer = d.createBuffer({ label: 'progressive catalog compaction', size: (4 + 2 * (capacity / COMPACT_CHUNK)) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT });
     this.bgMain = this.bgHighlight = this.bgPick = this.bgProject = this.bgMarkers = undefined;
+  }
+
+  /** Why buffers of `capacity` rows cannot be bound on this device, or undefined when they can. */
+  private capacityError(capacity: number): string | undefined {
+    // the biggest per-slot buffers: cells (2 x 16 B per slot), attributes (4 B per slot and column), tips (24 B)
+    const bytesPerSlot = Math.max(32, 4 * this.attrSlotCapacity, this.hasArrows ? TIP_FLOATS * 4 : 0);
+    const why = capacityLimitError(capacity, bytesPerSlot, this.device.limits, `the loaded tiles of ${this.id}`);
+    return why && `${why}: lower maxTiles (the tiles kept, now ${this.tiles.size}) or use a catalogue with smaller tiles`;
   }
 
   private gpuBytes(): number {
