@@ -74,7 +74,7 @@ export interface ProgressiveCatalogStats {
   readonly rowCapacity: number;
   /** Bytes of all shared GPU buffers now (rows, cells, attributes, tips, screen, visible, scan). */
   readonly gpuBytes: number;
-  /** Bytes written to GPU buffers for row data so far (each tile once; columns added by a style). */
+  /** Bytes written to GPU buffers for row data so far: each tile once, columns a style adds, and a tile's cell records (16 B each) when it is shown or hidden. */
   readonly bytesUploaded: number;
   /** Bytes moved GPU-to-GPU by compactions / growth, and how many there were. */
   readonly bytesCopied: number;
@@ -780,6 +780,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   /** Labels of the N brightest rows in view across the drawn tiles (the merged source is made again when the drawn tiles change). */
   private updateLabels(camera: Camera, viewKey: string): void {
     const o = this.style.labels;
+    if (this.labelSource && this.labelSource.pixelRatio !== this.pixelRatio) this.labelSource = undefined;
     if (o && !this.labelSource) {
       const s = this.style;
       this.labelSource = mergeLabelSource(this.drawn.map((t) => t.rows), [o.column, ...(o.brightnessColumn ? [o.brightnessColumn] : [])], this.filterList,
