@@ -5,7 +5,9 @@
 import type { SkyRenderer } from '../render/skyRenderer.js';
 import type { PickResult } from '../render/picking.js';
 import type { CatalogStyle } from '../render/layers/catalogLayer.js';
-import { ProgressiveCatalogLayer, type ProgressiveCatalogStats } from '../render/layers/progressiveCatalogLayer.js';
+import { ProgressiveCatalogLayer, type ProgressiveCatalogStats, type ProgressiveProperMotion } from '../render/layers/progressiveCatalogLayer.js';
+import { isMarkerImageSource, loadMarkerImage, type MarkerImageSource } from './markerImage.js';
+import { resolveProperMotion } from './progressiveRows.js';
 import { loadHipsCatalogSource, type HipsCatalogSource } from './hipsCatalogSource.js';
 import { CatalogError, type RangeFilter } from './columns.js';
 import type { ShapeEventDetail } from './api.js';
@@ -14,8 +16,12 @@ import type { TileId } from '../hips/tileSelection.js';
 import type { DecodePool } from '../workers/pool.js';
 import { RendererBoundSets } from '../render/rendererBoundSets.js';
 
-/** addCatalogueHips's options: how rows look (as overlayCatalogue), plus loading limits. */
-export interface CatalogueHipsOptions extends CatalogStyle {
+/** addCatalogueHips's options: how rows look (as overlayCatalogue: also image markers, labels, proper motions), plus loading limits. */
+export interface CatalogueHipsOptions extends Omit<CatalogStyle, 'image'> {
+  /** The marker image of shape 'image': a URL, Blob or decoded image. */
+  readonly image?: string | Blob | MarkerImageSource;
+  /** Draw rows at another epoch with arrows; pmRaColumn / pmDecColumn default to the UCDs pos.pm;pos.eq.ra / pos.pm;pos.eq.dec of metadata.xml. */
+  readonly properMotion?: ProgressiveProperMotion;
   readonly id?: string;
   readonly name?: string;
   readonly filters?: readonly RangeFilter[];
@@ -44,6 +50,7 @@ export interface CatalogueHipsEventDetail extends ShapeEventDetail {
 interface Entry {
   readonly source: HipsCatalogSource;
   style: CatalogStyle;
+  readonly properMotion: ProgressiveProperMotion | undefined;
   filters: readonly RangeFilter[];
   readonly maxTiles: number | undefined;
   layer: ProgressiveCatalogLayer | undefined;
@@ -71,12 +78,12 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
   }
 
   async add(url: string, options: CatalogueHipsOptions = {}): Promise<string> {
-    const { id: givenId, name, filters, maxTiles, signal, ...style } = options;
+    const { id: givenId, name, filters, maxTiles, signal, properMotion, image: imageIn, ...rest } = options;
     const id = givenId ?? `catalogue-hips-${++this.seq}`;
     if (this.entries.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
     if (maxTiles !== undefined && !(Number.isInteger(maxTiles) && maxTiles >= 1)) throw new CatalogError(`maxTiles must be an integer >= 1, got ${maxTiles}`);
-    if (style.sizeColumn && !style.sizeRange) throw new CatalogError(`a progressive catalogue with sizeColumn '${style.sizeColumn}' needs sizeRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
-    if (style.colorColumn && !style.colorRange) throw new CatalogError(`a progressive catalogue with colorColumn '${style.colorColumn}' needs colorRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
+    if (rest.sizeColumn && !rest.sizeRange) throw new CatalogError(`a progressive catalogue with sizeColumn '${rest.sizeColumn}' needs sizeRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
+    if (rest.colorColumn && !rest.colorRange) throw new CatalogError(`a progressive catalogue with colorColumn '${rest.colorColumn}' needs colorRange (tiles arrive one by one, so no tile's min..max can stand for all)`);
     if (typeof url !== 'string' || url.trim() === '') throw new CatalogError(`addCatalogueHips needs the HiPS catalogue's base URL as a string, got ${typeof url === 'string' ? "''" : typeof url}`);
     let base: string;
     try {
@@ -84,13 +91,24 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
     } catch {
       throw new CatalogError(`'${url}' is not a URL`);
     }
+    if (rest.shape === 'image' && imageIn === undefined) throw new CatalogError("shape 'image' needs an image (a URL, Blob, ImageBitmap, <img> or canvas)");
     const source = await loadHipsCatalogSource(base, undefined, signal);
+    let image: MarkerImageSource | undefined;
+    if (imageIn !== undefined) {
+      try {
+        image = isMarkerImageSource(imageIn) ? imageIn : await loadMarkerImage(imageIn, signal);
+      } catch (err) {
+        throw new CatalogError(`the marker image ${typeof imageIn === 'string' ? imageIn : 'given'} could not be read: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
+    const style: CatalogStyle = { ...rest, ...(image ? { image } : {}) };
+    if (properMotion) resolveProperMotion(properMotion, source.metadata);
     if (this.entries.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
     const fields = source.metadata?.fields.map((f) => f.name);
-    for (const col of [style.sizeColumn, style.colorColumn, ...(filters ?? []).map((f) => f.column)]) {
+    for (const col of [style.sizeColumn, style.colorColumn, style.labels?.column, style.labels?.brightnessColumn, ...(filters ?? []).map((f) => f.column)]) {
       if (col && fields && !fields.includes(col)) throw new CatalogError(`no column '${col}' in the HiPS catalogue ${base} (columns: ${fields.join(', ')})`);
     }
-    this.entries.set(id, { source: { ...source, title: name ?? source.title }, style, filters: filters ?? [], maxTiles, layer: undefined });
+    this.entries.set(id, { source: { ...source, title: name ?? source.title }, style, properMotion, filters: filters ?? [], maxTiles, layer: undefined });
     this.sync();
     return id;
   }
@@ -161,6 +179,7 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
         orderMax: e.source.orderMax,
         ...(e.source.metadata ? { metadata: e.source.metadata } : {}),
         filters: e.filters,
+        ...(e.properMotion ? { properMotion: e.properMotion } : {}),
         ...(e.maxTiles ? { maxTiles: e.maxTiles } : {}),
         pixelRatio: this.host.pixelRatio(),
         parseInWorker: (text, where, metadata) => this.host.pool().parseCatalogTile(text, where, metadata),

@@ -3,7 +3,8 @@
 // view (labelLayout.ts). Rows come in brightness order either from the whole catalogue (wide
 // views) or, when the view's anchor cells hold at most half the rows, from those cells only, so a
 // small view of a big catalogue does not scan it all. The brightness order (O(n log n)) and the
-// rows grouped by cell (O(n)) are computed once and cached. Pure: no DOM, no GPU.
+// rows grouped by cell (O(n)) are computed once per source index (a progressive catalogue makes a
+// new one when its drawn tiles change) and cached. Pure: no DOM, no GPU.
 import { project, type Camera } from '../math/camera.js';
 import { queryDisc } from '../hips/healpixQuery.js';
 import { ANCHOR_ORDER, ANCHOR_RADIUS_DEG, compactRuns, NO_CELL, type CatalogIndex } from './spatialIndex.js';
@@ -26,8 +27,8 @@ export interface LabelSource {
 export const CELLS_BELOW_RADIUS_DEG = 5;
 
 export class LabelSelector {
-  private order: { key: string; order: Uint32Array; rank: Uint32Array } | undefined;
-  private cellRows: { start: Uint32Array; rows: Uint32Array } | undefined;
+  private order: { key: string; index: CatalogIndex; order: Uint32Array; rank: Uint32Array } | undefined;
+  private cellRows: { index: CatalogIndex; start: Uint32Array; rows: Uint32Array } | undefined;
   /** Rows visited by the last select() (diagnostics, benchmarks). */
   visited = 0;
 
@@ -98,8 +99,8 @@ export class LabelSelector {
   }
 
   /** Rows grouped by compact anchor cell (counting sort, once). */
-  private cells(idx: CatalogIndex): { start: Uint32Array; rows: Uint32Array } {
-    if (this.cellRows) return this.cellRows;
+  private cells(idx: CatalogIndex): { index: CatalogIndex; start: Uint32Array; rows: Uint32Array } {
+    if (this.cellRows?.index === idx) return this.cellRows;
     const n = idx.cellIds.length;
     const start = new Uint32Array(n + 1);
     for (let i = 0; i < idx.rowCount; i++) if (idx.rowCell[i] !== NO_CELL) start[idx.rowCell[i] + 1]++;
@@ -110,18 +111,18 @@ export class LabelSelector {
       const k = idx.rowCell[i];
       if (k !== NO_CELL) rows[fill[k]++] = i;
     }
-    return (this.cellRows = { start, rows });
+    return (this.cellRows = { index: idx, start, rows });
   }
 
   /** Rows brightest first and each row's rank in that order (0xffffffff: no brightness), cached per column and direction. */
   private brightness(o: ResolvedLabelOptions, src: LabelSource): { order: Uint32Array; rank: Uint32Array } {
     const key = `${o.brightnessColumn ?? ''}|${o.brightest}`;
-    if (this.order?.key === key) return this.order;
+    if (this.order?.key === key && this.order.index === src.index) return this.order;
     const values = o.brightnessColumn ? numericColumn(src.data, o.brightnessColumn) : undefined;
     const order = brightnessOrder(values, src.index.rowCount, o.brightest);
     const rank = new Uint32Array(src.index.rowCount).fill(0xffffffff);
     order.forEach((row, i) => { rank[row] = i; });
-    this.order = { key, order, rank };
+    this.order = { key, index: src.index, order, rank };
     return this.order;
   }
 

@@ -10,6 +10,8 @@ import { cellRadiusDeg, npix, pix2vec, vec2pix } from '../hips/healpix.js';
 export const ANCHOR_ORDER = 8;
 /** Order of the cells whose row counts estimate the rows in view (12288 cells). */
 export const COUNT_ORDER = 5;
+/** Below this many rows the index sorts the rows' cells instead of mapping all 786,432 anchor cells. */
+const SMALL_INDEX_ROWS = 16384;
 /** Cell index of rows without a usable position (non-finite, |dec| > 90): never drawn. */
 export const NO_CELL = 0xffffffff;
 
@@ -40,7 +42,7 @@ export function buildCatalogIndex(raDeg: ArrayLike<number>, decDeg: ArrayLike<nu
   const n = raDeg.length;
   const vectors = new Float64Array(3 * n);
   const fine = new Uint32Array(n);
-  const occupied = new Int32Array(npix(ANCHOR_ORDER)).fill(-1);
+  const occupied = n >= SMALL_INDEX_ROWS ? new Int32Array(npix(ANCHOR_ORDER)).fill(-1) : undefined;
   let validRows = 0;
   for (let i = 0; i < n; i++) {
     const ra = raDeg[i];
@@ -61,20 +63,29 @@ export function buildCatalogIndex(raDeg: ArrayLike<number>, decDeg: ArrayLike<nu
     vectors[3 * i + 2] = z;
     const cell = vec2pix(ANCHOR_ORDER, x, y, z);
     fine[i] = cell;
-    occupied[cell] = 0;
+    if (occupied) occupied[cell] = 0;
     validRows++;
   }
-  // compact, ascending cell ids
-  let cells = 0;
-  for (let c = 0; c < occupied.length; c++) if (occupied[c] === 0) occupied[c] = cells++;
-  const cellIds = new Uint32Array(cells);
+  // compact, ascending cell ids: a map over all anchor cells for big catalogues, a sort of the
+  // rows' cells for small ones (a progressive catalogue's tile of tens of rows: no 3 MB map per tile)
+  let cellIds: Uint32Array;
+  if (occupied) {
+    let cells = 0;
+    for (let c = 0; c < occupied.length; c++) if (occupied[c] === 0) occupied[c] = cells++;
+    cellIds = new Uint32Array(cells);
+    for (let c = 0; c < occupied.length; c++) if (occupied[c] >= 0) cellIds[occupied[c]] = c;
+  } else {
+    const sorted = fine.filter((f) => f !== NO_CELL).sort();
+    let cells = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[cells++] = sorted[i];
+    cellIds = sorted.slice(0, cells);
+  }
+  const compact = (f: number): number => (occupied ? occupied[f] : lowerBound(cellIds, f));
+  const cells = cellIds.length;
   const cellCentres = new Float64Array(3 * cells);
   const gpuCells = new Float32Array(4 * cells);
-  for (let c = 0; c < occupied.length; c++) {
-    const k = occupied[c];
-    if (k < 0) continue;
-    cellIds[k] = c;
-    const v = pix2vec(ANCHOR_ORDER, c);
+  for (let k = 0; k < cells; k++) {
+    const v = pix2vec(ANCHOR_ORDER, cellIds[k]);
     cellCentres.set(v, 3 * k);
     gpuCells[4 * k] = v[0];
     gpuCells[4 * k + 1] = v[1];
@@ -92,7 +103,7 @@ export function buildCatalogIndex(raDeg: ArrayLike<number>, decDeg: ArrayLike<nu
       gpuRowBits[4 * i + 3] = NO_CELL;
       continue;
     }
-    const k = occupied[f];
+    const k = compact(f);
     rowCell[i] = k;
     gpuRows[4 * i] = vectors[3 * i] - cellCentres[3 * k];
     gpuRows[4 * i + 1] = vectors[3 * i + 1] - cellCentres[3 * k + 1];

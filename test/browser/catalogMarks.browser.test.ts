@@ -111,10 +111,11 @@ describe('catalogue marks (WebGPU, off-screen)', () => {
     await check(second, false);
     second.destroy();
     expect(() => new CatalogLayer(device, 'rgba8unorm', { id: 'x', data, shape: 'image' })).to.throw(/shape 'image' needs an image/);
-    // progressive catalogues refuse what they cannot do yet, up front and by name
+    // progressive catalogues take images and labels (test/browser/catalogProgressiveShared.browser.test.ts) and refuse bad ones by name
     const progressive = (style: object) => () => new ProgressiveCatalogLayer(device, 'rgba8unorm', { id: 'p', baseUrl: '/none/', orderMin: 1, orderMax: 3, metadata: undefined as never, ...style });
-    expect(progressive({ shape: 'image', image })).to.throw(/marker images .* not supported on progressive/);
-    expect(progressive({ labels: { column: 'name' } })).to.throw(/labels are not supported on progressive/);
+    expect(progressive({ shape: 'image' })).to.throw(/shape 'image' needs an image/);
+    expect(progressive({ labels: { column: 'name' } })).to.throw(/labels\.column: no column 'name'/);
+    progressive({ shape: 'image', image })().destroy();
     expect(gpuErrors).to.deep.equal([]);
   });
 

@@ -128,7 +128,7 @@ export interface CatalogLayerStats {
   readonly prepareMs: number;
 }
 
-interface CatalogGpu {
+export interface CatalogGpu {
   readonly bgl0: GPUBindGroupLayout;
   readonly bglProject: GPUBindGroupLayout;
   readonly bglMarkers: GPUBindGroupLayout;
@@ -148,7 +148,7 @@ interface CatalogGpu {
 
 const gpuCache = new WeakMap<GPUDevice, CatalogGpu>();
 
-function catalogGpu(device: GPUDevice): CatalogGpu {
+export function catalogGpu(device: GPUDevice): CatalogGpu {
   let g = gpuCache.get(device);
   if (g) return g;
   const { VERTEX, FRAGMENT, COMPUTE } = GPUShaderStage;
@@ -204,10 +204,44 @@ const BLEND: GPUBlendState = {
   alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
 };
 
-const UNIFORM_BYTES = 288;
+/** The catalogue render pipelines of a device and colour format (shared through the pipeline cache). */
+export function catalogPipelines(device: GPUDevice, format: GPUTextureFormat): { markers: GPURenderPipeline; pick: GPURenderPipeline; density: GPURenderPipeline; arrows: GPURenderPipeline } {
+  const g = catalogGpu(device);
+  const markers = cachedPipeline(device, `catalog-markers/${format}`, () => device.createRenderPipeline({
+    label: 'catalog markers',
+    layout: g.layoutMarkers,
+    vertex: { module: g.markersModule, entryPoint: 'vsMarker' },
+    fragment: { module: g.markersModule, entryPoint: 'fsMarker', targets: [{ format, blend: BLEND }] },
+    primitive: { topology: 'triangle-list' },
+  }));
+  const pick = cachedPipeline(device, `catalog-pick/${PICK_FORMAT}`, () => device.createRenderPipeline({
+    label: 'catalog pick',
+    layout: g.layoutMarkers,
+    vertex: { module: g.markersModule, entryPoint: 'vsMarker' },
+    fragment: { module: g.markersModule, entryPoint: 'fsPick', targets: [{ format: PICK_FORMAT }] },
+    primitive: { topology: 'triangle-list' },
+  }));
+  const density = cachedPipeline(device, `catalog-density/${format}`, () => device.createRenderPipeline({
+    label: 'catalog density',
+    layout: g.layoutDensity,
+    vertex: { module: g.densityModule, entryPoint: 'vsFull' },
+    fragment: { module: g.densityModule, entryPoint: 'fsDensity', targets: [{ format, blend: BLEND }] },
+    primitive: { topology: 'triangle-list' },
+  }));
+  const arrows = cachedPipeline(device, `catalog-arrows/${format}`, () => device.createRenderPipeline({
+    label: 'catalog proper-motion arrows',
+    layout: g.layoutMarkers,
+    vertex: { module: g.markersModule, entryPoint: 'vsArrow' },
+    fragment: { module: g.markersModule, entryPoint: 'fsArrow', targets: [{ format, blend: BLEND }] },
+    primitive: { topology: 'triangle-list' },
+  }));
+  return { markers, pick, density, arrows };
+}
+
+export const UNIFORM_BYTES = 288;
 const WORKGROUP = 256;
 
-interface ResolvedStyle {
+export interface ResolvedStyle {
   shape: MarkerShape;
   color: Rgba;
   highlightColor: Rgba;
@@ -228,10 +262,178 @@ interface ResolvedStyle {
   labels: CatalogLabelOptions | undefined;
 }
 
-function dispatchSize(items: number): [number, number] {
+export function dispatchSize(items: number): [number, number] {
   const groups = Math.max(1, Math.ceil(items / WORKGROUP));
   const x = Math.min(groups, 65535);
   return [x, Math.ceil(groups / x)];
+}
+
+/** What the catalogue shaders' uniform block (struct Cat in catalog.wgsl.ts) is made of. */
+export interface CatalogUniformInput {
+  readonly camera: Camera;
+  readonly transition: ProjectionTransition | undefined;
+  readonly style: ResolvedStyle;
+  readonly pixelRatio: number;
+  readonly stamp: number;
+  /** Rows the passes run over (and the stride of the attribute slots). */
+  readonly rowCount: number;
+  /** Cell records before the float64-derived section. */
+  readonly cellCount: number;
+  readonly chunkCount: number;
+  readonly precise: boolean;
+  /** Attribute slot of a column in use. */
+  readonly slotOf: (column: string) => number;
+  readonly filters: readonly RangeFilter[];
+  readonly gridSize: readonly [number, number];
+  readonly selected: number;
+  readonly pickRowBase: number;
+  readonly hasArrows: boolean;
+  readonly imageSidePx: number;
+  /** Row records hold their cell relative to the row (progressive catalogues' shared buffers). */
+  readonly cellsRelative: boolean;
+}
+
+/** Packs the uniform block (mode 0: markers; the caller sets word 35 for highlight / pick). */
+export function packCatalogUniforms(buf: ArrayBuffer, p: CatalogUniformInput): void {
+  const f = new Float32Array(buf);
+  const w = new Uint32Array(buf);
+  const i = new Int32Array(buf);
+  const s = p.style;
+  const pr = p.pixelRatio;
+  const camera = p.camera;
+  const transition = p.transition;
+  f.set(camera.right, 0);
+  f.set(camera.up, 4);
+  f.set(camera.centre, 8);
+  const a = transition ? transition.camera : camera;
+  f[12] = a.halfWidthPlane;
+  f[13] = a.halfHeightPlane;
+  f[14] = camera.view.widthPx;
+  f[15] = camera.view.heightPx;
+  f[16] = camera.halfWidthPlane;
+  f[17] = camera.halfHeightPlane;
+  f[18] = transition ? transition.mix : 0;
+  w[19] = PROJECTION_ID[camera.view.projection];
+  w[20] = PROJECTION_ID[a.view.projection];
+  w[21] = p.stamp;
+  w[22] = p.rowCount;
+  w[23] = SHAPE_ID[s.shape];
+  f.set(s.color, 24);
+  f.set(s.highlightColor, 28);
+  f[32] = s.sizePx * pr;
+  f[33] = s.lineWidthPx * pr;
+  w[34] = s.filled ? 1 : 0;
+  w[35] = 0;
+  i[36] = s.sizeColumn ? p.slotOf(s.sizeColumn) : -1;
+  i[37] = s.colorColumn ? p.slotOf(s.colorColumn) : -1;
+  w[38] = 0;
+  w[39] = p.precise ? 1 : 0;
+  f[40] = s.sizeRange[0];
+  f[41] = s.sizeRange[1];
+  f[42] = s.sizePxRange[0] * pr;
+  f[43] = s.sizePxRange[1] * pr;
+  f[44] = s.colorRange[0];
+  f[45] = s.colorRange[1];
+  f[46] = 0;
+  f[47] = 0;
+  for (let k = 0; k < MAX_FILTERS; k++) {
+    const flt = p.filters[k];
+    if (flt) {
+      const [lo, hi] = filterBounds(flt);
+      i[48 + k] = p.slotOf(flt.column);
+      f[52 + k] = Math.max(lo, -3.4028234663852886e38);
+      f[56 + k] = Math.min(hi, 3.4028234663852886e38);
+    } else {
+      i[48 + k] = -1;
+      f[52 + k] = 0;
+      f[56 + k] = 0;
+    }
+  }
+  w[60] = p.gridSize[0];
+  w[61] = p.gridSize[1];
+  w[62] = p.cellCount;
+  f[63] = 3 * pr;
+  w[64] = p.chunkCount;
+  w[65] = p.selected;
+  w[66] = p.pickRowBase;
+  w[67] = p.cellsRelative ? 1 : 0;
+  w[68] = s.imageTint ? 1 : 0;
+  w[69] = p.hasArrows ? 1 : 0;
+  f[70] = p.imageSidePx;
+  w[71] = 0;
+}
+
+/** A marker image as a mipmapped square power-of-two texture, or 1x1 white without one (owned by the caller). */
+export function createMarkerTexture(device: GPUDevice, src: MarkerImageSource | undefined): GPUTexture {
+  const usage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+  if (!src) {
+    const t = device.createTexture({ label: 'catalog marker image (none)', size: [1, 1, 1], format: 'rgba8unorm', usage });
+    device.queue.writeTexture({ texture: t }, new Uint8Array([255, 255, 255, 255]), { bytesPerRow: 4 }, [1, 1, 1]);
+    return t;
+  }
+  const canvas = squareMarkerCanvas(src);
+  const side = canvas.width;
+  const t = device.createTexture({ label: 'catalog marker image', size: [side, side, 1], format: 'rgba8unorm', usage, mipLevelCount: mipLevelsFor(side) });
+  device.queue.copyExternalImageToTexture({ source: canvas }, { texture: t, premultipliedAlpha: false }, [side, side, 1]);
+  generateMipmaps(device, t, 0);
+  return t;
+}
+
+/**
+ * A style with defaults and checks (each problem named); `columnRange` makes a column ready for
+ * the GPU and gives its finite range; `data` names the columns labels may use.
+ */
+export function resolveCatalogStyle(s: CatalogStyle, prev: ResolvedStyle | undefined, columnRange: (name: string) => [number, number] | undefined, data: CatalogData): ResolvedStyle {
+  const has = (k: keyof CatalogStyle) => Object.prototype.hasOwnProperty.call(s, k) && s[k] !== undefined;
+  const shape = s.shape ?? prev?.shape ?? 'circle';
+  if (!MARKER_SHAPES.includes(shape)) throw new CatalogError(`unknown marker shape '${shape}': use one of ${MARKER_SHAPES.join(', ')}`);
+  const sizePx = s.sizePx ?? prev?.sizePx ?? 8;
+  if (!(sizePx > 0 && sizePx <= 256)) throw new CatalogError(`sizePx must be in (0, 256], got ${sizePx}`);
+  const lineWidthPx = s.lineWidthPx ?? prev?.lineWidthPx ?? 1.5;
+  if (!(lineWidthPx > 0 && lineWidthPx <= 32)) throw new CatalogError(`lineWidthPx must be in (0, 32], got ${lineWidthPx}`);
+  const sizeColumn = has('sizeColumn') ? (s.sizeColumn ?? undefined) : s.sizeColumn === null ? undefined : prev?.sizeColumn;
+  const colorColumn = has('colorColumn') ? (s.colorColumn ?? undefined) : s.colorColumn === null ? undefined : prev?.colorColumn;
+  const sizeInfo = sizeColumn ? { range: columnRange(sizeColumn) } : undefined;
+  const colorInfo = colorColumn ? { range: columnRange(colorColumn) } : undefined;
+  const pair = (v: readonly number[] | undefined, what: string): [number, number] | undefined => {
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite)) throw new CatalogError(`${what} must be two finite numbers, got ${JSON.stringify(v)}`);
+    return [v[0], v[1]];
+  };
+  const sameSize = sizeColumn === prev?.sizeColumn;
+  const sameColor = colorColumn === prev?.colorColumn;
+  const sizePxRange = pair(s.sizePxRange, 'sizePxRange') ?? (prev && !has('sizePx') ? prev.sizePxRange : [sizePx / 2, sizePx * 2]);
+  if (sizePxRange.some((v) => !(v >= 0 && v <= 256))) throw new CatalogError(`sizePxRange must lie in [0, 256], got ${sizePxRange}`);
+  const densityThreshold = s.densityThreshold ?? prev?.densityThreshold ?? DEFAULT_DENSITY_THRESHOLD;
+  if (!(densityThreshold >= 0)) throw new CatalogError(`densityThreshold must be >= 0 (Infinity: never), got ${densityThreshold}`);
+  const colormap = s.colormap ?? prev?.colormap ?? 'viridis';
+  const densityColormap = s.densityColormap ?? prev?.densityColormap ?? 'inferno';
+  colormapWords(colormap);
+  colormapWords(densityColormap);
+  const image = s.image ?? prev?.image;
+  if (shape === 'image' && !image) throw new CatalogError("shape 'image' needs an image (style.image: an ImageBitmap, <img>, canvas or, through the element, a URL)");
+  const labels = s.labels === null ? undefined : (s.labels ?? prev?.labels);
+  if (labels) CatalogLabels.validate(labels, data);
+  return {
+    shape,
+    color: parseColor(s.color, prev?.color ?? [1, 0.85, 0.2, 1]),
+    highlightColor: parseColor(s.highlightColor, prev?.highlightColor ?? [0.2, 1, 1, 1]),
+    sizePx,
+    lineWidthPx,
+    filled: s.filled ?? prev?.filled ?? false,
+    sizeColumn,
+    sizeRange: pair(s.sizeRange, 'sizeRange') ?? (sameSize && prev ? prev.sizeRange : sizeInfo?.range ?? [0, 1]),
+    sizePxRange,
+    colorColumn,
+    colorRange: pair(s.colorRange, 'colorRange') ?? (sameColor && prev ? prev.colorRange : colorInfo?.range ?? [0, 1]),
+    colormap,
+    reverseColormap: s.reverseColormap ?? prev?.reverseColormap ?? false,
+    densityThreshold,
+    densityColormap,
+    image,
+    imageTint: s.imageTint ?? prev?.imageTint ?? true,
+    labels,
+  };
 }
 
 export class CatalogLayer implements RenderLayer, PickableLayer {
@@ -355,35 +557,8 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     }
     this.hasArrows = tips !== undefined;
     this.index = buildCatalogIndex(this.drawnRaDeg, this.drawnDecDeg);
-    const g = (this.gpu = catalogGpu(device));
-    this.markers = cachedPipeline(device, `catalog-markers/${format}`, () => device.createRenderPipeline({
-      label: 'catalog markers',
-      layout: g.layoutMarkers,
-      vertex: { module: g.markersModule, entryPoint: 'vsMarker' },
-      fragment: { module: g.markersModule, entryPoint: 'fsMarker', targets: [{ format, blend: BLEND }] },
-      primitive: { topology: 'triangle-list' },
-    }));
-    this.pickPipeline = cachedPipeline(device, `catalog-pick/${PICK_FORMAT}`, () => device.createRenderPipeline({
-      label: 'catalog pick',
-      layout: g.layoutMarkers,
-      vertex: { module: g.markersModule, entryPoint: 'vsMarker' },
-      fragment: { module: g.markersModule, entryPoint: 'fsPick', targets: [{ format: PICK_FORMAT }] },
-      primitive: { topology: 'triangle-list' },
-    }));
-    this.densityPipeline = cachedPipeline(device, `catalog-density/${format}`, () => device.createRenderPipeline({
-      label: 'catalog density',
-      layout: g.layoutDensity,
-      vertex: { module: g.densityModule, entryPoint: 'vsFull' },
-      fragment: { module: g.densityModule, entryPoint: 'fsDensity', targets: [{ format, blend: BLEND }] },
-      primitive: { topology: 'triangle-list' },
-    }));
-    this.arrowPipeline = cachedPipeline(device, `catalog-arrows/${format}`, () => device.createRenderPipeline({
-      label: 'catalog proper-motion arrows',
-      layout: g.layoutMarkers,
-      vertex: { module: g.markersModule, entryPoint: 'vsArrow' },
-      fragment: { module: g.markersModule, entryPoint: 'fsArrow', targets: [{ format, blend: BLEND }] },
-      primitive: { topology: 'triangle-list' },
-    }));
+    this.gpu = catalogGpu(device);
+    ({ markers: this.markers, pick: this.pickPipeline, density: this.densityPipeline, arrows: this.arrowPipeline } = catalogPipelines(device, format));
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     this.rowsBuffer = this.upload('catalog rows', this.index.gpuRows, storage);
     this.tipsBuffer = this.upload('catalog arrow tips', tips ? tipOffsets(this.index, tips) : new Float32Array(4), storage);
@@ -426,56 +601,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   // ---- style, filters, selection ----
 
   private resolveStyle(s: CatalogStyle, prev: ResolvedStyle | undefined): ResolvedStyle {
-    const has = (k: keyof CatalogStyle) => Object.prototype.hasOwnProperty.call(s, k) && s[k] !== undefined;
-    const shape = s.shape ?? prev?.shape ?? 'circle';
-    if (!MARKER_SHAPES.includes(shape)) throw new CatalogError(`unknown marker shape '${shape}': use one of ${MARKER_SHAPES.join(', ')}`);
-    const sizePx = s.sizePx ?? prev?.sizePx ?? 8;
-    if (!(sizePx > 0 && sizePx <= 256)) throw new CatalogError(`sizePx must be in (0, 256], got ${sizePx}`);
-    const lineWidthPx = s.lineWidthPx ?? prev?.lineWidthPx ?? 1.5;
-    if (!(lineWidthPx > 0 && lineWidthPx <= 32)) throw new CatalogError(`lineWidthPx must be in (0, 32], got ${lineWidthPx}`);
-    const sizeColumn = has('sizeColumn') ? (s.sizeColumn ?? undefined) : s.sizeColumn === null ? undefined : prev?.sizeColumn;
-    const colorColumn = has('colorColumn') ? (s.colorColumn ?? undefined) : s.colorColumn === null ? undefined : prev?.colorColumn;
-    const sizeInfo = sizeColumn ? this.ensureColumn(sizeColumn) : undefined;
-    const colorInfo = colorColumn ? this.ensureColumn(colorColumn) : undefined;
-    const pair = (v: readonly number[] | undefined, what: string): [number, number] | undefined => {
-      if (v === undefined) return undefined;
-      if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite)) throw new CatalogError(`${what} must be two finite numbers, got ${JSON.stringify(v)}`);
-      return [v[0], v[1]];
-    };
-    const sameSize = sizeColumn === prev?.sizeColumn;
-    const sameColor = colorColumn === prev?.colorColumn;
-    const sizePxRange = pair(s.sizePxRange, 'sizePxRange') ?? (prev && !has('sizePx') ? prev.sizePxRange : [sizePx / 2, sizePx * 2]);
-    if (sizePxRange.some((v) => !(v >= 0 && v <= 256))) throw new CatalogError(`sizePxRange must lie in [0, 256], got ${sizePxRange}`);
-    const densityThreshold = s.densityThreshold ?? prev?.densityThreshold ?? DEFAULT_DENSITY_THRESHOLD;
-    if (!(densityThreshold >= 0)) throw new CatalogError(`densityThreshold must be >= 0 (Infinity: never), got ${densityThreshold}`);
-    const colormap = s.colormap ?? prev?.colormap ?? 'viridis';
-    const densityColormap = s.densityColormap ?? prev?.densityColormap ?? 'inferno';
-    colormapWords(colormap);
-    colormapWords(densityColormap);
-    const image = s.image ?? prev?.image;
-    if (shape === 'image' && !image) throw new CatalogError("shape 'image' needs an image (style.image: an ImageBitmap, <img>, canvas or, through the element, a URL)");
-    const labels = s.labels === null ? undefined : (s.labels ?? prev?.labels);
-    if (labels) CatalogLabels.validate(labels, this.data);
-    return {
-      shape,
-      color: parseColor(s.color, prev?.color ?? [1, 0.85, 0.2, 1]),
-      highlightColor: parseColor(s.highlightColor, prev?.highlightColor ?? [0.2, 1, 1, 1]),
-      sizePx,
-      lineWidthPx,
-      filled: s.filled ?? prev?.filled ?? false,
-      sizeColumn,
-      sizeRange: pair(s.sizeRange, 'sizeRange') ?? (sameSize && prev ? prev.sizeRange : sizeInfo?.range ?? [0, 1]),
-      sizePxRange,
-      colorColumn,
-      colorRange: pair(s.colorRange, 'colorRange') ?? (sameColor && prev ? prev.colorRange : colorInfo?.range ?? [0, 1]),
-      colormap,
-      reverseColormap: s.reverseColormap ?? prev?.reverseColormap ?? false,
-      densityThreshold,
-      densityColormap,
-      image,
-      imageTint: s.imageTint ?? prev?.imageTint ?? true,
-      labels,
-    };
+    return resolveCatalogStyle(s, prev, (name) => this.ensureColumn(name).range, this.data);
   }
 
   /** Change how rows look (only the given fields); columns are uploaded the first time they are used. */
@@ -562,18 +688,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
 
   /** The marker image as a mipmapped single-layer 2D-array texture (square, power of two), or 1x1 white. */
   private createImageTexture(src: MarkerImageSource | undefined): GPUTexture {
-    const usage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
-    if (!src) {
-      const t = this.device.createTexture({ label: 'catalog marker image (none)', size: [1, 1, 1], format: 'rgba8unorm', usage });
-      this.device.queue.writeTexture({ texture: t }, new Uint8Array([255, 255, 255, 255]), { bytesPerRow: 4 }, [1, 1, 1]);
-      return t;
-    }
-    const canvas = squareMarkerCanvas(src);
-    const side = canvas.width;
-    const t = this.device.createTexture({ label: 'catalog marker image', size: [side, side, 1], format: 'rgba8unorm', usage, mipLevelCount: mipLevelsFor(side) });
-    this.device.queue.copyExternalImageToTexture({ source: canvas }, { texture: t, premultipliedAlpha: false }, [side, side, 1]);
-    generateMipmaps(this.device, t, 0);
-    return t;
+    return createMarkerTexture(this.device, src);
   }
 
   get mode(): CatalogDrawMode {
@@ -769,70 +884,13 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
 
   private writeUniforms(camera: Camera, transition: ProjectionTransition | undefined): void {
     const buf = this.uniformBytes;
-    const f = new Float32Array(buf);
+    packCatalogUniforms(buf, {
+      camera, transition, style: this.style, pixelRatio: this.pixelRatio, stamp: this.stamp, rowCount: this.rowCount,
+      cellCount: this.index.cellIds.length, chunkCount: this.chunkCount, precise: this.precise, slotOf: (name) => this.slots.get(name)!.slot,
+      filters: this.filterList, gridSize: this.gridSize, selected: this.selected ?? 0, pickRowBase: this.pickRowBase, hasArrows: this.hasArrows,
+      imageSidePx: this.imageTexture.width, cellsRelative: false,
+    });
     const w = new Uint32Array(buf);
-    const i = new Int32Array(buf);
-    const s = this.style;
-    const pr = this.pixelRatio;
-    f.set(camera.right, 0);
-    f.set(camera.up, 4);
-    f.set(camera.centre, 8);
-    const a = transition ? transition.camera : camera;
-    f[12] = a.halfWidthPlane;
-    f[13] = a.halfHeightPlane;
-    f[14] = camera.view.widthPx;
-    f[15] = camera.view.heightPx;
-    f[16] = camera.halfWidthPlane;
-    f[17] = camera.halfHeightPlane;
-    f[18] = transition ? transition.mix : 0;
-    w[19] = PROJECTION_ID[camera.view.projection];
-    w[20] = PROJECTION_ID[a.view.projection];
-    w[21] = this.stamp;
-    w[22] = this.rowCount;
-    w[23] = SHAPE_ID[s.shape];
-    f.set(s.color, 24);
-    f.set(s.highlightColor, 28);
-    f[32] = s.sizePx * pr;
-    f[33] = s.lineWidthPx * pr;
-    w[34] = s.filled ? 1 : 0;
-    w[35] = 0;
-    i[36] = s.sizeColumn ? this.slots.get(s.sizeColumn)!.slot : -1;
-    i[37] = s.colorColumn ? this.slots.get(s.colorColumn)!.slot : -1;
-    w[38] = 0;
-    w[39] = this.precise ? 1 : 0;
-    f[40] = s.sizeRange[0];
-    f[41] = s.sizeRange[1];
-    f[42] = s.sizePxRange[0] * pr;
-    f[43] = s.sizePxRange[1] * pr;
-    f[44] = s.colorRange[0];
-    f[45] = s.colorRange[1];
-    f[46] = 0;
-    f[47] = 0;
-    for (let k = 0; k < MAX_FILTERS; k++) {
-      const flt = this.filterList[k];
-      if (flt) {
-        const [lo, hi] = filterBounds(flt);
-        i[48 + k] = this.slots.get(flt.column)!.slot;
-        f[52 + k] = Math.max(lo, -3.4028234663852886e38);
-        f[56 + k] = Math.min(hi, 3.4028234663852886e38);
-      } else {
-        i[48 + k] = -1;
-        f[52 + k] = 0;
-        f[56 + k] = 0;
-      }
-    }
-    w[60] = this.gridSize[0];
-    w[61] = this.gridSize[1];
-    w[62] = this.index.cellIds.length;
-    f[63] = 3 * pr;
-    w[64] = this.chunkCount;
-    w[65] = this.selected ?? 0;
-    w[66] = this.pickRowBase;
-    w[67] = 0;
-    w[68] = s.imageTint ? 1 : 0;
-    w[69] = this.hasArrows ? 1 : 0;
-    f[70] = this.imageTexture.width;
-    w[71] = 0;
     this.device.queue.writeBuffer(this.uniformMain, 0, buf);
     w[35] = 1;
     this.device.queue.writeBuffer(this.uniformHighlight, 0, buf);

@@ -29,6 +29,9 @@ import { projectionWgsl } from './projection.wgsl.js';
 /** Rows per invocation in the compaction (and grid cells per invocation in the density maximum). */
 export const COMPACT_CHUNK = 64;
 
+/** Row record w of a row without a position when cells are relative to rows (u.cellsRelative). */
+export const REL_NO_CELL = 0x7fffffff;
+
 const uniforms = /* wgsl */ `
 struct Cat {
   right: vec4f,        // rows of the rotation ICRS -> view frame (screen right, up, centre), float32
@@ -64,7 +67,7 @@ struct Cat {
   chunkCount: u32,     // compaction chunks: ceil(rowCount / CHUNK)
   highlightRow: u32,
   pickRowBase: u32,   // added to row + 1 in the pick pass (a layer made of several catalogue layers)
-  _pad1: u32,
+  cellsRelative: u32,  // 1: a row's w holds (its cell - the row) as i32 (rows that move together keep their cells; progressive catalogues)
   imageTint: u32,      // shape 'image': 1 multiplies the image by the marker colour
   arrows: u32,         // 1: the project pass also places each row's proper-motion arrow tip
   imageSidePx: f32,    // side of the marker image texture (level 0), for its mip level
@@ -78,7 +81,7 @@ const rowsCommon = /* wgsl */ `
 ${projectionWgsl}
 ${uniforms}
 @group(0) @binding(1) var<storage, read> rows: array<vec4f>;
-@group(0) @binding(2) var<storage, read> cells: array<vec4f>;   // [cellCount] float32 centres, then [cellCount] float64-derived view-frame centres (w: stamp)
+@group(0) @binding(2) var<storage, read> cells: array<vec4f>;   // [cellCount] float32 centres (w != 0: hidden), then [cellCount] float64-derived view-frame centres (w: stamp)
 @group(0) @binding(3) var<storage, read> attrs: array<f32>;
 @group(0) @binding(4) var<storage, read> luts: array<u32>;      // [256] column colormap, then [256] density colormap
 
@@ -97,6 +100,14 @@ fn passes(row: u32) -> bool {
   return true;
 }
 
+/** The cell of a row (>= u.cellCount: none): absolute, or relative to the row (REL_NO_CELL: none). */
+fn rowCell(row: u32) -> u32 {
+  let w = bitcast<u32>(rows[row].w);
+  if (u.cellsRelative == 0u) { return w; }
+  if (w == ${REL_NO_CELL}u) { return 0xffffffffu; }
+  return u32(i32(row) + bitcast<i32>(w));
+}
+
 /** View-frame vector of a row (w = 0 when the row has no position). */
 fn viewVec(row: u32) -> vec4f {
   return viewVecAt(row, rows[row].xyz);
@@ -104,8 +115,9 @@ fn viewVec(row: u32) -> vec4f {
 
 /** View-frame vector of the point at offset d from a row's cell centre (the row itself, or its arrow tip). */
 fn viewVecAt(row: u32, d: vec3f) -> vec4f {
-  let cell = bitcast<u32>(rows[row].w);
+  let cell = rowCell(row);
   if (cell >= u.cellCount) { return vec4f(0.0); }
+  if (bitcast<u32>(cells[cell].w) != 0u) { return vec4f(0.0); }
   let rd = vec3f(dot(u.right.xyz, d), dot(u.up.xyz, d), dot(u.centre.xyz, d));
   if (u.usePrecise == 1u) {
     let cv = cells[u.cellCount + cell];
