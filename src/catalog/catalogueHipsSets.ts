@@ -44,7 +44,8 @@ export interface CatalogueHipsEventDetail extends ShapeEventDetail {
   readonly order: number;
   readonly ipix: number;
   readonly rowInTile: number;
-  readonly values: Readonly<Record<string, string | number>>;
+  /** The row's cells as the tile wrote them; null for an empty cell of a numeric column. */
+  readonly values: Readonly<Record<string, string | number | null>>;
 }
 
 interface Entry {

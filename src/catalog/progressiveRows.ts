@@ -8,6 +8,7 @@ import { buildCatalogIndex, NO_CELL, tipOffsets, type CatalogIndex } from './spa
 import { CatalogError, filterBounds, numericColumn, rowPasses, type CatalogData, type ColumnData, type RangeFilter } from './columns.js';
 import { propagateColumns, validateProperMotion, type ProperMotionOptions } from './properMotion.js';
 import { sizeFor } from './style.js';
+import { catalogueColumn } from './fromTable.js';
 import type { LabelSource } from './labelSelect.js';
 
 /** Row record w of a row without a position (catalog.wgsl.ts REL_NO_CELL). */
@@ -57,10 +58,10 @@ export interface TileRows {
 export function tileColumns(tile: HipsCatalogTile): Record<string, ColumnData> {
   const columns: Record<string, ColumnData> = {};
   for (const c of tile.table.columns) {
-    const v = c.values as unknown;
-    if (v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array) columns[c.name] = v;
-    else if (Array.isArray(v)) columns[c.name] = v.map((x) => (x == null ? '' : String(x)));
-    else if (ArrayBuffer.isView(v)) columns[c.name] = Float64Array.from(v as unknown as ArrayLike<number>);
+    // numbers through the one table -> catalogue conversion: a null cell of an integer column is NaN, not 0
+    const d = catalogueColumn(c);
+    if (d === undefined) continue;
+    columns[c.name] = Array.isArray(d) ? d.map((x) => (x == null ? '' : String(x))) : d;
   }
   return columns;
 }

@@ -126,6 +126,16 @@ describe('tile rows for the shared buffers', () => {
     expect(REL_NO_CELL).toBe(0x7fffffff);
   });
 
+  it('reads an empty cell of an integer column as NaN, not 0 (size/colour/filters see a missing value)', () => {
+    const text = 'id\tra\tdec\tflag\tname\n1\t10\t20\t3\ta\n2\t11\t21\t\tb\n3\t12\t22\t0\t\n';
+    const tile = parseHipsCatalogTile(text, { order: 0, ipix: 0 });
+    const cols = prepareTileRows(tile, undefined).data.columns!;
+    const flag = cols.flag as ArrayLike<number>;
+    expect(Array.from(flag).map((x) => (Number.isNaN(x) ? 'NaN' : x))).toEqual([3, 'NaN', 0]);
+    expect(Array.from(cols.id as ArrayLike<number>)).toEqual([1, 2, 3]);
+    expect(cols.name).toEqual(['a', 'b', '']);
+  });
+
   it('propagates tile rows with proper-motion columns found by UCD, as astropy does', () => {
     interface Star { id: string; raDeg: number; decDeg: number; pmRa: number; pmDec: number; epoch: number; parallaxMas?: number; at: [number, number, number][] }
     const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/propermotion/stars.json', import.meta.url), 'utf8')) as { stars: Star[] };

@@ -381,12 +381,12 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   }
 
   /** The tile (order, ipix) and row inside it of a picked row, with the row's values. */
-  rowInfo(row: number): { order: number; ipix: number; rowInTile: number; values: Record<string, string | number> } | undefined {
+  rowInfo(row: number): { order: number; ipix: number; rowInTile: number; values: Record<string, string | number | null> } | undefined {
     const hit = this.locate(row);
     if (!hit) return undefined;
     const tile = hit.t.rows.tile;
-    const values: Record<string, string | number> = {};
-    for (const c of tile.table.columns) values[c.name] = (c.values as ArrayLike<string | number>)[hit.local];
+    const values: Record<string, string | number | null> = {};
+    for (const c of tile.table.columns) values[c.name] = c.nulls?.[hit.local] ? null : (c.values as ArrayLike<string | number>)[hit.local];
     return { order: tile.order, ipix: tile.ipix, rowInTile: hit.local, values };
   }
 
