@@ -12,7 +12,8 @@
  *    empty unless it holds one of finitely many candidate points: a polygon vertex, a point of
  *    each small circle, a crossing of two boundary curves (every edge's great circle and every
  *    cap's small circle, both solutions), or any point when it is the whole sky. Each candidate is
- *    tested against both regions' closures (signed distance >= -CLOSE_RAD).
+ *    tested against both regions' closures (signed distance >= -CLOSE_RAD). Only curves passing
+ *    through the query's bounding cap take part in the crossings (others cannot meet in it).
  *  - HEALPix cells (coverage MOCs): a classify(cap) on the tree (leaf classifications combined,
  *    rigorous for "outside" and "inside"), run by src/hips/healpixQuery.ts queryRegionBig.
  *  - reach from a centre (the index's maxExtent): the farthest point of a region is on its
@@ -185,10 +186,22 @@ export function signedDist(n: BoolNode, p: V3): number {
   }
 }
 
-/** A boundary curve: the points p with dot(p, axis) = cosR (great circle: cosR = 0). */
+/**
+ * A boundary curve: the points p with dot(p, axis) = cosR (great circle: cosR = 0), and the piece
+ * of it that bounds the leaf (an edge a→b, or the whole small circle: centre, radius).
+ */
 interface Curve {
   axis: V3;
   cosR: number;
+  edge?: readonly [V3, V3];
+  circle?: { v: V3; r: number };
+}
+
+/** Does the curve's bounding piece come within `r` radians of `c`? */
+function curveNear(k: Curve, c: V3, r: number): boolean {
+  if (k.edge !== undefined) return arcDist(c, k.edge[0], k.edge[1]) <= r;
+  if (k.circle !== undefined) return Math.abs(angle(c, k.circle.v) - k.circle.r) <= r;
+  return true;
 }
 
 function collect(n: BoolNode, curves: Curve[], points: V3[]): void {
@@ -203,7 +216,7 @@ function collect(n: BoolNode, curves: Curve[], points: V3[]): void {
         points.push(n.v);
         return;
       }
-      curves.push({ axis: n.v, cosR: Math.cos(n.r) });
+      curves.push({ axis: n.v, cosR: Math.cos(n.r), circle: { v: n.v, r: n.r } });
       // one point of the circle (a component bounded by the whole circle holds it)
       const e = normalize(cross(n.v, Math.abs(n.v[2]) < 0.9 ? Float64Array.of(0, 0, 1) : Float64Array.of(1, 0, 0)))!;
       const c = Math.cos(n.r);
@@ -214,8 +227,10 @@ function collect(n: BoolNode, curves: Curve[], points: V3[]): void {
     case 'poly':
       for (let k = 0; k < n.verts.length; k++) {
         points.push(n.verts[k]!);
-        const ax = normalize(cross(n.verts[k]!, n.verts[(k + 1) % n.verts.length]!));
-        if (ax !== undefined) curves.push({ axis: ax, cosR: 0 });
+        const a = n.verts[k]!;
+        const b = n.verts[(k + 1) % n.verts.length]!;
+        const ax = normalize(cross(a, b));
+        if (ax !== undefined) curves.push({ axis: ax, cosR: 0, edge: [a, b] });
       }
       return;
     case 'or':
@@ -255,14 +270,32 @@ function meet(a: Curve, b: Curve, out: V3[]): void {
   }
 }
 
-/** Do the closed regions a and b share a point? */
+/** A cap (centre, radius rad) holding the whole region, or undefined (the whole sky or unknown). */
+export function boundingCap(n: BoolNode): { c: V3; r: number } | undefined {
+  const sum = new Float64Array(3);
+  nodeDirectionSum(n, sum);
+  const c = normalize(sum);
+  if (c === undefined) return undefined;
+  const r = nodeReach(n, c);
+  return r >= Math.PI ? undefined : { c, r };
+}
+
+/**
+ * Do the closed regions a and b share a point? `b` is the query (a cap, a point or a polygon);
+ * only candidates inside b's bounding cap can be in both, so curves that stay away from it are
+ * left out of the pairwise crossings.
+ */
 export function nodesIntersect(a: BoolNode, b: BoolNode): boolean {
-  const curves: Curve[] = [];
+  const capA = boundingCap(a);
+  const capB = boundingCap(b);
+  if (capA !== undefined && capB !== undefined && angle(capA.c, capB.c) > capA.r + capB.r + SLACK) return false;
+  const all: Curve[] = [];
   const points: V3[] = [Float64Array.of(0, 0, 1)]; // when one region is the whole sky
-  collect(a, curves, points);
-  collect(b, curves, points);
+  collect(a, all, points);
+  collect(b, all, points);
   const both = (p: V3): boolean => signedDist(b, p) >= -CLOSE_RAD && signedDist(a, p) >= -CLOSE_RAD;
   for (const p of points) if (both(p)) return true;
+  const curves = capB === undefined ? all : all.filter((k) => curveNear(k, capB.c, capB.r + SLACK));
   const crossings: V3[] = [];
   for (let i = 0; i < curves.length; i++) {
     for (let j = i + 1; j < curves.length; j++) {
