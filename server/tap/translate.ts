@@ -513,7 +513,7 @@ class Translator {
       const region = this.regionColumn(b)!;
       const shape = this.constShape(a);
       if (shape !== undefined && shape.kind === 'point') return job(region.entry, { kind: 'region', column: region.column }, shape);
-      throw err(`CONTAINS(shape, ${this.regionColumn(b)!.column.name}) (a shape inside the footprint) is supported for a constant POINT only: use INTERSECTS`, e.pos);
+      throw err(`CONTAINS(shape, ${this.regionColumn(b)!.column.name}) (a shape inside the footprint) with a shape other than a constant POINT is not supported: use INTERSECTS`, e.pos);
     }
     // a position of a table against a constant shape
     for (const [x, y] of intersects ? [[a, b], [b, a]] : [[a, b]]) {
