@@ -16,7 +16,7 @@ import { loadConfig } from './config.js';
 import { replaceCollections, type ObservationRow } from './ingest/load.js';
 import { openPostgres, openSqlite, type Database } from './storage/db.js';
 import { ensureSchema } from './storage/schema.js';
-import { intersectsCone, parseStcs, regionContains, unit } from './storage/stcs.js';
+import { centreOf, extentFrom, intersectsCone, parseStcs, regionContains, unit } from './storage/stcs.js';
 import { regionIntersectsPolygon } from './tap/geometry.js';
 import { collectionTableName } from './tap/metadata.js';
 import { pgUnavailable, startPgCluster } from './testing/pgCluster.js';
@@ -53,6 +53,28 @@ describe('boolean STC-S footprints, directly (stcs.ts / stcsBoolean.ts)', () => 
       checked += r.points.length;
     }
     expect(checked).toBeGreaterThan(15_000);
+  });
+
+  it('the index reach (max_extent) from the centre covers every inside point; the centre is a finite direction', () => {
+    for (const r of FIX.regions) {
+      const fp = parseStcs(r.stcs)!;
+      const c = centreOf(fp);
+      expect(Number.isFinite(c.ra) && c.dec >= -90 && c.dec <= 90, r.stcs).toBe(true);
+      const centre = unit(c.ra, c.dec);
+      const reachDeg = extentFrom(fp, centre);
+      let far = 0;
+      for (const [l, b, inside] of r.points) {
+        if (inside !== 1) continue;
+        const p = unit(l, b);
+        far = Math.max(far, Math.atan2(Math.hypot(p[1]! * centre[2]! - p[2]! * centre[1]!, p[2]! * centre[0]! - p[0]! * centre[2]!, p[0]! * centre[1]! - p[1]! * centre[0]!), p[0]! * centre[0]! + p[1]! * centre[1]! + p[2]! * centre[2]!) / DEG);
+      }
+      expect(reachDeg, r.stcs).toBeGreaterThanOrEqual(far);
+      // only the regions that hold a NOT at top level reach the whole sky; an intersection is
+      // bounded by its smallest member (the band ∩ 40° circle: 40°, not the band's 166°)
+      if (/^(NOT \(POLYGON|NOT \(CIRCLE|UNION \(NOT)/.test(r.stcs)) expect(reachDeg, r.stcs).toBe(180);
+      // (a polygon's bound is its farthest vertex plus half an edge: 90° edges of the lune add 45°)
+      else expect(reachDeg, r.stcs).toBeLessThan(far + 50);
+    }
   });
 
   it('region meets cone / polygon agrees with the reference on every decided pair', () => {

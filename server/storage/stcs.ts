@@ -9,7 +9,7 @@
  */
 import { SphericalPolygon } from '../../src/hips/healpixQuery.js';
 import { parseStcs as parseSkyRegion, StcsError, type SkyRegion } from '../../src/footprints/stcs.js';
-import { boolNodeOf, needsBoolean, nodeContains, nodeDirectionSum, nodeReach, nodesIntersect, type BoolNode } from './stcsBoolean.js';
+import { boolNodeOf, boundingCap, needsBoolean, nodeContains, nodeDirectionSum, nodeReach, nodesIntersect, type BoolNode } from './stcsBoolean.js';
 
 type V3 = Float64Array;
 const DEG = Math.PI / 180;
@@ -201,7 +201,10 @@ export function centreOf(region: Region): { ra: number; dec: number } {
   const c = new Float64Array(3);
   for (const s of region) {
     if (s.kind === 'boolean') {
-      nodeDirectionSum(s.node, c);
+      // the centre of its bounding cap (an intersection: its smallest member's), else its leaves'
+      const cap = boundingCap(s.node);
+      if (cap !== undefined) for (let k = 0; k < 3; k++) c[k]! += cap.c[k]!;
+      else nodeDirectionSum(s.node, c);
       continue;
     }
     const vs = s.kind === 'polygon' ? s.verts : [s.v];

@@ -270,14 +270,48 @@ function meet(a: Curve, b: Curve, out: V3[]): void {
   }
 }
 
-/** A cap (centre, radius rad) holding the whole region, or undefined (the whole sky or unknown). */
+/**
+ * A cap (centre, radius rad) holding the whole region, or undefined (the whole sky, or a NOT):
+ * leaves their own cap (a polygon: around its vertices' mean, antipode checked); a union the cap
+ * around its members' caps; an intersection its smallest member's cap.
+ */
 export function boundingCap(n: BoolNode): { c: V3; r: number } | undefined {
-  const sum = new Float64Array(3);
-  nodeDirectionSum(n, sum);
-  const c = normalize(sum);
-  if (c === undefined) return undefined;
-  const r = nodeReach(n, c);
-  return r >= Math.PI ? undefined : { c, r };
+  switch (n.t) {
+    case 'empty':
+      return undefined;
+    case 'point':
+      return { c: n.v, r: 0 };
+    case 'cap':
+      return n.r >= Math.PI ? undefined : { c: n.v, r: n.r };
+    case 'poly': {
+      const sum = new Float64Array(3);
+      nodeDirectionSum(n, sum);
+      const c = normalize(sum);
+      if (c === undefined) return undefined;
+      const r = nodeReach(n, c);
+      return r >= Math.PI ? undefined : { c, r };
+    }
+    case 'or': {
+      const caps = n.m.map(boundingCap);
+      if (caps.some((k) => k === undefined)) return undefined;
+      const sum = new Float64Array(3);
+      for (const k of caps) for (let i = 0; i < 3; i++) sum[i]! += k!.c[i]!;
+      const c = normalize(sum);
+      if (c === undefined) return undefined;
+      const r = caps.reduce((a, k) => Math.max(a, angle(c, k!.c) + k!.r), 0);
+      return r >= Math.PI ? undefined : { c, r };
+    }
+    case 'and': {
+      let best: { c: V3; r: number } | undefined;
+      for (const m of n.m) {
+        const k = boundingCap(m);
+        if (k !== undefined && (best === undefined || k.r < best.r)) best = k;
+      }
+      return best;
+    }
+    case 'not':
+      return undefined;
+  }
 }
 
 /**
