@@ -18,6 +18,7 @@ import { openPostgres, openSqlite, type Database } from './storage/db.js';
 import { ensureSchema } from './storage/schema.js';
 import { centreOf, extentFrom, intersectsCone, parseStcs, regionContains, unit } from './storage/stcs.js';
 import { regionIntersectsPolygon } from './tap/geometry.js';
+import { firstCrossing } from './sso/crossing.js';
 import { collectionTableName } from './tap/metadata.js';
 import { pgUnavailable, startPgCluster } from './testing/pgCluster.js';
 
@@ -102,6 +103,23 @@ describe('boolean STC-S footprints, directly (stcs.ts / stcsBoolean.ts)', () => 
 
 /** Every region in COLL (the searches) and each alone in its own collection (the coverage MOCs). */
 const own = (i: number): string => `REGION${String(i).padStart(2, '0')}`;
+describe('SSO crossings of boolean footprints (sso/crossing.ts firstCrossing)', () => {
+  // a body moving along the equator from RA 30° to RA −30° over 60 hours (1°/hour)
+  const H = 3_600_000;
+  const path = (t: number): { raDeg: number; decDeg: number } => ({ raDeg: (30 - t / H + 360) % 360, decDeg: 0 });
+
+  it('enters an annulus at its outer ring, misses an empty intersection and a hole it stays in', () => {
+    const annulus = parseStcs('INTERSECTION (CIRCLE 0 0 10 NOT (CIRCLE 0 0 4))')!;
+    const hit = firstCrossing(path, annulus, 0, 60 * H, 0.01, 100_000)!;
+    expect(hit).toBeDefined();
+    expect(30 - hit.timeMs / H).toBeCloseTo(10, 1); // enters at RA 10°
+    // empty: inside 10° and outside 12° (the s_fov fallback circle would have been crossed)
+    expect(firstCrossing(path, parseStcs('INTERSECTION (CIRCLE 0 0 10 NOT (CIRCLE 0 0 12))')!, 0, 60 * H, 0.01, 100_000)).toBeUndefined();
+    // only inside the hole (RA 3° to −3°) for hours 27–33: never in the annulus then
+    expect(firstCrossing(path, annulus, 27.2 * H, 32.8 * H, 0.01, 100_000)).toBeUndefined();
+  });
+});
+
 const rows: ObservationRow[] = FIX.regions.flatMap((r, i) =>
   [COLL, own(i)].map((c) => ({ obs_collection: c, obs_id: `region-${i}`, dataproduct_type: 'image', s_region: r.stcs })),
 );
