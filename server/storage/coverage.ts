@@ -5,8 +5,9 @@
  *  - catalogue: the cells holding at least one row (from the order-29 index hpx29, grouped at
  *    the order asked; orders up to CELL_COUNT_ORDER come from the precomputed cell_counts).
  *  - collection: the union of the footprints (s_region STC-S through footprintOf, else the s_fov
- *    circle, else the centre), each filled with SpaceMoc.fromPolygon / fromCone (inclusive: every
- *    cell that touches a footprint is in). Counts of a collection are per cell of the
+ *    circle, else the centre), each filled with SpaceMoc.fromPolygon / fromCone, or for an
+ *    INTERSECTION / NOT footprint the cell query on its exact tree (stcsBoolean.ts) (inclusive:
+ *    every cell that touches a footprint is in). Counts of a collection are per cell of the
  *    observation's centre (the hpx29 column), as in cell_counts.
  *
  * Results are cached per (database, source, ingest time, order); a new ingest invalidates them.
@@ -20,6 +21,8 @@ import type { CatalogueInfo } from './catalogues.js';
 import type { CollectionInfo } from './observations.js';
 import { footprintOf } from './observations.js';
 import { centreOf, extentFrom, unit, type Shape } from './stcs.js';
+import { healpixRegionOf } from './stcsBoolean.js';
+import { queryRegionBig } from '../../src/hips/healpixQuery.js';
 
 export type CoverageKind = 'catalogue' | 'collection';
 
@@ -146,6 +149,17 @@ function shapeRanges(shape: Shape, order: number): BigUint64Array {
     return BigUint64Array.of(p, p + (1n << shift));
   }
   if (shape.kind === 'circle') return SpaceMoc.fromCone(order, shape.lon, shape.lat, (shape.r * 180) / Math.PI).ranges;
+  if (shape.kind === 'boolean') {
+    // INTERSECTION / NOT / self-crossing: every cell the exact region touches (tree classification)
+    const list = queryRegionBig(order, healpixRegionOf(shape.node), { inclusive: true });
+    const shift = BigInt(2 * (29 - order));
+    const out = new BigUint64Array(list.length * 2);
+    list.forEach(([s, e], i) => {
+      out[2 * i] = s << shift;
+      out[2 * i + 1] = e << shift;
+    });
+    return out;
+  }
   if (shape.poly !== undefined) {
     try {
       return SpaceMoc.fromPolygon(order, shape.lonlat).ranges;

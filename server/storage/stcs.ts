@@ -3,11 +3,13 @@
  * needs: does a footprint intersect a cone, how far does it reach from its centre.
  *
  * Parsing is src/footprints/stcs.ts (the one STC-S parser; GALACTIC frames arrive as ICRS).
- * Position, Circle, Polygon, Box and Union ( … ) of them are searched; Intersection and Not are
- * `undefined` here: callers fall back to the s_ra/s_dec/s_fov circle.
+ * Position, Circle, Polygon, Box and Union ( … ) of them are kept as flat shapes (the fast path);
+ * a member holding an INTERSECTION, a NOT or a self-crossing polygon becomes one 'boolean' shape,
+ * decided exactly on its tree by stcsBoolean.ts. Every region the parser accepts is searched exactly.
  */
 import { SphericalPolygon } from '../../src/hips/healpixQuery.js';
 import { parseStcs as parseSkyRegion, StcsError, type SkyRegion } from '../../src/footprints/stcs.js';
+import { boolNodeOf, boundingCap, needsBoolean, nodeContains, nodeDirectionSum, nodeReach, nodesIntersect, type BoolNode } from './stcsBoolean.js';
 
 type V3 = Float64Array;
 const DEG = Math.PI / 180;
@@ -15,7 +17,8 @@ const DEG = Math.PI / 180;
 export type Shape =
   | { kind: 'point'; v: V3; lon: number; lat: number }
   | { kind: 'circle'; v: V3; lon: number; lat: number; r: number }
-  | { kind: 'polygon'; verts: V3[]; lonlat: Array<[number, number]>; poly?: SphericalPolygon };
+  | { kind: 'polygon'; verts: V3[]; lonlat: Array<[number, number]>; poly?: SphericalPolygon }
+  | { kind: 'boolean'; node: BoolNode };
 
 /** A union of shapes. */
 export type Region = Shape[];
@@ -40,8 +43,8 @@ export function angle(a: V3, b: V3): number {
 }
 
 /**
- * Parses an STC-S region with the project's parser (src/footprints/stcs.ts); undefined when empty,
- * malformed, or an INTERSECTION / NOT (callers fall back to the s_ra/s_dec/s_fov circle).
+ * Parses an STC-S region with the project's parser (src/footprints/stcs.ts); undefined when empty
+ * or malformed (callers fall back to the s_ra/s_dec/s_fov circle).
  */
 export function parseStcs(text: string | null | undefined): Region | undefined {
   if (text === null || text === undefined || text.trim() === '') return undefined;
@@ -54,6 +57,10 @@ export function parseStcs(text: string | null | undefined): Region | undefined {
   }
   const out: Shape[] = [];
   const flatten = (r: SkyRegion): boolean => {
+    if (r.type === 'intersection' || r.type === 'not') {
+      out.push({ kind: 'boolean', node: boolNodeOf(r) });
+      return true;
+    }
     switch (r.type) {
       case 'position':
         out.push({ kind: 'point', v: unit(r.raDeg, r.decDeg), lon: r.raDeg, lat: r.decDeg });
@@ -61,9 +68,13 @@ export function parseStcs(text: string | null | undefined): Region | undefined {
       case 'circle':
         out.push({ kind: 'circle', v: unit(r.raDeg, r.decDeg), lon: r.raDeg, lat: r.decDeg, r: r.radiusDeg * DEG });
         return true;
-      case 'polygon':
-        out.push(polygonShape(r.vertices.map(([l, b]) => [l, b] as [number, number])));
+      case 'polygon': {
+        const shape = polygonShape(r.vertices.map(([l, b]) => [l, b] as [number, number]));
+        // a self-crossing polygon: exact through the boolean engine (degenerate ones stay caps)
+        const node = shape.kind === 'polygon' && shape.poly === undefined ? boolNodeOf(r) : undefined;
+        out.push(node !== undefined && needsBoolean(node) ? { kind: 'boolean', node } : shape);
         return true;
+      }
       case 'union':
         return r.members.every(flatten);
       default:
@@ -71,6 +82,25 @@ export function parseStcs(text: string | null | undefined): Region | undefined {
     }
   };
   return flatten(region) && out.length > 0 ? out : undefined;
+}
+
+/** Is the point (unit vector) inside the region? Exact for every shape. */
+export function regionContains(region: Region, p: V3): boolean {
+  for (const s of region) {
+    if (s.kind === 'point') {
+      if (angle(s.v, p) === 0) return true;
+    } else if (s.kind === 'circle') {
+      if (angle(s.v, p) <= s.r) return true;
+    } else if (s.kind === 'boolean') {
+      if (nodeContains(s.node, p)) return true;
+    } else if (s.poly !== undefined) {
+      if (s.poly.contains(p)) return true;
+    } else {
+      const cap = capOf(s.verts);
+      if (angle(cap.c, p) <= cap.r) return true;
+    }
+  }
+  return false;
 }
 
 function polygonShape(lonlat: Array<[number, number]>): Shape {
@@ -124,6 +154,9 @@ export function intersectsCone(region: Region, c: V3, radius: number): boolean {
       if (angle(s.v, c) <= radius) return true;
     } else if (s.kind === 'circle') {
       if (angle(s.v, c) <= radius + s.r) return true;
+    } else if (s.kind === 'boolean') {
+      const cone: BoolNode = radius > 0 ? { t: 'cap', v: c, r: radius } : { t: 'point', v: c };
+      if (nodesIntersect(s.node, cone)) return true;
     } else if (s.poly === undefined) {
       const cap = capOf(s.verts);
       if (angle(cap.c, c) <= radius + cap.r) return true;
@@ -144,11 +177,14 @@ export function extentFrom(region: Region, centre: V3): number {
   for (const s of region) {
     if (s.kind === 'point') r = Math.max(r, angle(centre, s.v));
     else if (s.kind === 'circle') r = Math.max(r, angle(centre, s.v) + s.r);
+    else if (s.kind === 'boolean') r = Math.max(r, nodeReach(s.node, centre));
     else if (s.poly === undefined) {
       const cap = capOf(s.verts);
       r = Math.max(r, angle(centre, cap.c) + cap.r);
     } else {
+      // a polygon holding the antipode reaches it; else its farthest point is on an edge, and
       // every point of an edge is within half the edge's length of one of its ends
+      if (s.poly.contains(Float64Array.of(-centre[0], -centre[1], -centre[2]))) return 180;
       const vs = s.verts;
       for (let k = 0; k < vs.length; k++) {
         const a = vs[k]!;
@@ -157,13 +193,20 @@ export function extentFrom(region: Region, centre: V3): number {
       }
     }
   }
-  return r / DEG;
+  return Math.min(180, r / DEG);
 }
 
 /** Mean direction of the region (used when s_ra/s_dec are missing). */
 export function centreOf(region: Region): { ra: number; dec: number } {
   const c = new Float64Array(3);
   for (const s of region) {
+    if (s.kind === 'boolean') {
+      // the centre of its bounding cap (an intersection: its smallest member's), else its leaves'
+      const cap = boundingCap(s.node);
+      if (cap !== undefined) for (let k = 0; k < 3; k++) c[k]! += cap.c[k]!;
+      else nodeDirectionSum(s.node, c);
+      continue;
+    }
     const vs = s.kind === 'polygon' ? s.verts : [s.v];
     for (const v of vs) {
       c[0] += v[0];

@@ -2,11 +2,12 @@
  * ADQL geometry with constant shapes: evaluating POINT / CIRCLE / POLYGON / BOX arguments,
  * the coarse HEALPix pre-selection of a CONTAINS / INTERSECTS predicate (order-29 ranges of the
  * table's hpx29 index, from storage/spatial.ts) and the exact per-row test (spatial.ts cones and
- * polygons, stcs.ts footprints). Pure functions; errors are AdqlError naming the problem.
+ * polygons, stcs.ts footprints; INTERSECTION / NOT footprints through stcsBoolean.ts). Pure functions; errors are AdqlError naming the problem.
  */
 import { SphericalPolygon } from '../../src/hips/healpixQuery.js';
 import { NPIX29, discRanges29, inCone, inPolygon, polygonBounds, polygonRanges29, type Range } from '../storage/spatial.js';
 import { angle, arcDistance, intersectsCone, unit, type Region } from '../storage/stcs.js';
+import { nodesIntersect, polygonNode, type BoolNode } from '../storage/stcsBoolean.js';
 import { AdqlError } from './lexer.js';
 
 export type ConstShape =
@@ -117,9 +118,15 @@ export function regionIntersectsPolygon(region: Region, verticesDeg: Array<[numb
   const poly = new SphericalPolygon(verticesDeg);
   const pv = verticesDeg.map(([l, b]) => unit(l, b));
   const edges = pv.map((v, k) => [v, pv[(k + 1) % pv.length]!] as const);
+  let polyNode: BoolNode | undefined;
   for (const s of region) {
     if (s.kind === 'point') {
       if (poly.contains(s.v)) return true;
+      continue;
+    }
+    if (s.kind === 'boolean') {
+      polyNode ??= polygonNode(verticesDeg);
+      if (nodesIntersect(s.node, polyNode)) return true;
       continue;
     }
     if (s.kind === 'circle' || s.poly === undefined) {

@@ -509,7 +509,11 @@ class Translator {
       }
     }
     if (!intersects && this.regionColumn(b) !== undefined) {
-      throw err(`CONTAINS(shape, ${this.regionColumn(b)!.column.name}) (a region inside a shape) is not supported: use INTERSECTS`, e.pos);
+      // CONTAINS(POINT(constants), s_region): the footprints holding that point
+      const region = this.regionColumn(b)!;
+      const shape = this.constShape(a);
+      if (shape !== undefined && shape.kind === 'point') return job(region.entry, { kind: 'region', column: region.column }, shape);
+      throw err(`CONTAINS(shape, ${this.regionColumn(b)!.column.name}) (a shape inside the footprint) with a shape other than a constant POINT is not supported: use INTERSECTS`, e.pos);
     }
     // a position of a table against a constant shape
     for (const [x, y] of intersects ? [[a, b], [b, a]] : [[a, b]]) {

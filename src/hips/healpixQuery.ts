@@ -456,6 +456,15 @@ export function queryPolygonBig(
   return rangesBig(order, new SphericalPolygon(verticesDeg), inclusiveOf(options));
 }
 
+/** Any region that classifies caps rigorously (0 outside, 2 inside, 1 unknown) and decides points. */
+export type HealpixRegion = Region;
+
+/** Cells of `order` (0..29) of any HealpixRegion (e.g. a boolean STC-S region), bigint ranges. */
+export function queryRegionBig(order: number, region: HealpixRegion, options?: QueryOptions): Array<[bigint, bigint]> {
+  checkOrderMax(order, MAX_ORDER_BIG);
+  return rangesBig(order, region, inclusiveOf(options));
+}
+
 /** Whether (lonDeg, latDeg) lies inside the polygon (same rules as queryPolygon). */
 export function polygonContains(
   verticesDeg: ReadonlyArray<readonly [number, number]>,
