@@ -11,9 +11,8 @@
 // BENCH_DATA_DIR (default var/bench): when missing it is ingested first from the data kit
 // (ESASKY_SHARED_DATA or ../shared/data).
 import { existsSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { machine, summarize, writeResult } from './harness.mjs';
-import { BUILD, bruteForceCone, centres, ensureTycho2, quantile } from './tycho2Cone.mjs';
+import { BUILD, bruteForceCone, coneRounds, ensureTycho2 } from './tycho2Cone.mjs';
 
 export const NAME = 'tap-cone';
 const RADIUS = 1;
@@ -43,37 +42,7 @@ export async function run({ rounds = 5, conesPerRound = 200, peerConesPerRound =
     `WHERE 1 = CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', ${ra}, ${dec}, ${RADIUS})) ORDER BY mag, tyc`;
   const oursCone = async (ra, dec) => (await runAdql(ours, meta, adql(ra, dec), 100_000)).rows.map((r) => r[0]);
 
-  // warm-up (page cache, JIT)
-  for (const [ra, dec] of centres(100, 1)) await oursCone(ra, dec);
-  bruteCone(10, 10);
-
-  const m = { oursP50: [], oursP99: [], oursMean: [], peerP50: [], peerP99: [] };
-  let rows = 0;
-  let checked = 0;
-  for (let round = 0; round < rounds; round++) {
-    const t = [];
-    for (const [ra, dec] of centres(conesPerRound, 100 + round)) {
-      const t0 = performance.now();
-      rows += (await oursCone(ra, dec)).length;
-      t.push(performance.now() - t0);
-    }
-    m.oursP50.push(quantile(t, 0.5));
-    m.oursP99.push(quantile(t, 0.99));
-    m.oursMean.push(t.reduce((a, b) => a + b, 0) / t.length);
-    const p = [];
-    for (const [ra, dec] of centres(peerConesPerRound, 900 + round)) {
-      const t0 = performance.now();
-      const b = bruteCone(ra, dec);
-      p.push(performance.now() - t0);
-      const o = await oursCone(ra, dec);
-      if (JSON.stringify([...o].sort()) !== JSON.stringify([...b].sort())) {
-        throw new Error(`TAP and full scan disagree for the cone (${ra}, ${dec})`);
-      }
-      checked++;
-    }
-    m.peerP50.push(quantile(p, 0.5));
-    m.peerP99.push(quantile(p, 0.99));
-  }
+  const { m, rows, checked } = await coneRounds(oursCone, bruteCone, { rounds, conesPerRound, peerConesPerRound, warmupCones: 100, what: 'TAP' });
   await ours.close();
   peer.close();
 

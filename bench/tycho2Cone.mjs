@@ -4,6 +4,7 @@
 // seeded uniform cone centres and the quantile used for p50/p99.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { REPO } from './harness.mjs';
 
 export const BUILD = `${REPO}dist/server-build/server`;
@@ -65,4 +66,42 @@ export async function bruteForceCone(dataDir, cat, { radiusDeg, limit, orderBy }
     cone: (raDeg, decDeg) => brute.all(decDeg * d, decDeg * d, raDeg * d, radiusDeg * d).map((r) => r.tyc),
     close: () => raw.close(),
   };
+}
+
+/**
+ * The A/B rounds of a cone benchmark: per round, `conesPerRound` seeded cones through `oursCone`
+ * (p50/p99/mean latency) then `peerConesPerRound` through the full scan, each checked to give the
+ * same rows as ours (compared as sets: ties in magnitude may order differently). After a warm-up.
+ */
+export async function coneRounds(oursCone, bruteCone, { rounds, conesPerRound, peerConesPerRound, warmupCones, what }) {
+  for (const [ra, dec] of centres(warmupCones, 1)) await oursCone(ra, dec);
+  bruteCone(10, 10);
+  const m = { oursP50: [], oursP99: [], oursMean: [], peerP50: [], peerP99: [] };
+  let rows = 0;
+  let checked = 0;
+  for (let round = 0; round < rounds; round++) {
+    const t = [];
+    for (const [ra, dec] of centres(conesPerRound, 100 + round)) {
+      const t0 = performance.now();
+      rows += (await oursCone(ra, dec)).length;
+      t.push(performance.now() - t0);
+    }
+    m.oursP50.push(quantile(t, 0.5));
+    m.oursP99.push(quantile(t, 0.99));
+    m.oursMean.push(t.reduce((a, b) => a + b, 0) / t.length);
+    const p = [];
+    for (const [ra, dec] of centres(peerConesPerRound, 900 + round)) {
+      const t0 = performance.now();
+      const b = bruteCone(ra, dec);
+      p.push(performance.now() - t0);
+      const o = await oursCone(ra, dec);
+      if (JSON.stringify([...o].sort()) !== JSON.stringify([...b].sort())) {
+        throw new Error(`${what} and full scan disagree for the cone (${ra}, ${dec})`);
+      }
+      checked++;
+    }
+    m.peerP50.push(quantile(p, 0.5));
+    m.peerP99.push(quantile(p, 0.99));
+  }
+  return { m, rows, checked };
 }
