@@ -3,36 +3,14 @@
 // (one compute pass, one draw) against one CatalogLayer per tile (the design it replaced), same
 // tiles, same run. Runs test/browser/catalogProgressive.perf.ts in the headless Chromium of the
 // browser tests and reads its `BENCH {json}` lines.
-import { spawn } from 'node:child_process';
-import { REPO, machine, summarize, writeResult } from './harness.mjs';
+import { machine, summarize, writeResult } from './harness.mjs';
+import { benchRecords, runPerfPage } from './perfPage.mjs';
 
 export const NAME = 'catalog-progressive';
 
-function runPerfPage() {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['web-test-runner', 'test/browser/catalogProgressive.perf.ts'], { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`catalogProgressive.perf.ts failed (exit ${code}):\n${out.slice(-3000)}`));
-      else resolve(out);
-    });
-  });
-}
-
 export async function run({ write = true } = {}) {
-  const out = await runPerfPage();
-  const metrics = [];
-  for (const line of out.split('\n')) {
-    const i = line.indexOf('BENCH {');
-    if (i < 0) continue;
-    const { metric, unit, samples } = JSON.parse(line.slice(i + 6).trim());
-    metrics.push({ metric, unit, subject: 'esasky-sky', better: 'lower', ...summarize(samples) });
-  }
-  if (metrics.length === 0) throw new Error(`no BENCH lines in the output:\n${out.slice(-3000)}`);
+  const out = await runPerfPage('test/browser/catalogProgressive.perf.ts');
+  const metrics = benchRecords(out).map(({ metric, unit, samples }) => ({ metric, unit, subject: 'esasky-sky', better: 'lower', ...summarize(samples) }));
   const result = {
     description: 'Progressive HiPS catalogue (render/layers/progressiveCatalogLayer.ts) with ~700 tiles in view: shared growable buffers, one compute pass + one indirect draw per view change, vs one CatalogLayer per tile; frame = render + GPU done.',
     machine: machine({ browser: 'Chromium (headless, system)', gpu: 'whatever WebGPU adapter Chromium finds (SwiftShader on CPU-only machines)' }),
