@@ -4,7 +4,7 @@
 // for both subjects of a browser benchmark; browser code cannot ask WebGPU or WebGL for one.
 // Rss: pages resident; Pss: shared pages divided among their sharers (smaps_rollup).
 import { readFileSync, readdirSync } from 'node:fs';
-import { clearInterval, setInterval } from 'node:timers';
+import { clearInterval, setInterval, setTimeout } from 'node:timers';
 
 function parentOf(pid) {
   try {
@@ -84,4 +84,20 @@ export function sampleGpuProcess({ rootPid = process.pid, intervalMs = 250 } = {
       return { startRssMiB: first.rssMiB, peakRssMiB: peakRss, endRssMiB: end.rssMiB, startPssMiB: first.pssMiB, peakPssMiB: peakPss, endPssMiB: end.pssMiB, samples };
     },
   };
+}
+
+/**
+ * Wait until the GPU processes' PSS has stopped changing (two readings `intervalMs` apart within
+ * `toleranceMiB`), at most `maxMs`: a context that has just closed frees its GPU memory
+ * asynchronously, and a baseline taken before that would be too high. Returns the last reading.
+ */
+export async function quietGpuProcess({ rootPid = process.pid, intervalMs = 250, toleranceMiB = 1, maxMs = 10_000 } = {}) {
+  const t0 = Date.now();
+  let last = gpuProcessMemory(rootPid);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, intervalMs));
+    const m = gpuProcessMemory(rootPid);
+    if (!Number.isFinite(m.pssMiB) || Math.abs(m.pssMiB - last.pssMiB) <= toleranceMiB || Date.now() - t0 > maxMs) return m;
+    last = m;
+  }
 }

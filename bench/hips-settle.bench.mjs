@@ -15,7 +15,7 @@ import { launchOptions } from '../scripts/chromium.mjs';
 import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
 import { startServer } from './server.mjs';
 import { startStatic } from './static.mjs';
-import { sampleGpuProcess } from './gpuProcess.mjs';
+import { quietGpuProcess, sampleGpuProcess } from './gpuProcess.mjs';
 
 export const NAME = 'hips-settle';
 const SHARED_HIPS = `${REPO}../shared/data/hips`;
@@ -145,6 +145,7 @@ async function measureSurvey(browser, subject, survey, urls, opts, log) {
   // Chromium's GPU process (shared by every context of this browser): its memory before the page
   // opens, sampled through the first survey (path, pan, session)
   const measured = survey === opts.surveys[0] && !opts.warm;
+  if (measured) await quietGpuProcess(); // the previous context's GPU memory is freed first
   const sampler = measured ? sampleGpuProcess() : undefined;
   try {
     const page = await openSubject(context, subject, survey, urls);
@@ -330,7 +331,7 @@ export async function run({
       'esasky-sky runs in the reference page (its status bar follows every view change), made to fill the viewport; Aladin Lite runs in a bare page with all its controls off.',
       'JS heap is performance.memory.usedJSHeapSize (--enable-precise-memory-info) after gc() (--js-flags=--expose-gc); Aladin Lite keeps its data in WebAssembly memory, added in its own row.',
       `Main-thread health (bench/pages/health.js, the same code for both): long tasks are PerformanceObserver "longtask" entries (> 50 ms); a dropped frame is a 60 Hz period with no animation frame (an interval of k periods drops k - 1), as a share of all periods of the pan or session.`,
-      `GPU memory: WebGPU and WebGL have no memory query. Under SwiftShader every GPU buffer and texture of both subjects lives in the RAM of Chromium's GPU process (--type=gpu-process), so its proportional set size (PSS, /proc/<pid>/smaps_rollup; bench/gpuProcess.mjs) is sampled every 250 ms from before the subject's page opens (GPU process PSS then: ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].gpuBase.filter(Number.isFinite)).median?.toFixed?.(0) ?? '?'} MiB`).join(', ')}) through the first survey's path, pan and session; the rows give the peak and the level after the session above that starting level. It includes everything the GPU process holds for the page (compositor surfaces, shader caches, the canvas swap chain), not only the subject's own buffers. "own GPU buffers + textures" is esasky-sky's exact count of the bytes it created (src/render/gpuMemory.ts, wrapped around its device's createBuffer/createTexture; the canvas texture not included); Aladin Lite has no such count.`,
+      `GPU memory: WebGPU and WebGL have no memory query. Under SwiftShader every GPU buffer and texture of both subjects lives in the RAM of Chromium's GPU process (--type=gpu-process), so its proportional set size (PSS, /proc/<pid>/smaps_rollup; bench/gpuProcess.mjs) is sampled every 250 ms from before the subject's page opens (once the previous context's memory has been freed: PSS steady within 1 MiB over 250 ms, at most 10 s; GPU process PSS then: ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].gpuBase.filter(Number.isFinite)).median?.toFixed?.(0) ?? '?'} MiB`).join(', ')}) through the first survey's path, pan and session; the rows give the peak and the level after the session above that starting level. It includes everything the GPU process holds for the page (compositor surfaces, shader caches, the canvas swap chain), not only the subject's own buffers. "own GPU buffers + textures" is esasky-sky's exact count of the bytes it created (src/render/gpuMemory.ts, wrapped around its device's createBuffer/createTexture; the canvas texture not included); Aladin Lite has no such count.`,
       'The GPU here is SwiftShader (software WebGPU and WebGL on the CPU), so frame rates are far below a real GPU and CPU-bound for both subjects.',
       ...(skipped.length ? [`Skipped (../shared/data/hips absent): ${skipped.map((s) => s.id).join(', ')}.`] : []),
     ],

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import base from '../web-test-runner.config.mjs';
-import { gpuProcessMemory } from './gpuProcess.mjs';
+import { quietGpuProcess } from './gpuProcess.mjs';
 import { launchOptions } from '../scripts/chromium.mjs';
 
 const launch = launchOptions();
@@ -30,11 +30,12 @@ export default {
   testFramework: { config: { timeout: 1_500_000 } },
   middleware: [...(base.middleware ?? []), serveConfig],
   // executeServerCommand('gpu-process-memory') from a perf page: the PSS/RSS of the GPU process of
-  // the Chromium this runner started (bench/gpuProcess.mjs)
+  // the Chromium this runner started (bench/gpuProcess.mjs), once it has stopped changing (memory
+  // of a subject just removed is freed asynchronously)
   plugins: [...(base.plugins ?? []), {
     name: 'gpu-process-memory',
     executeCommand({ command }) {
-      return command === 'gpu-process-memory' ? gpuProcessMemory(process.pid) : undefined;
+      return command === 'gpu-process-memory' ? quietGpuProcess({ rootPid: process.pid }) : undefined;
     },
   }],
   browsers: [
