@@ -1,5 +1,6 @@
 // Footprints at scale against Aladin Lite 3.8 in the same run: frame interval while panning over
-// N STC-S polygons, all in view, for N = 1e2 … 1e5 (`--sizes=100,1000` to choose). Runs
+// N STC-S polygons, all in view, for N = 1e2 … 1e5 (`--sizes=100,1000` to choose), with dropped
+// frames, long tasks, JS heap and GPU memory (GPU process PSS, and esasky-sky's own byte count). Runs
 // test/browser/footprints.perf.ts in the headless Chromium of the browser tests (both subjects in
 // the same page, alternating per size) and reads its `BENCH {json}` lines.
 import { spawn } from 'node:child_process';
@@ -57,6 +58,8 @@ export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
       `Sizes: ${sizes.join(', ')}${failed.length ? ` (no result at ${failed.join(', ')}: the page failed or ran out of time)` : ''}. 10 frames per size after 4 warm-up frames; subjects alternate per size (esasky-sky first), one browser per size.`,
       'The frame interval includes drawing the HiPS (the same survey for both); headless Chromium paces animation frames at 60 Hz, so 16.7 ms is the floor.',
       'Aladin Lite draws footprints on a 2-D canvas on the CPU; esasky-sky tessellates once in workers and draws by vertex pulling on the GPU.',
+      'Main-thread health over the same 10 pan frames (bench/pages/health.js, the code of every browser benchmark): dropped 60 Hz frames (an interval of k periods drops k - 1) as a share of all periods, and PerformanceObserver "longtask" entries (> 50 ms). JS heap: performance.memory.usedJSHeapSize after gc() with the subject still shown (everything in the page included).',
+      'GPU memory: WebGPU and WebGL have no memory query; under SwiftShader both subjects\' GPU buffers and textures live in the RAM of Chromium\'s GPU process, so the row gives how much its PSS (/proc/<pid>/smaps_rollup, bench/gpuProcess.mjs via a web-test-runner server command) grew from before the subject was created to after its pan — all the GPU process holds for the page, including the canvas and compositor. "own GPU buffers + textures" is esasky-sky\'s exact count of the bytes it created (src/render/gpuMemory.ts; the canvas texture not included).',
     ],
   };
   if (!write) return { name: NAME, ...result, metrics: addRatios(metrics) };

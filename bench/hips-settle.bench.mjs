@@ -15,10 +15,12 @@ import { launchOptions } from '../scripts/chromium.mjs';
 import { REPO, addRatios, machine, summarize, writeResult } from './harness.mjs';
 import { startServer } from './server.mjs';
 import { startStatic } from './static.mjs';
+import { quietGpuProcess, sampleGpuProcess } from './gpuProcess.mjs';
 
 export const NAME = 'hips-settle';
 const SHARED_HIPS = `${REPO}../shared/data/hips`;
 const PROBE = `${REPO}bench/pages/probe.js`;
+const HEALTH = `${REPO}bench/pages/health.js`;
 
 /** The wide path over the whole sky: [raDeg, decDeg, fovDeg]. */
 export const PATH = [
@@ -67,6 +69,8 @@ async function installEsaskyAdapter(page) {
         sky.setFov(fov);
       },
       busy: () => !settled,
+      // its own count of the bytes of its GPU buffers and textures (render/gpuMemory.ts)
+      gpuMemory: () => sky.gpuMemory?.(),
     };
     sky.addEventListener('view-settled', () => {
       settled = true;
@@ -134,7 +138,15 @@ async function measureSurvey(browser, subject, survey, urls, opts, log) {
     if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url())) log.external.push(`${subject}/${survey.id}: ${r.url().slice(0, 100)}`);
   });
   // The reference page gets the probe before its own scripts; the Aladin page loads it itself.
-  if (subject === 'esasky-sky') await context.addInitScript({ path: PROBE });
+  if (subject === 'esasky-sky') {
+    await context.addInitScript({ path: HEALTH });
+    await context.addInitScript({ path: PROBE });
+  }
+  // Chromium's GPU process (shared by every context of this browser): its memory before the page
+  // opens, sampled through the first survey (path, pan, session)
+  const measured = survey === opts.surveys[0] && !opts.warm;
+  if (measured) await quietGpuProcess(); // the previous context's GPU memory is freed first
+  const sampler = measured ? sampleGpuProcess() : undefined;
   try {
     const page = await openSubject(context, subject, survey, urls);
     page.on('pageerror', (e) => out.errors.push(e.message.slice(0, 160)));
@@ -151,6 +163,7 @@ async function measureSurvey(browser, subject, survey, urls, opts, log) {
         page.evaluate((o) => window.__bench.pan(o), { ms: opts.panMs, quietMs: opts.quietMs })));
       out.session = await within(opts.sessionMaxMs + opts.viewTimeoutMs + 60_000, `${subject} session`,
         page.evaluate((o) => window.__bench.session(o), { steps: opts.sessionSteps, quietMs: opts.quietMs, maxMs: opts.sessionMaxMs, settleTimeoutMs: opts.viewTimeoutMs }));
+      out.gpuProcess = sampler?.stop();
       if (!log.gpu[subject]) {
         log.gpu[subject] = subject === 'esasky-sky'
           ? await page.evaluate(async () => {
@@ -161,6 +174,7 @@ async function measureSurvey(browser, subject, survey, urls, opts, log) {
       }
     }
   } finally {
+    sampler?.stop();
     await context.close();
   }
   return out;
@@ -188,7 +202,7 @@ async function measureSubject(browser, subject, urls, opts, log, attempts = 3) {
       out.failures.push(...r.failures.map((f) => `${survey.id} ${f}`));
       out.events.push(...r.events);
       out.requests += r.requests;
-      if (r.session) Object.assign(out, { fps: r.fps, session: r.session });
+      if (r.session) Object.assign(out, { fps: r.fps, panHealth: r.panHealth, session: r.session, gpuProcess: r.gpuProcess });
       break;
     }
   }
@@ -219,10 +233,22 @@ export async function run({
     ...base,
     args: [...base.args, '--enable-precise-memory-info', '--js-flags=--expose-gc', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
+  // Start the GPU process before any measurement (Chromium starts it with the first page that
+  // uses a GPU context), so that every subject's GPU-memory baseline is the same running process.
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.evaluate(async () => {
+      document.createElement('canvas').getContext('webgl2');
+      await navigator.gpu?.requestAdapter();
+    });
+    await context.close();
+  }
   const log = { errors: [], external: [], canvas: {}, gpu: {} };
   const opts = { surveys, pathLength, panMs, sessionSteps, quietMs, viewTimeoutMs, sessionMaxMs };
   const acc = Object.fromEntries(SUBJECTS.map((s) => [s, { settle: {}, events: [], requests: [], fps: [], sfps: [], lt: [], ltMs: [], heap: [], growth: [], total: [],
-    failed: [], failures: [], steps: [], sessionUnsettled: 0 }]));
+    failed: [], failures: [], steps: [], sessionUnsettled: 0,
+    panDrop: [], panLt: [], drop: [], gpuPeak: [], gpuEnd: [], gpuBase: [], ownGpu: [], ownGpuPeak: [] }]));
   try {
     for (let round = -warmup; round < rounds; round++) {
       for (const subject of SUBJECTS) {
@@ -245,6 +271,17 @@ export async function run({
         a.heap.push(r.session.heapAfterMiB);
         a.growth.push(r.session.heapAfterMiB - r.session.heapBeforeMiB);
         a.total.push(r.session.heapAfterMiB + r.session.wasmMiB);
+        a.drop.push(100 * r.session.droppedShare);
+        a.panDrop.push(100 * r.panHealth.droppedShare);
+        a.panLt.push(r.panHealth.longTaskCount);
+        const g = r.gpuProcess;
+        if (g) {
+          a.gpuBase.push(g.startPssMiB);
+          a.gpuPeak.push(g.peakPssMiB - g.startPssMiB);
+          a.gpuEnd.push(g.endPssMiB - g.startPssMiB);
+        }
+        a.ownGpu.push(r.session.gpuOwnMiB);
+        a.ownGpuPeak.push(r.session.gpuOwnPeakMiB);
       }
     }
   } finally {
@@ -266,11 +303,18 @@ export async function run({
   rows.push({ metric: 'time to view-settled event per view (all surveys)', unit: 'ms', subject: 'esasky-sky', better: 'lower', ...summarize(acc['esasky-sky'].events) });
   row(`frames drawn per second, ${panMs / 1000} s pan`, 'frames/s', 'higher', (a) => a.fps);
   row(`frames drawn per second, ${sessionSteps}-step pan/zoom session`, 'frames/s', 'higher', (a) => a.sfps);
+  row(`dropped 60 Hz frames, ${panMs / 1000} s pan`, '%', 'lower', (a) => a.panDrop);
+  row(`long tasks in the ${panMs / 1000} s pan`, 'count', 'lower', (a) => a.panLt);
+  row(`dropped 60 Hz frames, ${sessionSteps}-step session`, '%', 'lower', (a) => a.drop);
   row(`long tasks in the ${sessionSteps}-step session`, 'count', 'lower', (a) => a.lt);
   row(`long-task time in the ${sessionSteps}-step session`, 'ms', 'lower', (a) => a.ltMs);
   row('JS heap after the session (after GC)', 'MiB', 'lower', (a) => a.heap);
   row('JS heap growth over the session (after GC)', 'MiB', 'lower', (a) => a.growth);
   row('JS heap + WebAssembly memory after the session', 'MiB', 'lower', (a) => a.total);
+  row('GPU process memory (PSS) above its level before the page, peak over path, pan and session', 'MiB', 'lower', (a) => a.gpuPeak);
+  row('GPU process memory (PSS) above its level before the page, after the session', 'MiB', 'lower', (a) => a.gpuEnd);
+  row('own GPU buffers + textures after the session (exact count)', 'MiB', 'lower', (a) => a.ownGpu);
+  row('own GPU buffers + textures, peak (exact count)', 'MiB', 'lower', (a) => a.ownGpuPeak);
 
   const result = {
     description: `HiPS viewing, esasky-sky against Aladin Lite 3.8.2 in the same headless Chromium, ${VIEWPORT.width}x${VIEWPORT.height} canvas at DPR 1, SIN projection. ` +
@@ -285,7 +329,9 @@ export async function run({
       `Canvas sizes: ${SUBJECTS.map((s) => `${s} ${log.canvas[s] ?? '?'}`).join(', ')}. HiPS requests per round (paths, pan and session, workers included): ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].requests).median}`).join(', ')}. Offline: Chromium resolves no host names; requests outside 127.0.0.1: ${log.external.length}${log.external.length ? ` (${[...new Set(log.external)].slice(0, 3).join(', ')})` : ''}. Pages measured again after an error: ${log.errors.length}${log.errors.length ? ` (${[...new Set(log.errors)].slice(0, 3).join(' | ')})` : ''}.`,
       `Failures: a view not settled within ${viewTimeoutMs / 1000} s counts in its own row (its time is left out of the medians) and the path goes on; ${SUBJECTS.map((s) => `${s} ${acc[s].failures.length}${acc[s].failures.length ? ` (${[...new Set(acc[s].failures)].slice(0, 3).join(' | ')})` : ''}`).join(', ')}. The session stops after ${sessionMaxMs / 1000} s: steps done per round ${SUBJECTS.map((s) => `${s} ${acc[s].steps.join('/')}`).join(', ')} of ${sessionSteps}; sessions whose last view did not settle: ${SUBJECTS.map((s) => `${s} ${acc[s].sessionUnsettled}`).join(', ')}.`,
       'esasky-sky runs in the reference page (its status bar follows every view change), made to fill the viewport; Aladin Lite runs in a bare page with all its controls off.',
-      'JS heap is performance.memory.usedJSHeapSize (--enable-precise-memory-info) after gc() (--js-flags=--expose-gc); Aladin Lite keeps its data in WebAssembly memory, added in the last row. GPU memory is not measured.',
+      'JS heap is performance.memory.usedJSHeapSize (--enable-precise-memory-info) after gc() (--js-flags=--expose-gc); Aladin Lite keeps its data in WebAssembly memory, added in its own row.',
+      `Main-thread health (bench/pages/health.js, the same code for both): long tasks are PerformanceObserver "longtask" entries (> 50 ms); a dropped frame is a 60 Hz period with no animation frame (an interval of k periods drops k - 1), as a share of all periods of the pan or session.`,
+      `GPU memory: WebGPU and WebGL have no memory query. Under SwiftShader every GPU buffer and texture of both subjects lives in the RAM of Chromium's GPU process (--type=gpu-process), so its proportional set size (PSS, /proc/<pid>/smaps_rollup; bench/gpuProcess.mjs) is sampled every 250 ms from before the subject's page opens (once the previous context's memory has been freed: PSS steady within 1 MiB over 250 ms, at most 10 s; GPU process PSS then: ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].gpuBase.filter(Number.isFinite)).median?.toFixed?.(0) ?? '?'} MiB`).join(', ')}) through the first survey's path, pan and session; the rows give the peak and the level after the session above that starting level. It includes everything the GPU process holds for the page (compositor surfaces, shader caches, the canvas swap chain), not only the subject's own buffers. "own GPU buffers + textures" is esasky-sky's exact count of the bytes it created (src/render/gpuMemory.ts, wrapped around its device's createBuffer/createTexture; the canvas texture not included); Aladin Lite has no such count.`,
       'The GPU here is SwiftShader (software WebGPU and WebGL on the CPU), so frame rates are far below a real GPU and CPU-bound for both subjects.',
       ...(skipped.length ? [`Skipped (../shared/data/hips absent): ${skipped.map((s) => s.id).join(', ')}.`] : []),
     ],

@@ -1,11 +1,13 @@
 // web-test-runner config for the perf pages run by benchmarks: the browser tests' config with a
 // longer limit (a page measuring 1e5 footprints in SwiftShader runs for minutes), Chromium flags
-// for exact JS heap numbers after gc() (performance.memory, globalThis.gc), and the run's settings
+// for exact JS heap numbers after gc() (performance.memory, globalThis.gc), a server command that
+// reads the GPU process's memory, and the run's settings
 // at /bench-perf-config.json: the JSON file named by $BENCH_PERF_CONFIG (so that two runs at once,
 // e.g. a benchmark and its smoke test, do not read each other's settings).
 import { readFileSync } from 'node:fs';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import base from '../web-test-runner.config.mjs';
+import { quietGpuProcess } from './gpuProcess.mjs';
 import { launchOptions } from '../scripts/chromium.mjs';
 
 const launch = launchOptions();
@@ -27,6 +29,15 @@ export default {
   testsFinishTimeout: 1_500_000,
   testFramework: { config: { timeout: 1_500_000 } },
   middleware: [...(base.middleware ?? []), serveConfig],
+  // executeServerCommand('gpu-process-memory') from a perf page: the PSS/RSS of the GPU process of
+  // the Chromium this runner started (bench/gpuProcess.mjs), once it has stopped changing (memory
+  // of a subject just removed is freed asynchronously)
+  plugins: [...(base.plugins ?? []), {
+    name: 'gpu-process-memory',
+    executeCommand({ command }) {
+      return command === 'gpu-process-memory' ? quietGpuProcess({ rootPid: process.pid }) : undefined;
+    },
+  }],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -79,6 +79,9 @@
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const frame = () => new Promise((r) => requestAnimationFrame(r));
 
+  /** Long tasks and dropped frames over a stretch of frames: bench/pages/health.js (loaded first). */
+  b.health = () => window.__benchHealth();
+
   /**
    * Settled: the subject says it is idle (adapter.busy() false: for Aladin Lite no HiPS request in
    * flight and the last frame did not render; for esasky-sky view-settled has fired for this view),
@@ -129,15 +132,16 @@
     const d0 = b.drawn;
     t0 = performance.now();
     let steps = 0;
+    const health = b.health();
     while (performance.now() - t0 < ms) {
-      await frame();
+      health.frame(await frame());
       ra += 0.2;
       steps++;
       b.adapter.setView(ra, dec, fov);
     }
-    await frame();
+    health.frame(await frame());
     const elapsed = performance.now() - t0;
-    return { fps: ((b.drawn - d0) * 1000) / elapsed, stepsPerSecond: (steps * 1000) / elapsed };
+    return { fps: ((b.drawn - d0) * 1000) / elapsed, stepsPerSecond: (steps * 1000) / elapsed, panHealth: health.stop() };
   };
 
   const heapMiB = () => (performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : NaN);
@@ -157,14 +161,12 @@
   b.session = async ({ steps = 1000, quietMs, maxMs = 240_000, settleTimeoutMs = 60_000 } = {}) => {
     await collect();
     const heapBefore = heapMiB();
-    const longTasks = [];
-    const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration)));
-    obs.observe({ type: 'longtask', buffered: false });
+    const health = b.health();
     const d0 = b.drawn;
     const t0 = performance.now();
     let stepsDone = 0;
     for (let i = 0; i < steps && performance.now() - t0 < maxMs; i++, stepsDone++) {
-      await frame();
+      health.frame(await frame());
       const ra = (10 + 0.35 * i) % 360;
       const dec = 50 * Math.sin(i / 150);
       const fov = 30 * 2 ** (2 * Math.sin(i / 60)); // 7.5 deg .. 120 deg
@@ -177,15 +179,18 @@
     } catch {
       settled = false;
     }
-    obs.disconnect();
+    const h = health.stop();
+    const gpu = b.adapter.gpuMemory?.();
     await collect();
     return {
       seconds: elapsed / 1000,
       stepsDone,
       settled,
       fps: ((b.drawn - d0) * 1000) / elapsed,
-      longTaskCount: longTasks.length,
-      longTaskMs: longTasks.reduce((a, x) => a + x, 0),
+      ...h,
+      // the subject's own count of its GPU buffer + texture bytes (esasky-sky only), MiB
+      gpuOwnMiB: gpu ? (gpu.bufferBytes + gpu.textureBytes) / 2 ** 20 : NaN,
+      gpuOwnPeakMiB: gpu ? gpu.peakBytes / 2 ** 20 : NaN,
       heapBeforeMiB: heapBefore,
       heapAfterMiB: heapMiB(),
       wasmMiB: wasmMiB(),

@@ -59,6 +59,7 @@ import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavaila
 import type { TileFetcher } from '../hips/tileManager.js';
 import { exportCards } from '../export/exportCards.js';
 import { rgbaToFitsPlanes, writeFitsImage } from '../export/fitsWriter.js';
+import { gpuMemoryOf, type GpuMemoryStats } from '../render/gpuMemory.js';
 
 export interface ViewChangeDetail {
   readonly raDeg: number;
@@ -605,6 +606,14 @@ export class EsaskySky extends LitElement {
   /** Replace the base survey. */
   changeHips(url: string): void {
     this.hips = url;
+  }
+
+  /**
+   * Bytes of the GPU buffers and textures live on this element's device (shared by every element
+   * on the page; render/gpuMemory.ts), or undefined before the device exists.
+   */
+  gpuMemory(): GpuMemoryStats | undefined {
+    return this.renderer ? gpuMemoryOf(this.renderer.device) : undefined;
   }
 
   /** Resolves when every tile the current view wants has been drawn. */

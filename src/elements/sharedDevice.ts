@@ -2,6 +2,7 @@
 // WebGL context per instance runs out at a few instances, its issue #346).
 import { DecodePool } from '../workers/pool.js';
 import { UploadBudget } from '../render/uploadBudget.js';
+import { trackGpuMemory } from '../render/gpuMemory.js';
 
 export class WebGpuUnavailableError extends Error {
   constructor(message: string) {
@@ -31,6 +32,7 @@ async function acquireDevice(): Promise<GPUDevice> {
   device.lost.then(() => {
     devicePromise = undefined;
   });
+  trackGpuMemory(device); // bytes of every buffer and texture (gpuMemoryOf; benchmarks report it)
   return device;
 }
 

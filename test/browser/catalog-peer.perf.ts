@@ -6,13 +6,15 @@
 // in a 10° disc, both subjects draw them over the same HiPS in the same 800x600 SIN view of 30°
 // (every source in view), then pan one step per animation frame; measured per subject and round:
 // the time to add the sources and draw, the interval between animation frames while panning,
-// dropped frames, main-thread long tasks (PerformanceObserver) and JS heap, and hover/click
-// picking latency. Rounds alternate esasky-sky, Aladin Lite, esasky-sky, ... (A B A B).
+// dropped frames, main-thread long tasks (PerformanceObserver), JS heap, GPU memory (growth of the
+// GPU process's PSS while the subject is shown; esasky-sky's own byte count) — the shared health
+// code of test/browser/perfHealth.ts — and hover/click picking latency. Rounds alternate esasky-sky, Aladin Lite, esasky-sky, ... (A B A B).
 import { expect } from '@esm-bundle/chai';
 import '../../src/define.js';
 import type { EsaskySky } from '../../src/elements/esaskySky.js';
 import { getSharedDevice } from '../../src/elements/sharedDevice.js';
 import { seeded } from './catalogHelpers.js';
+import { collect, gpuProcessPssMiB, heapMiB, ownGpuMiB, startHealth } from './perfHealth.js';
 
 interface AladinView {
   updateObjectsLookup(): void;
@@ -43,6 +45,10 @@ interface Sample {
   longTasks: number;
   longTaskMs: number;
   heapMiB: number;
+  /** Growth of the GPU process's PSS from before the subject was created to after its picks, MiB. */
+  gpuProcessMiB?: number;
+  /** esasky-sky's own GPU buffer + texture bytes after the picks, MiB. */
+  ownGpuMiB?: number;
   pickMs: number[];
   pickHits: number;
   capped: boolean;
@@ -90,16 +96,6 @@ function host(): HTMLDivElement {
   return d;
 }
 
-const heapMiB = () => {
-  const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-  return m ? m.usedJSHeapSize / 2 ** 20 : NaN;
-};
-async function collect(): Promise<void> {
-  for (let i = 0; i < 2; i++) {
-    (globalThis as unknown as { gc?: () => void }).gc?.();
-    await sleep(20);
-  }
-}
 
 /**
  * Frame intervals while `step` moves the view once per animation frame: FRAMES frames, the first
@@ -107,9 +103,7 @@ async function collect(): Promise<void> {
  * (then `capped`). Long tasks are observed over the pan only.
  */
 async function pan(step: (i: number) => void, capMs: number): Promise<Pick<Sample, 'intervals' | 'longTasks' | 'longTaskMs' | 'capped'>> {
-  const tasks: number[] = [];
-  const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(e.duration)));
-  obs.observe({ type: 'longtask', buffered: false });
+  const health = startHealth();
   const all: number[] = [];
   const t0 = performance.now();
   let last = await frame();
@@ -125,10 +119,10 @@ async function pan(step: (i: number) => void, capMs: number): Promise<Pick<Sampl
     }
   }
   await sleep(0);
-  obs.disconnect();
+  const h = health.stop();
   // stopped by the cap before the warm-up was over: the frames it did draw (each took seconds)
   const intervals = all.length > WARMUP ? all.slice(WARMUP) : all;
-  return { intervals, longTasks: tasks.length, longTaskMs: tasks.reduce((a, x) => a + x, 0), capped };
+  return { intervals, longTasks: h.longTaskCount, longTaskMs: h.longTaskMs, capped };
 }
 
 /** Where to pick: five sources away from the edges, [x, y] in CSS px (SIN about (raC, DEC0)) and the row. */
@@ -151,6 +145,8 @@ function pickPoints(p: { raDeg: Float64Array; decDeg: Float64Array }, raC: numbe
 }
 
 async function esasky(p: { raDeg: Float64Array; decDeg: Float64Array }, capMs: number): Promise<Sample> {
+  await collect();
+  const gpu0 = await gpuProcessPssMiB();
   const d = host();
   const sky = document.createElement('esasky-sky') as EsaskySky;
   sky.style.cssText = 'display:block;width:800px;height:600px';
@@ -186,14 +182,17 @@ async function esasky(p: { raDeg: Float64Array; decDeg: Float64Array }, capMs: n
       pickMs.push(performance.now() - t);
       if (hit) pickHits++;
     }
+    const gpuProcessMiB = (await gpuProcessPssMiB()) - gpu0;
     await collect();
-    return { addMs, ...moved, heapMiB: heapMiB(), pickMs, pickHits, mode };
+    return { addMs, ...moved, heapMiB: heapMiB(), gpuProcessMiB, ownGpuMiB: ownGpuMiB(sky), pickMs, pickHits, mode };
   } finally {
     d.remove();
   }
 }
 
 async function aladin(A: AladinApi, p: { raDeg: Float64Array; decDeg: Float64Array }, capMs: number): Promise<Sample> {
+  await collect();
+  const gpu0 = await gpuProcessPssMiB();
   const d = host();
   try {
     const hips = A.HiPS(`${location.origin}/data/hips/swe_milkyway`, {});
@@ -231,8 +230,9 @@ async function aladin(A: AladinApi, p: { raDeg: Float64Array; decDeg: Float64Arr
       pickMs.push(performance.now() - t);
       if (hit && hit.length) pickHits++;
     }
+    const gpuProcessMiB = (await gpuProcessPssMiB()) - gpu0;
     await collect();
-    return { addMs, ...moved, heapMiB: heapMiB(), pickMs, pickHits };
+    return { addMs, ...moved, heapMiB: heapMiB(), gpuProcessMiB, pickMs, pickHits };
   } finally {
     d.remove();
   }
@@ -250,6 +250,8 @@ function report(n: number, subject: string, s: Sample): void {
   bench(`long tasks while panning, ${size} sources`, subject, 'count', 'lower', [s.longTasks]);
   bench(`long-task time while panning, ${size} sources`, subject, 'ms', 'lower', [s.longTaskMs]);
   if (Number.isFinite(s.heapMiB)) bench(`JS heap after adding and panning (after GC), ${size} sources`, subject, 'MiB', 'lower', [s.heapMiB]);
+  if (Number.isFinite(s.gpuProcessMiB)) bench(`GPU process memory (PSS) growth while shown, ${size} sources`, subject, 'MiB', 'lower', [s.gpuProcessMiB!]);
+  if (Number.isFinite(s.ownGpuMiB)) bench(`own GPU buffers + textures (exact count), ${size} sources`, subject, 'MiB', 'lower', [s.ownGpuMiB!]);
   // density maps (esasky-sky above 2e5 rows in view) have no markers to pick
   if (s.pickHits > 0) bench(`pick latency (pointer position to row), ${size} sources`, subject, 'ms', 'lower', s.pickMs);
   note({ n, subject, mode: s.mode, capped: s.capped, frames: s.intervals.length, pickHits: s.pickHits, picks: s.pickMs.length });

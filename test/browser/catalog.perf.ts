@@ -2,23 +2,30 @@
 // suite: bench/catalog.bench.mjs runs it with `web-test-runner test/browser/catalog.perf.ts` and
 // reads the `BENCH {json}` lines): per-frame CPU cost of transforming rows in float64 on the main
 // thread versus the per-cell scheme of render/layers/catalogLayer.ts, and frame times of markers
-// and density maps for 1e5 and 1e6 rows on this machine's WebGPU (SwiftShader without a GPU).
+// and density maps for 1e5 and 1e6 rows on this machine's WebGPU (SwiftShader without a GPU), with
+// the main thread's long tasks over each series of frames, the JS heap after gc() and GPU memory
+// (the layer's own buffer/texture bytes, and the growth of the GPU process's PSS) per layer
+// (test/browser/perfHealth.ts). Frames here are rendered off-screen back to back, not paced by
+// animation frames, so there are no dropped frames to count.
 import { expect } from '@esm-bundle/chai';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { CatalogLayer } from '../../src/render/layers/catalogLayer.js';
 import { makeCamera } from '../../src/math/camera.js';
 import { gpuErrors, requestTestDevice } from './renderTarget.js';
 import { randomCatalog } from './catalogHelpers.js';
+import { trackGpuMemory } from '../../src/render/gpuMemory.js';
+import { collect, gpuProcessPssMiB, heapMiB, startHealth } from './perfHealth.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 /** One machine-readable line per metric for the benchmark script. */
-const bench = (metric: string, samples: number[]) => console.log(`BENCH ${JSON.stringify({ metric, unit: 'ms', samples })}`);
+const bench = (metric: string, samples: number[], unit = 'ms') => console.log(`BENCH ${JSON.stringify({ metric, unit, samples })}`);
 
 describe('catalogue costs (measured, printed)', () => {
   let device: GPUDevice;
   const big = randomCatalog(1_000_000, 11);
   before(async () => {
     device = await requestTestDevice();
+    trackGpuMemory(device);
   });
   after(() => device.destroy());
 
@@ -104,6 +111,12 @@ describe('catalogue costs (measured, printed)', () => {
         lines.push(`empty frame (projection outline only), 800x600: ${median(times.slice(1)).toFixed(0)} ms`);
       }
       for (const [label, threshold] of [['markers', Infinity], ['density', 0]] as const) {
+        await collect();
+        const gpu0 = await gpuProcessPssMiB();
+        const heap0 = heapMiB();
+        const own = trackGpuMemory(device);
+        const own0 = own.bufferBytes + own.textureBytes;
+        const health = startHealth();
         const renderer = new SkyRenderer(device, 'rgba8unorm');
         const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'f', data, sizePx: 4, densityThreshold: threshold }));
         for (const [vlabel, projection, fovDeg] of [['all rows on screen (AIT 360°)', 'AIT', 360], ['SIN 60°', 'SIN', 60]] as const) {
@@ -136,6 +149,17 @@ describe('catalogue costs (measured, printed)', () => {
           bench(`${rows.toExponential(0)} rows: pick on a still view (readback only)`, next);
           lines.push(`${rows} rows, pick pass + readback (SIN 60°): ${first.toFixed(0)} ms; next picks ${median(next).toFixed(1)} ms`);
         }
+        const h = health.stop();
+        const n = rows.toExponential(0);
+        if (Number.isFinite(h.longTaskCount)) bench(`${n} rows, ${label}: long tasks over its frames and picks`, [h.longTaskCount], 'count');
+        const ownMiB = (own.bufferBytes + own.textureBytes - own0) / 2 ** 20;
+        const gpuMiB = (await gpuProcessPssMiB()) - gpu0;
+        await collect();
+        const heap = heapMiB() - heap0;
+        bench(`${n} rows, ${label}: own GPU buffers + textures of the renderer and layer (exact count)`, [ownMiB], 'MiB');
+        if (Number.isFinite(gpuMiB)) bench(`${n} rows, ${label}: GPU process memory (PSS) growth`, [gpuMiB], 'MiB');
+        if (Number.isFinite(heap)) bench(`${n} rows, ${label}: JS heap growth with the layer (after GC)`, [heap], 'MiB');
+        lines.push(`${rows} rows, ${label}: ${h.longTaskCount} long tasks (${h.longTaskMs.toFixed(0)} ms), own GPU ${ownMiB.toFixed(1)} MiB, GPU process +${gpuMiB.toFixed(0)} MiB, heap +${heap.toFixed(1)} MiB`);
         renderer.destroy();
       }
       target.destroy();

@@ -3,11 +3,15 @@
 // `web-test-runner test/browser/footprints.perf.ts` and reads the `BENCH {json}` lines). For each
 // size N (from bench/results/footprints.sizes.tmp.json, written by the bench), both draw the same N
 // STC-S polygons over the same HiPS in an 800x600 SIN view of 20°, every footprint in view, then
-// pan one step per frame; the metric is the interval between animation frames while panning
-// (what a user sees). Subjects alternate per size: esasky-sky, Aladin Lite, esasky-sky, ...
+// pan one step per frame; the metrics are the interval between animation frames while panning
+// (what a user sees), and over the pan dropped frames and long tasks, then the JS heap after gc(),
+// the growth of Chromium's GPU process (PSS) while the subject was shown and, for esasky-sky, its
+// own count of its GPU bytes (test/browser/perfHealth.ts). Subjects alternate per size: esasky-sky,
+// Aladin Lite, esasky-sky, ...
 import { expect } from '@esm-bundle/chai';
 import '../../src/define.js';
 import type { EsaskySky } from '../../src/elements/esaskySky.js';
+import { collect, gpuProcessPssMiB, heapMiB, ownGpuMiB, startHealth, type Health } from './perfHealth.js';
 
 interface AladinApi {
   init: Promise<void>;
@@ -17,7 +21,16 @@ interface AladinApi {
   footprintsFromSTCS(stcs: string, options?: Record<string, unknown>): unknown[];
 }
 
-const bench = (metric: string, subject: string, samples: number[]) => console.log(`BENCH ${JSON.stringify({ metric, subject, unit: 'ms', samples })}`);
+const bench = (metric: string, subject: string, samples: number[], unit = 'ms') => console.log(`BENCH ${JSON.stringify({ metric, subject, unit, samples })}`);
+
+interface Sample extends Health {
+  intervals: number[];
+  heapMiB: number;
+  /** Growth of the GPU process's PSS from before the subject was created to after its pan, MiB. */
+  gpuProcessMiB: number;
+  /** esasky-sky's own GPU buffer + texture bytes after the pan, MiB (NaN for Aladin Lite). */
+  ownGpuMiB: number;
+}
 const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
 const RA0 = 84;
 const DEC0 = -5;
@@ -46,16 +59,26 @@ function polygons(n: number, seed: number): string[] {
   return out;
 }
 
-async function panIntervals(step: (i: number) => void): Promise<number[]> {
+/** Frame intervals after WARMUP frames, with long tasks and dropped frames over the same frames. */
+async function panIntervals(step: (i: number) => void): Promise<{ intervals: number[] } & Health> {
   const dt: number[] = [];
   let last = await frame();
+  let health = startHealth();
   for (let i = 0; i < FRAMES; i++) {
+    if (i === WARMUP) {
+      health.stop();
+      health = startHealth();
+      health.frame(last);
+    }
     step(i);
     const now = await frame();
-    if (i >= WARMUP) dt.push(now - last);
+    if (i >= WARMUP) {
+      dt.push(now - last);
+      health.frame(now);
+    }
     last = now;
   }
-  return dt;
+  return { intervals: dt, ...health.stop() };
 }
 
 function host(): HTMLDivElement {
@@ -65,7 +88,9 @@ function host(): HTMLDivElement {
   return d;
 }
 
-async function esasky(stcs: string[]): Promise<number[]> {
+async function esasky(stcs: string[]): Promise<Sample> {
+  await collect();
+  const gpu0 = await gpuProcessPssMiB();
   const d = host();
   const sky = document.createElement('esasky-sky') as EsaskySky;
   sky.style.cssText = 'display:block;width:800px;height:600px';
@@ -76,13 +101,18 @@ async function esasky(stcs: string[]): Promise<number[]> {
   try {
     await sky.overlayFootprints(stcs, { color: '#ffd54f', lineWidthPx: 1.5 });
     await sky.whenSettled();
-    return await panIntervals((i) => sky.goToRaDec(RA0 + 0.02 * (i + 1), DEC0));
+    const moved = await panIntervals((i) => sky.goToRaDec(RA0 + 0.02 * (i + 1), DEC0));
+    const gpuProcessMiB = (await gpuProcessPssMiB()) - gpu0;
+    await collect();
+    return { ...moved, heapMiB: heapMiB(), gpuProcessMiB, ownGpuMiB: ownGpuMiB(sky) };
   } finally {
     d.remove();
   }
 }
 
-async function aladin(A: AladinApi, stcs: string[]): Promise<number[]> {
+async function aladin(A: AladinApi, stcs: string[]): Promise<Sample> {
+  await collect();
+  const gpu0 = await gpuProcessPssMiB();
   const d = host();
   try {
     const hips = A.HiPS(`${location.origin}/data/hips/swe_milkyway`, {});
@@ -95,7 +125,10 @@ async function aladin(A: AladinApi, stcs: string[]): Promise<number[]> {
     al.addOverlay(overlay);
     overlay.addFootprints(stcs.flatMap((s) => A.footprintsFromSTCS(s)));
     for (let i = 0; i < (stcs.length > 20_000 ? 6 : 30); i++) await frame(); // let it load its tiles and draw
-    return await panIntervals((i) => al.gotoRaDec(RA0 + 0.02 * (i + 1), DEC0));
+    const moved = await panIntervals((i) => al.gotoRaDec(RA0 + 0.02 * (i + 1), DEC0));
+    const gpuProcessMiB = (await gpuProcessPssMiB()) - gpu0;
+    await collect();
+    return { ...moved, heapMiB: heapMiB(), gpuProcessMiB, ownGpuMiB: NaN };
   } finally {
     d.remove();
   }
@@ -112,10 +145,17 @@ describe('footprints: frame time vs count (measured, printed)', () => {
       const stcs = polygons(n, n);
       const ours = await esasky(stcs);
       const theirs = await aladin(A, stcs);
-      bench(`frame interval while panning, ${n} footprints`, 'esasky-sky', ours);
-      bench(`frame interval while panning, ${n} footprints`, 'Aladin Lite', theirs);
+      for (const [subject, s] of [['esasky-sky', ours], ['Aladin Lite', theirs]] as const) {
+        bench(`frame interval while panning, ${n} footprints`, subject, s.intervals);
+        bench(`dropped 60 Hz frames while panning, ${n} footprints`, subject, [100 * s.droppedShare], '%');
+        if (Number.isFinite(s.longTaskCount)) bench(`long tasks while panning, ${n} footprints`, subject, [s.longTaskCount], 'count');
+        if (Number.isFinite(s.heapMiB)) bench(`JS heap after adding and panning (after GC), ${n} footprints`, subject, [s.heapMiB], 'MiB');
+        if (Number.isFinite(s.gpuProcessMiB)) bench(`GPU process memory (PSS) growth while shown, ${n} footprints`, subject, [s.gpuProcessMiB], 'MiB');
+        if (Number.isFinite(s.ownGpuMiB)) bench(`own GPU buffers + textures (exact count), ${n} footprints`, subject, [s.ownGpuMiB], 'MiB');
+      }
       await frame();
-      expect(ours.length).to.equal(FRAMES - WARMUP);
+      expect(ours.intervals.length).to.equal(FRAMES - WARMUP);
+      expect(theirs.intervals.length).to.equal(FRAMES - WARMUP);
     }
   });
 });

@@ -8,6 +8,7 @@ import { loadHipsProperties } from '../../src/hips/hipsSource.js';
 import type { DecodedTile, TileFetcher } from '../../src/hips/tileManager.js';
 import type { ViewState } from '../../src/math/camera.js';
 import { createTarget, pixelAt, requestTestDevice, sleep } from './renderTarget.js';
+import { FADE_MS } from '../../src/render/layers/crossFade.js';
 
 interface RefPoint {
   raDeg: number;
@@ -182,12 +183,27 @@ describe('HiPS rendering through WebGPU (off-screen, SIN)', () => {
         gate.open();
         const cells = layer.stats.cellsDrawn;
         let most = 0;
-        await renderUntil(renderer, target.texture, () => {
+        // the cross-fade ends within FADE_MS of the last tile's arrival (arrival: during the frame
+        // whose uploads grew; the weight is computed at the start of a later frame's layout)
+        let uploads = layer.stats.tilesUploaded;
+        let lastUploadEnd = NaN;
+        let lastFadeStart = NaN;
+        let frameStart = performance.now();
+        const view = target.texture.createView();
+        for (const t0 = performance.now(); !renderer.settled;) {
+          frameStart = performance.now();
+          renderer.render(view);
+          await renderer.device.queue.onSubmittedWorkDone();
           most = Math.max(most, layer.stats.cellsDrawn);
-          return renderer.settled;
-        });
+          if (layer.stats.tilesUploaded > uploads) lastUploadEnd = performance.now();
+          if (layer.stats.cellsFading > 0) lastFadeStart = frameStart;
+          uploads = layer.stats.tilesUploaded;
+          if (performance.now() - t0 > 30_000) throw new Error('timed out waiting for tiles');
+          await sleep(5);
+        }
         // while the own tiles fade in, the ancestor is drawn under them (two entries per cell)
         expect(most, 'cross-fade entries').to.be.greaterThan(cells);
+        expect(lastFadeStart - lastUploadEnd, 'fade ends within FADE_MS of the last arrival').to.be.lessThan(FADE_MS);
         expect(layer.stats.cellsDrawn).to.equal(cells);
         expect(layer.stats.cellsFromAncestor).to.equal(0);
         expectColour(pixelAt(await target.read(), SIZE, c, c), p.rgb, `own tile 4/${p.tile} at ra ${p.raDeg.toFixed(4)} dec ${p.decDeg.toFixed(4)}`);
@@ -203,6 +219,60 @@ describe('HiPS rendering through WebGPU (off-screen, SIN)', () => {
         renderer.destroy();
         target.destroy();
       }
+    }
+  });
+
+  it('draws a tile that arrives over nothing fully on its first frame (no cross-fade from an unseen parent; DSS2, ../shared)', async () => {
+    const p = (refs.cds_dss2_color_subset ?? [])[0];
+    if (!p) throw new Error('fixture has no DSS2 points: regenerate it with ../shared present');
+    const base = '/shared/data/hips/cds_dss2_color_subset/';
+    const properties = await loadHipsProperties(base);
+    const gate = new GateFetcher(pool, /Norder\d+\//);
+    const target = createTarget(device, SIZE, SIZE);
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    const layer = renderer.addHipsLayer({ id: 'dss', baseUrl: base, properties, fetcher: gate });
+    const view = target.texture.createView();
+    try {
+      renderer.setView({ raDeg: p.raDeg, decDeg: p.decDeg, fovDeg: 0.52, rollDeg: 0, projection: 'SIN', widthPx: SIZE, heightPx: SIZE });
+      // every tile is held back: the first frames draw nothing
+      for (let i = 0; i < 3; i++) {
+        renderer.render(view);
+        await renderer.device.queue.onSubmittedWorkDone();
+        await sleep(20);
+      }
+      expect(layer.stats.cellsDrawn).to.equal(0);
+      expect(gate.requested).to.be.greaterThan(0);
+      // both the order-3 ancestor and the own order-4 tile decode before the next frame, so an
+      // ancestor is resident when the own tile is uploaded — but it was never on screen
+      gate.open();
+      const t0 = performance.now();
+      while (!(layer.tileState(3, 357) === 'ready' && layer.tileState(4, p.tile) === 'ready')) {
+        if (performance.now() - t0 > 30_000) throw new Error(`tiles not decoded: 3/357 ${layer.tileState(3, 357)}, 4/${p.tile} ${layer.tileState(4, p.tile)}`);
+        await sleep(20);
+      }
+      let first = -1;
+      for (let frames = 0; !renderer.settled; frames++) {
+        renderer.render(view);
+        await renderer.device.queue.onSubmittedWorkDone();
+        if (first < 0 && layer.stats.cellsDrawn > 0) {
+          first = frames;
+          // the first frame that draws anything draws each cell once, at full weight
+          expect(layer.stats.cellsFading, 'cells drawn as a cross-fade on the first frame').to.equal(0);
+          const c = (SIZE - 1) / 2;
+          const px = pixelAt(await target.read(), SIZE, c, c);
+          const own = Math.max(...p.rgb.map((v, i) => Math.abs(v - px[i])));
+          const anc = Math.max(...p.ancestor!.rgb.map((v, i) => Math.abs(v - px[i])));
+          expect(Math.min(own, anc), `centre rgb(${px.slice(0, 3)}) is the own tile rgb(${p.rgb}) or the ancestor rgb(${p.ancestor!.rgb}), not a blend with black`).to.be.at.most(TOLERANCE);
+        }
+        if (frames > 500) throw new Error('not settled after 500 frames');
+        await sleep(5);
+      }
+      expect(first).to.be.at.least(0);
+      const c = (SIZE - 1) / 2;
+      expectColour(pixelAt(await target.read(), SIZE, c, c), p.rgb, `own tile 4/${p.tile}`);
+    } finally {
+      renderer.destroy();
+      target.destroy();
     }
   });
 });

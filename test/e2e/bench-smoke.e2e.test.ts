@@ -48,7 +48,17 @@ describe('bench smoke', () => {
       expect(Number.isFinite(settle?.median)).toBe(true);
       expect(rows.get(`frames drawn per second, 0.3 s pan | ${subject}`)?.median).toBeGreaterThan(0);
       expect(Number.isFinite(rows.get(`JS heap after the session (after GC) | ${subject}`)?.median)).toBe(true);
+      // main-thread health and GPU memory next to the timings (bench/pages/health.js, bench/gpuProcess.mjs)
+      const dropped = rows.get(`dropped 60 Hz frames, 20-step session | ${subject}`)?.median;
+      expect(dropped).toBeGreaterThanOrEqual(0);
+      expect(dropped).toBeLessThanOrEqual(100);
+      expect(rows.get(`long tasks in the 0.3 s pan | ${subject}`)?.median).toBeGreaterThanOrEqual(0);
+      // the page's GPU objects live in the GPU process under SwiftShader: it grows while the page is shown
+      expect(rows.get(`GPU process memory (PSS) above its level before the page, peak over path, pan and session | ${subject}`)?.median).toBeGreaterThan(0);
     }
+    // esasky-sky's exact count: at least the Milky Way tile array's one 512x512 RGBA layer
+    expect(rows.get('own GPU buffers + textures after the session (exact count) | esasky-sky')?.median).toBeGreaterThan(1);
+    expect(rows.has('own GPU buffers + textures after the session (exact count) | Aladin Lite')).toBe(false);
     expect(Number.isFinite(rows.get('time to settled per view, Milky Way (order 0, 512 px webp) | Aladin Lite')?.ratio)).toBe(true);
     expect(rows.get('views not settled within 30 s per round (of 2) | esasky-sky')?.median).toBe(0);
   }, 120_000);
@@ -130,7 +140,9 @@ describe('bench smoke', () => {
       expect(rows.get(`long tasks while panning, 3e2 sources | ${subject}`)?.median).toBeGreaterThanOrEqual(0);
       expect(rows.get(`JS heap after adding and panning (after GC), 3e2 sources | ${subject}`)?.median).toBeGreaterThan(0);
       expect(rows.get(`pick latency (pointer position to row), 3e2 sources | ${subject}`)?.n).toBe(5);
+      expect(rows.get(`GPU process memory (PSS) growth while shown, 3e2 sources | ${subject}`)?.median).toBeGreaterThan(0);
     }
+    expect(rows.get('own GPU buffers + textures (exact count), 3e2 sources | esasky-sky')?.median).toBeGreaterThan(1);
     expect(Number.isFinite(rows.get('frame interval while panning, 3e2 sources | Aladin Lite')?.ratio)).toBe(true);
     // every pick, for both, was at a source and found one
     expect(r.notes.some((n: string) => n.includes('Hits/picks: esasky-sky at 300 5/5, Aladin Lite at 300 5/5;'))).toBe(true);

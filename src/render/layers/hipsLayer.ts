@@ -23,6 +23,7 @@ import { HIPS_GRID, hipsCopies, hipsVariant, hipsWgsl, type HipsShaderVariant } 
 import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
+import { FADE_MS, fadeWeight, shownOrderAt } from './crossFade.js';
 
 export type Blending = 'normal' | 'additive';
 
@@ -74,8 +75,8 @@ export function pickColourFormat(formats: readonly string[]): 'webp' | 'png' | '
 const VERTS_PER_CELL = (HIPS_GRID + 1) * (HIPS_GRID + 1);
 /** Bytes per cell entry in the cells storage buffer (struct Cell in hips.wgsl.ts). */
 const CELL_BYTES = 32;
-/** Parent -> child cross-fade when a tile arrives, ms. */
-export const FADE_MS = 250;
+// Parent -> child cross-fade: the rule and its duration live in crossFade.ts.
+export { FADE_MS } from './crossFade.js';
 /**
  * Cells whose mesh vectors (81 float64 vectors, ~2 KB each) are cached: at least this many, and
  * twice the cells of the current view (least recently used go first), so that a pan reuses them
@@ -102,6 +103,8 @@ export interface HipsLayerStats {
   moc: string;
   /** Decoded tiles kept in CPU memory, bytes (under the CPU budget). */
   cpuCacheBytes: number;
+  /** Cells of the last frame drawn as a cross-fade (their coarser tile under the new one). */
+  cellsFading: number;
 }
 
 export class HipsLayer implements RenderLayer {
@@ -109,7 +112,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0 };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0, cellsFading: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -124,6 +127,8 @@ export class HipsLayer implements RenderLayer {
   /** When each tile reached the GPU (for the cross-fade), ms. */
   private readonly arrivals = new Map<number, number>();
   private fading = false;
+  /** Cell key -> order of the tile fully drawn there in the last frame (for the cross-fade rule). */
+  private shown = new Map<number, number>();
   private readonly onError?: (info: TileErrorInfo) => void;
   private bindGroup: GPUBindGroup | undefined;
   private bindGroupKey = '';
@@ -594,6 +599,8 @@ export class HipsLayer implements RenderLayer {
     }
     const drawn = new Set<number>();
     for (const c of sel.cells) drawn.add(tileKey(c.order, c.ipix));
+    const shown = new Map<number, number>();
+    let fading = 0;
     const emit = (cellOrder: number, cellIpix: number, src: { order: number; ipix: number; layer: number }, alpha: number, vs: Float64Array): void => {
       const base = n * VERTS_PER_CELL * 4;
       for (let k = 0; k < VERTS_PER_CELL; k++) {
@@ -623,19 +630,26 @@ export class HipsLayer implements RenderLayer {
       if (!src) continue;
       const vs = this.vectorsOf(cell.order, cell.ipix);
       let alpha = 1;
+      let fullOrder = src.order;
       const arrived = this.arrivals.get(tileKey(src.order, src.ipix));
-      if (arrived !== undefined && now - arrived < FADE_MS) {
-        // cross-fade from the best ancestor toward the tile that just arrived
+      const weight = arrived === undefined ? 1 : fadeWeight(now, arrived, src.order, shownOrderAt(this.shown, cell.order, cell.ipix));
+      if (weight < 1) {
+        // cross-fade from the coarser tile drawn here last frame toward the tile that just arrived
         const under = src.order > this.hipsOrderMin ? this.sourceFor(cell.order, cell.ipix, src.order - 1) : undefined;
         if (under) {
           emit(cell.order, cell.ipix, under, 1, vs);
-          alpha = (now - arrived) / FADE_MS;
+          alpha = weight;
+          fullOrder = under.order;
           this.fading = true;
+          fading++;
         }
       }
+      shown.set(tileKey(cell.order, cell.ipix), fullOrder);
       emit(cell.order, cell.ipix, src, alpha, vs);
       if (src.order < sel.dataOrder) fromAncestor++;
     }
+    this.shown = shown;
+    this.stats.cellsFading = fading;
     this.trimCellVectors(sel.cells.length);
     this.cellCount = n;
     this.stats.cellsDrawn = n;
