@@ -6,42 +6,15 @@
 // in the same page, A B A B rounds per size, one browser per size) and reads its `BENCH {json}`
 // and `NOTE {json}` lines. A subject that cannot pan within the time cap at one size is not run at
 // larger ones (recorded in the notes).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, RESULTS_DIR, addRatios, machine, summarize, writeResult } from './harness.mjs';
+import { RESULTS_DIR, addRatios, machine, summarize, writeResult } from './harness.mjs';
+import { pageRecords, runPerfPage } from './perfPage.mjs';
 
 export const NAME = 'catalog-peer';
 export const DEFAULT_SIZES = [1000, 10_000, 100_000, 1_000_000, 10_000_000];
 export const SUBJECTS = ['esasky-sky', 'Aladin Lite'];
-
-/** One run of the perf page (one size per run: a browser that dies at 1e7 keeps the smaller results). */
-function runPerfPage(configFile, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, FORCE_COLOR: '0', BENCH_PERF_CONFIG: configFile };
-    const child = spawn('npx', ['web-test-runner', '--config', 'bench/wtr-perf.config.mjs', 'test/browser/catalog-peer.perf.ts'], { cwd: REPO, env });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(Object.assign(new Error(`catalog-peer.perf.ts failed (exit ${code}):\n${out.slice(-3000)}`), { out }));
-      else resolve(out);
-    });
-  });
-}
-
-/** The `PREFIX {json}` lines of the page's output. */
-export function parseLines(out, prefix) {
-  const rows = [];
-  for (const line of out.split('\n')) {
-    const i = line.indexOf(`${prefix} {`);
-    if (i >= 0) rows.push(JSON.parse(line.slice(i + prefix.length + 1).trim()));
-  }
-  return rows;
-}
 
 export async function run({ write = true, sizes = DEFAULT_SIZES, rounds = 3, capMs = 120_000 } = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -61,19 +34,22 @@ export async function run({ write = true, sizes = DEFAULT_SIZES, rounds = 3, cap
     writeFileSync(configFile, JSON.stringify({ sizes: [n], rounds, capMs, subjects }));
     let out;
     try {
-      out = await runPerfPage(configFile, Math.max(600_000, 4 * rounds * subjects.length * capMs));
+      // one size per browser run: a browser that dies at 1e7 keeps the smaller results
+      out = await runPerfPage('test/browser/catalog-peer.perf.ts', {
+        args: ['--config', 'bench/wtr-perf.config.mjs'], env: { BENCH_PERF_CONFIG: configFile }, timeoutMs: Math.max(600_000, 4 * rounds * subjects.length * capMs),
+      });
     } catch (e) {
       failed.push(n);
       out = e.out ?? '';
       console.error(`catalog-peer bench at ${n}: ${e.message.slice(0, 2000)}`);
     }
-    for (const b of parseLines(out, 'BENCH')) {
+    for (const b of pageRecords(out, 'BENCH')) {
       const key = `${b.metric}\n${b.subject}`;
       if (!samples.has(key)) samples.set(key, { ...b, samples: [] });
       samples.get(key).samples.push(...b.samples);
     }
     const seen = new Set();
-    for (const nt of parseLines(out, 'NOTE')) {
+    for (const nt of pageRecords(out, 'NOTE')) {
       if (nt.gpuErrors !== undefined) {
         gpuErrors += nt.gpuErrors;
         if (nt.firstGpuError) gpuErrorText.add(nt.firstGpuError.slice(0, 200));

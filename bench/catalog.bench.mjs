@@ -4,36 +4,14 @@
 // Runs test/browser/catalog.perf.ts in the headless Chromium of the browser tests (with
 // bench/wtr-perf.config.mjs: gc, precise heap, GPU process memory) and reads its
 // `BENCH {json}` lines. No peer here: Aladin Lite's catalogue path is a later comparison.
-import { spawn } from 'node:child_process';
-import { REPO, machine, summarize, writeResult } from './harness.mjs';
+import { machine, summarize, writeResult } from './harness.mjs';
+import { benchRecords, runPerfPage } from './perfPage.mjs';
 
 export const NAME = 'catalog';
 
-function runPerfPage() {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['web-test-runner', '--config', 'bench/wtr-perf.config.mjs', 'test/browser/catalog.perf.ts'], { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`catalog.perf.ts failed (exit ${code}):\n${out.slice(-3000)}`));
-      else resolve(out);
-    });
-  });
-}
-
 export async function run({ write = true } = {}) {
-  const out = await runPerfPage();
-  const metrics = [];
-  for (const line of out.split('\n')) {
-    const i = line.indexOf('BENCH {');
-    if (i < 0) continue;
-    const { metric, unit, samples } = JSON.parse(line.slice(i + 6).trim());
-    metrics.push({ metric, unit, subject: 'esasky-sky', better: 'lower', ...summarize(samples) });
-  }
-  if (metrics.length === 0) throw new Error(`no BENCH lines in the output:\n${out.slice(-3000)}`);
+  const out = await runPerfPage('test/browser/catalog.perf.ts', { args: ['--config', 'bench/wtr-perf.config.mjs'] });
+  const metrics = benchRecords(out).map(({ metric, unit, samples }) => ({ metric, unit, subject: 'esasky-sky', better: 'lower', ...summarize(samples) }));
   const result = {
     description: 'Catalogue layers (render/layers/catalogLayer.ts) in headless Chromium: frame = render + GPU done; markers are drawn from a compute pass (screen positions, order-preserving compaction, drawIndirect), density by atomic splatting at half resolution.',
     machine: machine({ browser: 'Chromium (headless, system)', gpu: 'whatever WebGPU adapter Chromium finds (SwiftShader on CPU-only machines)' }),

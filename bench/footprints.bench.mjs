@@ -3,29 +3,13 @@
 // frames, long tasks, JS heap and GPU memory (GPU process PSS, and esasky-sky's own byte count). Runs
 // test/browser/footprints.perf.ts in the headless Chromium of the browser tests (both subjects in
 // the same page, alternating per size) and reads its `BENCH {json}` lines.
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { REPO, RESULTS_DIR, addRatios, machine, summarize, writeResult } from './harness.mjs';
+import { RESULTS_DIR, addRatios, machine, summarize, writeResult } from './harness.mjs';
+import { benchRecords, runPerfPage } from './perfPage.mjs';
 
 export const NAME = 'footprints';
 export const DEFAULT_SIZES = [100, 1000, 10_000, 100_000];
 const SIZES_FILE = `${RESULTS_DIR}/footprints.sizes.tmp.json`;
-
-/** One run of the perf page (one size per run: a browser that dies at 1e5 keeps the smaller results). */
-function runPerfPage() {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['web-test-runner', '--config', 'bench/wtr-perf.config.mjs', 'test/browser/footprints.perf.ts'], { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), 1_800_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`footprints.perf.ts failed (exit ${code}):\n${out.slice(-3000)}`));
-      else resolve(out);
-    });
-  });
-}
 
 export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -34,7 +18,8 @@ export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
   for (const n of sizes) {
     writeFileSync(SIZES_FILE, JSON.stringify({ sizes: [n] }));
     try {
-      out += await runPerfPage();
+      // one size per browser run: a browser that dies at 1e5 keeps the smaller results
+      out += await runPerfPage('test/browser/footprints.perf.ts', { args: ['--config', 'bench/wtr-perf.config.mjs'], timeoutMs: 1_800_000 });
     } catch (e) {
       failed.push(n);
       console.error(`footprints bench at ${n}: ${e.message.slice(0, 2000)}`);
@@ -42,14 +27,7 @@ export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
       rmSync(SIZES_FILE, { force: true });
     }
   }
-  const metrics = [];
-  for (const line of out.split('\n')) {
-    const i = line.indexOf('BENCH {');
-    if (i < 0) continue;
-    const { metric, subject, unit, samples } = JSON.parse(line.slice(i + 6).trim());
-    metrics.push({ metric, unit, subject, better: 'lower', ...summarize(samples) });
-  }
-  if (metrics.length === 0) throw new Error(`no BENCH lines in the output:\n${out.slice(-3000)}`);
+  const metrics = benchRecords(out).map(({ metric, subject, unit, samples }) => ({ metric, unit, subject, better: 'lower', ...summarize(samples) }));
   const result = {
     description: 'Footprint layer (render/layers/footprintLayer.ts) against Aladin Lite 3.8 (graphicOverlay + footprintsFromSTCS): interval between animation frames while panning one step per frame, N random 0.2–0.5° quadrilaterals all in an 800x600 SIN 20° view over the Milky Way HiPS, same page of the same headless Chromium.',
     machine: machine({ browser: 'Chromium (headless, system)', gpu: 'whatever WebGPU/WebGL adapter Chromium finds (SwiftShader on CPU-only machines)' }),

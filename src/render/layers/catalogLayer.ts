@@ -363,6 +363,65 @@ export function packCatalogUniforms(buf: ArrayBuffer, p: CatalogUniformInput): v
   w[71] = 0;
 }
 
+/** The GPU objects a catalogue layer binds; each is owned (and destroyed) by that layer. */
+export interface CatalogBindings {
+  readonly uniformMain: GPUBuffer;
+  readonly uniformHighlight: GPUBuffer;
+  readonly uniformPick: GPUBuffer;
+  readonly rows: GPUBuffer;
+  readonly cells: GPUBuffer;
+  readonly attrs: GPUBuffer;
+  readonly lut: GPUBuffer;
+  readonly screen: GPUBuffer;
+  readonly visible: GPUBuffer;
+  readonly scan: GPUBuffer;
+  readonly tips: GPUBuffer;
+  readonly imageTexture: GPUTexture;
+  readonly imageSampler: GPUSampler;
+}
+
+/** Group 0 (uniforms + row data) for drawing, the highlight outline and picking. */
+export function catalogMainBindGroups(device: GPUDevice, g: CatalogGpu, b: CatalogBindings, label: string): { main: GPUBindGroup; highlight: GPUBindGroup; pick: GPUBindGroup } {
+  const group = (uniform: GPUBuffer, suffix: string) => device.createBindGroup({
+    label: label + suffix,
+    layout: g.bgl0,
+    entries: [uniform, b.rows, b.cells, b.attrs, b.lut].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  return { main: group(b.uniformMain, ''), highlight: group(b.uniformHighlight, ' highlight'), pick: group(b.uniformPick, ' pick') };
+}
+
+/** The compute pass's outputs: screen positions, visible list, compaction scan, arrow tips. */
+export function catalogProjectBindGroup(device: GPUDevice, g: CatalogGpu, b: CatalogBindings, label: string): GPUBindGroup {
+  const buffers = [b.screen, b.visible, b.scan, b.tips];
+  return device.createBindGroup({ label: `${label} project`, layout: g.bglProject, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+}
+
+/** What the marker and arrow draws pull from: screen positions, visible list, tips, the marker image. */
+export function catalogMarkersBindGroup(device: GPUDevice, g: CatalogGpu, b: CatalogBindings, label: string): GPUBindGroup {
+  return device.createBindGroup({
+    label: `${label} markers`,
+    layout: g.bglMarkers,
+    entries: [
+      { binding: 0, resource: { buffer: b.screen } },
+      { binding: 1, resource: { buffer: b.visible } },
+      { binding: 2, resource: { buffer: b.tips } },
+      { binding: 3, resource: b.imageTexture.createView({ dimension: '2d' }) },
+      { binding: 4, resource: b.imageSampler },
+    ],
+  });
+}
+
+/** Writes packed uniforms to the draw, highlight (mode word 1) and pick (mode word 2) buffers. */
+export function writeCatalogUniforms(queue: GPUQueue, buf: ArrayBuffer, b: Pick<CatalogBindings, 'uniformMain' | 'uniformHighlight' | 'uniformPick'>): void {
+  const w = new Uint32Array(buf);
+  w[35] = 0;
+  queue.writeBuffer(b.uniformMain, 0, buf);
+  w[35] = 1;
+  queue.writeBuffer(b.uniformHighlight, 0, buf);
+  w[35] = 2;
+  queue.writeBuffer(b.uniformPick, 0, buf);
+}
+
 /** A marker image as a mipmapped square power-of-two texture, or 1x1 white without one (owned by the caller). */
 export function createMarkerTexture(device: GPUDevice, src: MarkerImageSource | undefined): GPUTexture {
   const usage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
@@ -839,35 +898,15 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
 
   private ensureBindGroups(width: number, height: number): void {
     const g = this.gpu;
+    const b = this.bindings();
     if (!this.bgMain) {
-      const entries = (uniform: GPUBuffer): GPUBindGroupEntry[] => [
-        { binding: 0, resource: { buffer: uniform } },
-        { binding: 1, resource: { buffer: this.rowsBuffer } },
-        { binding: 2, resource: { buffer: this.cellsBuffer } },
-        { binding: 3, resource: { buffer: this.attrsBuffer } },
-        { binding: 4, resource: { buffer: this.lutBuffer } },
-      ];
-      this.bgMain = this.device.createBindGroup({ label: 'catalog', layout: g.bgl0, entries: entries(this.uniformMain) });
-      this.bgHighlight = this.device.createBindGroup({ label: 'catalog highlight', layout: g.bgl0, entries: entries(this.uniformHighlight) });
-      this.bgPick = this.device.createBindGroup({ label: 'catalog pick', layout: g.bgl0, entries: entries(this.uniformPick) });
+      const groups = catalogMainBindGroups(this.device, g, b, 'catalog');
+      this.bgMain = groups.main;
+      this.bgHighlight = groups.highlight;
+      this.bgPick = groups.pick;
     }
-    if (!this.bgProject) {
-      const buffers = [this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.tipsBuffer];
-      this.bgProject = this.device.createBindGroup({ label: 'catalog project', layout: g.bglProject, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-    }
-    if (!this.bgMarkers) {
-      this.bgMarkers = this.device.createBindGroup({
-        label: 'catalog markers',
-        layout: g.bglMarkers,
-        entries: [
-          { binding: 0, resource: { buffer: this.screenBuffer } },
-          { binding: 1, resource: { buffer: this.visibleBuffer } },
-          { binding: 2, resource: { buffer: this.tipsBuffer } },
-          { binding: 3, resource: this.imageTexture.createView({ dimension: '2d' }) },
-          { binding: 4, resource: this.imageSampler },
-        ],
-      });
-    }
+    if (!this.bgProject) this.bgProject = catalogProjectBindGroup(this.device, g, b, 'catalog');
+    if (!this.bgMarkers) this.bgMarkers = catalogMarkersBindGroup(this.device, g, b, 'catalog');
     if (this.drawMode !== 'density') return;
     const gw = Math.ceil(width / 2);
     const gh = Math.ceil(height / 2);
@@ -890,12 +929,17 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       filters: this.filterList, gridSize: this.gridSize, selected: this.selected ?? 0, pickRowBase: this.pickRowBase, hasArrows: this.hasArrows,
       imageSidePx: this.imageTexture.width, cellsRelative: false,
     });
-    const w = new Uint32Array(buf);
-    this.device.queue.writeBuffer(this.uniformMain, 0, buf);
-    w[35] = 1;
-    this.device.queue.writeBuffer(this.uniformHighlight, 0, buf);
-    w[35] = 2;
-    this.device.queue.writeBuffer(this.uniformPick, 0, buf);
+    writeCatalogUniforms(this.device.queue, buf, { uniformMain: this.uniformMain, uniformHighlight: this.uniformHighlight, uniformPick: this.uniformPick });
+  }
+
+  /** The GPU objects this layer binds (all owned by it). */
+  private bindings(): CatalogBindings {
+    return {
+      uniformMain: this.uniformMain, uniformHighlight: this.uniformHighlight, uniformPick: this.uniformPick,
+      rows: this.rowsBuffer, cells: this.cellsBuffer, attrs: this.attrsBuffer, lut: this.lutBuffer,
+      screen: this.screenBuffer, visible: this.visibleBuffer, scan: this.scanBuffer, tips: this.tipsBuffer,
+      imageTexture: this.imageTexture, imageSampler: this.imageSampler,
+    };
   }
 
   /** Screen positions of every row, then the order-preserving list of rows in view and the indirect draw. */

@@ -16,7 +16,7 @@ import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import type { PickableLayer } from '../picking.js';
 import {
-  catalogGpu, catalogPipelines, createMarkerTexture, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
+  catalogGpu, catalogMainBindGroups, catalogMarkersBindGroup, catalogPipelines, catalogProjectBindGroup, createMarkerTexture, writeCatalogUniforms, type CatalogBindings, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
   UNIFORM_BYTES, type CatalogGpu, type CatalogStyle, type ResolvedStyle,
 } from './catalogLayer.js';
 import { CatalogLabels } from './catalogLabels.js';
@@ -706,35 +706,15 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
 
   private ensureBindGroups(): void {
     const g = this.gpu;
+    const b = this.bindings();
     if (!this.bgMain) {
-      const entries = (uniform: GPUBuffer): GPUBindGroupEntry[] => [
-        { binding: 0, resource: { buffer: uniform } },
-        { binding: 1, resource: { buffer: this.rowsBuffer } },
-        { binding: 2, resource: { buffer: this.cellsBuffer } },
-        { binding: 3, resource: { buffer: this.attrsBuffer } },
-        { binding: 4, resource: { buffer: this.lutBuffer } },
-      ];
-      this.bgMain = this.device.createBindGroup({ label: 'progressive catalog', layout: g.bgl0, entries: entries(this.uniformMain) });
-      this.bgHighlight = this.device.createBindGroup({ label: 'progressive catalog highlight', layout: g.bgl0, entries: entries(this.uniformHighlight) });
-      this.bgPick = this.device.createBindGroup({ label: 'progressive catalog pick', layout: g.bgl0, entries: entries(this.uniformPick) });
+      const groups = catalogMainBindGroups(this.device, g, b, 'progressive catalog');
+      this.bgMain = groups.main;
+      this.bgHighlight = groups.highlight;
+      this.bgPick = groups.pick;
     }
-    if (!this.bgProject) {
-      const buffers = [this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.tipsBuffer];
-      this.bgProject = this.device.createBindGroup({ label: 'progressive catalog project', layout: g.bglProject, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-    }
-    if (!this.bgMarkers) {
-      this.bgMarkers = this.device.createBindGroup({
-        label: 'progressive catalog markers',
-        layout: g.bglMarkers,
-        entries: [
-          { binding: 0, resource: { buffer: this.screenBuffer } },
-          { binding: 1, resource: { buffer: this.visibleBuffer } },
-          { binding: 2, resource: { buffer: this.tipsBuffer } },
-          { binding: 3, resource: this.imageTexture.createView({ dimension: '2d' }) },
-          { binding: 4, resource: this.imageSampler },
-        ],
-      });
-    }
+    if (!this.bgProject) this.bgProject = catalogProjectBindGroup(this.device, g, b, 'progressive catalog');
+    if (!this.bgMarkers) this.bgMarkers = catalogMarkersBindGroup(this.device, g, b, 'progressive catalog');
   }
 
   private writeUniforms(camera: Camera, transition: ProjectionTransition | undefined): void {
@@ -745,12 +725,17 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       filters: this.filterList, gridSize: [0, 0], selected: this.selectedSlot() ?? 0, pickRowBase: 0, hasArrows: this.hasArrows,
       imageSidePx: this.imageTexture.width, cellsRelative: true,
     });
-    const w = new Uint32Array(buf);
-    this.device.queue.writeBuffer(this.uniformMain, 0, buf);
-    w[35] = 1;
-    this.device.queue.writeBuffer(this.uniformHighlight, 0, buf);
-    w[35] = 2;
-    this.device.queue.writeBuffer(this.uniformPick, 0, buf);
+    writeCatalogUniforms(this.device.queue, buf, { uniformMain: this.uniformMain, uniformHighlight: this.uniformHighlight, uniformPick: this.uniformPick });
+  }
+
+  /** The GPU objects this layer binds (all owned by it). */
+  private bindings(): CatalogBindings {
+    return {
+      uniformMain: this.uniformMain, uniformHighlight: this.uniformHighlight, uniformPick: this.uniformPick,
+      rows: this.rowsBuffer, cells: this.cellsBuffer, attrs: this.attrsBuffer, lut: this.lutBuffer,
+      screen: this.screenBuffer, visible: this.visibleBuffer, scan: this.scanBuffer, tips: this.tipsBuffer,
+      imageTexture: this.imageTexture, imageSampler: this.imageSampler,
+    };
   }
 
   /** One compute pass over the shared buffers: every row placed, the visible ones listed for the one indirect draw. */
