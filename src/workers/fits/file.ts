@@ -254,6 +254,11 @@ export class FitsHdu {
   /** decodePixels into a new array, the caller's `into`, or the data bytes themselves (`inPlace`). */
   private decode(offset: number, count: number, layout: ImageLayout, options: ReadImageOptions, maxBytes: number): Float32Array | Float64Array {
     const { inPlace, into } = options;
+    if (inPlace === undefined && into === undefined) {
+      // the common case first (runs once per decoded tile)
+      this.checkOutput(count, layout, options, maxBytes);
+      return decodePixels(this.bytes, offset, count, layout, options.output);
+    }
     if (inPlace !== undefined && typeof inPlace !== 'boolean') throw new FitsError('BAD_ARGUMENT', `HDU ${this.index}: inPlace must be true or false, got ${String(inPlace)}`);
     if (inPlace === true) {
       if (into !== undefined) throw new FitsError('BAD_ARGUMENT', `HDU ${this.index}: the options inPlace and into exclude each other`);
