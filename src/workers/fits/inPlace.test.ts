@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FitsError } from './errors.js';
 import { readFits } from './file.js';
 import { setSimdEnabled } from './simd.js';
+import { bytesSource, FitsStream } from './stream.js';
 
 const FIXTURES = new URL('../../../test/fixtures/fits/', import.meta.url);
 const SAMPLES = new URL('../../../../shared/data/fits_samples/', import.meta.url);
@@ -188,12 +189,18 @@ describe('readImage({ inPlace: true })', () => {
     // with into, or a non-boolean
     refused(() => readFits(owned(f32), { consume: true }).primary.readImage({ inPlace: true, into: new Float32Array(100) }), /inPlace and into exclude each other/);
     refused(() => readFits(owned(f32), { consume: 'yes' as unknown as boolean }), /consume must be true or false/);
-    // the refusals wrote nothing
-    const buffer = owned(f32);
-    const file = readFits(buffer, { consume: true });
-    expect(() => file.primary.readImage({ inPlace: true, output: 'float64' })).toThrowError(FitsError);
-    expect(new Uint8Array(buffer)).toEqual(f32);
-    expect(file.primary.readImage().data).toEqual(readFits(f32).primary.readImage().data);
+    // the streaming reader reads the bytes itself: both options refused, not ignored
+    return FitsStream.open(bytesSource(f32)).then(async (stream) => {
+      await expect(stream.readImagePlane(0, 0, { inPlace: true })).rejects.toThrowError(/FitsStream\.readImagePlane\(\) does not take the options inPlace or into/);
+      await expect(stream.readImagePlane(0, 0, { into: new Float32Array(1 << 16) })).rejects.toThrowError(/does not take the options inPlace or into/);
+    }).then(() => {
+      // the refusals wrote nothing
+      const buffer = owned(f32);
+      const file = readFits(buffer, { consume: true });
+      expect(() => file.primary.readImage({ inPlace: true, output: 'float64' })).toThrowError(FitsError);
+      expect(new Uint8Array(buffer)).toEqual(f32);
+      expect(file.primary.readImage().data).toEqual(readFits(f32).primary.readImage().data);
+    });
   });
 
   it('decodes a gzip-compressed file in place in the inflated bytes (its own buffer)', () => {
