@@ -49,14 +49,20 @@ export async function decodeFitsUrl(url: string, requestId: number): Promise<Fit
   }
 }
 
-/** Decode one image HDU (a plane of a cube) of an in-memory FITS file: float32, rows top to bottom. */
+/**
+ * Decode one image HDU (a plane of a cube) of an in-memory FITS file: float32, rows top to bottom.
+ * The bytes were transferred to this worker, so they are ours: a BITPIX -32 / -64 image is decoded
+ * in place (`consume` + `inPlace`, no array the size of the image allocated for it; bit-identical
+ * values, docs/fits-and-tables.md), then flipped into the result. `bytes` is overwritten then.
+ */
 export function decodeFitsBytes(bytes: ArrayBuffer, hduIndex: number, plane: number): FitsDecodeResult | DecodeFailure {
   try {
-    const fits = readFits(new Uint8Array(bytes));
+    const fits = readFits(new Uint8Array(bytes), { consume: bytes instanceof ArrayBuffer });
     const hdu = fits.hdus[hduIndex];
     if (!hdu) return { status: 'error', message: `the FITS file has no HDU ${hduIndex} (it has ${fits.hdus.length})`, retryable: false };
     const naxes = hdu.naxes ?? [];
-    const img = naxes.length > 2 ? hdu.readImagePlane(plane) : hdu.readImage();
+    const options = { inPlace: bytes instanceof ArrayBuffer && hdu.type === 'image' && (hdu.bitpix === -32 || hdu.bitpix === -64) };
+    const img = naxes.length > 2 ? hdu.readImagePlane(plane, options) : hdu.readImage(options);
     const [width, height] = img.shape;
     return { status: 'ok', width, height, values: flipRows(img.data, width, height).buffer as ArrayBuffer, bitpix: img.bitpix };
   } catch (err) {

@@ -34,7 +34,9 @@ export type FitsErrorCode =
    */
   | 'BAD_DATA'
   /** A valid FITS feature this reader does not implement (e.g. ZCMPTYPE = 'HCOMPRESS_1'). */
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  /** The HDU's data bytes were overwritten by an in-place decode (`readImage({ inPlace: true })`). */
+  | 'CONSUMED';
 
 export class FitsError extends Error {
   /** Machine-readable error code. */

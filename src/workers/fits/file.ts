@@ -41,6 +41,7 @@ import {
   type Bitpix,
   type FitsImage,
   type ImageLayout,
+  type ImageOutput,
   type ReadImageOptions,
 } from './image.js';
 
@@ -67,6 +68,13 @@ export interface ReadFitsOptions extends Omit<HeaderParseOptions, 'context'> {
    * 'TOO_LARGE' before allocation. Kept by every HDU; readImage/readTable can override it.
    */
   maxBytes?: number;
+  /**
+   * The caller hands the bytes over: `readImage({ inPlace: true })` may then decode an image into
+   * its own data bytes (see ReadImageOptions.inPlace). Refused (FitsError 'BAD_ARGUMENT') for a
+   * SharedArrayBuffer and for a view that does not cover its whole ArrayBuffer (the rest of that
+   * buffer may belong to someone else). Without it the input is never written.
+   */
+  consume?: boolean;
 }
 
 /** Image layouts of uncompressed image headers (immutable, so shared by the HDUs of a shared header). */
@@ -102,6 +110,10 @@ export class FitsHdu {
   readonly maxBytes: number;
 
   private readonly bytes: Uint8Array;
+  /** readFits was given `consume: true` (in-place decoding allowed). */
+  private readonly consumable: boolean;
+  /** Set when an in-place decode has overwritten the data unit. */
+  private consumed = false;
   private layoutCache: ImageLayout | undefined;
   private compressionCache: CompressedImageInfo | undefined;
   private tableCache: FitsTable | undefined;
@@ -121,6 +133,7 @@ export class FitsHdu {
     dataLength: number;
     bytes: Uint8Array;
     maxBytes?: number;
+    consumable?: boolean;
   }) {
     this.index = init.index;
     this.header = init.header;
@@ -134,6 +147,7 @@ export class FitsHdu {
     this.dataOffset = init.dataOffset;
     this.dataLength = init.dataLength;
     this.bytes = init.bytes;
+    this.consumable = init.consumable === true;
     this.maxBytes = init.maxBytes ?? DEFAULT_MAX_BYTES;
     this.extname = init.header.getString('EXTNAME');
     this.isCompressedImage = init.type === 'bintable' && init.header.get('ZIMAGE') === true;
@@ -144,6 +158,7 @@ export class FitsHdu {
 
   /** The data unit's bytes (a view on the input, no copy; unpadded). */
   dataBytes(): Uint8Array {
+    this.assertNotConsumed();
     return this.bytes.subarray(this.dataOffset, this.dataOffset + this.dataLength);
   }
 
@@ -191,6 +206,7 @@ export class FitsHdu {
    * for HDUs that are not tables.
    */
   readTable(options: ReadTableOptions = {}): FitsTable {
+    this.assertNotConsumed();
     if (this.type !== 'bintable' && this.type !== 'table') {
       throw new FitsError('BAD_ARGUMENT', `HDU ${this.index} is not a table (type ${this.type}${this.xtension ? `, XTENSION = '${this.xtension}'` : ''})`);
     }
@@ -212,6 +228,8 @@ export class FitsHdu {
    * FitsError 'BAD_ARGUMENT' for other HDUs.
    */
   readGroups(options: ReadImageOptions = {}): FitsGroups {
+    this.assertNotConsumed();
+    if (options.inPlace === true || options.into !== undefined) throw new FitsError('BAD_ARGUMENT', `HDU ${this.index}: readGroups() does not take the options inPlace or into`);
     if (this.type !== 'groups') throw new FitsError('BAD_ARGUMENT', `HDU ${this.index} is not a random-groups HDU (type ${this.type})`);
     const maxBytes = resolveMaxBytes(options.maxBytes, this.maxBytes);
     return readGroups(this.header, this.bytes, this.dataOffset, this.naxes, this.pcount, this.gcount, maxBytes, options.output ?? 'auto', `HDU ${this.index}: `);
@@ -219,17 +237,88 @@ export class FitsHdu {
 
   /** Decode the whole image to physical values (also of a tile-compressed image). */
   readImage(options: ReadImageOptions = {}): FitsImage {
+    this.assertNotConsumed();
     const layout = this.imageLayout();
     const maxBytes = resolveMaxBytes(options.maxBytes, this.maxBytes);
     if (this.isCompressedImage) {
+      this.refuseTarget(options, 'a tile-compressed image (its pixels are not stored as such)');
       const data = decompressImage(this.readTable({ maxBytes }), this.compression!, layout, options.output ?? 'auto', maxBytes, `HDU ${this.index}: `);
       return this.result(layout, layout.naxes.slice(), data);
     }
     let count = 1;
     for (const n of layout.naxes) count *= n;
-    this.checkOutput(count, layout, options, maxBytes);
-    const data = decodePixels(this.bytes, this.dataOffset, count, layout, options.output);
+    const data = this.decode(this.dataOffset, count, layout, options, maxBytes);
     return this.result(layout, layout.naxes.slice(), data);
+  }
+
+  /** decodePixels into a new array, the caller's `into`, or the data bytes themselves (`inPlace`). */
+  private decode(offset: number, count: number, layout: ImageLayout, options: ReadImageOptions, maxBytes: number): Float32Array | Float64Array {
+    const { inPlace, into } = options;
+    if (inPlace === undefined && into === undefined) {
+      // the common case first (runs once per decoded tile)
+      this.checkOutput(count, layout, options, maxBytes);
+      return decodePixels(this.bytes, offset, count, layout, options.output);
+    }
+    if (inPlace !== undefined && typeof inPlace !== 'boolean') throw new FitsError('BAD_ARGUMENT', `HDU ${this.index}: inPlace must be true or false, got ${String(inPlace)}`);
+    if (inPlace === true) {
+      if (into !== undefined) throw new FitsError('BAD_ARGUMENT', `HDU ${this.index}: the options inPlace and into exclude each other`);
+      const target = this.inPlaceTarget(offset, count, layout, options.output ?? 'auto');
+      const data = decodePixels(this.bytes, offset, count, layout, options.output, 'auto', target);
+      this.consumed = true;
+      return data;
+    }
+    if (into !== undefined) {
+      const target = this.checkInto(into, offset, count, layout, options.output ?? 'auto');
+      return decodePixels(this.bytes, offset, count, layout, target instanceof Float64Array ? 'float64' : 'float32', 'auto', target);
+    }
+    this.checkOutput(count, layout, options, maxBytes);
+    return decodePixels(this.bytes, offset, count, layout, options.output);
+  }
+
+  /** The view on the data bytes that an in-place decode writes, or FitsError 'BAD_ARGUMENT' saying why it cannot. */
+  private inPlaceTarget(offset: number, count: number, layout: ImageLayout, output: ImageOutput): Float32Array | Float64Array {
+    const ctx = `HDU ${this.index}: inPlace: `;
+    if (!this.consumable) throw new FitsError('BAD_ARGUMENT', `${ctx}the file was not read with readFits(bytes, { consume: true }), so its bytes are not ours to overwrite`);
+    const kind = output === 'auto' ? layout.autoOutput : output;
+    const same = (layout.bitpix === -32 && kind === 'float32') || (layout.bitpix === -64 && kind === 'float64');
+    if (!same) {
+      throw new FitsError(
+        'BAD_ARGUMENT',
+        `${ctx}BITPIX = ${layout.bitpix} -> ${kind} changes the size of a pixel (${Math.abs(layout.bitpix) / 8} -> ${kind === 'float32' ? 4 : 8} bytes); only BITPIX -32 -> float32 and BITPIX -64 -> float64 decode in place (use the option into for the others)`,
+      );
+    }
+    const width = kind === 'float32' ? 4 : 8;
+    const at = this.bytes.byteOffset + offset;
+    if (at % width !== 0) throw new FitsError('BAD_ARGUMENT', `${ctx}the data start at byte ${at} of the buffer, not a multiple of ${width}`);
+    const buffer = this.bytes.buffer as ArrayBuffer;
+    return kind === 'float32' ? new Float32Array(buffer, at, count) : new Float64Array(buffer, at, count);
+  }
+
+  /** The caller's output array, checked: type, length, no overlap with the input bytes. */
+  private checkInto(into: Float32Array | Float64Array, offset: number, count: number, layout: ImageLayout, output: ImageOutput): Float32Array | Float64Array {
+    const ctx = `HDU ${this.index}: into: `;
+    if (!(into instanceof Float32Array) && !(into instanceof Float64Array)) throw new FitsError('BAD_ARGUMENT', `${ctx}expected a Float32Array or a Float64Array, got ${Object.prototype.toString.call(into)}`);
+    const kind = into instanceof Float32Array ? 'float32' : 'float64';
+    if (output !== 'auto' && output !== kind) throw new FitsError('BAD_ARGUMENT', `${ctx}a ${into.constructor.name} does not match output: '${output}'`);
+    if (into.length < count) throw new FitsError('BAD_ARGUMENT', `${ctx}the array has ${into.length} elements, the image needs ${count} (NAXISn = ${layout.naxes.join(' x ')})`);
+    if ((into.buffer as ArrayBufferLike) === this.bytes.buffer) {
+      const a0 = into.byteOffset;
+      const a1 = a0 + count * into.BYTES_PER_ELEMENT;
+      const b0 = this.bytes.byteOffset + offset;
+      const b1 = b0 + count * (Math.abs(layout.bitpix) / 8);
+      if (a0 < b1 && b0 < a1) throw new FitsError('BAD_ARGUMENT', `${ctx}the array overlaps the input bytes it is decoded from (use inPlace for an in-place decode)`);
+    }
+    return into.length === count ? into : into.subarray(0, count);
+  }
+
+  private refuseTarget(options: ReadImageOptions, what: string): void {
+    if (options.inPlace === true || options.into !== undefined) {
+      throw new FitsError('BAD_ARGUMENT', `HDU ${this.index}: the option ${options.inPlace === true ? 'inPlace' : 'into'} does not apply to ${what}`);
+    }
+  }
+
+  private assertNotConsumed(): void {
+    if (this.consumed) throw new FitsError('CONSUMED', `HDU ${this.index}: its data bytes were overwritten by readImage({ inPlace: true }); read the file again to decode it again`);
   }
 
   private checkOutput(count: number, layout: ImageLayout, options: ReadImageOptions, maxBytes: number): void {
@@ -245,6 +334,7 @@ export class FitsHdu {
    * 0-based indices [i3, i4, ...]. For NAXIS <= 2 the only plane is 0 (the whole image).
    */
   readImagePlane(planeIndex: number | readonly number[], options: ReadImageOptions = {}): FitsImage {
+    this.assertNotConsumed();
     const layout = this.imageLayout();
     const extra = layout.naxes.slice(2);
     let flat: number;
@@ -274,13 +364,13 @@ export class FitsHdu {
     const shape = layout.naxes.length === 1 ? [layout.naxes[0]!] : [layout.naxes[0]!, layout.naxes[1]!];
     const maxBytes = resolveMaxBytes(options.maxBytes, this.maxBytes);
     if (this.isCompressedImage) {
+      this.refuseTarget(options, 'a tile-compressed image (its pixels are not stored as such)');
       const data = decompressImage(this.readTable({ maxBytes }), this.compression!, layout, options.output ?? 'auto', maxBytes, `HDU ${this.index}: `, flat);
       return this.result(layout, shape, data);
     }
     const width = Math.abs(layout.bitpix) / 8;
     const offset = this.dataOffset + flat * layout.planePixels * width;
-    this.checkOutput(layout.planePixels, layout, options, maxBytes);
-    const data = decodePixels(this.bytes, offset, layout.planePixels, layout, options.output);
+    const data = this.decode(offset, layout.planePixels, layout, options, maxBytes);
     return this.result(layout, shape, data);
   }
 
@@ -363,7 +453,24 @@ export class FitsFile {
   }
 }
 
-function toBytes(input: ArrayBufferLike | ArrayBufferView): Uint8Array {
+/** The input as bytes; with `consume`, only an ArrayBuffer or a view covering a whole ArrayBuffer. */
+function toBytes(input: ArrayBufferLike | ArrayBufferView, consume: boolean): Uint8Array {
+  if (consume) {
+    const buffer = ArrayBuffer.isView(input) ? input.buffer : input;
+    if (Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]') {
+      throw new FitsError('BAD_ARGUMENT', 'readFits(): consume: true is refused for a SharedArrayBuffer (other threads may read those bytes)');
+    }
+    if (ArrayBuffer.isView(input) && (input.byteOffset !== 0 || input.byteLength !== input.buffer.byteLength)) {
+      throw new FitsError(
+        'BAD_ARGUMENT',
+        `readFits(): consume: true is refused for a view of bytes ${input.byteOffset}..${input.byteOffset + input.byteLength} of a bigger buffer (${input.buffer.byteLength} bytes; the rest may be in use): pass the whole ArrayBuffer`,
+      );
+    }
+  }
+  return toBytesView(input);
+}
+
+function toBytesView(input: ArrayBufferLike | ArrayBufferView): Uint8Array {
   if (input instanceof Uint8Array) return input;
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (input instanceof ArrayBuffer || Object.prototype.toString.call(input) === '[object SharedArrayBuffer]') {
@@ -499,7 +606,9 @@ function primaryStructure(header: FitsHeader, index: number, offset: number, str
  *   'TRUNCATED' when a data unit extends past the end of the input.
  */
 export function readFits(input: ArrayBufferLike | ArrayBufferView, options: ReadFitsOptions = {}): FitsFile {
-  let bytes = toBytes(input);
+  if (options.consume !== undefined && typeof options.consume !== 'boolean') throw new FitsError('BAD_ARGUMENT', `readFits(): consume must be true or false, got ${String(options.consume)}`);
+  const consume = options.consume === true;
+  let bytes = toBytes(input, consume);
   const maxBytes = resolveMaxBytes(options.maxBytes);
   const gzipped = isGzip(bytes);
   if (gzipped) bytes = gunzipFile(bytes, maxBytes);
@@ -542,7 +651,7 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
     }
 
     hdus.push(
-      new FitsHdu({ index, header, type, xtension, bitpix, naxes, pcount, gcount, headerOffset: offset, dataOffset, dataLength, bytes, maxBytes }),
+      new FitsHdu({ index, header, type, xtension, bitpix, naxes, pcount, gcount, headerOffset: offset, dataOffset, dataLength, bytes, maxBytes, consumable: consume }),
     );
 
     // next HDU: after the data padded to a whole block (the last block may be unpadded)

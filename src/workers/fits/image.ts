@@ -71,6 +71,20 @@ export interface ReadImageOptions {
   output?: ImageOutput;
   /** Memory limit for the output array (default: the limit given to readFits; see limits.ts). */
   maxBytes?: number;
+  /**
+   * Decode into the data unit's own bytes and return a view on them (no new array): only for a
+   * file read with `readFits(bytes, { consume: true })` and an output of the stored size (BITPIX
+   * -32 -> float32, BITPIX -64 -> float64). Only the data unit's bytes change; the HDU cannot be
+   * read again afterwards (FitsError 'CONSUMED'). Refused with FitsError 'BAD_ARGUMENT' naming
+   * the reason elsewhere. Same values as the normal path, bit for bit.
+   */
+  inPlace?: boolean;
+  /**
+   * Decode into this caller-supplied array (its type is the output type; at least as many
+   * elements as pixels; it must not overlap the input bytes) and return a view of it, for a
+   * caller that reuses one buffer. Uncompressed images only.
+   */
+  into?: Float32Array | Float64Array;
 }
 
 /** Everything needed to decode an image data unit, taken from its header. */
@@ -211,8 +225,11 @@ export type DecodeBackend = 'auto' | 'js' | 'simd';
 const SIMD_MIN_PIXELS = 16;
 
 /**
- * Decode `count` pixels starting at byte `offset` of `bytes` into a new array. The caller
- * guarantees that `offset + count * |BITPIX| / 8 <= bytes.length`; it is checked again here.
+ * Decode `count` pixels starting at byte `offset` of `bytes` into a new array, or into `into`
+ * (of the output's type, at least `count` long; its first `count` elements are written and it is
+ * returned). `into` may alias the input only exactly (in-place decoding: same element width, its
+ * element i on stored pixel i's bytes); file.ts checks that. The caller guarantees that
+ * `offset + count * |BITPIX| / 8 <= bytes.length`; it is checked again here.
  */
 export function decodePixels(
   bytes: Uint8Array,
@@ -221,6 +238,7 @@ export function decodePixels(
   layout: ImageLayout,
   output: ImageOutput = 'auto',
   backend: DecodeBackend = 'auto',
+  into?: Float32Array | Float64Array,
 ): Float32Array | Float64Array {
   const width = Math.abs(layout.bitpix) / 8;
   const byteLength = count * width;
@@ -231,12 +249,15 @@ export function decodePixels(
     );
   }
   const kind = output === 'auto' ? layout.autoOutput : output;
+  if (into !== undefined && (into.length < count || (into instanceof Float64Array) !== (kind === 'float64'))) {
+    throw new FitsError('BAD_ARGUMENT', `the output array must be a ${kind === 'float64' ? 'Float64Array' : 'Float32Array'} of at least ${count} elements`);
+  }
   // BITPIX 8 without scaling or BLANK: V8's TypedArray.set conversion is faster than the kernel
   const plainBytes = layout.bitpix === 8 && layout.bscale === 1 && layout.bzero === 0 && layout.blank === undefined;
   if (backend === 'simd' || (backend === 'auto' && count >= SIMD_MIN_PIXELS && !plainBytes)) {
     let simdOut: Float32Array | Float64Array | undefined;
     try {
-      simdOut = decodeSimd(bytes, offset, count, layout.bitpix, kind === 'float64', layout.bscale, layout.bzero, layout.blank);
+      simdOut = decodeSimd(bytes, offset, count, layout.bitpix, kind === 'float64', layout.bscale, layout.bzero, layout.blank, into);
     } catch (e) {
       if (e instanceof RangeError) throw tooLarge(count, kind);
       throw e;
@@ -245,10 +266,13 @@ export function decodePixels(
     if (backend === 'simd') throw new Error(`the WebAssembly SIMD decoder is unavailable: ${simdStatus().reason}`);
   }
   let out: Float32Array | Float64Array;
-  try {
-    out = kind === 'float32' ? new Float32Array(count) : new Float64Array(count);
-  } catch {
-    throw tooLarge(count, kind);
+  if (into !== undefined) out = into;
+  else {
+    try {
+      out = kind === 'float32' ? new Float32Array(count) : new Float64Array(count);
+    } catch {
+      throw tooLarge(count, kind);
+    }
   }
   if (plainBytes) {
     // V8's conversion copy straight from the input (no views to allocate: small tiles)

@@ -159,9 +159,14 @@ function blankFor(bitpix: number, blank: bigint | undefined): bigint | undefined
 
 /**
  * Decode `count` big-endian pixels of `bitpix` at `bytes[offset..]` into a new Float64Array
- * (`f64out`) or Float32Array; undefined when the SIMD path is unavailable. The caller has checked
- * the bounds; an allocation failure throws the engine's RangeError. Results equal image.ts's
- * JavaScript paths bit for bit (NaN payloads aside).
+ * (`f64out`) or Float32Array, or into `into` (at least `count` long, of the `f64out` type);
+ * undefined when the SIMD path is unavailable. The caller has checked the bounds; an allocation
+ * failure throws the engine's RangeError. Results equal image.ts's JavaScript paths bit for bit
+ * (NaN payloads aside).
+ *
+ * `into` may be the input bytes themselves (in-place decoding) when each output element occupies
+ * exactly its stored pixel's bytes (same width, same start): every chunk is copied into
+ * WebAssembly memory before its output is written back over it.
  */
 export function decodeSimd(
   bytes: Uint8Array,
@@ -172,6 +177,7 @@ export function decodeSimd(
   bscale: number,
   bzero: number,
   blank: bigint | undefined,
+  into?: Float32Array | Float64Array,
 ): Float32Array | Float64Array | undefined {
   if (state === 'untried') load();
   if (simd === undefined) return undefined;
@@ -184,13 +190,13 @@ export function decodeSimd(
   const { u8 } = simd;
   const view = f64out ? simd.f64 : simd.f32;
   const dstIndex = DST / (f64out ? 8 : 4);
-  if (count <= perChunk) {
+  if (count <= perChunk && into === undefined) {
     // one chunk: the result is a copy of the kernel's output (slice allocates without zero-filling)
     u8.set(bytes.subarray(offset, offset + count * width), SRC);
     kernel(SRC, DST, (count * width + 15) >>> 4, bscale, bzero, blankArg);
     return view.slice(dstIndex, dstIndex + count);
   }
-  const out = f64out ? new Float64Array(count) : new Float32Array(count);
+  const out = into ?? (f64out ? new Float64Array(count) : new Float32Array(count));
   for (let done = 0; done < count; ) {
     const k = count - done < perChunk ? count - done : perChunk;
     const from = offset + done * width;

@@ -219,6 +219,9 @@ export class FitsStream {
    * plane's bytes (a tile-compressed image is read whole, one HDU).
    */
   async readImagePlane(index: number, plane: number, options: ReadImageOptions = {}): Promise<FitsImage> {
+    if (options.inPlace === true || options.into !== undefined) {
+      throw new FitsError('BAD_ARGUMENT', `HDU ${index}: FitsStream.readImagePlane() does not take the options inPlace or into (it reads the plane's bytes itself; use readFits on bytes for them)`);
+    }
     const h = this.hdu(index);
     if (!h.hasImage) throw new FitsError('NOT_IMAGE', `HDU ${index} has no image (type ${h.type})`);
     if (h.type !== 'image') return (await this.readHdu(index)).readImagePlane(plane, options);
