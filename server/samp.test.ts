@@ -238,6 +238,18 @@ describe('samp links advertised by the server', () => {
     expect(new Set(voIds)).toEqual(new Set(jsonIds));
   }, 60_000);
 
+  it('a catalogue polygon: the VOTable holds the same rows as the JSON answer', async () => {
+    const res = await fetch(`${base}/api/catalogues/hipparcos/polygon?vertices=80,-10,90,-10,90,0,80,0&limit=1000`);
+    const json = (await res.json()) as { total: number; returned: number; columns: string[]; data: unknown[][]; samp: SampLink };
+    expect(json.returned).toBe(json.total);
+    expect(json.total).toBeGreaterThan(10);
+    expect(new URL(json.samp.url).searchParams.get('QUERY')).toContain("POLYGON('ICRS', 80, -10, 90, -10, 90, 0, 80, 0)");
+    const body = await (await follow(json.samp, VOTABLE)).text();
+    const idCol = Math.max(0, json.columns.indexOf('id'));
+    const voIds = [...body.matchAll(/<TR><TD>([^<]*)<\/TD>/g)].map((m) => m[1]!);
+    expect(new Set(voIds)).toEqual(new Set(json.data.map((r) => String(r[idCol]))));
+  }, 60_000);
+
   it('observations in a cone: the region as a VOTable, one link per loadable product', async () => {
     const json = (await (await fetch(`${base}/api/observations/cone?ra=83.8&dec=-5.4&radius=1&limit=25`)).json()) as {
       returned: number;

@@ -69,29 +69,43 @@ export interface ConeRegion {
   radiusDeg: number;
 }
 
-function coneAdql(raCol: string, decCol: string, cone: ConeRegion): string {
-  return `1 = CONTAINS(POINT('ICRS', ${raCol}, ${decCol}), CIRCLE('ICRS', ${num(cone.raDeg, 'raDeg')}, ${num(cone.decDeg, 'decDeg')}, ${num(cone.radiusDeg, 'radiusDeg')}))`;
+export interface PolygonRegion {
+  /** [raDeg, decDeg] vertices, great-circle edges. */
+  verticesDeg: ReadonlyArray<readonly [number, number]>;
+}
+
+function regionShape(region: ConeRegion | PolygonRegion): string {
+  if ('verticesDeg' in region) {
+    const coords = region.verticesDeg.flatMap(([ra, dec], i) => [num(ra, `vertex ${i + 1} ra`), num(dec, `vertex ${i + 1} dec`)]);
+    return `POLYGON('ICRS', ${coords.join(', ')})`;
+  }
+  return `CIRCLE('ICRS', ${num(region.raDeg, 'raDeg')}, ${num(region.decDeg, 'decDeg')}, ${num(region.radiusDeg, 'radiusDeg')})`;
+}
+
+function containsAdql(raCol: string, decCol: string, region: ConeRegion | PolygonRegion): string {
+  return `1 = CONTAINS(POINT('ICRS', ${raCol}, ${decCol}), ${regionShape(region)})`;
 }
 
 /**
  * A whole catalogue (`esasky.<name>` in TAP), brightest first (`orderColumn` ascending), at most
- * `maxrec` rows; with `cone`, only the rows in it.
+ * `maxrec` rows; with `cone` (or `polygon`), only the rows in it.
  */
 export function catalogueLink(
   origin: string,
   name: string,
-  opts: { orderColumn?: string; descending?: boolean; cone?: ConeRegion; maxrec?: number } = {},
+  opts: { orderColumn?: string; descending?: boolean; cone?: ConeRegion; polygon?: PolygonRegion; maxrec?: number } = {},
 ): SampLink {
   if (!CATALOGUE_NAME.test(name)) throw new Error(`catalogue name ${JSON.stringify(name)} does not match ${CATALOGUE_NAME.source}`);
   const maxrec = opts.maxrec ?? SAMP_TABLE_MAXREC;
   let adql = `SELECT TOP ${maxrec} * FROM esasky.${name}`;
-  if (opts.cone !== undefined) adql += ` WHERE ${coneAdql('ra', 'dec', opts.cone)}`;
+  const region = opts.cone ?? opts.polygon;
+  if (region !== undefined) adql += ` WHERE ${containsAdql('ra', 'dec', region)}`;
   if (opts.orderColumn !== undefined) {
     if (!COLUMN.test(opts.orderColumn)) throw new Error(`column name ${JSON.stringify(opts.orderColumn)} is not an ADQL identifier`);
     adql += ` ORDER BY ${opts.orderColumn}${opts.descending === true ? ' DESC' : ''}`;
   }
-  const id = opts.cone === undefined ? name : `${name}-cone`;
-  return votableLink(tapSyncUrl(origin, adql, maxrec), id, opts.cone === undefined ? name : `${name} (cone)`);
+  const kind = opts.cone !== undefined ? 'cone' : opts.polygon !== undefined ? 'polygon' : undefined;
+  return votableLink(tapSyncUrl(origin, adql, maxrec), kind === undefined ? name : `${name}-${kind}`, kind === undefined ? name : `${name} (${kind})`);
 }
 
 /**

@@ -243,8 +243,14 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
         ...order,
         centre: { ra: bounds.ra, dec: bounds.dec },
       });
+      const samp = catalogueLink(originOf(request), cat.name, {
+        ...(order.orderBy === 'distance' ? {} : { orderColumn: order.orderBy!, descending: order.descending ?? false }),
+        polygon: { verticesDeg: vertices },
+        maxrec: limit,
+      });
       reply.header('cache-control', 'no-cache');
       return {
+        samp,
         catalogue: cat.name,
         total: result.total,
         returned: result.data.length,
