@@ -751,6 +751,7 @@ function esaskyTapPaths(): Record<string, unknown> {
 /** Schemas of the archive routes in components.schemas. */
 function archiveComponents(): Record<string, unknown> {
   return {
+    SampLink: sampLinkSchema,
     CatalogueSummary: catalogueSummarySchema,
     CollectionSummary: collectionSummarySchema,
     SearchResult: searchResultSchema,
@@ -769,7 +770,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       description:
         'Serves HiPS surveys (IVOA HiPS 1.0) with a HiPS list, a JSON survey list for the reference page, ' +
         'catalogues and observations from its database (cone/polygon searches on a HEALPix index, counts in a ' +
-        'region, Simple Cone Search, TAP 1.1 with ADQL), health and this description. HiPS files are readable cross-origin.',
+        'region, Simple Cone Search, TAP 1.1 with ADQL), health and this description. HiPS files are readable cross-origin. ' +
+        'SAMP: every catalogue, collection, region query and loadable product in the JSON answers carries `samp` ' +
+        '(SampLink): an absolute GET URL built from the Host header (X-Forwarded-* is not trusted), its MType ' +
+        '(table.load.votable, table.load.fits, image.load.fits, spectrum.load.ssa-generic) and the SAMP message to send as it is.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [
