@@ -283,6 +283,41 @@ describe('samp links advertised by the server', () => {
     expect(bad.json()).toMatchObject({ message: 'missing or invalid Host header' });
   });
 
+  it('behind a proxy named by TRUST_PROXY, links follow X-Forwarded-Proto/Host; a bad forwarded protocol is a 400', async () => {
+    const proxied = await buildApp(loadConfig({ DATA_DIR: dir, TRUST_PROXY: 'loopback' }), { logger: false });
+    try {
+      const res = await proxied.inject({
+        url: '/api/catalogues',
+        remoteAddress: '127.0.0.1',
+        headers: { host: '127.0.0.1:8080', 'x-forwarded-host': 'sky.example.org', 'x-forwarded-proto': 'https' },
+      });
+      expect(res.statusCode).toBe(200);
+      for (const c of res.json() as Array<{ samp: SampLink }>) expect(c.samp.url.startsWith('https://sky.example.org/tap/sync?')).toBe(true);
+      // a sender that is not the trusted proxy: its X-Forwarded-* are ignored
+      const other = await proxied.inject({
+        url: '/api/catalogues',
+        remoteAddress: '203.0.113.7',
+        headers: { host: 'archive.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+      });
+      for (const c of other.json() as Array<{ samp: SampLink }>) expect(c.samp.url.startsWith('http://archive.example/tap/sync?')).toBe(true);
+      const bad = await proxied.inject({
+        url: '/api/catalogues',
+        remoteAddress: '127.0.0.1',
+        headers: { host: 'a.example', 'x-forwarded-proto': 'javascript' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ message: 'invalid X-Forwarded-Proto "javascript": expected http or https' });
+      const badHost = await proxied.inject({
+        url: '/api/catalogues',
+        remoteAddress: '127.0.0.1',
+        headers: { host: 'a.example', 'x-forwarded-host': 'evil.example/path@x' },
+      });
+      expect(badHost.statusCode).toBe(400);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it.skipIf(!havePython)('astropy.io.votable reads every advertised table URL with the expected rows', async () => {
     const cats = (await (await fetch(`${base}/api/catalogues`)).json()) as Array<{ rowCount: number; samp: SampLink }>;
     const colls = (await (await fetch(`${base}/api/collections`)).json()) as Array<{ rowCount: number; samp: SampLink }>;
