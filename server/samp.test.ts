@@ -336,7 +336,9 @@ describe('samp links advertised by the server', () => {
           '    t = votable.parse(io.BytesIO(r.read()), verify="warn").get_first_table()',
           // astropy 5.2's UCD word list predates words of UCD1+ 1.4/1.5 that ObsCore 1.1 uses
           // (meta.ref.ivoid for obs_publisher_did, pos.outline for s_region, meta.preview): only those are let through
-          '  codes = sorted({type(x.message).__name__ for x in w if not any(("Unknown word " + u) in str(x.message) for u in newer)})',
+          // W55: non-ASCII text (Messier, star names) in 'char' columns: TAP_SCHEMA declares text as char and taplint
+          // wants results to agree, so the VOTable writer keeps char (docs/server.md, SAMP section)
+          '  codes = sorted({type(x.message).__name__ for x in w if type(x.message).__name__ != "W55" and not any(("Unknown word " + u) in str(x.message) for u in newer)})',
           '  print(len(t.array), n, ",".join(codes) or "-")',
         ].join('\n'),
         JSON.stringify(jobs),

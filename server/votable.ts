@@ -43,9 +43,8 @@ function datatypeAttrs(type: ColumnType): string {
   }
 }
 
-/** `unicode`: a text column holding non-ASCII values, declared unicodeChar (TABLEDATA only). */
-function fieldXml(f: VoField, unicode = false): string {
-  const attrs = [`name="${xmlEscape(f.name)}"`, unicode ? 'datatype="unicodeChar" arraysize="*"' : datatypeAttrs(f.type)];
+function fieldXml(f: VoField): string {
+  const attrs = [`name="${xmlEscape(f.name)}"`, datatypeAttrs(f.type)];
   if (f.unit) attrs.push(`unit="${xmlEscape(f.unit)}"`);
   if (f.ucd) attrs.push(`ucd="${xmlEscape(f.ucd)}"`);
   if (f.ref) attrs.push(`ref="${xmlEscape(f.ref)}"`);
@@ -101,16 +100,8 @@ export function writeVoTable(o: VoTableOptions): string {
       `<PARAM name="${xmlEscape(p.name)}" datatype="${dt}"${dt === 'char' ? ' arraysize="*"' : ''}${extra} value="${xmlEscape(p.value)}"/>`,
     );
   }
+  for (const f of o.fields) out.push(fieldXml(f));
   const types = o.fields.map((f) => f.type);
-  // VOTable 'char' is ASCII (readers such as astropy warn W55 on other characters): a TABLEDATA
-  // text column that holds any is unicodeChar; BINARY2 keeps char (its cells are UTF-8 bytes)
-  const unicode = types.map(
-    (t, i) =>
-      o.serialization !== 'BINARY2' &&
-      t === 'text' &&
-      o.rows.some((r) => typeof r[i] === 'string' && /[^ -~\t\n\r]/.test(r[i] as string)),
-  );
-  o.fields.forEach((f, i) => out.push(fieldXml(f, unicode[i])));
   if (o.serialization === 'BINARY2') {
     out.push('<DATA><BINARY2><STREAM encoding="base64">');
     const b64 = binary2Rows(types, o.rows).toString('base64');
