@@ -238,6 +238,21 @@ describe('samp links advertised by the server', () => {
     expect(new Set(voIds)).toEqual(new Set(jsonIds));
   }, 60_000);
 
+  it('orderBy=distance (cone and polygon): the VOTable holds the same nearest rows, in the same order', async () => {
+    for (const q of [
+      'cone?ra=83.8&dec=-5.4&radius=10&limit=12&orderBy=distance',
+      'cone?ra=83.8&dec=-5.4&radius=10&limit=12&orderBy=-distance',
+      'polygon?vertices=80,-10,90,-10,90,0,80,0&limit=12&orderBy=distance',
+    ]) {
+      const json = (await (await fetch(`${base}/api/catalogues/hipparcos/${q}`)).json()) as { truncated: boolean; data: unknown[][]; samp: SampLink };
+      expect(json.truncated, q).toBe(true);
+      expect(new URL(json.samp.url).searchParams.get('QUERY'), q).toMatch(/ORDER BY DISTANCE\(POINT\('ICRS', ra, dec\), POINT\('ICRS', [-\d.]+, [-\d.]+\)\)/);
+      const body = await (await follow(json.samp, VOTABLE)).text();
+      const voIds = [...body.matchAll(/<TR><TD>([^<]*)<\/TD>/g)].map((m) => m[1]!);
+      expect(voIds, q).toEqual(json.data.map((r) => String(r[0])));
+    }
+  }, 60_000);
+
   it('a catalogue polygon: the VOTable holds the same rows as the JSON answer', async () => {
     const res = await fetch(`${base}/api/catalogues/hipparcos/polygon?vertices=80,-10,90,-10,90,0,80,0&limit=1000`);
     const json = (await res.json()) as { total: number; returned: number; columns: string[]; data: unknown[][]; samp: SampLink };

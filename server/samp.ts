@@ -93,14 +93,25 @@ function containsAdql(raCol: string, decCol: string, region: ConeRegion | Polygo
 export function catalogueLink(
   origin: string,
   name: string,
-  opts: { orderColumn?: string; descending?: boolean; cone?: ConeRegion; polygon?: PolygonRegion; maxrec?: number } = {},
+  opts: {
+    orderColumn?: string;
+    /** Nearest first from this point (the JSON API's orderBy=distance) instead of orderColumn. */
+    distanceFrom?: { raDeg: number; decDeg: number };
+    descending?: boolean;
+    cone?: ConeRegion;
+    polygon?: PolygonRegion;
+    maxrec?: number;
+  } = {},
 ): SampLink {
   if (!CATALOGUE_NAME.test(name)) throw new Error(`catalogue name ${JSON.stringify(name)} does not match ${CATALOGUE_NAME.source}`);
   const maxrec = opts.maxrec ?? SAMP_TABLE_MAXREC;
   let adql = `SELECT TOP ${maxrec} * FROM esasky.${name}`;
   const region = opts.cone ?? opts.polygon;
   if (region !== undefined) adql += ` WHERE ${containsAdql('ra', 'dec', region)}`;
-  if (opts.orderColumn !== undefined) {
+  if (opts.distanceFrom !== undefined) {
+    const { raDeg, decDeg } = opts.distanceFrom;
+    adql += ` ORDER BY DISTANCE(POINT('ICRS', ra, dec), POINT('ICRS', ${num(raDeg, 'raDeg')}, ${num(decDeg, 'decDeg')}))${opts.descending === true ? ' DESC' : ''}`;
+  } else if (opts.orderColumn !== undefined) {
     if (!COLUMN.test(opts.orderColumn)) throw new Error(`column name ${JSON.stringify(opts.orderColumn)} is not an ADQL identifier`);
     adql += ` ORDER BY ${opts.orderColumn}${opts.descending === true ? ' DESC' : ''}`;
   }

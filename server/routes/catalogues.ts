@@ -191,7 +191,8 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
         centre: { ra, dec },
       });
       const samp = catalogueLink(originOf(request), cat.name, {
-        ...(order.orderBy === 'distance' ? {} : { orderColumn: order.orderBy!, descending: order.descending ?? false }),
+        ...(order.orderBy === 'distance' ? { distanceFrom: { raDeg: ra, decDeg: dec } } : { orderColumn: order.orderBy! }),
+        descending: order.descending ?? false,
         cone: { raDeg: ra, decDeg: dec, radiusDeg: radius },
         maxrec: limit,
       });
@@ -244,7 +245,8 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
         centre: { ra: bounds.ra, dec: bounds.dec },
       });
       const samp = catalogueLink(originOf(request), cat.name, {
-        ...(order.orderBy === 'distance' ? {} : { orderColumn: order.orderBy!, descending: order.descending ?? false }),
+        ...(order.orderBy === 'distance' ? { distanceFrom: { raDeg: bounds.ra, decDeg: bounds.dec } } : { orderColumn: order.orderBy! }),
+        descending: order.descending ?? false,
         polygon: { verticesDeg: vertices },
         maxrec: limit,
       });
