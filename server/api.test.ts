@@ -206,6 +206,7 @@ describe('GET /api/openapi.json', () => {
       'HipsSummary',
       'ObservationsResult',
       'Resolved',
+      'SampLink',
       'SearchResult',
       'SsoObservations',
       'SsoSearch',

@@ -94,6 +94,8 @@ export async function buildApp(config: ServerConfig, opts: BuildAppOptions = {})
       return server;
     },
     logger: opts.logger ?? { level: config.logLevel },
+    // X-Forwarded-* (absolute links, request.ip) only from the proxies TRUST_PROXY names
+    trustProxy: config.trustProxy,
     // Unknown query parameters are a 400 (schemas say additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
     // Errors found before routing (a malformed %-escape in the path): same JSON shape as the rest.

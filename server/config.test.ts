@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       version: pkg.version,
       tileCacheBytes: 64 * 1024 * 1024,
       tileRevalidateMs: 5000,
+      trustProxy: false,
     });
     expect(existsSync(join(config.hipsDir, 'swe_milkyway', 'properties'))).toBe(true);
   });
@@ -81,6 +82,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TILE_CACHE_MB: '-1' })).toThrow(/TILE_CACHE_MB must be an integer from 0 to 65536, got "-1"/);
     expect(() => loadConfig({ TILE_CACHE_MB: '1.5' })).toThrow(/TILE_CACHE_MB/);
     expect(() => loadConfig({ TILE_REVALIDATE_MS: 'soon' })).toThrow(/TILE_REVALIDATE_MS.*"soon"/);
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'loopback,evil.example' })).toThrow(/TRUST_PROXY.*bad item "evil.example"/);
   });
 
   it('rejects an unknown LOG_LEVEL and a HOST that is a URL', () => {

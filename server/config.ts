@@ -35,6 +35,12 @@ export interface ServerConfig {
   tileCacheBytes: number;
   /** How long a cached tile is served before its file is checked again (TILE_REVALIDATE_MS). */
   tileRevalidateMs: number;
+  /**
+   * Proxies whose X-Forwarded-Proto/Host/For are believed (TRUST_PROXY, fastify's trustProxy):
+   * false (default: absolute links use the Host header and http), true (any), or
+   * addresses/CIDRs/`loopback`/`linklocal`/`uniquelocal`.
+   */
+  trustProxy: boolean | string[];
 }
 
 /** A setting has a value we cannot use; the message names the variable and the value. */
@@ -120,9 +126,24 @@ function parseNonNegativeInt(name: string, raw: string | undefined, fallback: nu
   return Number(raw);
 }
 
+const PROXY_ITEM = /^(?:loopback|linklocal|uniquelocal|[0-9.]+(?:\/\d{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:\/\d{1,3})?)$/;
+
+function parseTrustProxy(raw: string | undefined): boolean | string[] {
+  if (raw === undefined || /^(false|0|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  const items = raw.split(',').map((x) => x.trim());
+  const bad = items.find((x) => !PROXY_ITEM.test(x));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false or a comma-separated list of addresses/CIDRs/loopback/linklocal/uniquelocal, got ${JSON.stringify(raw)} (bad item ${JSON.stringify(bad)})`,
+    );
+  }
+  return items;
+}
+
 /**
- * Reads PORT, HOST, DATA_DIR, DATABASE_URL, HIPS_DIR, WEB_DIR, LOG_LEVEL, TILE_CACHE_MB and
- * TILE_REVALIDATE_MS.
+ * Reads PORT, HOST, DATA_DIR, DATABASE_URL, HIPS_DIR, WEB_DIR, LOG_LEVEL, TILE_CACHE_MB,
+ * TILE_REVALIDATE_MS and TRUST_PROXY.
  * @throws ConfigError naming the variable and its value when a setting is invalid.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -141,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     version: readVersion(repoRoot),
     tileCacheBytes: parseNonNegativeInt('TILE_CACHE_MB', setting(env, 'TILE_CACHE_MB'), 64, 65536) * 1024 * 1024,
     tileRevalidateMs: parseNonNegativeInt('TILE_REVALIDATE_MS', setting(env, 'TILE_REVALIDATE_MS'), 5000, 86_400_000),
+    trustProxy: parseTrustProxy(setting(env, 'TRUST_PROXY')),
   };
 }

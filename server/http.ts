@@ -16,15 +16,22 @@ export class HttpError extends Error {
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /**
- * `protocol://host` of this server as the client addressed it.
- * @throws HttpError 400 when the Host header is missing or not a plain host[:port].
+ * `protocol://host` of this server as the client addressed it (as a trusted proxy says, with
+ * TRUST_PROXY: X-Forwarded-Proto/Host).
+ * @throws HttpError 400 when the Host header is missing or not a plain host[:port], or the
+ * forwarded protocol is not http/https.
  */
 export function originOf(request: FastifyRequest): string {
   const host = request.host;
   if (!HOST_PATTERN.test(host)) {
     throw new HttpError(400, 'missing or invalid Host header');
   }
-  return `${request.protocol}://${host}`;
+  // protocol comes from X-Forwarded-Proto when TRUST_PROXY trusts the sender
+  const protocol = request.protocol;
+  if (protocol !== 'http' && protocol !== 'https') {
+    throw new HttpError(400, `invalid X-Forwarded-Proto ${JSON.stringify(String(protocol).slice(0, 40))}: expected http or https`);
+  }
+  return `${protocol}://${host}`;
 }
 
 /** Path part of the request URL, without the query string. */

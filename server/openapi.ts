@@ -205,11 +205,40 @@ export const columnSchema = {
   },
 } as const;
 
+/** A SAMP-loadable link (server/samp.ts): absolute URL, MType, ready-to-send message. */
+export const sampLinkSchema = {
+  type: 'object',
+  required: ['url', 'mtype', 'message'],
+  additionalProperties: false,
+  description:
+    'Absolute GET URL a SAMP client loads directly (CORS-readable; VOTable 1.4 as application/x-votable+xml for tables, ' +
+    'the FITS file for products), its SAMP MType, and the message to send as it is with a hub\'s notifyAll/callAll.',
+  properties: {
+    url: { type: 'string', format: 'uri' },
+    mtype: { type: 'string', enum: ['table.load.votable', 'table.load.fits', 'image.load.fits', 'spectrum.load.ssa-generic'] },
+    message: {
+      type: 'object',
+      required: ['samp.mtype', 'samp.params'],
+      additionalProperties: false,
+      properties: {
+        'samp.mtype': { type: 'string' },
+        'samp.params': {
+          type: 'object',
+          required: ['url', 'name'],
+          additionalProperties: { anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' } }] },
+          description: 'url, name and table-id | image-id | spectrum-id (spectra also carry SSA meta)',
+        },
+      },
+    },
+  },
+} as const;
+
 export const catalogueSummarySchema = {
   type: 'object',
   required: ['name', 'title', 'description', 'rowCount', 'maxRadius', 'idColumn', 'brightColumn', 'source', 'credit', 'ingestedAt', 'columns'],
   additionalProperties: false,
   properties: {
+    samp: { ...sampLinkSchema, description: 'the catalogue as a VOTable (TAP sync, brightest first, at most 100000 rows) for SAMP' },
     name: { type: 'string', examples: ['tycho2'] },
     title: { type: 'string' },
     description: { type: 'string' },
@@ -229,6 +258,7 @@ export const collectionSummarySchema = {
   required: ['name', 'title', 'description', 'rowCount', 'maxExtent', 'source', 'credit', 'ingestedAt'],
   additionalProperties: false,
   properties: {
+    samp: { ...sampLinkSchema, description: 'the observations of the collection as a VOTable (TAP sync) for SAMP' },
     name: { type: 'string', examples: ['XSHOOTER'] },
     title: { type: 'string' },
     description: { type: 'string' },
@@ -245,6 +275,7 @@ export const searchResultSchema = {
   required: ['catalogue', 'total', 'returned', 'truncated', 'orderBy', 'descending', 'columns', 'data'],
   additionalProperties: false,
   properties: {
+    samp: { ...sampLinkSchema, description: 'the same region query as a VOTable (TAP sync, same order, MAXREC = limit) for SAMP' },
     catalogue: { type: 'string' },
     total: { type: 'integer', description: 'rows inside the region' },
     returned: { type: 'integer', description: 'rows in data (at most limit)' },
@@ -294,6 +325,7 @@ export const observationSchema = {
   additionalProperties: false,
   required: ['collection', ...OBSCORE_COLUMNS.map((c) => c.name)],
   properties: {
+    samp: { ...sampLinkSchema, description: 'the product (access_url made absolute) for SAMP; absent when no SAMP client loads its format' },
     collection: { type: 'string' },
     ...Object.fromEntries(
       OBSCORE_COLUMNS.map((c) => [
@@ -309,6 +341,7 @@ export const observationsResultSchema = {
   required: ['total', 'returned', 'truncated', 'observations'],
   additionalProperties: false,
   properties: {
+    samp: { ...sampLinkSchema, description: 'the same cone query as a VOTable (TAP sync over ivoa.ObsCore or the collection\'s table) for SAMP' },
     total: { type: 'integer', description: 'observations whose footprint intersects the cone' },
     returned: { type: 'integer' },
     truncated: { type: 'boolean' },
@@ -718,6 +751,7 @@ function esaskyTapPaths(): Record<string, unknown> {
 /** Schemas of the archive routes in components.schemas. */
 function archiveComponents(): Record<string, unknown> {
   return {
+    SampLink: sampLinkSchema,
     CatalogueSummary: catalogueSummarySchema,
     CollectionSummary: collectionSummarySchema,
     SearchResult: searchResultSchema,
@@ -736,7 +770,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       description:
         'Serves HiPS surveys (IVOA HiPS 1.0) with a HiPS list, a JSON survey list for the reference page, ' +
         'catalogues and observations from its database (cone/polygon searches on a HEALPix index, counts in a ' +
-        'region, Simple Cone Search, TAP 1.1 with ADQL), health and this description. HiPS files are readable cross-origin.',
+        'region, Simple Cone Search, TAP 1.1 with ADQL), health and this description. HiPS files are readable cross-origin. ' +
+        'SAMP: every catalogue, collection, region query and loadable product in the JSON answers carries `samp` ' +
+        '(SampLink): an absolute GET URL built from the Host header (X-Forwarded-* is not trusted), its MType ' +
+        '(table.load.votable, table.load.fits, image.load.fits, spectrum.load.ssa-generic) and the SAMP message to send as it is.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [

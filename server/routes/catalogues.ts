@@ -9,7 +9,9 @@
  * Bad parameters: 400 naming the field; regions too large: 413 naming the limit.
  */
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http.js';
+import { HttpError, originOf } from '../http.js';
+import { catalogueLink, collectionLink, obsCoreConeLink, productLink } from '../samp.js';
+import { collectionTableName } from '../tap/metadata.js';
 import {
   MAX_VERTICES,
   catalogueParamsSchema,
@@ -33,7 +35,13 @@ import {
   type CatalogueInfo,
   type SearchOptions,
 } from '../storage/catalogues.js';
-import { countObservationsCone, getCollection, listCollections, searchObservationsCone } from '../storage/observations.js';
+import {
+  countObservationsCone,
+  getCollection,
+  listCollections,
+  searchObservationsCone,
+  spectraCollections,
+} from '../storage/observations.js';
 import { discRanges29, inCone, inPolygon, polygonBounds, polygonRanges29 } from '../storage/spatial.js';
 
 interface ConeQuery {
@@ -99,6 +107,19 @@ export function parseVertices(text: string): Array<[number, number]> {
   return vs;
 }
 
+/** The table of a collection in the ESASky-layout TAP (/esasky-tap/tap, see tap/metadata.ts). */
+function collectionTapTable(name: string, spectra: ReadonlySet<string>): string {
+  return `${spectra.has(name) ? 'spectra' : 'observations'}.${collectionTableName(name)}`;
+}
+
+/** ObsCore rows, each with the SAMP link of its product when a SAMP client can load it. */
+export function withProductLinks<T extends Record<string, unknown>>(origin: string, rows: T[]): Array<T & { samp?: ReturnType<typeof productLink> }> {
+  return rows.map((r) => {
+    const samp = productLink(origin, r);
+    return samp === undefined ? r : { ...r, samp };
+  });
+}
+
 export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHandle): Promise<void> {
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
@@ -107,8 +128,9 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
   app.get(
     '/api/catalogues',
     { schema: { response: { 200: { type: 'array', items: catalogueSummarySchema } } } },
-    async (_request, reply) => {
+    async (request, reply) => {
       const db = await handle.get();
+      const origin = originOf(request);
       reply.header('cache-control', 'no-cache');
       return (await listCatalogues(db)).map((c) => ({
         name: c.name,
@@ -122,6 +144,7 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
         credit: c.credit,
         ingestedAt: c.ingestedAt,
         columns: c.columns,
+        samp: catalogueLink(origin, c.name, { orderColumn: c.brightColumn }),
       }));
     },
   );
@@ -129,10 +152,15 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
   app.get(
     '/api/collections',
     { schema: { response: { 200: { type: 'array', items: collectionSummarySchema } } } },
-    async (_request, reply) => {
+    async (request, reply) => {
       const db = await handle.get();
+      const origin = originOf(request);
+      const spectra = await spectraCollections(db);
       reply.header('cache-control', 'no-cache');
-      return listCollections(db);
+      return (await listCollections(db)).map((c) => ({
+        ...c,
+        samp: collectionLink(origin, c.name, collectionTapTable(c.name, spectra)),
+      }));
     },
   );
 
@@ -162,8 +190,15 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
         ...order,
         centre: { ra, dec },
       });
+      const samp = catalogueLink(originOf(request), cat.name, {
+        ...(order.orderBy === 'distance' ? { distanceFrom: { raDeg: ra, decDeg: dec } } : { orderColumn: order.orderBy! }),
+        descending: order.descending ?? false,
+        cone: { raDeg: ra, decDeg: dec, radiusDeg: radius },
+        maxrec: limit,
+      });
       reply.header('cache-control', 'no-cache');
       return {
+        samp,
         catalogue: cat.name,
         total: result.total,
         returned: result.data.length,
@@ -209,8 +244,15 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
         ...order,
         centre: { ra: bounds.ra, dec: bounds.dec },
       });
+      const samp = catalogueLink(originOf(request), cat.name, {
+        ...(order.orderBy === 'distance' ? { distanceFrom: { raDeg: bounds.ra, decDeg: bounds.dec } } : { orderColumn: order.orderBy! }),
+        descending: order.descending ?? false,
+        polygon: { verticesDeg: vertices },
+        maxrec: limit,
+      });
       reply.header('cache-control', 'no-cache');
       return {
+        samp,
         catalogue: cat.name,
         total: result.total,
         returned: result.data.length,
@@ -266,8 +308,20 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
         colls = await listCollections(db);
       }
       const result = await searchObservationsCone(db, colls, ra, dec, radius, limit);
+      const origin = originOf(request);
+      const cone = { raDeg: ra, decDeg: dec, radiusDeg: radius };
+      const samp =
+        collection === undefined
+          ? obsCoreConeLink(origin, cone, limit)
+          : collectionLink(origin, collection, collectionTapTable(collection, await spectraCollections(db)), { cone, maxrec: limit });
       reply.header('cache-control', 'no-cache');
-      return { total: result.total, returned: result.rows.length, truncated: result.truncated, observations: result.rows };
+      return {
+        total: result.total,
+        returned: result.rows.length,
+        truncated: result.truncated,
+        samp,
+        observations: withProductLinks(origin, result.rows),
+      };
     },
   );
 }

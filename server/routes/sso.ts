@@ -8,7 +8,8 @@
  * (points, step, span, years): 400 naming the limit.
  */
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http.js';
+import { HttpError, originOf } from '../http.js';
+import { productLink, type SampLink } from '../samp.js';
 import { errorSchema } from '../openapi.js';
 import {
   MAX_EPHEMERIS_POINTS,
@@ -192,6 +193,11 @@ export async function ssoRoutes(app: FastifyInstance, handle: DatabaseHandle): P
         }
         throw err;
       }
+      const origin = originOf(request);
+      const sampOf = (row: Record<string, unknown>): { samp?: SampLink } => {
+        const samp = productLink(origin, row);
+        return samp === undefined ? {} : { samp };
+      };
       reply.header('cache-control', 'no-cache');
       return {
         target: summarize(target),
@@ -204,6 +210,7 @@ export async function ssoRoutes(app: FastifyInstance, handle: DatabaseHandle): P
         candidates: result.candidates,
         observations: result.hits.map((h) => ({
           ...h.row,
+          ...sampOf(h.row),
           sso_time: new Date(h.crossing.timeMs).toISOString(),
           sso_mjd: msToMjd(h.crossing.timeMs),
           sso_ra: h.crossing.raDeg,
