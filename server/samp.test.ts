@@ -333,7 +333,9 @@ describe('samp links advertised by the server', () => {
     }
   });
 
-  it.skipIf(!havePython)('astropy.io.votable reads every advertised table URL with the expected rows', async () => {
+  // without the tools these are left out, unless CI requires them (.ci/run): then they fail
+  it.skipIf(!havePython && process.env['ESASKY_REQUIRE_ASTROPY'] !== '1')('astropy.io.votable reads every advertised table URL with the expected rows', async () => {
+    if (!havePython) throw new Error('python3-astropy is required here (ESASKY_REQUIRE_ASTROPY=1)');
     const cats = (await (await fetch(`${base}/api/catalogues`)).json()) as Array<{ rowCount: number; samp: SampLink }>;
     const colls = (await (await fetch(`${base}/api/collections`)).json()) as Array<{ rowCount: number; samp: SampLink }>;
     const jobs = [...cats, ...colls].map((t) => [t.samp.url, Math.min(t.rowCount, 100_000)] as const);
@@ -370,7 +372,8 @@ describe('samp links advertised by the server', () => {
     }
   }, 150_000);
 
-  it.skipIf(!haveStilts)('stilts counts the rows of a catalogue, a collection and a cone URL', async () => {
+  it.skipIf(!haveStilts && process.env['ESASKY_REQUIRE_VO_TOOLS'] !== '1')('stilts counts the rows of a catalogue, a collection and a cone URL', async () => {
+    if (!haveStilts) throw new Error('stilts is required here (ESASKY_REQUIRE_VO_TOOLS=1)');
     const cats = (await (await fetch(`${base}/api/catalogues`)).json()) as Array<{ name: string; rowCount: number; samp: SampLink }>;
     const colls = (await (await fetch(`${base}/api/collections`)).json()) as Array<{ rowCount: number; samp: SampLink }>;
     const cone = (await (await fetch(`${base}/api/catalogues/hipparcos/cone?ra=83.8&dec=-5.4&radius=10&limit=40`)).json()) as { samp: SampLink };
@@ -387,7 +390,8 @@ describe('samp links advertised by the server', () => {
     }
   }, 180_000);
 
-  it.skipIf(!haveKit)('products: spectra as spectrum.load.ssa-generic, light curves as table.load.fits; the files open in astropy.io.fits', async () => {
+  it.skipIf(!haveKit || (!havePython && process.env['ESASKY_REQUIRE_ASTROPY'] !== '1'))('products: spectra as spectrum.load.ssa-generic, light curves as table.load.fits; the files open in astropy.io.fits', async () => {
+    if (!havePython) throw new Error('python3-astropy is required here (ESASKY_REQUIRE_ASTROPY=1)');
     const checked: Array<{ url: string; mtype: string }> = [];
     for (const coll of [SPECTRA_COLLECTION, LIGHTCURVES_COLLECTION]) {
       const rows = await db.all<{ obs_id: string; s_ra: number; s_dec: number }>(
