@@ -51,8 +51,11 @@ function config(prefix: string, port: number, mode: NginxMode, workers: number):
         proxy_pass http://archive;
         proxy_http_version 1.1;
         proxy_set_header Connection "";
-        proxy_set_header Host $host;
+        # the client's Host (with its port): links the nodes build (SAMP URLs, TAP result URLs)
+        # must point at the balancer, never at a node
+        proxy_set_header Host $http_host;
         proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header X-Forwarded-Proto $scheme;
         # a node that dies or refuses: the request goes to the next one (GETs are idempotent)
         proxy_next_upstream error timeout http_502 http_503 http_504;
         proxy_next_upstream_tries 3;

@@ -87,7 +87,7 @@ describe.skipIf(Boolean(why) && !required)('scale-out behind nginx', () => {
   }, 60_000);
 
   it('loses no request when a node is stopped and another added, and none started after a crash', async () => {
-    const env = { DATABASE_URL: pg.url, LOG_LEVEL: 'error' };
+    const env = { DATABASE_URL: pg.url, LOG_LEVEL: 'error', TRUST_PROXY: 'loopback' };
     // the first node builds the shared database (first-start bootstrap), then the others join
     const start = async () => {
       const s = await startServer(env);
@@ -99,10 +99,13 @@ describe.skipIf(Boolean(why) && !required)('scale-out behind nginx', () => {
     lb = await startNginx(await freePort(), { kind: 'balancer', upstreams: [hostOf(a), hostOf(b)] });
 
     const cone = '/api/catalogues/hipparcos/cone?ra=83.8&dec=-5.4&radius=10&limit=500';
-    const coneBody = await (await fetch(a.url + cone)).text();
+    // expected answers through the balancer: the links in them (SAMP URLs) name the balancer's
+    // address, whichever node built them
+    const coneBody = await (await fetch(lb.url + cone)).text();
     expect(JSON.parse(coneBody).returned).toBeGreaterThan(10);
+    expect(JSON.parse(coneBody).samp.url.startsWith(`${lb.url}/`)).toBe(true);
     const counts = '/api/counts?ra=83.8&dec=-5.4&radius=2';
-    const expected = new Map([[cone, coneBody], [counts, await (await fetch(a.url + counts)).text()]]);
+    const expected = new Map([[cone, coneBody], [counts, await (await fetch(lb.url + counts)).text()]]);
     const paths = ['/api/health', cone, '/hips/swe_milkyway/Norder0/Dir0/Npix3.webp', counts];
 
     // 1. graceful stop of A, C added by a reload
