@@ -85,6 +85,37 @@ export function sqlType(type: ColumnType): string {
 
 const obsColumnsSql = OBSCORE_COLUMNS.map((c) => `  ${c.name} ${sqlType(c.type)},`).join('\n');
 
+/** Tables whose DDL is the same on SQLite and PostgreSQL (ingest checkpoints, SSO cross-match). */
+const PORTABLE_TABLES = `
+CREATE TABLE IF NOT EXISTS ingest_checkpoints (
+  name TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  source_identity TEXT,
+  staging_table TEXT NOT NULL,
+  rows_consumed BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_skipped BIGINT NOT NULL,
+  run_token TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sso_xmatch (
+  observation_oid BIGINT NOT NULL,
+  sso_oid BIGINT NOT NULL,
+  sso_mjd DOUBLE PRECISION NOT NULL,
+  sso_ra DOUBLE PRECISION NOT NULL,
+  sso_dec DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sso_xmatch_sso ON sso_xmatch (sso_oid);
+CREATE INDEX IF NOT EXISTS sso_xmatch_observation ON sso_xmatch (observation_oid);
+CREATE TABLE IF NOT EXISTS sso_ids (
+  sso_oid BIGINT PRIMARY KEY,
+  sso_name TEXT NOT NULL,
+  sso_id TEXT NOT NULL,
+  sso_type TEXT NOT NULL
+);
+`;
+
 /** The fixed tables, SQLite. */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -125,34 +156,7 @@ CREATE TABLE IF NOT EXISTS cell_counts (
   n BIGINT NOT NULL,
   PRIMARY KEY (source, cell)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ingest_checkpoints (
-  name TEXT PRIMARY KEY,
-  fingerprint TEXT NOT NULL,
-  source_identity TEXT,
-  staging_table TEXT NOT NULL,
-  rows_consumed BIGINT NOT NULL,
-  rows_loaded BIGINT NOT NULL,
-  rows_skipped BIGINT NOT NULL,
-  run_token TEXT NOT NULL,
-  started_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sso_xmatch (
-  observation_oid BIGINT NOT NULL,
-  sso_oid BIGINT NOT NULL,
-  sso_mjd DOUBLE PRECISION NOT NULL,
-  sso_ra DOUBLE PRECISION NOT NULL,
-  sso_dec DOUBLE PRECISION NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sso_xmatch_sso ON sso_xmatch (sso_oid);
-CREATE INDEX IF NOT EXISTS sso_xmatch_observation ON sso_xmatch (observation_oid);
-CREATE TABLE IF NOT EXISTS sso_ids (
-  sso_oid BIGINT PRIMARY KEY,
-  sso_name TEXT NOT NULL,
-  sso_id TEXT NOT NULL,
-  sso_type TEXT NOT NULL
-);
-`;
+${PORTABLE_TABLES}`;
 
 /** The fixed tables, PostgreSQL (the same columns; ids are BIGINT, the counts table a plain heap). */
 export const POSTGRES_SCHEMA = `
@@ -194,34 +198,7 @@ CREATE TABLE IF NOT EXISTS cell_counts (
   n BIGINT NOT NULL,
   PRIMARY KEY (source, cell)
 );
-CREATE TABLE IF NOT EXISTS ingest_checkpoints (
-  name TEXT PRIMARY KEY,
-  fingerprint TEXT NOT NULL,
-  source_identity TEXT,
-  staging_table TEXT NOT NULL,
-  rows_consumed BIGINT NOT NULL,
-  rows_loaded BIGINT NOT NULL,
-  rows_skipped BIGINT NOT NULL,
-  run_token TEXT NOT NULL,
-  started_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sso_xmatch (
-  observation_oid BIGINT NOT NULL,
-  sso_oid BIGINT NOT NULL,
-  sso_mjd DOUBLE PRECISION NOT NULL,
-  sso_ra DOUBLE PRECISION NOT NULL,
-  sso_dec DOUBLE PRECISION NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sso_xmatch_sso ON sso_xmatch (sso_oid);
-CREATE INDEX IF NOT EXISTS sso_xmatch_observation ON sso_xmatch (observation_oid);
-CREATE TABLE IF NOT EXISTS sso_ids (
-  sso_oid BIGINT PRIMARY KEY,
-  sso_name TEXT NOT NULL,
-  sso_id TEXT NOT NULL,
-  sso_type TEXT NOT NULL
-);
-`;
+${PORTABLE_TABLES}`;
 
 export interface CatalogueColumn {
   name: string;
