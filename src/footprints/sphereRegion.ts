@@ -11,6 +11,7 @@
 // Which side of a polygon is inside: the smaller of the two regions it bounds (for a polygon that
 // fits in an open hemisphere, the side of its vertices' mean direction — src/footprints/tessellate.ts).
 import * as pc from 'polyclip-ts';
+import { meanDirection } from '../math/vec3.js';
 import type { SkyRegion } from './stcs.js';
 import { gridTriangles, insideRings, type FlatPoly } from './faceGrid.js';
 
@@ -107,18 +108,6 @@ function crossing(a: V3, da: number, b: V3, db: number): V3 {
   return normalize([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]), p[2] + t * (q[2] - p[2])]);
 }
 
-function meanDirection(points: readonly V3[]): V3 | undefined {
-  let x = 0;
-  let y = 0;
-  let z = 0;
-  for (const p of points) {
-    x += p[0];
-    y += p[1];
-    z += p[2];
-  }
-  const m = Math.hypot(x, y, z);
-  return points.length === 0 || m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
-}
 
 /** Does the closed ring (great-circle edges) fit in the open hemisphere around its mean direction? */
 export function fitsHemisphere(ring: readonly V3[]): boolean {

@@ -13,6 +13,7 @@
 // INTERSECTION, NOT — are outlined along their true boundary and filled once per point by
 // sphereRegion.ts (exact boolean operations per cube face).
 import earcut from 'earcut';
+import { meanDirection } from '../math/vec3.js';
 import { parseStcs, StcsError, type SkyRegion } from './stcs.js';
 import { fitsHemisphere, regionGeometry } from './sphereRegion.js';
 
@@ -130,19 +131,6 @@ export function circleRing(raDeg: number, decDeg: number, radiusDeg: number, tol
   return ring;
 }
 
-/** Mean direction of points (unit), or undefined when they cancel out. */
-function meanDirection(points: readonly V3[]): V3 | undefined {
-  let x = 0;
-  let y = 0;
-  let z = 0;
-  for (const p of points) {
-    x += p[0];
-    y += p[1];
-    z += p[2];
-  }
-  const m = Math.hypot(x, y, z);
-  return points.length === 0 || m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
-}
 
 /**
  * Triangles (on the unit sphere) filling a ring, by the rule at the top of this file. Throws a RangeError when the ring reaches beyond a hemisphere.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { glMatrix, quat, vec3 } from 'gl-matrix';
-import { angleRad, cross, dot, lonLatDegToVec, normalize, rotateAbout, vecToLonLatDeg } from './vec3.js';
+import { angleRad, cross, dot, lonLatDegToVec, meanDirection, normalize, rotateAbout, vecToLonLatDeg } from './vec3.js';
 
 glMatrix.setMatrixArrayType(Array); // float64 in gl-matrix too, for an independent cross-check
 
@@ -30,5 +30,16 @@ describe('vec3 (float64)', () => {
     expect(Math.abs(angleRad(a, b) / expected - 1)).toBeLessThan(1e-5);
     expect(dot(cross(a, b), a)).toBeCloseTo(0, 15);
     expect(() => normalize([0, 0, 0])).toThrow(RangeError);
+  });
+});
+
+describe('meanDirection', () => {
+  it('is the unit mean of the points, undefined when they cancel or there are none', () => {
+    const m = meanDirection([[1, 0, 0], [0, 1, 0]])!;
+    expect(m[0]).toBeCloseTo(Math.SQRT1_2, 15);
+    expect(m[1]).toBeCloseTo(Math.SQRT1_2, 15);
+    expect(m[2]).toBe(0);
+    expect(meanDirection([[0, 0, 1], [0, 0, -1]])).toBeUndefined();
+    expect(meanDirection([])).toBeUndefined();
   });
 });

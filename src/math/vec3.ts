@@ -65,3 +65,17 @@ export function rotateAbout(v: ArrayLike<number>, axis: ArrayLike<number>, angle
     v[2] * c + k[2] * s + axis[2] * d,
   ];
 }
+
+/** Mean direction of points (unit), or undefined when they cancel out (or there are none). */
+export function meanDirection(points: ReadonlyArray<ArrayLike<number>>): Vec3 | undefined {
+  let x = 0;
+  let y = 0;
+  let z = 0;
+  for (const p of points) {
+    x += p[0];
+    y += p[1];
+    z += p[2];
+  }
+  const m = Math.hypot(x, y, z);
+  return points.length === 0 || m < 1e-9 * points.length ? undefined : [x / m, y / m, z / m];
+}
