@@ -116,9 +116,8 @@ CREATE TABLE IF NOT EXISTS sso_ids (
 );
 `;
 
-/** The fixed tables, SQLite. */
-export const SQLITE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+/** The registry tables (meta, catalogues, collections): the same DDL on both databases. */
+const REGISTRY_TABLES = `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS catalogues (
   name TEXT PRIMARY KEY,
   title TEXT NOT NULL,
@@ -143,7 +142,11 @@ CREATE TABLE IF NOT EXISTS collections (
   max_extent DOUBLE PRECISION NOT NULL,
   ingested_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS observations (
+`;
+
+/** The fixed tables, SQLite. */
+export const SQLITE_SCHEMA = `
+${REGISTRY_TABLES}CREATE TABLE IF NOT EXISTS observations (
   id INTEGER PRIMARY KEY,
   collection TEXT NOT NULL,
 ${obsColumnsSql}
@@ -160,32 +163,7 @@ ${PORTABLE_TABLES}`;
 
 /** The fixed tables, PostgreSQL (the same columns; ids are BIGINT, the counts table a plain heap). */
 export const POSTGRES_SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS catalogues (
-  name TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  description TEXT NOT NULL,
-  table_name TEXT NOT NULL,
-  columns_json TEXT NOT NULL,
-  id_column TEXT NOT NULL,
-  bright_column TEXT NOT NULL,
-  row_count BIGINT NOT NULL,
-  max_radius DOUBLE PRECISION NOT NULL,
-  source TEXT NOT NULL,
-  credit TEXT NOT NULL,
-  ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS collections (
-  name TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  description TEXT NOT NULL,
-  source TEXT NOT NULL,
-  credit TEXT NOT NULL,
-  row_count BIGINT NOT NULL,
-  max_extent DOUBLE PRECISION NOT NULL,
-  ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS observations (
+${REGISTRY_TABLES}CREATE TABLE IF NOT EXISTS observations (
   id BIGINT PRIMARY KEY,
   collection TEXT NOT NULL,
 ${obsColumnsSql}
