@@ -8,7 +8,7 @@
  *  - GET /api/observations/cone                footprints (ObsCore rows) intersecting a cone
  * Bad parameters: 400 naming the field; regions too large: 413 naming the limit.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError, originOf } from '../http.js';
 import { catalogueLink, collectionLink, obsCoreConeLink, productLink } from '../samp.js';
 import { collectionTableName } from '../tap/metadata.js';
@@ -85,6 +85,45 @@ function ordering(cat: CatalogueInfo, orderBy: string | undefined): Pick<SearchO
     );
   }
   return { orderBy: name, descending };
+}
+
+/** One catalogue region search answered: rows brightest (or nearest) first, the SAMP link of the same query. */
+async function regionAnswer(
+  origin: string,
+  reply: FastifyReply,
+  db: Parameters<typeof searchRegion>[0],
+  cat: CatalogueInfo,
+  order: Pick<SearchOptions, 'orderBy' | 'descending'>,
+  limit: number,
+  region: {
+    ranges29: Parameters<typeof searchRegion>[2];
+    inside: (ra: number, dec: number) => boolean;
+    centre: { ra: number; dec: number };
+    link: Pick<NonNullable<Parameters<typeof catalogueLink>[2]>, 'cone' | 'polygon'>;
+  },
+) {
+  const result = await searchRegion(db, cat, region.ranges29, region.inside, { limit, ...order, centre: region.centre });
+  const descending = order.descending ?? false;
+  const samp = catalogueLink(origin, cat.name, {
+    ...(order.orderBy === 'distance'
+      ? { distanceFrom: { raDeg: region.centre.ra, decDeg: region.centre.dec } }
+      : { orderColumn: order.orderBy! }),
+    descending,
+    ...region.link,
+    maxrec: limit,
+  });
+  reply.header('cache-control', 'no-cache');
+  return {
+    samp,
+    catalogue: cat.name,
+    total: result.total,
+    returned: result.data.length,
+    truncated: result.truncated,
+    orderBy: order.orderBy!,
+    descending,
+    columns: result.columns,
+    data: result.data,
+  };
 }
 
 /** "ra,dec,ra,dec,…" → vertices (400 naming `vertices`). */
@@ -185,29 +224,12 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
           `radius ${radius} is above the limit of ${cat.maxRadius} degrees (maxRadius) for catalogue ${cat.name}`,
         );
       }
-      const result = await searchRegion(db, cat, discRanges29(ra, dec, radius), inCone(ra, dec, radius), {
-        limit,
-        ...order,
+      return regionAnswer(originOf(request), reply, db, cat, order, limit, {
+        ranges29: discRanges29(ra, dec, radius),
+        inside: inCone(ra, dec, radius),
         centre: { ra, dec },
+        link: { cone: { raDeg: ra, decDeg: dec, radiusDeg: radius } },
       });
-      const samp = catalogueLink(originOf(request), cat.name, {
-        ...(order.orderBy === 'distance' ? { distanceFrom: { raDeg: ra, decDeg: dec } } : { orderColumn: order.orderBy! }),
-        descending: order.descending ?? false,
-        cone: { raDeg: ra, decDeg: dec, radiusDeg: radius },
-        maxrec: limit,
-      });
-      reply.header('cache-control', 'no-cache');
-      return {
-        samp,
-        catalogue: cat.name,
-        total: result.total,
-        returned: result.data.length,
-        truncated: result.truncated,
-        orderBy: order.orderBy!,
-        descending: order.descending ?? false,
-        columns: result.columns,
-        data: result.data,
-      };
     },
   );
 
@@ -239,29 +261,12 @@ export async function catalogueRoutes(app: FastifyInstance, handle: DatabaseHand
           `the polygon reaches ${bounds.radius.toFixed(2)} degrees from its centre, above the limit of ${cat.maxRadius} degrees (maxRadius) for catalogue ${cat.name}`,
         );
       }
-      const result = await searchRegion(db, cat, polygonRanges29(vertices), inside, {
-        limit,
-        ...order,
+      return regionAnswer(originOf(request), reply, db, cat, order, limit, {
+        ranges29: polygonRanges29(vertices),
+        inside,
         centre: { ra: bounds.ra, dec: bounds.dec },
+        link: { polygon: { verticesDeg: vertices } },
       });
-      const samp = catalogueLink(originOf(request), cat.name, {
-        ...(order.orderBy === 'distance' ? { distanceFrom: { raDeg: bounds.ra, decDeg: bounds.dec } } : { orderColumn: order.orderBy! }),
-        descending: order.descending ?? false,
-        polygon: { verticesDeg: vertices },
-        maxrec: limit,
-      });
-      reply.header('cache-control', 'no-cache');
-      return {
-        samp,
-        catalogue: cat.name,
-        total: result.total,
-        returned: result.data.length,
-        truncated: result.truncated,
-        orderBy: order.orderBy!,
-        descending: order.descending ?? false,
-        columns: result.columns,
-        data: result.data,
-      };
     },
   );
 
