@@ -22,3 +22,20 @@ export const ALPHA_BLEND: GPUBlendState = {
   color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
   alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
 };
+
+/**
+ * The pipeline every simple overlay uses (cached per device, name and format): one WGSL module with
+ * entry points `vs` and `fs`, vertices pulled from its own bindings, triangles, alpha blending.
+ */
+export function overlayPipeline(device: GPUDevice, name: string, label: string, code: string, format: GPUTextureFormat): GPURenderPipeline {
+  return cachedPipeline(device, `${name}/${format}`, () => {
+    const module = device.createShaderModule({ label: name, code });
+    return device.createRenderPipeline({
+      label,
+      layout: 'auto',
+      vertex: { module, entryPoint: 'vs' },
+      fragment: { module, entryPoint: 'fs', targets: [{ format, blend: ALPHA_BLEND }] },
+      primitive: { topology: 'triangle-list' },
+    });
+  });
+}

@@ -1,7 +1,7 @@
 // Screen overlays on top of the image layers: the outer boundary of all-sky projections (outline +
 // background outside it) and the reticle. Owns its pipeline and uniform buffer. The full-screen
 // pass is skipped when the boundary is nowhere near the viewport (boundaryInView).
-import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
+import { overlayPipeline } from '../pipelineCache.js';
 import type { Camera } from '../../math/camera.js';
 import { boundaryFunction, PROJECTION_ID } from '../../math/projections.js';
 import { boundaryWgsl } from '../shaders/boundary.wgsl.js';
@@ -32,23 +32,7 @@ export class BoundaryLayer {
   constructor(device: GPUDevice, format: GPUTextureFormat, style: BoundaryStyle = DEFAULT_BOUNDARY_STYLE) {
     this.device = device;
     this.style = style;
-    this.pipeline = cachedPipeline(device, `boundary/${format}`, () => {
-      const module = device.createShaderModule({ label: 'boundary', code: boundaryWgsl });
-      return device.createRenderPipeline({
-        label: 'projection boundary',
-        layout: 'auto',
-        vertex: { module, entryPoint: 'vs' },
-        fragment: {
-          module,
-          entryPoint: 'fs',
-          targets: [{
-            format,
-            blend: ALPHA_BLEND,
-          }],
-        },
-        primitive: { topology: 'triangle-list' },
-      });
-    });
+    this.pipeline = overlayPipeline(device, 'boundary', 'projection boundary', boundaryWgsl, format);
     this.uniforms = device.createBuffer({ label: 'boundary', size: 80, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: this.uniforms } }] });
   }

@@ -2,7 +2,7 @@
 // in float64 (src/render/gridLines.ts), sent as view-frame float32 points, drawn as anti-aliased
 // screen-width lines, and their labels placed on the CPU (src/render/gridLabelLayout.ts) and drawn
 // as GPU text (TextLabels). Owns its pipeline, buffers and text; destroy() frees them.
-import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
+import { overlayPipeline } from '../pipelineCache.js';
 import { toViewFrame, type Camera } from '../../math/camera.js';
 import type { FrameName } from '../../math/frames.js';
 import type { ViewState } from '../../math/camera.js';
@@ -85,23 +85,7 @@ export class GridLayer {
     this.labelFontPx = options.labelFontPx ?? 11;
     this.labelFormat = options.labelFormat ?? 'auto';
     this.text = new TextLabels(device, format);
-    this.pipeline = cachedPipeline(device, `lines/${format}`, () => {
-      const module = device.createShaderModule({ label: 'lines', code: linesWgsl });
-      return device.createRenderPipeline({
-        label: 'grid',
-        layout: 'auto',
-        vertex: { module, entryPoint: 'vs' },
-        fragment: {
-          module,
-          entryPoint: 'fs',
-          targets: [{
-            format,
-            blend: ALPHA_BLEND,
-          }],
-        },
-        primitive: { topology: 'triangle-list' },
-      });
-    });
+    this.pipeline = overlayPipeline(device, 'lines', 'grid', linesWgsl, format);
     this.uniforms = device.createBuffer({ label: 'grid', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.points = new GrowableBuffer(device, 'grid points', GPUBufferUsage.STORAGE, 16 * 1024);
   }

@@ -1,7 +1,7 @@
 // Text drawn by the GPU: strings at device-pixel positions, each glyph a quad pulled from a
 // storage buffer (6 vertices per glyph, no instancing) and textured from a GlyphAtlas. Owns its
 // atlas texture, buffers and bind group; destroy() frees them.
-import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
+import { overlayPipeline } from '../pipelineCache.js';
 import { GrowableBuffer } from '../growableBuffer.js';
 import { GlyphAtlas } from '../text/glyphAtlas.js';
 
@@ -54,16 +54,7 @@ export class TextLabels {
 
   constructor(device: GPUDevice, format: GPUTextureFormat) {
     this.device = device;
-    this.pipeline = cachedPipeline(device, `text/${format}`, () => {
-      const module = device.createShaderModule({ label: 'text', code: WGSL });
-      return device.createRenderPipeline({
-        label: 'text',
-        layout: 'auto',
-        vertex: { module, entryPoint: 'vs' },
-        fragment: { module, entryPoint: 'fs', targets: [{ format, blend: ALPHA_BLEND }] },
-        primitive: { topology: 'triangle-list' },
-      });
-    });
+    this.pipeline = overlayPipeline(device, 'text', 'text', WGSL, format);
     this.uniforms = device.createBuffer({ label: 'text', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.glyphBuffer = new GrowableBuffer(device, 'text glyphs', GPUBufferUsage.STORAGE, 4096);
     this.sampler = device.createSampler({ label: 'text', minFilter: 'linear', magFilter: 'linear' });
