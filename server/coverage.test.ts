@@ -139,6 +139,7 @@ describe('collection coverage', () => {
       // every vertex, circle centre and point of every footprint is inside
       for (const region of regions) {
         for (const s of region) {
+          if (s.kind === 'boolean') throw new Error(`${c.name}: a boolean STC-S footprint has no vertex list to check here`);
           const pts = s.kind === 'polygon' ? s.lonlat : [[s.lon, s.lat] as [number, number]];
           for (const [lon, lat] of pts) expect(moc.contains(lon, lat), `${c.name} ${lon} ${lat}`).toBe(true);
         }

@@ -5,7 +5,7 @@
 // spectra a brute-force scan of the ingested positions finds, and get_spectra downloads files
 // byte-identical to the data kit's. Skips (logged) only when astroquery or the data kit is missing;
 // with ESASKY_REQUIRE_VO_TOOLS=1 (CI) a missing astroquery is a failure.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { runIngest } from './ingest/cli.js';
 import { SPECTRA_COLLECTION } from './ingest/products.js';
 import { openSqlite, type Database } from './storage/db.js';
 import { ensureSchema } from './storage/schema.js';
+import { runProcess } from './testing/runProcess.js';
 
 const PYTHON = '/usr/bin/python3';
 const config0 = loadConfig({});
@@ -32,21 +33,6 @@ function astroqueryMissing(): string | undefined {
   return r.status === 0 ? undefined : `astroquery is not importable by ${PYTHON} (apt-get install -y python3-astroquery)`;
 }
 
-function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface SpectrumRow {
   obs_id: string;
@@ -131,12 +117,12 @@ describe.skipIf(!haveKit)('astroquery.esasky spectra against /esasky-tap', () =>
     expect(p2).toBeDefined();
     const download = join(dir, 'Spectra');
     const home = mkdtempSync(join(tmpdir(), 'esasky-aq-home-'));
-    const res = await run(
+    const res = await runProcess(
       PYTHON,
       [join(config0.repoRoot, 'server/tap/astroquery_spectra_client.py'), `${origin}/esasky-tap`, download, SPECTRA_COLLECTION, ...[p1.s_ra, p1.s_dec, p2.s_ra, p2.s_dec].map(String)],
+      180_000,
       // astroquery's cache and config go to a throwaway home
       { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config') },
-      180_000,
     );
     rmSync(home, { recursive: true, force: true });
     expect(res.code, res.stderr.slice(-3000)).toBe(0);

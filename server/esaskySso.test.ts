@@ -7,7 +7,7 @@
 // ssoApi.test.ts) — the on-path, pass-through and s_fov-circle observations are crossed, the
 // right-place-wrong-time, right-time-wrong-place and untimed ones are not. Skips (logged) only when
 // astroquery is missing; with ESASKY_REQUIRE_VO_TOOLS=1 (CI) that is a failure.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { openPostgres, openSqlite, type Database } from './storage/db.js';
 import { pgUnavailable, startPgCluster } from './testing/pgCluster.js';
 import { ensureSchema } from './storage/schema.js';
 import { msToMjd } from './sso/ephemeris.js';
+import { runProcess } from './testing/runProcess.js';
 
 const PYTHON = '/usr/bin/python3';
 const config0 = loadConfig({});
@@ -70,21 +71,6 @@ const ROWS: ObservationRow[] = [
 ];
 const CROSSED = ['fov-circle', 'on-path', 'passes-through'];
 
-function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function ssoSuite(name: string, open: (dir: string) => Promise<{ db: Database; done: () => Promise<void> }>): void {
   describe.skipIf(!existsSync(IMAGE))(`astroquery.esasky SSO functions against /esasky-tap, ${name}`, () => {
@@ -157,11 +143,11 @@ function ssoSuite(name: string, open: (dir: string) => Promise<{ db: Database; d
         return;
       }
       const home = mkdtempSync(join(tmpdir(), 'esasky-aq-home-'));
-      const res = await run(
+      const res = await runProcess(
         PYTHON,
         [join(config0.repoRoot, 'server/tap/astroquery_sso_client.py'), `${origin}/esasky-tap`, join(dir, 'Maps'), COLL, 'Ceres', '1P/Halley'],
-        { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config') },
         180_000,
+        { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), XDG_CONFIG_HOME: join(home, '.config') },
       );
       rmSync(home, { recursive: true, force: true });
       expect(res.code, res.stderr.slice(-3000)).toBe(0);

@@ -3,7 +3,6 @@
 // cluster): a job created on one node is read, changed, run, polled, aborted, fetched and deleted
 // on the other; a job whose node died, or was shut down mid-job, ends in ERROR; expired jobs disappear. pyvo's async path
 // (Debian python3-pyvo, pyvo_async_nodes.py) across the two nodes over HTTP.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +16,7 @@ import { bootstrap } from '../ingest/bootstrap.js';
 import { openPostgres, openSqlite, type Database } from '../storage/db.js';
 import { ensureSchema } from '../storage/schema.js';
 import { pgUnavailable, startPgCluster, type PgCluster } from '../testing/pgCluster.js';
+import { runProcess } from '../testing/runProcess.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -219,24 +219,6 @@ if (pgSkip !== undefined) {
   });
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: -1, stdout, stderr: String(err) });
-    });
-  });
-}
 
 describe('pyvo async across two nodes over HTTP (one SQLite file)', () => {
   let dir: string;
@@ -245,7 +227,7 @@ describe('pyvo async across two nodes over HTTP (one SQLite file)', () => {
   let pyvoWhy: string | undefined;
 
   beforeAll(async () => {
-    const probe = await run(PYTHON, ['-c', 'import pyvo'], 30_000);
+    const probe = await runProcess(PYTHON, ['-c', 'import pyvo'], 30_000);
     if (probe.code !== 0) pyvoWhy = `pyvo is not importable by ${PYTHON} (apt-get install -y python3-pyvo)`;
     dir = mkdtempSync(join(tmpdir(), 'esasky-uws-pyvo-'));
     const file = join(dir, 'shared.sqlite');
@@ -271,7 +253,7 @@ describe('pyvo async across two nodes over HTTP (one SQLite file)', () => {
       console.warn(`pyvo cross-node test not run here: ${pyvoWhy}`);
       return;
     }
-    const res = await run(PYTHON, [join(HERE, 'pyvo_async_nodes.py'), bases[0]!, bases[1]!], 120_000);
+    const res = await runProcess(PYTHON, [join(HERE, 'pyvo_async_nodes.py'), bases[0]!, bases[1]!], 120_000);
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as Record<string, unknown>;
     expect(String(out['url_a']).startsWith(`${bases[0]}/async/`)).toBe(true);

@@ -3,7 +3,7 @@
 // python3-astroquery, astroquery_client.py) and `stilts taplint` (Debian stilts), which must
 // report no errors (E- lines) on either service. Each skips, with the reason logged, only when
 // its tool is missing; with ESASKY_REQUIRE_VO_TOOLS=1 (CI) a missing tool is a failure.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,7 @@ import { bootstrap } from '../ingest/bootstrap.js';
 import { openSqlite } from '../storage/db.js';
 import { intersectsCone, parseStcs, unit } from '../storage/stcs.js';
 import { ensureSchema } from '../storage/schema.js';
+import { runProcess } from '../testing/runProcess.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -36,22 +37,6 @@ function stiltsMissing(): string | undefined {
   return r.status === 0 ? undefined : 'stilts is not installed (apt-get install -y stilts)';
 }
 
-/** Runs a command without blocking the event loop (the server answers in this process). */
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function skipOrFail(reason: string): void {
   expect(process.env['ESASKY_REQUIRE_VO_TOOLS'], reason).toBeUndefined();
@@ -87,7 +72,7 @@ describe('VO clients against /tap over HTTP', () => {
   it('pyvo: sync query, MAXREC overflow, tables listing, BINARY2, async job, error message', async () => {
     const missing = pyvoMissing();
     if (missing !== undefined) return skipOrFail(missing);
-    const res = await run(PYTHON, [join(HERE, 'pyvo_client.py'), base], 120_000);
+    const res = await runProcess(PYTHON, [join(HERE, 'pyvo_client.py'), base], 120_000);
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as {
       cone: { hip: number[]; mag: number[]; units: Record<string, string>; status: string };
@@ -126,7 +111,7 @@ describe('VO clients against /tap over HTTP', () => {
   it('astroquery.esasky against /esasky-tap: missions, catalogue and footprint searches equal brute force', async () => {
     const missing = astroqueryMissing();
     if (missing !== undefined) return skipOrFail(missing);
-    const res = await run(PYTHON, [join(HERE, 'astroquery_client.py'), base.replace(/\/tap$/, '/esasky-tap')], 180_000);
+    const res = await runProcess(PYTHON, [join(HERE, 'astroquery_client.py'), base.replace(/\/tap$/, '/esasky-tap')], 180_000);
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout.trim().split('\n').pop()!) as {
       maps: string[];
@@ -172,7 +157,7 @@ describe('VO clients against /tap over HTTP', () => {
     const missing = stiltsMissing();
     if (missing !== undefined) return skipOrFail(missing);
     const taplint = async (url: string): Promise<{ report: string; errors: string[]; warnings: string[] }> => {
-      const res = await run('stilts', ['taplint', `tapurl=${url}`, 'maxrepeat=4'], 240_000);
+      const res = await runProcess('stilts', ['taplint', `tapurl=${url}`, 'maxrepeat=4'], 240_000);
       const report = res.stdout + res.stderr;
       const lines = report.split('\n');
       // the stages that matter ran: metadata, queries, UWS, ObsCore, examples

@@ -98,7 +98,7 @@ describe('HiPS tile fast path (real HTTP)', () => {
   it('answers 304 to a matching If-None-Match (weak, in a list) and If-Modified-Since', async () => {
     const first = await get(port, TILE);
     const etag = String(first.headers.etag);
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { 'if-none-match': etag },
       { 'if-none-match': `"other", ${etag.replace(/^W\//, '')}` },
       { 'if-none-match': '*' },
