@@ -179,6 +179,7 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
         orderMin: e.source.orderMin,
         orderMax: e.source.orderMax,
         ...(e.source.metadata ? { metadata: e.source.metadata } : {}),
+        ...(e.source.countsUrl ? { countsUrl: e.source.countsUrl } : {}),
         filters: e.filters,
         ...(e.properMotion ? { properMotion: e.properMotion } : {}),
         ...(e.maxTiles ? { maxTiles: e.maxTiles } : {}),
