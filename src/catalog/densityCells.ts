@@ -5,7 +5,7 @@
 // of the tile's cell not in an ancestor tile, as CDS hipsgen and test/fixtures/hips/catalog write
 // them) or from the archive server's per-cell counts (GET /api/coverage/catalogue/{name}/counts).
 // Pure: no DOM, no GPU (docs/catalogues-progressive.md, "Density view").
-import { cellRadiusDeg, pix2vec } from '../hips/healpix.js';
+import { cellRadiusDeg, faceLocalToVec, nest2xyf, pix2vec } from '../hips/healpix.js';
 import { ang2pixBatch } from '../hips/healpixBatch.js';
 import { CatalogError } from './columns.js';
 
@@ -122,10 +122,10 @@ export function cellNearCone(order: number, ipix: number, centre: readonly numbe
 /** The lightest sample point, rows (1/64: 16 units of the map's fixed point, so rounding stays under 3 %). */
 export const MIN_SAMPLE_ROWS = 1 / 64;
 
-/** Order whose cells are about half a grid pixel (one device pixel of pixelAngleRad) wide. */
+/** Order whose cells are at most a grid pixel (two device pixels of pixelAngleRad) wide. */
 export function sampleOrderFor(pixelAngleRad: number): number {
   const cellDeg = 58.6;
-  const k = Math.ceil(Math.log2(cellDeg / ((pixelAngleRad * 180) / Math.PI)));
+  const k = Math.ceil(Math.log2(cellDeg / ((2 * pixelAngleRad * 180) / Math.PI)));
   return Math.max(0, Math.min(24, k));
 }
 
@@ -151,18 +151,23 @@ export function densitySamples(cells: readonly CountedCell[], sampleOrder: numbe
   for (const c of cells) total += 4 ** depthOf(c, order);
   const out = new Float32Array(4 * total);
   let o = 0;
+  const v = new Float64Array(3);
   for (const c of cells) {
     const d = depthOf(c, order);
-    const n = 4 ** d;
-    const w = c.rows / n;
-    const first = c.ipix * n;
-    for (let s = 0; s < n; s++) {
-      const v = pix2vec(c.order + d, first + s);
-      out[o] = v[0];
-      out[o + 1] = v[1];
-      out[o + 2] = v[2];
-      out[o + 3] = w;
-      o += 4;
+    const side = 2 ** d;
+    const w = c.rows / (side * side);
+    // sub-cell centres in the face's (x, y) coordinates: (ix * side + a + 0.5) / nside(order + d)
+    const { face, ix, iy } = nest2xyf(c.order, c.ipix);
+    const nsub = 2 ** (c.order + d);
+    for (let a = 0; a < side; a++) {
+      for (let b = 0; b < side; b++) {
+        faceLocalToVec(face, (ix * side + a + 0.5) / nsub, (iy * side + b + 0.5) / nsub, v);
+        out[o] = v[0];
+        out[o + 1] = v[1];
+        out[o + 2] = v[2];
+        out[o + 3] = w;
+        o += 4;
+      }
     }
   }
   return { samples: out, order };
