@@ -219,6 +219,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private remaindersKey = '';
   private samplesKey = '';
   private densityKey = '';
+  private modeKey = '';
   private estimated = 0;
   private filterVersion = 0;
 
@@ -762,6 +763,10 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.updateRemainders(camera);
     const centre = camera.centre;
     const radius = camera.radiusRad;
+    // the estimate changes with the view, the drawn tiles, the filters, the counts and the threshold only
+    const mk = `${this.viewKey}|${this.remaindersKey}|${threshold}`;
+    if (mk === this.modeKey) return;
+    this.modeKey = mk;
     let estimate = 0;
     const bounds = this.filterList.map(filterBounds);
     for (const t of this.drawn) {
