@@ -42,16 +42,6 @@ export async function loadHipsCatalogSource(baseUrl: string, fetchFn: FetchLike 
   if (orderMax === undefined || orderMax > 24) throw new HipsCatalogSourceError(`${url}: hips_order must be an integer in 0..24, got '${properties.raw.get('hips_order') ?? '(missing)'}'`, url);
   const orderMin = properties.hipsOrderMin;
   if (orderMin > orderMax) throw new HipsCatalogSourceError(`${url}: hips_order_min ${orderMin} is above hips_order ${orderMax}`, url);
-  const metaUrl = joinUrl(baseUrl, 'metadata.xml');
-  const xml = await fetchText(metaUrl, fetchFn, signal, `the HiPS catalogue at ${baseUrl}`);
-  let metadata: HipsCatalogMetadata | undefined;
-  if (xml !== undefined) {
-    try {
-      metadata = parseHipsCatalogMetadata(xml);
-    } catch (e) {
-      throw new HipsCatalogSourceError(`${metaUrl}: ${e instanceof Error ? e.message : String(e)}`, metaUrl);
-    }
-  }
   const countsRaw = properties.raw.get('esasky_cell_counts_url');
   let countsUrl: string | undefined;
   if (countsRaw !== undefined) {
@@ -60,6 +50,16 @@ export async function loadHipsCatalogSource(baseUrl: string, fetchFn: FetchLike 
       countsUrl = new URL(countsRaw, new URL(url, globalThis.location?.href ?? 'http://localhost/')).href.replace(/%7Border%7D/gi, '{order}');
     } catch {
       throw new HipsCatalogSourceError(`${url}: esasky_cell_counts_url '${countsRaw}' is not a URL`, url);
+    }
+  }
+  const metaUrl = joinUrl(baseUrl, 'metadata.xml');
+  const xml = await fetchText(metaUrl, fetchFn, signal, `the HiPS catalogue at ${baseUrl}`);
+  let metadata: HipsCatalogMetadata | undefined;
+  if (xml !== undefined) {
+    try {
+      metadata = parseHipsCatalogMetadata(xml);
+    } catch (e) {
+      throw new HipsCatalogSourceError(`${metaUrl}: ${e instanceof Error ? e.message : String(e)}`, metaUrl);
     }
   }
   return { baseUrl, properties, orderMin, orderMax, metadata, title: properties.obsTitle ?? baseUrl, countsUrl };
