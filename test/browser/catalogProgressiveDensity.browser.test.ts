@@ -270,6 +270,29 @@ describe('progressive catalogue density view', () => {
     }
   });
 
+  it('counts that cannot be read are reported with their URL and the tiles\' counts are used; a counts URL needs {order}', async () => {
+    const source = await loadHipsCatalogSource(BASE);
+    const device = await requestTestDevice();
+    const opts = { id: 'hip6e', baseUrl: BASE, orderMin: source.orderMin, orderMax: source.orderMax, metadata: source.metadata!, densityThreshold: 1000 };
+    expect(() => new ProgressiveCatalogLayer(device, 'rgba8unorm', { ...opts, countsUrl: '/counts.json' })).to.throw(/countsUrl must contain '\{order\}'/);
+    const errors: string[] = [];
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    const bad = new URL('/test/fixtures/hips/catalog/no-such-counts/', location.href).href + 'order{order}.json';
+    const layer = renderer.addLayer(new ProgressiveCatalogLayer(device, 'rgba8unorm', { ...opts, countsUrl: bad, onError: (m) => errors.push(m) }));
+    const target = createTarget(device, W, H);
+    try {
+      await settle(renderer, layer, target, WHOLE_SKY);
+      expect(errors.length, 'reported once').to.equal(1);
+      expect(errors[0]).to.contain('no-such-counts/order5.json').and.to.contain('HTTP 404');
+      expect(layer.stats.mode).to.equal('density');
+      expect(layer.stats.densitySource).to.equal('tiles');
+      expect(gpuErrors).to.deep.equal([]);
+    } finally {
+      renderer.destroy();
+      target.destroy();
+    }
+  });
+
   it('with a filter the density map is exactly the resident rows that pass it', async () => {
     const source = await loadHipsCatalogSource(BASE);
     const device = await requestTestDevice();

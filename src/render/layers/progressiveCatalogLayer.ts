@@ -213,6 +213,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   /** Server counts by order: the answer, or pending / failed. */
   private readonly counts = new Map<number, CellCountsAnswer | 'pending' | 'failed'>();
   private countsVersion = 0;
+  private countsErrorReported = false;
   private densitySource: ProgressiveDensitySource = 'rows';
   private countsInUse: CellCountsAnswer | undefined;
   private remainders: CountedCell[] = [];
@@ -859,7 +860,11 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       if (this.destroyed) return;
       this.counts.set(k, 'failed');
       const status = /^HTTP (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
-      if (status !== '413' && status !== '400') this.onError(`cell counts ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      // reported once (each order below is tried in turn); the density then uses the tiles' own counts
+      if (status !== '413' && status !== '400' && !this.countsErrorReported) {
+        this.countsErrorReported = true;
+        this.onError(`cell counts ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      }
       this.countsVersion++;
       this.requestFrame();
     });
