@@ -7,6 +7,8 @@
 // are where rows are and background where there are none; with filters, exactly the resident rows
 // that pass them; zooming in switches to markers (and picking), zooming out back to density.
 import { expect } from '@esm-bundle/chai';
+import '../../src/define.js';
+import type { EsaskySky } from '../../src/elements/esaskySky.js';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { ProgressiveCatalogLayer } from '../../src/render/layers/progressiveCatalogLayer.js';
 import { loadHipsCatalogSource } from '../../src/catalog/hipsCatalogSource.js';
@@ -290,6 +292,31 @@ describe('progressive catalogue density view', () => {
     } finally {
       renderer.destroy();
       target.destroy();
+    }
+  });
+
+  it('<esasky-sky> addCatalogueHips: densityThreshold and countsUrl options, bad countsUrl refused', async () => {
+    const sky = document.createElement('esasky-sky') as EsaskySky;
+    sky.style.cssText = 'display:block;width:240px;height:120px';
+    sky.setAttribute('projection', 'AIT');
+    sky.setAttribute('fov', '360');
+    document.body.appendChild(sky);
+    try {
+      await sky.addCatalogueHips(BASE, { countsUrl: '/counts.json' }).then(() => expect.fail('resolved'), (e: Error) => expect(e.message).to.match(/countsUrl must be a URL containing '\{order\}'/));
+      const id = await sky.addCatalogueHips(BASE, { densityThreshold: 1000, countsUrl: '/test/fixtures/hips/catalog/counts/order{order}.json' });
+      const ready = () => {
+        const st = sky.getCatalogueHipsState(id)?.stats;
+        return !!st && st.mode === 'density' && st.densitySource === 'counts' && st.countsOrder === 5 && st.densityPasses > 0;
+      };
+      for (let i = 0; i < 800 && !ready(); i++) await sleep(25);
+      expect(ready(), JSON.stringify(sky.getCatalogueHipsState(id)?.stats)).to.equal(true);
+      expect(sky.getCatalogueHipsState(id)!.stats.estimatedVisibleRows).to.be.closeTo(5044, 3);
+      sky.setCatalogueHipsStyle(id, { densityThreshold: Infinity });
+      for (let i = 0; i < 200 && sky.getCatalogueHipsState(id)!.stats.mode !== 'markers'; i++) await sleep(25);
+      expect(sky.getCatalogueHipsState(id)!.stats.mode).to.equal('markers');
+      sky.removeCatalogueHips(id);
+    } finally {
+      sky.remove();
     }
   });
 
