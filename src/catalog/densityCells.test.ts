@@ -13,7 +13,7 @@ import { parseHipsCatalogTile } from '../hips/catalog.js';
 import { tilePath } from '../hips/tilePath.js';
 import { CatalogError } from './columns.js';
 import {
-  cellNearCone, countRemainders, densitySamples, MIN_SAMPLE_ROWS, rowsInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
+  cellNearCone, countRemainders, densitySamples, MIN_SAMPLE_ROWS, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
   type CountedTile,
 } from './densityCells.js';
 
@@ -136,8 +136,33 @@ describe('countRemainders (server counts) and the sample points', () => {
       if (vec2pix(3, centre[0], centre[1], centre[2]) === ipix) expect(cellNearCone(3, ipix, centre, 0.01)).toBe(true);
     }
     expect(cellNearCone(3, vec2pix(3, -centre[0], -centre[1], -centre[2]), centre, 0.5)).toBe(false);
-    expect(rowsInCone([57.29577951308232, 0], [17.188733853924695, -90], centre, 0.01)).toBe(1);
-    expect(rowsInCone([57.29577951308232, 0], [17.188733853924695, -90], centre, Math.PI)).toBe(2);
+  });
+
+  it('rows of a tile in a cone (bounding cap shortcut) = brute force, with a filter and rows without position', () => {
+    fc.assert(fc.property(
+      fc.double({ min: 0, max: 360, noNaN: true }), fc.double({ min: -89, max: 89, noNaN: true }), fc.double({ min: 0.01, max: 20, noNaN: true }),
+      fc.double({ min: 0, max: 360, noNaN: true }), fc.double({ min: -90, max: 90, noNaN: true }), fc.double({ min: 0.001, max: 3.2, noNaN: true }), fc.integer({ min: 0, max: 2 ** 31 }),
+      (ra0, dec0, spread, ra1, dec1, radius, seed) => {
+        let a = seed >>> 0;
+        const rnd = () => ((a = (a * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+        const n = 60;
+        const raDeg = Float64Array.from({ length: n }, () => ra0 + (rnd() - 0.5) * spread);
+        const decDeg = Float64Array.from({ length: n }, () => Math.max(-90, Math.min(90, dec0 + (rnd() - 0.5) * spread)));
+        raDeg[3] = NaN;
+        const keep = (r: number) => r % 3 !== 0;
+        const D = Math.PI / 180;
+        const centre = [Math.cos(dec1 * D) * Math.cos(ra1 * D), Math.cos(dec1 * D) * Math.sin(ra1 * D), Math.sin(dec1 * D)];
+        let brute = 0;
+        let kept = 0;
+        for (let i = 0; i < n; i++) {
+          if (Number.isNaN(raDeg[i]) || !keep(i)) continue;
+          kept++;
+          const v = [Math.cos(decDeg[i] * D) * Math.cos(raDeg[i] * D), Math.cos(decDeg[i] * D) * Math.sin(raDeg[i] * D), Math.sin(decDeg[i] * D)];
+          if (Math.acos(Math.min(1, v[0] * centre[0] + v[1] * centre[1] + v[2] * centre[2])) <= radius - 1e-9) brute++;
+          else if (Math.acos(Math.min(1, v[0] * centre[0] + v[1] * centre[1] + v[2] * centre[2])) <= radius + 1e-9) return; // on the edge: either answer
+        }
+        expect(rowsOfCapInCone(rowCap(raDeg, decDeg), kept, centre, radius, keep)).toBe(brute);
+      }), { numRuns: 300, seed: 11 });
   });
 });
 

@@ -173,16 +173,62 @@ export function densitySamples(cells: readonly CountedCell[], sampleOrder: numbe
   return { samples: out, order };
 }
 
-/** Rows within radiusRad of the unit vector `centre` (ICRS degrees; keep: e.g. the filters). */
-export function rowsInCone(raDeg: ArrayLike<number>, decDeg: ArrayLike<number>, centre: readonly number[], radiusRad: number, keep?: (row: number) => boolean): number {
-  const cosR = radiusRad >= Math.PI ? -2 : Math.cos(radiusRad);
+/** A tile's rows as unit vectors with the cap that holds them all (for counting rows in a cone). */
+export interface RowCap {
+  readonly xyz: Float64Array;
+  /** Mean direction of the rows (unit vector) and the largest angle of a row from it, radians. */
+  readonly centre: readonly [number, number, number];
+  readonly radiusRad: number;
+}
+
+/** The unit vectors of rows at (raDeg, decDeg) and their bounding cap (made once per tile). */
+export function rowCap(raDeg: ArrayLike<number>, decDeg: ArrayLike<number>): RowCap {
+  const n = raDeg.length;
+  const xyz = new Float64Array(3 * n);
   const D = Math.PI / 180;
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  for (let i = 0; i < n; i++) {
+    const c = Math.cos(decDeg[i] * D);
+    const x = c * Math.cos(raDeg[i] * D);
+    const y = c * Math.sin(raDeg[i] * D);
+    const z = Math.sin(decDeg[i] * D);
+    xyz[3 * i] = x;
+    xyz[3 * i + 1] = y;
+    xyz[3 * i + 2] = z;
+    if (Number.isFinite(x + y + z)) {
+      sx += x;
+      sy += y;
+      sz += z;
+    }
+  }
+  const len = Math.hypot(sx, sy, sz);
+  if (!(len > 1e-12)) return { xyz, centre: [0, 0, 1], radiusRad: Math.PI };
+  const centre: [number, number, number] = [sx / len, sy / len, sz / len];
+  let minDot = 1;
+  for (let i = 0; i < n; i++) {
+    const d = xyz[3 * i] * centre[0] + xyz[3 * i + 1] * centre[1] + xyz[3 * i + 2] * centre[2];
+    if (d < minDot) minDot = d;
+  }
+  return { xyz, centre, radiusRad: Math.acos(Math.max(-1, Math.min(1, minDot))) + 1e-9 };
+}
+
+/**
+ * Rows of a tile within radiusRad of `centre` that `keep` accepts (rows with no position never
+ * count): the whole cap inside -> `kept` (the number of kept rows), outside -> 0, else row by row.
+ */
+export function rowsOfCapInCone(cap: RowCap, kept: number, centre: readonly number[], radiusRad: number, keep?: (row: number) => boolean): number {
+  if (radiusRad >= Math.PI) return kept;
+  const c = cap.centre;
+  const d = Math.acos(Math.max(-1, Math.min(1, c[0] * centre[0] + c[1] * centre[1] + c[2] * centre[2])));
+  if (d - cap.radiusRad > radiusRad) return 0;
+  if (d + cap.radiusRad <= radiusRad) return kept;
+  const cosR = Math.cos(radiusRad);
+  const xyz = cap.xyz;
   let n = 0;
-  for (let i = 0; i < raDeg.length; i++) {
-    const ra = raDeg[i] * D;
-    const dec = decDeg[i] * D;
-    const c = Math.cos(dec);
-    if (c * Math.cos(ra) * centre[0] + c * Math.sin(ra) * centre[1] + Math.sin(dec) * centre[2] >= cosR && (!keep || keep(i))) n++;
+  for (let i = 0; i < xyz.length / 3; i++) {
+    if (xyz[3 * i] * centre[0] + xyz[3 * i + 1] * centre[1] + xyz[3 * i + 2] * centre[2] >= cosR && (!keep || keep(i))) n++;
   }
   return n;
 }

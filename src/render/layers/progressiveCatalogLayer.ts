@@ -38,8 +38,8 @@ import type { ProperMotionOptions } from '../../catalog/properMotion.js';
 import type { PlacedLabel } from '../../catalog/labelLayout.js';
 import { CatalogDensityMap, type DensityGrid } from './catalogDensity.js';
 import {
-  cellNearCone, countRemainders, densitySamples, rowsInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
-  type CellCountsAnswer, type CountedCell,
+  cellNearCone, countRemainders, densitySamples, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
+  type CellCountsAnswer, type CountedCell, type RowCap,
 } from '../../catalog/densityCells.js';
 import { filterBounds, rowPasses } from '../../catalog/columns.js';
 
@@ -214,6 +214,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private readonly counts = new Map<number, CellCountsAnswer | 'pending' | 'failed'>();
   private countsVersion = 0;
   private countsErrorReported = false;
+  /** Per tile: its rows' vectors and cap, rows with a position, and the rows passing the filters of filterVersion. */
+  private readonly tileCaps = new WeakMap<TileRows, { cap: RowCap; valid: number; filterVersion: number; kept: number; keep: ((row: number) => boolean) | undefined }>();
   private densitySource: ProgressiveDensitySource = 'rows';
   private countsInUse: CellCountsAnswer | undefined;
   private remainders: CountedCell[] = [];
@@ -769,10 +771,9 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     if (mk === this.modeKey) return;
     this.modeKey = mk;
     let estimate = 0;
-    const bounds = this.filterList.map(filterBounds);
     for (const t of this.drawn) {
-      const cols = this.filterList.map((f) => columnOf(t.rows.data, f.column, t.rows.rows));
-      estimate += rowsInCone(t.rows.drawnRaDeg, t.rows.drawnDecDeg, centre, radius, cols.length > 0 ? (r) => rowPasses(cols, bounds, r) : undefined);
+      const { cap, kept, keep } = this.tileCount(t.rows);
+      estimate += rowsOfCapInCone(cap, kept, centre, radius, keep);
     }
     for (const c of this.remainders) if (cellNearCone(c.order, c.ipix, centre, radius)) estimate += c.rows;
     this.estimated = estimate;
@@ -793,6 +794,35 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       const near = this.remainders.filter((c) => cellNearCone(c.order, c.ipix, centre, Math.min(Math.PI, radius * 1.5)));
       this.density.setSamples(densitySamples(near, sampleOrder, MAX_DENSITY_SAMPLES).samples);
     }
+  }
+
+  /** A tile's rows as vectors with their cap (once), and its rows passing the filters (once per filter change). */
+  private tileCount(rows: TileRows): { cap: RowCap; kept: number; keep: ((row: number) => boolean) | undefined } {
+    let c = this.tileCaps.get(rows);
+    if (!c) {
+      const cap = rowCap(rows.drawnRaDeg, rows.drawnDecDeg);
+      let valid = 0;
+      for (let i = 0; i < rows.rows; i++) if (Number.isFinite(cap.xyz[3 * i] + cap.xyz[3 * i + 1] + cap.xyz[3 * i + 2])) valid++;
+      c = { cap, valid, filterVersion: -1, kept: 0, keep: undefined };
+      this.tileCaps.set(rows, c);
+    }
+    if (c.filterVersion !== this.filterVersion) {
+      c.filterVersion = this.filterVersion;
+      if (this.filterList.length === 0) {
+        c.keep = undefined;
+        c.kept = c.valid;
+      } else {
+        const cols = this.filterList.map((f) => columnOf(rows.data, f.column, rows.rows));
+        const bounds = this.filterList.map(filterBounds);
+        const xyz = c.cap.xyz;
+        const keep = (r: number) => rowPasses(cols, bounds, r);
+        c.keep = keep;
+        let kept = 0;
+        for (let i = 0; i < rows.rows; i++) if (Number.isFinite(xyz[3 * i] + xyz[3 * i + 1] + xyz[3 * i + 2]) && keep(i)) kept++;
+        c.kept = kept;
+      }
+    }
+    return c;
   }
 
   /** The counted rows not loaded, per cell (recomputed when the drawn tiles, the filters or the counts change). */
