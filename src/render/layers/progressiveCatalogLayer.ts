@@ -25,7 +25,7 @@ import {
 } from './catalogLayer.js';
 import { CatalogLabels } from './catalogLabels.js';
 import { COMPACT_CHUNK } from '../shaders/catalog.wgsl.js';
-import { CatalogError, numericColumn, validateFilters, MAX_FILTERS, type CatalogData, type RangeFilter } from '../../catalog/columns.js';
+import { CatalogError, filterBounds, numericColumn, rowPasses, validateFilters, MAX_FILTERS, type CatalogData, type RangeFilter } from '../../catalog/columns.js';
 import { colormapWords } from '../../catalog/style.js';
 import type { HipsCatalogMetadata, HipsCatalogTile } from '../../hips/catalog.js';
 import { planCatalogTiles } from '../../catalog/progressivePlan.js';
@@ -41,7 +41,6 @@ import {
   cellNearCone, countRemainders, densitySamples, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
   type CellCountsAnswer, type CountedCell, type RowCap,
 } from '../../catalog/densityCells.js';
-import { filterBounds, rowPasses } from '../../catalog/columns.js';
 
 export type { ProgressiveProperMotion };
 
@@ -786,7 +785,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       this.version++;
     }
     if (this.drawMode !== 'density') return;
-    // weighted samples for the counted rows not loaded, near the view, at about a device pixel
+    // weighted samples for the counted rows not loaded, near the view, about a grid pixel apart
     const sampleOrder = sampleOrderFor(camera.pixelAngleRad);
     const sk = `${this.remaindersKey}|${sampleOrder}`;
     if (sk !== this.samplesKey) {
