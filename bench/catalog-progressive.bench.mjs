@@ -1,7 +1,8 @@
 // Progressive catalogues with many tiles (~700 wanted at 20°) on this machine's WebGPU (SwiftShader
 // when there is no GPU): frame times of pan frames and unchanged frames for the shared-buffer layer
 // (one compute pass, one draw) against one CatalogLayer per tile (the design it replaced), same
-// tiles, same run. Runs test/browser/catalogProgressive.perf.ts in the headless Chromium of the
+// tiles, same run; and the density view of the same layer at the same view (compute splat of the
+// resident rows, maximum, one full-screen draw) against its markers. Runs test/browser/catalogProgressive.perf.ts in the headless Chromium of the
 // browser tests and reads its `BENCH {json}` lines.
 import { machine, summarize, writeResult } from './harness.mjs';
 import { benchRecords, runPerfPage } from './perfPage.mjs';
@@ -12,7 +13,7 @@ export async function run({ write = true } = {}) {
   const out = await runPerfPage('test/browser/catalogProgressive.perf.ts');
   const metrics = benchRecords(out).map(({ metric, unit, samples }) => ({ metric, unit, subject: 'esasky-sky', better: 'lower', ...summarize(samples) }));
   const result = {
-    description: 'Progressive HiPS catalogue (render/layers/progressiveCatalogLayer.ts) with ~700 tiles in view: shared growable buffers, one compute pass + one indirect draw per view change, vs one CatalogLayer per tile; frame = render + GPU done.',
+    description: 'Progressive HiPS catalogue (render/layers/progressiveCatalogLayer.ts) with ~700 tiles in view: shared growable buffers, one compute pass + one indirect draw per view change, vs one CatalogLayer per tile, and its density view (densityThreshold lowered) vs its markers at the same view; frame = render + GPU done.',
     machine: machine({ browser: 'Chromium (headless, system)', gpu: 'whatever WebGPU adapter Chromium finds (SwiftShader on CPU-only machines)' }),
     metrics,
     notes: [

@@ -12,7 +12,8 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openSqlite } from './storage/db.js';
 import { getCatalogue } from './storage/catalogues.js';
-import { catalogueHipsOrder, catalogueTile, hipsOrderOf, TILE_ROWS } from './storage/catalogueHips.js';
+import { catalogueHipsOrder, catalogueTile, hipsOrderOf, tileTsv, TILE_ROWS } from './storage/catalogueHips.js';
+import { parseHipsCatalogTile } from '../src/hips/catalog.js';
 import { ang2pix } from '../src/hips/healpix.js';
 import { parseVoTable } from '../src/workers/tables/index.js';
 import { SpaceMoc } from '../src/hips/moc/index.js';
@@ -45,6 +46,7 @@ describe('catalogue HiPS tiles (storage)', () => {
       const magCol = cat.columns.findIndex((c) => c.name === 'mag');
       const idCol = cat.columns.findIndex((c) => c.name === 'hip');
       const worstByTile = new Map<string, number>();
+      const subtree = new Map<string, readonly [number, number]>();
       for (let k = 0; k <= order; k++) {
         for (let n = 0; n < 12 * 4 ** k; n++) {
           const t = await catalogueTile(db, cat, order, k, n, tileRows);
@@ -66,9 +68,23 @@ describe('catalogue HiPS tiles (storage)', () => {
           }
           expect(t.completeness[1]).toBeGreaterThanOrEqual(t.completeness[0]);
           if (k === order) expect(t.completeness[0]).toBe(t.completeness[1]);
+          // n = the tile's rows (what parseHipsCatalogTile checks); N = its rows + its children's N
+          expect(t.completeness[0]).toBe(t.rows.length);
+          subtree.set(`${k}/${n}`, t.completeness);
+          if (t.rows.length > 0 || k === 0) expect(() => parseHipsCatalogTile(tileTsv(t), { order: k, ipix: n })).not.toThrow();
         }
       }
       expect(seen.size).toBe(cat.rowCount);
+      for (let k = 0; k < order; k++) {
+        for (let n = 0; n < 12 * 4 ** k; n++) {
+          const [rows, inCell] = subtree.get(`${k}/${n}`)!;
+          const children = [0, 1, 2, 3].reduce((s, j) => s + subtree.get(`${k + 1}/${4 * n + j}`)![1], 0);
+          expect(inCell, `tile ${k}/${n}`).toBe(rows + children);
+        }
+      }
+      let top = 0;
+      for (let n = 0; n < 12; n++) top += subtree.get(`0/${n}`)![1];
+      expect(top).toBe(cat.rowCount);
     } finally {
       await db.close();
     }

@@ -14,6 +14,7 @@ import { loadHipsCatalogSource } from '../src/catalog/hipsCatalogSource.js';
 import { planCatalogTiles } from '../src/catalog/progressivePlan.js';
 import { CatalogTileLoader } from '../src/catalog/progressiveTiles.js';
 import { ang2pix } from '../src/hips/healpix.js';
+import { validateCellCounts } from '../src/catalog/densityCells.js';
 
 let dir: string;
 let app: FastifyInstance;
@@ -102,4 +103,19 @@ describe('progressive catalogue client on the archive server', () => {
     await until(() => loader.settled);
     expect(loader.get(deeper.order, deeper.ipix)?.state).toBe('empty');
   }, 120_000);
+
+  it('advertises its per-cell counts for the density view, and they are healpy\'s counts of the same stars', async () => {
+    const source = await loadHipsCatalogSource(BASE, injectFetch);
+    // (the server names its own origin, here fastify inject's)
+    const path = new URL(source.countsUrl!.replace('{order}', 'K')).pathname + new URL(source.countsUrl!.replace('{order}', 'K')).search;
+    expect(path).toBe('/api/coverage/catalogue/hipparcos/counts?order=K');
+    for (const k of [0, 3, 5, 7]) {
+      const res = await app.inject({ method: 'GET', url: path.replace('K', String(k)) });
+      expect(res.statusCode).toBe(200);
+      const answer = validateCellCounts(res.json(), 'counts');
+      // test/fixtures/hips/catalog/counts/make_counts.py: healpy over data/catalogs/stars.6.json
+      const ref = JSON.parse(readFileSync(join(__dirname, `../test/fixtures/hips/catalog/counts/order${k}.json`), 'utf8')) as { order: number; cells: number[]; counts: number[] };
+      expect({ order: answer.order, cells: Array.from(answer.cells), counts: Array.from(answer.counts) }).toEqual({ order: ref.order, cells: ref.cells, counts: ref.counts });
+    }
+  }, 60_000);
 });

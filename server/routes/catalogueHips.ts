@@ -76,6 +76,8 @@ export async function catalogueHipsRoutes(app: FastifyInstance, handle: Database
           hips_cat_nrows: String(cat.rowCount),
           hips_service_url: `${originOf(request)}/catalogues/${encodeURIComponent(cat.name)}/hips`,
           moc_sky_fraction: moc.skyFraction().toPrecision(6),
+          // per-cell row counts for a client's density view of the rows it has not loaded (docs/catalogues-progressive.md)
+          esasky_cell_counts_url: `${originOf(request)}/api/coverage/catalogue/${encodeURIComponent(cat.name)}/counts?order={order}`,
         };
         return Object.entries(p).map(([k, v]) => `${k.padEnd(20)} = ${v.replace(/[\r\n]+/g, ' ')}`).join('\n') + '\n';
       });

@@ -82,7 +82,7 @@ export interface CatalogueTile {
   /** Column names, in order (the catalogue's columns). */
   readonly columns: readonly string[];
   readonly rows: Array<Array<number | string | null>>;
-  /** Rows of the cell shown by this tile and its ancestors, and rows in the cell. */
+  /** Rows in this tile, and rows of its cell not in an ancestor tile (HiPS "# Completeness = n / N"; n = N: no children). */
   readonly completeness: readonly [number, number];
 }
 
@@ -93,14 +93,19 @@ export async function catalogueTile(db: SqlRunner, cat: CatalogueInfo, hipsOrder
   const deepest = order === hipsOrder;
   const own = await brightest(db, cat, order, npix, deepest ? Number.MAX_SAFE_INTEGER : tileRows);
   let ids = own.ids;
+  // rows of this cell shown by an ancestor tile: exactly those among the parent's brightest (a row
+  // among an ancestor's brightest is among the parent's, and among this cell's own brightest)
+  let shownAbove = 0;
   if (order > 0) {
     const inParent = new Set((await brightest(db, cat, order - 1, Math.floor(npix / 4), tileRows)).ids);
     ids = ids.filter((id) => !inParent.has(id));
+    shownAbove = own.ids.length - ids.length;
   }
   return {
     columns: cat.columns.map((c) => c.name),
     rows: await rowsById(db, cat, ids),
-    completeness: [deepest ? own.total : Math.min(tileRows, own.total), own.total],
+    // n = rows in this tile, N = rows of the cell not in an ancestor tile (this tile's and its descendants')
+    completeness: [ids.length, own.total - shownAbove],
   };
 }
 

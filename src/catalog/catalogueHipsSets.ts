@@ -27,6 +27,8 @@ export interface CatalogueHipsOptions extends Omit<CatalogStyle, 'image'> {
   readonly filters?: readonly RangeFilter[];
   /** Loaded tiles kept in the LRU (default 2048). */
   readonly maxTiles?: number;
+  /** Per-cell row counts for the density view, a URL with `{order}` (default: the properties' esasky_cell_counts_url; null: none). */
+  readonly countsUrl?: string | null;
   readonly signal?: AbortSignal;
 }
 
@@ -79,7 +81,7 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
   }
 
   async add(url: string, options: CatalogueHipsOptions = {}): Promise<string> {
-    const { id: givenId, name, filters, maxTiles, signal, properMotion, image: imageIn, ...rest } = options;
+    const { id: givenId, name, filters, maxTiles, signal, properMotion, image: imageIn, countsUrl, ...rest } = options;
     const id = givenId ?? `catalogue-hips-${++this.seq}`;
     if (this.entries.has(id)) throw new RangeError(`a catalogue with id '${id}' is already shown`);
     if (maxTiles !== undefined && !(Number.isInteger(maxTiles) && maxTiles >= 1)) throw new CatalogError(`maxTiles must be an integer >= 1, got ${maxTiles}`);
@@ -92,6 +94,7 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
     } catch {
       throw new CatalogError(`'${url}' is not a URL`);
     }
+    if (countsUrl !== undefined && countsUrl !== null && !(typeof countsUrl === 'string' && countsUrl.includes('{order}'))) throw new CatalogError(`countsUrl must be a URL containing '{order}', got ${JSON.stringify(countsUrl)}`);
     if (rest.shape === 'image' && imageIn === undefined) throw new CatalogError("shape 'image' needs an image (a URL, Blob, ImageBitmap, <img> or canvas)");
     const source = await loadHipsCatalogSource(base, undefined, signal);
     let image: MarkerImageSource | undefined;
@@ -109,7 +112,8 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
     for (const col of [style.sizeColumn, style.colorColumn, style.labels?.column, style.labels?.brightnessColumn, ...(filters ?? []).map((f) => f.column)]) {
       if (col && fields && !fields.includes(col)) throw new CatalogError(`no column '${col}' in the HiPS catalogue ${base} (columns: ${fields.join(', ')})`);
     }
-    this.entries.set(id, { source: { ...source, title: name ?? source.title }, style, properMotion, filters: filters ?? [], maxTiles, layer: undefined });
+    const counts = countsUrl === null ? undefined : countsUrl !== undefined ? new URL(countsUrl, globalThis.location?.href).href.replace(/%7Border%7D/gi, '{order}') : source.countsUrl;
+    this.entries.set(id, { source: { ...source, title: name ?? source.title, countsUrl: counts }, style, properMotion, filters: filters ?? [], maxTiles, layer: undefined });
     this.sync();
     return id;
   }
@@ -179,6 +183,7 @@ export class CatalogueHipsSets extends RendererBoundSets<Entry> {
         orderMin: e.source.orderMin,
         orderMax: e.source.orderMax,
         ...(e.source.metadata ? { metadata: e.source.metadata } : {}),
+        ...(e.source.countsUrl ? { countsUrl: e.source.countsUrl } : {}),
         filters: e.filters,
         ...(e.properMotion ? { properMotion: e.properMotion } : {}),
         ...(e.maxTiles ? { maxTiles: e.maxTiles } : {}),

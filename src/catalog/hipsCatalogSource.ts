@@ -15,6 +15,8 @@ export interface HipsCatalogSource {
   readonly metadata: HipsCatalogMetadata | undefined;
   /** obs_title, else the base URL. */
   readonly title: string;
+  /** Per-cell row counts with `{order}` (properties key esasky_cell_counts_url, written by the archive server), resolved against the properties URL. */
+  readonly countsUrl: string | undefined;
 }
 
 export class HipsCatalogSourceError extends Error {
@@ -40,6 +42,16 @@ export async function loadHipsCatalogSource(baseUrl: string, fetchFn: FetchLike 
   if (orderMax === undefined || orderMax > 24) throw new HipsCatalogSourceError(`${url}: hips_order must be an integer in 0..24, got '${properties.raw.get('hips_order') ?? '(missing)'}'`, url);
   const orderMin = properties.hipsOrderMin;
   if (orderMin > orderMax) throw new HipsCatalogSourceError(`${url}: hips_order_min ${orderMin} is above hips_order ${orderMax}`, url);
+  const countsRaw = properties.raw.get('esasky_cell_counts_url');
+  let countsUrl: string | undefined;
+  if (countsRaw !== undefined) {
+    if (!countsRaw.includes('{order}')) throw new HipsCatalogSourceError(`${url}: esasky_cell_counts_url must contain '{order}', got '${countsRaw}'`, url);
+    try {
+      countsUrl = new URL(countsRaw, new URL(url, globalThis.location?.href ?? 'http://localhost/')).href.replace(/%7Border%7D/gi, '{order}');
+    } catch {
+      throw new HipsCatalogSourceError(`${url}: esasky_cell_counts_url '${countsRaw}' is not a URL`, url);
+    }
+  }
   const metaUrl = joinUrl(baseUrl, 'metadata.xml');
   const xml = await fetchText(metaUrl, fetchFn, signal, `the HiPS catalogue at ${baseUrl}`);
   let metadata: HipsCatalogMetadata | undefined;
@@ -50,7 +62,7 @@ export async function loadHipsCatalogSource(baseUrl: string, fetchFn: FetchLike 
       throw new HipsCatalogSourceError(`${metaUrl}: ${e instanceof Error ? e.message : String(e)}`, metaUrl);
     }
   }
-  return { baseUrl, properties, orderMin, orderMax, metadata, title: properties.obsTitle ?? baseUrl };
+  return { baseUrl, properties, orderMin, orderMax, metadata, title: properties.obsTitle ?? baseUrl, countsUrl };
 }
 
 /** The body, or undefined for HTTP 404/410; other failures throw. */

@@ -113,6 +113,15 @@ describe('HiPS catalogue source', () => {
     await expect(loadHipsCatalogSource(BASE, text('dataproduct_type = catalog\nhips_tile_format = tsv\n'))).rejects.toThrow(/hips_order must be/);
     await expect(loadHipsCatalogSource(BASE, text('dataproduct_type = catalog\nhips_order = 3\nhips_order_min = 5\n'))).rejects.toThrow(/hips_order_min 5 is above/);
     await expect(loadHipsCatalogSource(BASE, async () => { throw new TypeError('Failed to fetch'); })).rejects.toThrow(HipsCatalogSourceError);
+    await expect(loadHipsCatalogSource(BASE, text('dataproduct_type = catalog\nhips_order = 3\nesasky_cell_counts_url = /api/counts\n'))).rejects.toThrow(/esasky_cell_counts_url must contain '\{order\}'/);
+  });
+
+  it('reads the per-cell counts URL (esasky_cell_counts_url), resolved against the properties URL', async () => {
+    const props = (v: string) => async (url: string) => url.endsWith('properties') ? new Response(`dataproduct_type = catalog\nhips_order = 3\nesasky_cell_counts_url = ${v}\n`) : new Response('', { status: 404 });
+    const base = 'http://archive.test/catalogues/x/hips/';
+    expect((await loadHipsCatalogSource(base, props('/api/coverage/catalogue/x/counts?order={order}'))).countsUrl).toBe('http://archive.test/api/coverage/catalogue/x/counts?order={order}');
+    expect((await loadHipsCatalogSource(base, props('http://other.test/c/{order}.json'))).countsUrl).toBe('http://other.test/c/{order}.json');
+    expect((await loadHipsCatalogSource(base, async (url) => url.endsWith('properties') ? new Response('dataproduct_type = catalog\nhips_order = 3\n') : new Response('', { status: 404 }))).countsUrl).toBeUndefined();
   });
 });
 

@@ -4,7 +4,8 @@
 // per cell, seeded) viewed at 20° (~700 tiles wanted): frame times (render + GPU done) of pan
 // frames and of unchanged frames for the shared-buffer ProgressiveCatalogLayer, against the design
 // it replaced, one CatalogLayer per tile (built here from the same tiles, as the old layer did:
-// own buffers, pick base per tile, no density), on this machine's WebGPU (SwiftShader without a GPU).
+// own buffers, pick base per tile, no density), on this machine's WebGPU (SwiftShader without a GPU);
+// and the shared layer's density map of the same view (densityThreshold lowered) against its markers.
 import { expect } from '@esm-bundle/chai';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { CatalogLayer } from '../../src/render/layers/catalogLayer.js';
@@ -81,6 +82,12 @@ describe('progressive catalogue with many tiles (measured, printed)', () => {
     expect(tiles.length).to.be.greaterThan(300);
     const label = `${tiles.length} tiles × ${ROWS} rows, SIN 20° ${size}x${size}`;
     await measure(shared, `shared buffers (1 pass, 1 draw), ${label}`);
+    // the same view as a density map (all its rows are loaded: the map splats the resident rows)
+    layer.setStyle({ densityThreshold: 1000 });
+    await frame(shared);
+    expect(layer.stats.mode).to.equal('density');
+    await measure(shared, `density map of the same rows (splat + max + 1 full-screen draw), ${label}`);
+    console.log(`density: ${JSON.stringify(layer.stats)}`);
     shared.destroy();
     // one CatalogLayer per tile (the design before)
     const per = new SkyRenderer(device, 'rgba8unorm');

@@ -11,17 +11,21 @@
 // visible ones, whatever the number of tiles. Picking: the pick id is the row slot, mapped back to
 // the tile and its row. Labels (N brightest in view across the drawn tiles), image markers and
 // proper motions as in CatalogLayer (docs/catalogues.md, docs/catalogues-progressive.md).
+// Density view: above densityThreshold rows in view (resident rows plus the rows the tiles'
+// Completeness lines or the server's per-cell counts say are in the view's cells but not loaded,
+// 20 % hysteresis) a CatalogDensityMap shows the resident rows plus the counted-not-loaded rows
+// spread over their cells (src/catalog/densityCells.ts) instead of markers.
 import type { Camera } from '../../math/camera.js';
 import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import type { PickableLayer } from '../picking.js';
 import {
-  catalogGpu, catalogMainBindGroups, catalogMarkersBindGroup, catalogPipelines, catalogProjectBindGroup, createMarkerTexture, writeCatalogUniforms, type CatalogBindings, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
+  catalogGpu, catalogMainBindGroups, DEFAULT_DENSITY_THRESHOLD, type CatalogDrawMode, catalogMarkersBindGroup, catalogPipelines, catalogProjectBindGroup, createMarkerTexture, writeCatalogUniforms, type CatalogBindings, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
   UNIFORM_BYTES, type CatalogGpu, type CatalogStyle, type ResolvedStyle,
 } from './catalogLayer.js';
 import { CatalogLabels } from './catalogLabels.js';
 import { COMPACT_CHUNK } from '../shaders/catalog.wgsl.js';
-import { CatalogError, numericColumn, validateFilters, MAX_FILTERS, type CatalogData, type RangeFilter } from '../../catalog/columns.js';
+import { CatalogError, filterBounds, numericColumn, rowPasses, validateFilters, MAX_FILTERS, type CatalogData, type RangeFilter } from '../../catalog/columns.js';
 import { colormapWords } from '../../catalog/style.js';
 import type { HipsCatalogMetadata, HipsCatalogTile } from '../../hips/catalog.js';
 import { planCatalogTiles } from '../../catalog/progressivePlan.js';
@@ -32,6 +36,11 @@ import { capacityLimitError, MIN_ROW_CAPACITY, repackPlan, RowSlots, targetCapac
 import { mergeLabelSource, prepareTileRows, REL_NO_CELL, resolveProperMotion, type MergedLabelSource, type ProgressiveProperMotion, type TileRows } from '../../catalog/progressiveRows.js';
 import type { ProperMotionOptions } from '../../catalog/properMotion.js';
 import type { PlacedLabel } from '../../catalog/labelLayout.js';
+import { CatalogDensityMap, type DensityGrid } from './catalogDensity.js';
+import {
+  cellNearCone, countRemainders, densitySamples, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
+  type CellCountsAnswer, type CountedCell, type RowCap,
+} from '../../catalog/densityCells.js';
 
 export type { ProgressiveProperMotion };
 
@@ -57,7 +66,21 @@ export interface ProgressiveCatalogOptions extends CatalogStyle {
   readonly requestFrame?: () => void;
   /** A tile that could not be read (reported once per tile). */
   readonly onError?: (message: string) => void;
+  /**
+   * The archive server's per-cell counts of this catalogue, a URL with `{order}` (properties key
+   * `esasky_cell_counts_url`): the density view then spreads the rows not loaded by the counts.
+   */
+  readonly countsUrl?: string;
 }
+
+/** Where the density map's rows come from: resident rows only, + Completeness remainders, + server counts. */
+export type ProgressiveDensitySource = 'rows' | 'tiles' | 'counts';
+/** Weighted sample points of a density map at most. */
+export const MAX_DENSITY_SAMPLES = 262_144;
+/** While tiles stream in, density sample points are made again at most this often, ms. */
+const SAMPLES_REFRESH_MS = 250;
+/** Deepest order of counts asked for (the archive server's MAX_COUNTS_ORDER). */
+const MAX_COUNTS_ORDER = 12;
 
 export interface ProgressiveCatalogStats {
   /** The catalogue order of the current view. */
@@ -86,6 +109,14 @@ export interface ProgressiveCatalogStats {
   /** CPU time of the last prepare(), ms. */
   readonly prepareMs: number;
   readonly loader: CatalogTileLoaderStats;
+  /** Markers or the density map, rows in view it was chosen by (resident + counted), and the density's sources. */
+  readonly mode: CatalogDrawMode;
+  readonly estimatedVisibleRows: number;
+  readonly densitySource: ProgressiveDensitySource;
+  /** Order of the server counts in use (-1: none), weighted sample points, density passes so far. */
+  readonly countsOrder: number;
+  readonly densitySamples: number;
+  readonly densityPasses: number;
 }
 
 interface TileSlot {
@@ -175,6 +206,28 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private projectPasses = 0;
   private drawCalls = 0;
   private prepareMs = 0;
+  private drawMode: CatalogDrawMode = 'markers';
+  private readonly density: CatalogDensityMap;
+  private readonly countsUrl: string | undefined;
+  private readonly fetchFn: (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+  private readonly countsAbort = new AbortController();
+  /** Server counts by order: the answer, or pending / failed. */
+  private readonly counts = new Map<number, CellCountsAnswer | 'pending' | 'failed'>();
+  private countsVersion = 0;
+  private countsErrorReported = false;
+  /** Per tile: its rows' vectors and cap, rows with a position, and the rows passing the filters of filterVersion. */
+  private readonly tileCaps = new WeakMap<TileRows, { cap: RowCap; valid: number; filterVersion: number; kept: number; keep: ((row: number) => boolean) | undefined }>();
+  private densitySource: ProgressiveDensitySource = 'rows';
+  private countsInUse: CellCountsAnswer | undefined;
+  private remainders: CountedCell[] = [];
+  private remaindersKey = '';
+  private samplesKey = '';
+  private samplesOrder = -1;
+  private samplesAt = 0;
+  private densityKey = '';
+  private modeKey = '';
+  private estimated = 0;
+  private filterVersion = 0;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: ProgressiveCatalogOptions) {
     this.device = device;
@@ -191,7 +244,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     checkStyleRanges(style);
     this.properMotion = properMotion ? resolveProperMotion(properMotion, this.metadata) : undefined;
     this.hasArrows = this.properMotion !== undefined && (this.properMotion.arrowYears ?? 1000) !== 0;
-    this.style = resolveCatalogStyle({ densityThreshold: Infinity, ...style }, undefined, (name) => this.ensureColumn(name), this.columnCatalog());
+    this.style = resolveCatalogStyle({ densityThreshold: DEFAULT_DENSITY_THRESHOLD, ...style }, undefined, (name) => this.ensureColumn(name), this.columnCatalog());
     this.filterList = [];
     this.requestFrame = options.requestFrame ?? (() => undefined);
     this.onError = options.onError ?? (() => undefined);
@@ -206,6 +259,10 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.imageSampler = device.createSampler({ label: 'progressive catalog marker image', minFilter: 'linear', magFilter: 'linear', mipmapFilter: 'linear' });
     this.imageTexture = createMarkerTexture(device, this.style.image);
     this.labels = new CatalogLabels(device, format);
+    this.density = new CatalogDensityMap(device, format, this.gpu);
+    this.countsUrl = options.countsUrl;
+    if (this.countsUrl !== undefined && !this.countsUrl.includes('{order}')) throw new CatalogError(`countsUrl must contain '{order}', got '${this.countsUrl}'`);
+    this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
     this.allocate(MIN_ROW_CAPACITY);
     this.applyLuts();
     this.setFilters(filters ?? []);
@@ -222,7 +279,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   }
 
   get settled(): boolean {
-    return this.loader.settled && !this.hasPendingUploads;
+    return this.loader.settled && !this.hasPendingUploads && ![...this.counts.values()].includes('pending');
   }
 
   /** A wanted tile arrived and is not in the buffers yet (tiles that arrived for an earlier view wait until wanted again). */
@@ -272,6 +329,12 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       drawCalls: this.drawCalls,
       prepareMs: this.prepareMs,
       loader: this.loader.stats,
+      mode: this.drawMode,
+      estimatedVisibleRows: this.estimated,
+      densitySource: this.densitySource,
+      countsOrder: this.countsInUse?.order ?? -1,
+      densitySamples: this.density.samples,
+      densityPasses: this.density.passes,
     };
   }
 
@@ -317,7 +380,16 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     }
     this.ensureBindGroups();
     this.writeUniforms(camera, transition);
-    if (pk !== this.projectKey) {
+    this.updateMode(camera);
+    this.updateSamples(camera);
+    if (this.drawMode === 'density') {
+      const dk = `${pk}|${this.samplesKey}`;
+      if (dk !== this.densityKey) {
+        this.densityKey = dk;
+        this.density.run(this.bgMain!, Math.min(this.capacity, this.liveChunks * COMPACT_CHUNK), v.widthPx, v.heightPx, this.style.color[3]);
+      }
+    }
+    if ((this.drawMode === 'markers' || this.selectedSlot() !== undefined) && pk !== this.projectKey) {
       this.projectKey = pk;
       this.runProject();
     }
@@ -329,7 +401,10 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   encode(pass: GPURenderPassEncoder): void {
     this.drawCalls = 0;
     if (this.destroyed || !this.bgMain || !this.bgMarkers) return;
-    if (this.drawn.length > 0) {
+    if (this.drawMode === 'density') {
+      this.density.encode(pass, this.bgMain);
+      this.drawCalls++;
+    } else if (this.drawn.length > 0) {
       if (this.hasArrows) {
         pass.setPipeline(this.pipelines.arrows);
         pass.setBindGroup(0, this.bgMain);
@@ -353,7 +428,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
-    if (this.destroyed || this.drawn.length === 0 || !this.bgPick || !this.bgMarkers) return false;
+    if (this.destroyed || this.drawn.length === 0 || this.drawMode === 'density' || !this.bgPick || !this.bgMarkers) return false;
     const w = new Uint32Array(this.uniformBytes);
     w[35] = 2;
     w[38] = slot;
@@ -412,7 +487,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     checkStyleRanges({ ...this.publicStyle(), ...style });
     const prev = this.style;
     this.style = resolveCatalogStyle(style, prev, (name) => this.ensureColumn(name), this.columnCatalog());
-    if (prev.colormap !== this.style.colormap || prev.reverseColormap !== this.style.reverseColormap) this.applyLuts();
+    if (prev.colormap !== this.style.colormap || prev.reverseColormap !== this.style.reverseColormap || prev.densityColormap !== this.style.densityColormap) this.applyLuts();
     if (this.style.image !== prev.image) {
       const next = createMarkerTexture(this.device, this.style.image);
       this.imageTexture.destroy();
@@ -429,6 +504,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     if (filters.length > MAX_FILTERS) throw new CatalogError(`at most ${MAX_FILTERS} filters at once, got ${filters.length}`);
     for (const f of filters) this.ensureColumn(f.column);
     this.filterList = filters.map((f) => ({ ...f }));
+    this.filterVersion++;
     this.labelSource = undefined;
     this.labels.invalidate();
     this.version++;
@@ -441,7 +517,9 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.countsAbort.abort();
     this.loader.destroy();
+    this.density.destroy();
     for (const b of [this.rowsBuffer, this.cellsBuffer, this.attrsBuffer, this.tipsBuffer, this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.lutBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick]) b.destroy();
     this.imageTexture.destroy();
     this.labels.destroy();
@@ -669,6 +747,175 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private applyLuts(): void {
     this.device.queue.writeBuffer(this.lutBuffer, 0, colormapWords(this.style.colormap, this.style.reverseColormap) as Uint32Array<ArrayBuffer>);
     this.device.queue.writeBuffer(this.lutBuffer, 1024, colormapWords(this.style.densityColormap) as Uint32Array<ArrayBuffer>);
+  }
+
+  // ---- density view ----
+
+  get mode(): CatalogDrawMode {
+    return this.drawMode;
+  }
+
+  /** Read back the density grid of the last density pass (half the view's resolution, DENSITY_SCALE units per row). */
+  readDensity(): Promise<DensityGrid> {
+    return this.density.read();
+  }
+
+  /**
+   * Rows in view (resident rows in the view's cone passing the filters, plus counted rows not
+   * loaded in cells that reach the cone) -> markers or density, with CatalogLayer's rule: above
+   * densityThreshold, back to markers below 80 % of it.
+   */
+  private updateMode(camera: Camera): void {
+    const threshold = this.style.densityThreshold;
+    this.updateRemainders(camera);
+    const centre = camera.centre;
+    const radius = camera.radiusRad;
+    // the estimate changes with the view, the drawn tiles, the filters, the counts and the threshold only
+    const mk = `${this.viewKey}|${this.remaindersKey}|${threshold}`;
+    if (mk === this.modeKey) return;
+    this.modeKey = mk;
+    let estimate = 0;
+    for (const t of this.drawn) {
+      const { cap, kept, keep } = this.tileCount(t.rows);
+      estimate += rowsOfCapInCone(cap, kept, centre, radius, keep);
+    }
+    for (const c of this.remainders) if (cellNearCone(c.order, c.ipix, centre, radius)) estimate += c.rows;
+    this.estimated = estimate;
+    const next: CatalogDrawMode = !Number.isFinite(threshold) ? 'markers'
+      : this.drawMode === 'density' ? (estimate >= threshold * 0.8 ? 'density' : 'markers') : estimate > threshold ? 'density' : 'markers';
+    if (next !== this.drawMode) {
+      this.drawMode = next;
+      this.densityKey = '';
+      this.projectKey = '';
+      this.version++;
+    }
+  }
+
+  /**
+   * Weighted samples for the counted rows not loaded, near the view, about a grid pixel apart: made
+   * again when the remainders or the sample order change, but while tiles stream in at most every
+   * SAMPLES_REFRESH_MS (each arrival changes the remainders; making 200,000 points takes ~100 ms).
+   */
+  private updateSamples(camera: Camera): void {
+    if (this.drawMode !== 'density') return;
+    const sampleOrder = sampleOrderFor(camera.pixelAngleRad);
+    const sk = `${this.remaindersKey}|${sampleOrder}`;
+    if (sk === this.samplesKey) return;
+    const now = performance.now();
+    if (sampleOrder === this.samplesOrder && this.samplesKey !== '' && !this.loader.settled && now - this.samplesAt < SAMPLES_REFRESH_MS) {
+      this.requestFrame();
+      return;
+    }
+    this.samplesKey = sk;
+    this.samplesOrder = sampleOrder;
+    this.samplesAt = now;
+    const reach = Math.min(Math.PI, camera.radiusRad * 1.5);
+    const near = this.remainders.filter((c) => cellNearCone(c.order, c.ipix, camera.centre, reach));
+    this.density.setSamples(densitySamples(near, sampleOrder, MAX_DENSITY_SAMPLES).samples);
+  }
+
+  /** A tile's rows as vectors with their cap (once), and its rows passing the filters (once per filter change). */
+  private tileCount(rows: TileRows): { cap: RowCap; kept: number; keep: ((row: number) => boolean) | undefined } {
+    let c = this.tileCaps.get(rows);
+    if (!c) {
+      const cap = rowCap(rows.drawnRaDeg, rows.drawnDecDeg);
+      let valid = 0;
+      for (let i = 0; i < rows.rows; i++) if (Number.isFinite(cap.xyz[3 * i] + cap.xyz[3 * i + 1] + cap.xyz[3 * i + 2])) valid++;
+      c = { cap, valid, filterVersion: -1, kept: 0, keep: undefined };
+      this.tileCaps.set(rows, c);
+    }
+    if (c.filterVersion !== this.filterVersion) {
+      c.filterVersion = this.filterVersion;
+      if (this.filterList.length === 0) {
+        c.keep = undefined;
+        c.kept = c.valid;
+      } else {
+        const cols = this.filterList.map((f) => columnOf(rows.data, f.column, rows.rows));
+        const bounds = this.filterList.map(filterBounds);
+        const xyz = c.cap.xyz;
+        const keep = (r: number) => rowPasses(cols, bounds, r);
+        c.keep = keep;
+        let kept = 0;
+        for (let i = 0; i < rows.rows; i++) if (Number.isFinite(xyz[3 * i] + xyz[3 * i + 1] + xyz[3 * i + 2]) && keep(i)) kept++;
+        c.kept = kept;
+      }
+    }
+    return c;
+  }
+
+  /** The counted rows not loaded, per cell (recomputed when the drawn tiles, the filters or the counts change). */
+  private updateRemainders(camera: Camera): void {
+    const wantCounts = this.countsUrl !== undefined ? Math.min(MAX_COUNTS_ORDER, this.planOrder + 4) : -1;
+    if (wantCounts >= 0) this.requestCounts(wantCounts);
+    const counts = wantCounts >= 0 ? this.bestCounts(wantCounts) : undefined;
+    const key = `${this.drawnVersion}|${this.filterVersion}|${counts?.order ?? -1}|${this.countsVersion}|${this.planOrder}`;
+    if (key === this.remaindersKey) return;
+    this.remaindersKey = key;
+    this.countsInUse = undefined;
+    this.remainders = [];
+    this.densitySource = 'rows';
+    // counts say nothing of column values: with filters the map shows the resident rows that pass them
+    if (this.filterList.length > 0) return;
+    if (counts) {
+      const resident = rowsPerCell(counts.order, this.drawn.map((t) => ({ raDeg: t.rows.drawnRaDeg, decDeg: t.rows.drawnDecDeg })));
+      // only the cells near the view: a whole catalogue's counts can list 500,000 cells
+      const reach = Math.min(Math.PI, camera.radiusRad * 1.5);
+      this.remainders = countRemainders(counts, resident).filter((c) => cellNearCone(c.order, c.ipix, camera.centre, reach));
+      this.countsInUse = counts;
+      this.densitySource = 'counts';
+      return;
+    }
+    const cells = tileRemainders(
+      this.drawn.map((t) => ({ order: t.rows.tile.order, ipix: t.rows.tile.ipix, rows: t.rows.rows, inCell: t.rows.tile.completeness?.inCell })),
+      (order, ipix) => this.loader.get(order, ipix)?.state === 'empty',
+    );
+    if (cells && cells.length > 0) {
+      this.remainders = cells;
+      this.densitySource = 'tiles';
+    }
+  }
+
+  /** The counts answer of the deepest order <= `order` that arrived (the one asked for is on its way). */
+  private bestCounts(order: number): CellCountsAnswer | undefined {
+    for (let k = order; k >= 0; k--) {
+      const c = this.counts.get(k);
+      if (c && c !== 'pending' && c !== 'failed') return c;
+    }
+    for (const c of this.counts.values()) if (c !== 'pending' && c !== 'failed') return c;
+    return undefined;
+  }
+
+  /** Ask the server for the counts at `order` (or the deepest order below it that did not fail). */
+  private requestCounts(order: number): void {
+    let k = order;
+    while (k > 0 && this.counts.get(k) === 'failed') k--;
+    if (this.counts.has(k)) return;
+    const url = this.countsUrl!.replace('{order}', String(k));
+    this.counts.set(k, 'pending');
+    this.fetchFn(url, { signal: this.countsAbort.signal }).then(async (res) => {
+      if (!res.ok) {
+        // 413 (too many cells) and 400 (order too deep) step down an order; say why once
+        const body = await res.text().catch(() => '');
+        throw new CatalogError(`HTTP ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+      }
+      const answer = validateCellCounts(await res.json(), url);
+      if (answer.order !== k) throw new CatalogError(`asked for order ${k}, the answer is of order ${answer.order}`);
+      if (this.destroyed) return;
+      this.counts.set(k, answer);
+      this.countsVersion++;
+      this.requestFrame();
+    }).catch((err: unknown) => {
+      if (this.destroyed) return;
+      this.counts.set(k, 'failed');
+      const status = /^HTTP (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+      // reported once (each order below is tried in turn); the density then uses the tiles' own counts
+      if (status !== '413' && status !== '400' && !this.countsErrorReported) {
+        this.countsErrorReported = true;
+        this.onError(`cell counts ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      this.countsVersion++;
+      this.requestFrame();
+    });
   }
 
   // ---- per view ----

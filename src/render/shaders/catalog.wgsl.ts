@@ -77,7 +77,8 @@ struct Cat {
 @group(0) @binding(0) var<uniform> u: Cat;
 `;
 
-const rowsCommon = /* wgsl */ `
+/** Uniforms, row/cell/attribute/colormap bindings (group 0) and the row -> view-frame -> NDC functions, for other catalogue shaders (density.wgsl.ts). */
+export const rowsCommon = /* wgsl */ `
 ${projectionWgsl}
 ${uniforms}
 @group(0) @binding(1) var<storage, read> rows: array<vec4f>;
@@ -323,7 +324,9 @@ fn vsMarker(@builtin(vertex_index) vi: u32) -> VOut {
   var radius = q.z * 0.5;
   var extent = radius + u.lineWidthPx * 0.5 + 1.0;
   if (u.mode == 1u) { extent = radius + 4.0 + u.lineWidthPx * 1.5 + 1.0; }
-  if (u.mode == 2u) { radius = max(radius, u.pickRadiusPx); extent = radius + 1.0; }
+  // picking: a disc of at least the pick radius, except images, which pick by their own alpha over the marker's square
+  if (u.mode == 2u && u.shape != 6u) { radius = max(radius, u.pickRadiusPx); extent = radius + 1.0; }
+  if (u.mode == 2u && u.shape == 6u) { extent = radius + 1.0; }
   let cx = array<f32, 6>(-1.0, 1.0, -1.0, -1.0, 1.0, 1.0);
   let cy = array<f32, 6>(-1.0, -1.0, 1.0, 1.0, -1.0, 1.0);
   let off = vec2f(cx[corner], cy[corner]) * extent;
@@ -400,8 +403,21 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
   return vec4f(color.rgb, color.a * coverage);
 }
 
+/** Alpha of a marker image where it is drawn (the texel fsMarker shows, clipped to the square). */
+fn imageAlpha(local: vec2f, radius: f32) -> f32 {
+  let side = max(2.0 * radius, 1e-6);
+  let uv = vec2f(0.5, 0.5) + vec2f(local.x, -local.y) / side;
+  let texel = textureSampleLevel(markerImage, markerSampler, uv, max(0.0, log2(u.imageSidePx / side)));
+  return texel.a * clamp(0.5 - shapeSdf(1u, local, radius, u.lineWidthPx), 0.0, 1.0);
+}
+
 @fragment
 fn fsPick(in: VOut) -> @location(0) vec2<u32> {
+  // an image marker is picked where it is at least half opaque: a click in its transparent parts reaches the row below
+  if (u.shape == 6u) {
+    if (imageAlpha(in.local, in.radius) < 0.5) { discard; }
+    return vec2<u32>(u.pickSlot, in.row + 1u + u.pickRowBase);
+  }
   if (length(in.local) > in.radius + 0.5) { discard; }
   return vec2<u32>(u.pickSlot, in.row + 1u + u.pickRowBase);
 }
