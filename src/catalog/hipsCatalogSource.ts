@@ -47,7 +47,7 @@ export async function loadHipsCatalogSource(baseUrl: string, fetchFn: FetchLike 
   if (countsRaw !== undefined) {
     if (!countsRaw.includes('{order}')) throw new HipsCatalogSourceError(`${url}: esasky_cell_counts_url must contain '{order}', got '${countsRaw}'`, url);
     try {
-      countsUrl = new URL(countsRaw, new URL(url, globalThis.location?.href ?? 'http://localhost/')).href.replace(/%7Border%7D/gi, '{order}');
+      countsUrl = new URL(countsRaw, new URL(url, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/')).href.replace(/%7Border%7D/gi, '{order}');
     } catch {
       throw new HipsCatalogSourceError(`${url}: esasky_cell_counts_url '${countsRaw}' is not a URL`, url);
     }
