@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['src/**/*.browser.test.ts'],
           environment: 'node',
+          // property tests run thousands of cases: a loaded machine must not turn them into timeouts
+          testTimeout: 30_000,
         },
       },
       {
@@ -18,6 +20,7 @@ export default defineConfig({
           name: 'server',
           include: ['server/**/*.test.ts'],
           environment: 'node',
+          testTimeout: 30_000,
         },
       },
       {
