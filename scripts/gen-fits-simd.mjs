@@ -181,8 +181,6 @@ export const RICE_TILE_AT = 40960;
 /** Bytes of one entry of rice_tiles's tile table. */
 export const RICE_ENTRY_BYTES = 48;
 
-/** 8 bytes at address `p`, big-endian, as an i64 (an unaligned load and a byte reversal). */
-const load64be = (p) => `(i64x2.extract_lane 0 (i8x16.shuffle 7 6 5 4 3 2 1 0 8 9 10 11 12 13 14 15 (v128.load64_zero ${p}) (v128.const i32x4 0 0 0 0)))`;
 /**
  * Branchless refill (F. Giesen's "variant 4"): OR the stream's next 8 bytes, shifted below the $cnt
  * bits already held, into the window $w; advance by the whole bytes that fitted; then $cnt >= 56.

@@ -512,7 +512,7 @@ function tileScaling(dec: TileDecoder, row: number): { scale: number; zero: numb
 
 /** Decode one tile (0-based row) to physical values (float64, in dec.floats[0..tilelen)). */
 function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Array {
-  const { table, info, layout, cols, ctx } = dec;
+  const { table, info, cols, ctx } = dec;
   const { ints, floats, inflated, shuffled } = dec.scratch();
   const what = `${ctx}tile ${row + 1} (${info.zcmptype})`;
   const cdata = table.heapBytes(cols.compressed, row);
