@@ -395,6 +395,33 @@ function convFn(kind, mode) {
     '(local.set $src (i32.add (local.get $src) (i32.const 4)))',
     '(local.set $next (i32.add (local.get $next) (i32.const 1)))',
   ];
+  // unscaled integers (scale 1, zero 0: v * 1 + 0 is v) straight to the output type, one rounding
+  // as through float64; not for f64r (rounding to float32 matters above 2^24)
+  const directBody = f32
+    ? [
+        '(local.set $s (v128.load (local.get $src)))',
+        '(local.set $a (f32x4.convert_i32x4_s (local.get $s)))',
+        '(v128.store (local.get $dst) (v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000) (local.get $a) (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas))))',
+        '(local.set $dst (i32.add (local.get $dst) (i32.const 16)))',
+      ]
+    : [
+        '(local.set $s (v128.load (local.get $src)))',
+        '(local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))',
+        '(v128.store (local.get $dst) (v128.bitselect (local.get $nan64) (f64x2.convert_low_i32x4_s (local.get $s)) (i64x2.extend_low_i32x4_s (local.get $m))))',
+        `(v128.store offset=16 (local.get $dst) (v128.bitselect (local.get $nan64) (f64x2.convert_low_i32x4_s (i8x16.shuffle ${HIGH_HALF} (local.get $s) (local.get $s))) (i64x2.extend_high_i32x4_s (local.get $m))))`,
+        '(local.set $dst (i32.add (local.get $dst) (i32.const 32)))',
+      ];
+  const direct = mode === 'linear' && kind !== 'f64r'
+    ? `(if (i32.and (f64.eq (local.get $scale) (f64.const 1)) (f64.eq (local.get $zero) (f64.const 0)))
+      (then
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+            ${directBody.join('\n            ')}
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (br $each)))
+        (return)))`
+    : '';
   const step = dither
     ? `(if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
           (then
@@ -416,6 +443,7 @@ function convFn(kind, mode) {
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     ${dither ? `(local.set $next ${startOf})` : ''}
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    ${direct}
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))

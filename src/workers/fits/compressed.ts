@@ -332,6 +332,10 @@ export function decompressImage(
   }
   const ntiles = info.ztile.map((t, k) => Math.ceil(info.znaxes[k]! / t));
   const tileIdx = new Array<number>(nd).fill(0);
+  // the current tile's position (reused: riceTiles copies what it keeps)
+  const start = new Array<number>(nd).fill(0);
+  const size = new Array<number>(nd).fill(0);
+  const target: TileTarget = { start, size, naxes: info.znaxes, planeCoord: plane === undefined ? undefined : planeCoord };
   // the JavaScript decoders' buffers, made when a tile first needs them (WebAssembly RICE_1 tiles do not)
   let buffers: TileBuffers | undefined;
   const scratch = (): TileBuffers => {
@@ -352,8 +356,10 @@ export function decompressImage(
       tileIdx[k] = rem % ntiles[k]!;
       rem = Math.floor(rem / ntiles[k]!);
     }
-    const start = tileIdx.map((t, k) => t * info.ztile[k]!);
-    const size = start.map((s, k) => Math.min(info.ztile[k]!, info.znaxes[k]! - s));
+    for (let k = 0; k < nd; k++) {
+      start[k] = tileIdx[k]! * info.ztile[k]!;
+      size[k] = Math.min(info.ztile[k]!, info.znaxes[k]! - start[k]!);
+    }
     if (plane !== undefined) {
       let hit = true;
       for (let k = 2; k < nd; k++) if (planeCoord[k - 2]! < start[k]! || planeCoord[k - 2]! >= start[k]! + size[k]!) hit = false;
@@ -361,7 +367,6 @@ export function decompressImage(
     }
     let tilelen = 1;
     for (const s of size) tilelen *= s;
-    const target = { start, size, naxes: info.znaxes, planeCoord: plane === undefined ? undefined : planeCoord };
     if (rice?.add(row, tilelen, target)) continue;
     rice?.flush(); // earlier tiles first: their errors come first
     scatter(decodeTile(dec, row, tilelen), out, target);
@@ -398,42 +403,59 @@ function riceTiles(dec: TileDecoder, out: Float32Array | Float64Array, maxTile: 
     rtab: ditherSequence(),
   });
   if (batch === undefined) return undefined;
-  const queued: { row: number; n: number; len: number; target: TileTarget }[] = [];
+  // the queued tiles, in parallel arrays reused by every batch: row, pixels, compressed bytes, and
+  // where the values go (an output index for a contiguous tile, else its TileTarget)
+  const rows: number[] = [];
+  const ns: number[] = [];
+  const lens: number[] = [];
+  const dsts: number[] = [];
+  const targets: (TileTarget | undefined)[] = [];
+  const scaling: TileScaling = { scale: 1, zero: 0, blank: undefined };
   const flush = (): void => {
-    if (queued.length === 0) return;
+    const count = rows.length;
+    if (count === 0) return;
     const r = batch.run();
     if (!(r instanceof Float32Array || r instanceof Float64Array)) {
-      const bad = queued[r.index]!;
-      queued.length = 0;
-      const what = `${ctx}tile ${bad.row + 1} (${info.zcmptype})`;
-      throw r.failure === 'badcode' ? riceBadCode(what) : riceStreamEnded(what, bad.len, bad.n);
+      const i = r.index;
+      const what = `${ctx}tile ${rows[i]! + 1} (${info.zcmptype})`;
+      rows.length = 0;
+      throw r.failure === 'badcode' ? riceBadCode(what) : riceStreamEnded(what, lens[i]!, ns[i]!);
     }
     // runs of tiles contiguous in the image and in the batch: one copy each
     let runSrc = 0;
     let runDst = -1;
     let runLen = 0;
     let src = 0;
-    for (const q of queued) {
-      const dst = contiguousStart(q.target);
-      if (dst >= 0 && runDst >= 0 && runDst + runLen === dst) runLen += q.n;
+    for (let i = 0; i < count; i++) {
+      const dst = dsts[i]!;
+      const n = ns[i]!;
+      if (dst >= 0 && runDst >= 0 && runDst + runLen === dst) runLen += n;
       else {
         if (runDst >= 0) out.set(r.subarray(runSrc, runSrc + runLen), runDst);
         runDst = -1;
-        if (dst >= 0) [runSrc, runDst, runLen] = [src, dst, q.n];
-        else scatter(r.subarray(src, src + q.n), out, q.target);
+        if (dst >= 0) {
+          runSrc = src;
+          runDst = dst;
+          runLen = n;
+        } else scatter(r.subarray(src, src + n), out, targets[i]!);
       }
-      src += q.n;
+      src += n;
     }
     if (runDst >= 0) out.set(r.subarray(runSrc, runSrc + runLen), runDst);
-    queued.length = 0;
+    rows.length = ns.length = lens.length = dsts.length = targets.length = 0;
   };
   return {
     add(row, n, target) {
       const cdata = table.heapBytes(cols.compressed, row);
       if (cdata.length === 0) return false;
-      const { scale, zero, blank } = tileScaling(dec, row);
-      if (!batch.add(cdata, n, mod(row + 1 + info.dither0 - 2, N_RANDOM), scale, zero, blank)) return false;
-      queued.push({ row, n, len: cdata.length, target });
+      tileScaling(dec, row, scaling);
+      if (!batch.add(cdata, n, mod(row + 1 + info.dither0 - 2, N_RANDOM), scaling.scale, scaling.zero, scaling.blank)) return false;
+      const dst = contiguousStart(target);
+      rows.push(row);
+      ns.push(n);
+      lens.push(cdata.length);
+      dsts.push(dst);
+      targets.push(dst >= 0 ? undefined : { ...target, start: target.start.slice(), size: target.size.slice() });
       if (batch.full) flush();
       return true;
     },
@@ -478,7 +500,7 @@ interface TileDecoder {
 }
 
 /** A tile's scaling and null value (as CFITSIO: the ZSCALE/ZZERO column, else keywords, else BSCALE/BZERO; ZBLANK column, else keyword). */
-function tileScaling(dec: TileDecoder, row: number): { scale: number; zero: number; blank: number | undefined } {
+function tileScaling(dec: TileDecoder, row: number, into: TileScaling): TileScaling {
   const { table, info, layout, cols } = dec;
   const isFloat = info.zbitpix < 0;
   let scale = 1;
@@ -507,7 +529,17 @@ function tileScaling(dec: TileDecoder, row: number): { scale: number; zero: numb
     blank = Number.isFinite(b) ? b : undefined;
   }
 
-  return { scale, zero, blank };
+  into.scale = scale;
+  into.zero = zero;
+  into.blank = blank;
+  return into;
+}
+
+/** A tile's scaling and null value (tileScaling). */
+interface TileScaling {
+  scale: number;
+  zero: number;
+  blank: number | undefined;
 }
 
 /** Decode one tile (0-based row) to physical values (float64, in dec.floats[0..tilelen)). */
@@ -544,7 +576,7 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
     throw new FitsError('BAD_DATA', `${what}: the tile has no data (empty COMPRESSED_DATA and no GZIP_COMPRESSED_DATA / UNCOMPRESSED_DATA)`);
   }
 
-  const { scale, zero, blank } = tileScaling(dec, row);
+  const { scale, zero, blank } = tileScaling(dec, row, { scale: 1, zero: 0, blank: undefined });
 
   // 1. decompress to stored values: ints (Int32) or floats (float32/64 when NO_QUANTIZE)
   let storedFloats = false; // values already in `floats`

@@ -1693,6 +1693,18 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (if (i32.and (f64.eq (local.get $scale) (f64.const 1)) (f64.eq (local.get $zero) (f64.const 0)))
+      (then
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $a (f32x4.convert_i32x4_s (local.get $s)))
+            (v128.store (local.get $dst) (v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000) (local.get $a) (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (br $each)))
+        (return)))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -1721,6 +1733,7 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -1766,6 +1779,7 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -1815,6 +1829,19 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (if (i32.and (f64.eq (local.get $scale) (f64.const 1)) (f64.eq (local.get $zero) (f64.const 0)))
+      (then
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+            (v128.store (local.get $dst) (v128.bitselect (local.get $nan64) (f64x2.convert_low_i32x4_s (local.get $s)) (i64x2.extend_low_i32x4_s (local.get $m))))
+            (v128.store offset=16 (local.get $dst) (v128.bitselect (local.get $nan64) (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (i64x2.extend_high_i32x4_s (local.get $m))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (br $each)))
+        (return)))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -1844,6 +1871,7 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -1890,6 +1918,7 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -1940,6 +1969,7 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -1971,6 +2001,7 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
@@ -2020,6 +2051,7 @@
     (local.set $nan64 (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
