@@ -22,6 +22,8 @@ const MAX_ENTRIES = 4;
 
 interface Entry {
   bytes: Uint8Array;
+  /** The same bytes as 32-bit words (a header up to END is a whole number of 80-byte cards: 20 words each). */
+  words: Uint32Array;
   strict: boolean;
   context: string;
   /** The parse result with endCardOffset and paddedEnd relative to the header start. */
@@ -45,7 +47,7 @@ export function parseHeaderCached(bytes: Uint8Array, offset: number, options: He
       e.context === context &&
       offset + e.bytes.length <= bytes.length &&
       (options.maxHeaderBytes === undefined || e.bytes.length <= options.maxHeaderBytes) &&
-      sameBytes(e.bytes, bytes, offset)
+      sameBytes(e, bytes, offset)
     ) {
       if (i > 0) {
         entries.splice(i, 1);
@@ -58,8 +60,10 @@ export function parseHeaderCached(bytes: Uint8Array, offset: number, options: He
   const result = parseHeader(bytes, offset, options);
   const len = result.endCardOffset + FITS_CARD - offset;
   if (len <= MAX_CACHED_BYTES) {
+    const copy = bytes.slice(offset, offset + len);
     entries.unshift({
-      bytes: bytes.slice(offset, offset + len),
+      bytes: copy,
+      words: new Uint32Array(copy.buffer, 0, len >> 2),
       strict,
       context,
       // offsets relative to the header start (equal to the absolute ones for a header at byte 0)
@@ -70,9 +74,19 @@ export function parseHeaderCached(bytes: Uint8Array, offset: number, options: He
   return result;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array, offset: number): boolean {
-  // a byte loop: no typed-array views to allocate (a header of a few cards is a few hundred
-  // bytes); the first card that differs (usually early: SIMPLE vs XTENSION, BITPIX, NAXISn) ends it
+function sameBytes(e: Entry, b: Uint8Array, offset: number): boolean {
+  // the first card that differs (usually early: BITPIX, NAXISn) ends it. Four bytes at a time when
+  // the input's header start is 4-byte aligned (HiPS tiles and files at offset 0 are): one view,
+  // a quarter of the comparisons
+  const at = b.byteOffset + offset;
+  if ((at & 3) === 0) {
+    const w = e.words;
+    const n = w.length;
+    const v = new Uint32Array(b.buffer, at, n);
+    for (let i = 0; i < n; i++) if (w[i] !== v[i]) return false;
+    return true;
+  }
+  const a = e.bytes;
   const n = a.length;
   for (let i = 0; i < n; i++) if (a[i] !== b[offset + i]) return false;
   return true;
