@@ -246,6 +246,18 @@ export interface RiceJob {
 const BATCH_TILES = 1024;
 /** A batch is run once its output or its compressed bytes reach this size (L2-sized: copied out while warm). */
 const BATCH_BYTES = 512 * 1024;
+/** The limits in use (setRiceBatchLimits). */
+let batchTiles = BATCH_TILES;
+let batchBytes = BATCH_BYTES;
+
+/**
+ * Run RICE_1 batches after fewer tiles / bytes than the defaults (at most those), or restore the
+ * defaults (no arguments). For tests: small batches put batch boundaries between any two tiles.
+ */
+export function setRiceBatchLimits(tiles = BATCH_TILES, bytes = BATCH_BYTES): void {
+  batchTiles = Math.max(1, Math.min(BATCH_TILES, Math.floor(tiles)));
+  batchBytes = Math.max(1, Math.min(BATCH_BYTES, Math.floor(bytes)));
+}
 const TAB = 65536;
 /** Kept in sync with scripts/gen-fits-simd.mjs (RICE_TILE_AT, RICE_ENTRY_BYTES). */
 const RICE_TILE_AT = 40960;
@@ -288,7 +300,7 @@ export class RiceBatch {
 
   /** Whether the batch should be run before another tile is added. */
   get full(): boolean {
-    return this.count >= BATCH_TILES || this.outBytes >= BATCH_BYTES || this.inBytes >= BATCH_BYTES;
+    return this.count >= batchTiles || this.outBytes >= batchBytes || this.inBytes >= batchBytes;
   }
 
   /**
