@@ -348,7 +348,7 @@ function convFn(kind, mode) {
   const lo = '(f64x2.convert_low_i32x4_s (local.get $s))';
   const hi = `(f64x2.convert_low_i32x4_s (i8x16.shuffle ${HIGH_HALF} (local.get $s) (local.get $s)))`;
   const affine = (x) => `(f64x2.add (f64x2.mul ${x} (local.get $vs)) (local.get $vz))`;
-  const vec = [
+  const vec = (withNull) => [
     '(local.set $s (v128.load (local.get $src)))',
     ...(dither
       ? [
@@ -365,9 +365,13 @@ function convFn(kind, mode) {
           '(local.set $c (v128.andnot (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))',
         ]
       : []),
-    '(local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))',
-    '(local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))',
-    '(local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))',
+    ...(withNull
+      ? [
+          '(local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))',
+          '(local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))',
+          '(local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))',
+        ]
+      : []),
     ...(kind === 'f64r'
       ? ['(local.set $a (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a))))', '(local.set $c (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $c))))']
       : []),
@@ -422,13 +426,19 @@ function convFn(kind, mode) {
             (br $each)))
         (return)))`
     : '';
-  const step = dither
+  const step = (withNull) => (dither
     ? `(if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
           (then
-            ${vec.join('\n            ')})
+            ${vec(withNull).join('\n            ')})
           (else
             ${scalar.join('\n            ')}))`
-    : vec.join('\n        ');
+    : vec(withNull).join('\n        '));
+  // the pixel loop, without the null mask when no value can be null (the common case)
+  const loop = (withNull) => `(block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        ${step(withNull)}
+        (br $each)))`;
   return `
   ;; tile integers -> ${f32 ? 'float32' : kind === 'f64' ? 'float64' : 'float64 rounded to float32'}, ${mode}
   (func $conv_${kind}_${mode} (param $src i32) (param $dst i32) (param $n i32) (param $scale f64) (param $zero f64) (param $nullv i32) (param $hasNull i32) (param $rtab i32) (param $iseed i32)
@@ -444,11 +454,9 @@ function convFn(kind, mode) {
     ${dither ? `(local.set $next ${startOf})` : ''}
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     ${direct}
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
-        ${step}
-        (br $each)))
+    (if (local.get $hasNull)
+      (then ${loop(true)})
+      (else ${loop(false)}))
   )`;
 }
 

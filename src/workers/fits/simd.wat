@@ -1705,19 +1705,30 @@
             (local.set $src (i32.add (local.get $src) (i32.const 16)))
             (br $each)))
         (return)))
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (local.set $s (v128.load (local.get $src)))
         (local.set $a (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $s)) (local.get $vs)) (local.get $vz)))
         (local.set $c (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (local.get $vs)) (local.get $vz)))
-        (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+        (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
         (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
         (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
         (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a)) (f32x4.demote_f64x2_zero (local.get $c))))
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $s (v128.load (local.get $src)))
+        (local.set $a (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $s)) (local.get $vs)) (local.get $vz)))
+        (local.set $c (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (local.get $vs)) (local.get $vz)))
+        (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a)) (f32x4.demote_f64x2_zero (local.get $c))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $each)))))
   )
 
   ;; tile integers -> float32, dither1
@@ -1734,7 +1745,8 @@
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
@@ -1744,7 +1756,7 @@
             (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
             (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
             (local.set $next (i32.add (local.get $next) (i32.const 4)))
-            (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+            (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
             (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
             (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a)) (f32x4.demote_f64x2_zero (local.get $c))))
@@ -1763,7 +1775,34 @@
             (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
             (local.set $src (i32.add (local.get $src) (i32.const 4)))
             (local.set $next (i32.add (local.get $next) (i32.const 1)))))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
+          (then
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $rv (v128.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))
+            (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $next (i32.add (local.get $next) (i32.const 4)))
+            (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a)) (f32x4.demote_f64x2_zero (local.get $c))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16))))
+          (else
+            (if (i32.eq (local.get $next) (i32.const 10000))
+              (then
+                (local.set $iseed (i32.add (local.get $iseed) (i32.const 1)))
+                (if (i32.eq (local.get $iseed) (i32.const 10000)) (then (local.set $iseed (i32.const 0))))
+                (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))))
+            (local.set $v (i32.load (local.get $src)))
+            (local.set $x (f64.add (f64.mul (f64.add (f64.sub (f64.convert_i32_s (local.get $v)) (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))) (f64.const 0.5)) (local.get $scale)) (local.get $zero)))
+            (if (i32.and (local.get $hasNull) (i32.eq (local.get $v) (local.get $nullv))) (then (local.set $x (f64.const nan))))
+            (f32.store (local.get $dst) (f32.demote_f64 (local.get $x)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $next (i32.add (local.get $next) (i32.const 1)))))
+        (br $each)))))
   )
 
   ;; tile integers -> float32, dither2
@@ -1780,7 +1819,8 @@
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
@@ -1793,7 +1833,7 @@
             (local.set $m (i32x4.eq (local.get $s) (v128.const i32x4 -2147483646 -2147483646 -2147483646 -2147483646)))
             (local.set $a (v128.andnot (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.andnot (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
-            (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+            (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
             (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
             (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a)) (f32x4.demote_f64x2_zero (local.get $c))))
@@ -1813,7 +1853,38 @@
             (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
             (local.set $src (i32.add (local.get $src) (i32.const 4)))
             (local.set $next (i32.add (local.get $next) (i32.const 1)))))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
+          (then
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $rv (v128.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))
+            (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $next (i32.add (local.get $next) (i32.const 4)))
+            (local.set $m (i32x4.eq (local.get $s) (v128.const i32x4 -2147483646 -2147483646 -2147483646 -2147483646)))
+            (local.set $a (v128.andnot (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
+            (local.set $c (v128.andnot (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
+            (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a)) (f32x4.demote_f64x2_zero (local.get $c))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16))))
+          (else
+            (if (i32.eq (local.get $next) (i32.const 10000))
+              (then
+                (local.set $iseed (i32.add (local.get $iseed) (i32.const 1)))
+                (if (i32.eq (local.get $iseed) (i32.const 10000)) (then (local.set $iseed (i32.const 0))))
+                (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))))
+            (local.set $v (i32.load (local.get $src)))
+            (local.set $x (f64.add (f64.mul (f64.add (f64.sub (f64.convert_i32_s (local.get $v)) (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))) (f64.const 0.5)) (local.get $scale)) (local.get $zero)))
+            (if (i32.eq (local.get $v) (i32.const -2147483646)) (then (local.set $x (f64.const 0))))
+            (if (i32.and (local.get $hasNull) (i32.eq (local.get $v) (local.get $nullv))) (then (local.set $x (f64.const nan))))
+            (f32.store (local.get $dst) (f32.demote_f64 (local.get $x)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $next (i32.add (local.get $next) (i32.const 1)))))
+        (br $each)))))
   )
 
   ;; tile integers -> float64, linear
@@ -1842,20 +1913,32 @@
             (local.set $src (i32.add (local.get $src) (i32.const 16)))
             (br $each)))
         (return)))
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (local.set $s (v128.load (local.get $src)))
         (local.set $a (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $s)) (local.get $vs)) (local.get $vz)))
         (local.set $c (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (local.get $vs)) (local.get $vz)))
-        (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+        (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
         (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
         (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
         (v128.store (local.get $dst) (local.get $a))
         (v128.store offset=16 (local.get $dst) (local.get $c))
         (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $s (v128.load (local.get $src)))
+        (local.set $a (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $s)) (local.get $vs)) (local.get $vz)))
+        (local.set $c (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (local.get $vs)) (local.get $vz)))
+        (v128.store (local.get $dst) (local.get $a))
+        (v128.store offset=16 (local.get $dst) (local.get $c))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $each)))))
   )
 
   ;; tile integers -> float64, dither1
@@ -1872,7 +1955,8 @@
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
@@ -1882,7 +1966,7 @@
             (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
             (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
             (local.set $next (i32.add (local.get $next) (i32.const 4)))
-            (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+            (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
             (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
             (v128.store (local.get $dst) (local.get $a))
@@ -1902,7 +1986,35 @@
             (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
             (local.set $src (i32.add (local.get $src) (i32.const 4)))
             (local.set $next (i32.add (local.get $next) (i32.const 1)))))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
+          (then
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $rv (v128.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))
+            (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $next (i32.add (local.get $next) (i32.const 4)))
+            (v128.store (local.get $dst) (local.get $a))
+            (v128.store offset=16 (local.get $dst) (local.get $c))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16))))
+          (else
+            (if (i32.eq (local.get $next) (i32.const 10000))
+              (then
+                (local.set $iseed (i32.add (local.get $iseed) (i32.const 1)))
+                (if (i32.eq (local.get $iseed) (i32.const 10000)) (then (local.set $iseed (i32.const 0))))
+                (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))))
+            (local.set $v (i32.load (local.get $src)))
+            (local.set $x (f64.add (f64.mul (f64.add (f64.sub (f64.convert_i32_s (local.get $v)) (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))) (f64.const 0.5)) (local.get $scale)) (local.get $zero)))
+            (if (i32.and (local.get $hasNull) (i32.eq (local.get $v) (local.get $nullv))) (then (local.set $x (f64.const nan))))
+            (f64.store (local.get $dst) (local.get $x))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $next (i32.add (local.get $next) (i32.const 1)))))
+        (br $each)))))
   )
 
   ;; tile integers -> float64, dither2
@@ -1919,7 +2031,8 @@
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
@@ -1932,7 +2045,7 @@
             (local.set $m (i32x4.eq (local.get $s) (v128.const i32x4 -2147483646 -2147483646 -2147483646 -2147483646)))
             (local.set $a (v128.andnot (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.andnot (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
-            (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+            (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
             (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
             (v128.store (local.get $dst) (local.get $a))
@@ -1953,7 +2066,39 @@
             (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
             (local.set $src (i32.add (local.get $src) (i32.const 4)))
             (local.set $next (i32.add (local.get $next) (i32.const 1)))))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
+          (then
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $rv (v128.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))
+            (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $next (i32.add (local.get $next) (i32.const 4)))
+            (local.set $m (i32x4.eq (local.get $s) (v128.const i32x4 -2147483646 -2147483646 -2147483646 -2147483646)))
+            (local.set $a (v128.andnot (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
+            (local.set $c (v128.andnot (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
+            (v128.store (local.get $dst) (local.get $a))
+            (v128.store offset=16 (local.get $dst) (local.get $c))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16))))
+          (else
+            (if (i32.eq (local.get $next) (i32.const 10000))
+              (then
+                (local.set $iseed (i32.add (local.get $iseed) (i32.const 1)))
+                (if (i32.eq (local.get $iseed) (i32.const 10000)) (then (local.set $iseed (i32.const 0))))
+                (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))))
+            (local.set $v (i32.load (local.get $src)))
+            (local.set $x (f64.add (f64.mul (f64.add (f64.sub (f64.convert_i32_s (local.get $v)) (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))) (f64.const 0.5)) (local.get $scale)) (local.get $zero)))
+            (if (i32.eq (local.get $v) (i32.const -2147483646)) (then (local.set $x (f64.const 0))))
+            (if (i32.and (local.get $hasNull) (i32.eq (local.get $v) (local.get $nullv))) (then (local.set $x (f64.const nan))))
+            (f64.store (local.get $dst) (local.get $x))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $next (i32.add (local.get $next) (i32.const 1)))))
+        (br $each)))))
   )
 
   ;; tile integers -> float64 rounded to float32, linear
@@ -1970,13 +2115,14 @@
     
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (local.set $s (v128.load (local.get $src)))
         (local.set $a (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $s)) (local.get $vs)) (local.get $vz)))
         (local.set $c (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (local.get $vs)) (local.get $vz)))
-        (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+        (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
         (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
         (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
         (local.set $a (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a))))
@@ -1985,7 +2131,20 @@
         (v128.store offset=16 (local.get $dst) (local.get $c))
         (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $s (v128.load (local.get $src)))
+        (local.set $a (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $s)) (local.get $vs)) (local.get $vz)))
+        (local.set $c (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (local.get $vs)) (local.get $vz)))
+        (local.set $a (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a))))
+        (local.set $c (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $c))))
+        (v128.store (local.get $dst) (local.get $a))
+        (v128.store offset=16 (local.get $dst) (local.get $c))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $each)))))
   )
 
   ;; tile integers -> float64 rounded to float32, dither1
@@ -2002,7 +2161,8 @@
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
@@ -2012,7 +2172,7 @@
             (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
             (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
             (local.set $next (i32.add (local.get $next) (i32.const 4)))
-            (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+            (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
             (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
             (local.set $a (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a))))
@@ -2035,7 +2195,38 @@
             (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
             (local.set $src (i32.add (local.get $src) (i32.const 4)))
             (local.set $next (i32.add (local.get $next) (i32.const 1)))))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
+          (then
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $rv (v128.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))
+            (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $next (i32.add (local.get $next) (i32.const 4)))
+            (local.set $a (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a))))
+            (local.set $c (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $c))))
+            (v128.store (local.get $dst) (local.get $a))
+            (v128.store offset=16 (local.get $dst) (local.get $c))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16))))
+          (else
+            (if (i32.eq (local.get $next) (i32.const 10000))
+              (then
+                (local.set $iseed (i32.add (local.get $iseed) (i32.const 1)))
+                (if (i32.eq (local.get $iseed) (i32.const 10000)) (then (local.set $iseed (i32.const 0))))
+                (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))))
+            (local.set $v (i32.load (local.get $src)))
+            (local.set $x (f64.add (f64.mul (f64.add (f64.sub (f64.convert_i32_s (local.get $v)) (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))) (f64.const 0.5)) (local.get $scale)) (local.get $zero)))
+            (if (i32.and (local.get $hasNull) (i32.eq (local.get $v) (local.get $nullv))) (then (local.set $x (f64.const nan))))
+            (local.set $x (f64.promote_f32 (f32.demote_f64 (local.get $x))))
+            (f64.store (local.get $dst) (local.get $x))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $next (i32.add (local.get $next) (i32.const 1)))))
+        (br $each)))))
   )
 
   ;; tile integers -> float64 rounded to float32, dither2
@@ -2052,7 +2243,8 @@
     (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     
-    (block $done
+    (if (local.get $hasNull)
+      (then (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
         (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
@@ -2065,7 +2257,7 @@
             (local.set $m (i32x4.eq (local.get $s) (v128.const i32x4 -2147483646 -2147483646 -2147483646 -2147483646)))
             (local.set $a (v128.andnot (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.andnot (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
-            (local.set $m (v128.and (i32x4.eq (local.get $s) (local.get $vnull)) (local.get $vhas)))
+            (local.set $m (i32x4.eq (local.get $s) (local.get $vnull)))
             (local.set $a (v128.bitselect (local.get $nan64) (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
             (local.set $c (v128.bitselect (local.get $nan64) (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
             (local.set $a (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a))))
@@ -2089,7 +2281,42 @@
             (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
             (local.set $src (i32.add (local.get $src) (i32.const 4)))
             (local.set $next (i32.add (local.get $next) (i32.const 1)))))
-        (br $each)))
+        (br $each))))
+      (else (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $next) (i32.const 4)) (i32.const 10000))
+          (then
+            (local.set $s (v128.load (local.get $src)))
+            (local.set $rv (v128.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))
+            (local.set $a (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (local.get $s)) (f64x2.promote_low_f32x4 (local.get $rv))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $c (f64x2.add (f64x2.mul (f64x2.add (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rv) (local.get $rv)))) (local.get $half)) (local.get $vs)) (local.get $vz)))
+            (local.set $next (i32.add (local.get $next) (i32.const 4)))
+            (local.set $m (i32x4.eq (local.get $s) (v128.const i32x4 -2147483646 -2147483646 -2147483646 -2147483646)))
+            (local.set $a (v128.andnot (local.get $a) (i64x2.extend_low_i32x4_s (local.get $m))))
+            (local.set $c (v128.andnot (local.get $c) (i64x2.extend_high_i32x4_s (local.get $m))))
+            (local.set $a (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $a))))
+            (local.set $c (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $c))))
+            (v128.store (local.get $dst) (local.get $a))
+            (v128.store offset=16 (local.get $dst) (local.get $c))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16))))
+          (else
+            (if (i32.eq (local.get $next) (i32.const 10000))
+              (then
+                (local.set $iseed (i32.add (local.get $iseed) (i32.const 1)))
+                (if (i32.eq (local.get $iseed) (i32.const 10000)) (then (local.set $iseed (i32.const 0))))
+                (local.set $next (i32.trunc_f32_s (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $iseed) (i32.const 2))))) (f64.const 500)))))))
+            (local.set $v (i32.load (local.get $src)))
+            (local.set $x (f64.add (f64.mul (f64.add (f64.sub (f64.convert_i32_s (local.get $v)) (f64.promote_f32 (f32.load (i32.add (local.get $rtab) (i32.shl (local.get $next) (i32.const 2)))))) (f64.const 0.5)) (local.get $scale)) (local.get $zero)))
+            (if (i32.eq (local.get $v) (i32.const -2147483646)) (then (local.set $x (f64.const 0))))
+            (if (i32.and (local.get $hasNull) (i32.eq (local.get $v) (local.get $nullv))) (then (local.set $x (f64.const nan))))
+            (local.set $x (f64.promote_f32 (f32.demote_f64 (local.get $x))))
+            (f64.store (local.get $dst) (local.get $x))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $next (i32.add (local.get $next) (i32.const 1)))))
+        (br $each)))))
   )
 
   ;; the stream byte-reversed into [base, base + S), S = len + 32 rounded up to 16: byte t at
