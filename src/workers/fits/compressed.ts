@@ -346,7 +346,7 @@ export function decompressImage(
   };
   // float32 output rounds by itself; float64 output of a ZBITPIX -32 image is rounded per tile
   const round = kind === 'float64' && info.zbitpix === -32;
-  const dec: TileDecoder = { table, info, layout, cols, scratch, round, ctx };
+  const dec: TileDecoder = { table, info, layout, cols, scratch, columns: new Map(), round, ctx };
   const rice = info.zcmptype === 'RICE_1' ? riceTiles(dec, out, maxTile, kind) : undefined;
 
   for (let row = 0; row < info.tileCount; row++) {
@@ -494,6 +494,8 @@ interface TileDecoder {
   layout: ImageLayout;
   cols: TileColumns;
   scratch: () => TileBuffers;
+  /** Float ZSCALE / ZZERO / ZBLANK columns decoded whole (cellNumber), by column index. */
+  columns: Map<number, Float32Array | Float64Array>;
   /** Round the tile's values to float32 (float64 output of a ZBITPIX -32 image). */
   round: boolean;
   ctx: string;
@@ -507,8 +509,8 @@ function tileScaling(dec: TileDecoder, row: number, into: TileScaling): TileScal
   let zero = 0;
   let hasZ = false;
   if (cols.zscale || cols.zzero) {
-    scale = cols.zscale ? table.numberAt(cols.zscale, row) : 1;
-    zero = cols.zzero ? table.numberAt(cols.zzero, row) : 0;
+    scale = cols.zscale ? cellNumber(dec, cols.zscale, row) : 1;
+    zero = cols.zzero ? cellNumber(dec, cols.zzero, row) : 0;
     hasZ = true;
     if (isFloat && (layout.bscale !== 1 || layout.bzero !== 0)) {
       zero = zero * layout.bscale + layout.bzero;
@@ -525,7 +527,7 @@ function tileScaling(dec: TileDecoder, row: number, into: TileScaling): TileScal
   }
   let blank: number | undefined = info.zblank;
   if (cols.zblank) {
-    const b = table.numberAt(cols.zblank, row);
+    const b = cellNumber(dec, cols.zblank, row);
     blank = Number.isFinite(b) ? b : undefined;
   }
 
@@ -533,6 +535,20 @@ function tileScaling(dec: TileDecoder, row: number, into: TileScaling): TileScal
   into.zero = zero;
   into.blank = blank;
   return into;
+}
+
+/**
+ * A scalar cell of the ZSCALE / ZZERO / ZBLANK columns as a float64 (FitsTable.numberAt): from the
+ * whole column decoded once when it is a scalar float column (1D, 1E: the same values), else per cell.
+ */
+function cellNumber(dec: TileDecoder, c: FitsColumn, row: number): number {
+  if ((c.elementCode !== 'D' && c.elementCode !== 'E') || c.repeat !== 1) return dec.table.numberAt(c, row);
+  let values = dec.columns.get(c.index);
+  if (values === undefined) {
+    values = dec.table.column(c.index) as Float32Array | Float64Array;
+    dec.columns.set(c.index, values);
+  }
+  return values[row]!;
 }
 
 /** A tile's scaling and null value (tileScaling). */
