@@ -5,6 +5,9 @@
 // 128, 256 and 512 px tiles of every BITPIX, a ~100 MB BITPIX -32 image, and RICE_1 tile-compressed
 // images (2048 x 2048 BITPIX 16 and quantized BITPIX -32) made from generated images with Debian's
 // fpack (package libcfitsio-bin; the RICE cases are skipped with a note when fpack is missing).
+// Two references bound what is possible: the allocation floor on the big image (a new array of the
+// output type with the data bytes copied in: the least a new-array API can cost) and, on the RICE_1
+// files, CFITSIO's funpack (same package as fpack; the whole process timed).
 // Every file is padded to 2880-byte blocks (fitsjs hangs on unpadded ones). Each round runs the
 // subjects one after the other (A B C A B C ...) after a warm-up round; medians over rounds.
 /* global WebAssembly */
