@@ -503,7 +503,7 @@ interface TileDecoder {
 
 /** A tile's scaling and null value (as CFITSIO: the ZSCALE/ZZERO column, else keywords, else BSCALE/BZERO; ZBLANK column, else keyword). */
 function tileScaling(dec: TileDecoder, row: number, into: TileScaling): TileScaling {
-  const { table, info, layout, cols } = dec;
+  const { info, layout, cols } = dec;
   const isFloat = info.zbitpix < 0;
   let scale = 1;
   let zero = 0;
