@@ -5,6 +5,9 @@
 // 128, 256 and 512 px tiles of every BITPIX, a ~100 MB BITPIX -32 image, and RICE_1 tile-compressed
 // images (2048 x 2048 BITPIX 16 and quantized BITPIX -32) made from generated images with Debian's
 // fpack (package libcfitsio-bin; the RICE cases are skipped with a note when fpack is missing).
+// Two references bound what is possible: the allocation floor on the big image (a new array of the
+// output type with the data bytes copied in: the least a new-array API can cost) and, on the RICE_1
+// files, CFITSIO's funpack (same package as fpack; the whole process timed).
 // Every file is padded to 2880-byte blocks (fitsjs hangs on unpadded ones). Each round runs the
 // subjects one after the other (A B C A B C ...) after a warm-up round; medians over rounds.
 /* global WebAssembly */
@@ -334,6 +337,42 @@ export function makeCopy(file) {
 }
 
 /**
+ * The allocation floor of any API that returns a NEW array (big image only): allocate a new array
+ * of the output's type and size and copy the data bytes into it with TypedArray.set - no byte
+ * swap, no conversion, wrong values on purpose (a reference, not a decoder). On fresh memory this
+ * is dominated by the page faults of the new array, which every new-array decoder pays too.
+ */
+export function makeAllocationFloor(file, count, F) {
+  const src = file.bytes.subarray(file.dataOffset, file.dataOffset + file.dataLen);
+  return () => {
+    const out = new F(count);
+    new Uint8Array(out.buffer, 0, Math.min(out.byteLength, src.length)).set(src.subarray(0, out.byteLength));
+    return out;
+  };
+}
+
+/**
+ * CFITSIO's funpack (Debian libcfitsio-bin) on the same RICE_1 file, as a peer for compressed
+ * files: `funpack -S` decodes the whole file and writes the uncompressed FITS file to a pipe; the
+ * time is that of the whole process (start, read, decode, write; its output stays big-endian
+ * stored values, no physical values). undefined when funpack is missing.
+ */
+export function makeFunpack(packed) {
+  const dir = mkdtempSync(join(tmpdir(), 'fits-funpack-'));
+  const path = join(dir, 'in.fits.fz');
+  writeFileSync(path, packed);
+  try {
+    execFileSync('funpack', ['-S', path], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  const fn = () => execFileSync('funpack', ['-S', path], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+  fn.cleanup = () => rmSync(dir, { recursive: true, force: true });
+  return fn;
+}
+
+/**
  * The machine's limit once WebAssembly SIMD is allowed: the SIMD kernels of the decoder
  * (scripts/gen-fits-simd.mjs, compiled here with wabt from the same generator) run over the data
  * bytes in one call, with the bytes already in WebAssembly memory (copied in before timing: no
@@ -469,6 +508,7 @@ export async function run({
 
   const notes = [];
   const mismatches = [];
+  const cleanups = [];
   const subjects = [];
   const subject = (c, file, fns, loops) => ({ c, file, fns, loops, wins: {}, samples: Object.fromEntries([...Object.keys(fns), 'byte-swap loop'].map((k) => [k, []])) });
   for (const bitpix of rice ? [16, -32] : []) {
@@ -510,6 +550,15 @@ export async function run({
     const simdRef = await makeSimdSwap(bitpix, plain);
     if (!sameValues(simdRef(), original)) mismatches.push(`byte-swap SIMD gave different values for ${label}.`);
     fns['byte-swap SIMD'] = simdRef;
+    const funpack = makeFunpack(packed);
+    if (funpack) {
+      // its output: the FITS file of the uncompressed image (header + big-endian stored values)
+      const unpacked = new Uint8Array(funpack());
+      const back = fitsLib.readFits(unpacked).firstImage().readImage().data;
+      if (maxDiff(back) !== mine) mismatches.push(`funpack's output decodes to other values than esasky-sky's for ${label}.`);
+      fns['funpack (CFITSIO, whole process)'] = funpack;
+      cleanups.push(funpack.cleanup);
+    } else notes.push(`${label}: no funpack line (Debian package libcfitsio-bin is not installed).`);
     subjects.push(subject({ label, bitpix }, { dataLen: plain.dataLen }, fns, loops));
   }
   for (const c of cases) {
@@ -538,7 +587,10 @@ export async function run({
     }
     // memcpy (added after the value check: it copies, it does not decode) on the big image only: on
     // tiles it measures cache bandwidth, not a limit a decoder could approach.
-    if (c.big) fns.memcpy = makeCopy(file);
+    if (c.big) {
+      fns.memcpy = makeCopy(file);
+      fns['new array + copy (allocation floor)'] = makeAllocationFloor(file, c.nx * c.ny, c.bitpix === -32 ? Float32Array : Float64Array);
+    }
     subjects.push(subject(c, file, fns, loops));
   }
 
@@ -563,15 +615,16 @@ export async function run({
     }
   }
 
+  for (const cleanup of cleanups) cleanup();
   const metrics = [];
   for (const s of subjects) {
-    for (const name of ['esasky-sky', 'esasky-sky in place (consume + inPlace)', 'esasky-sky into a reused array', 'fitsjs', 'fitsjs (wrong values)', 'byte-swap loop', 'byte-swap SIMD', 'memcpy']) {
+    for (const name of ['esasky-sky', 'esasky-sky in place (consume + inPlace)', 'esasky-sky into a reused array', 'fitsjs', 'fitsjs (wrong values)', 'funpack (CFITSIO, whole process)', 'byte-swap loop', 'byte-swap SIMD', 'new array + copy (allocation floor)', 'memcpy']) {
       if (s.samples[name]) metrics.push({ metric: `decode ${s.c.label}`, unit: 'MB/s', subject: name, better: 'higher', ...summarize(s.samples[name]) });
     }
   }
   const winners = subjects.map((s) => `${s.c.label}: ${Object.entries(s.wins).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const result = {
-    description: `FITS image decoding in Node, MB/s of image data (NAXIS1 x NAXIS2 x |BITPIX|/8; for RICE_1 files the uncompressed image size) from the bytes of a whole padded file to a new array of physical values. esasky-sky: readFits(bytes).firstImage().readImage() from dist/lib/fits.js (header parse included; 'auto' output: float32 for 8/16/-32, float64 for 32/64/-64; its WebAssembly SIMD kernels where Node has them, as here). fitsjs 0.6.6: its Parser with a FileReader shim (a copy, answered in a microtask), then Image.getFrame's own steps without its Worker (FileReader copies, _getFrame, join). Byte-swap loop: the fastest, in each round, of several plain loops (DataView; shifts on Uint32 views; TypedArray.set conversion for 8/16 bits) from the big-endian data bytes to a new array of the same type as ours holding the same physical values (BSCALE/BZERO applied), no header (the plain-JavaScript limit for a decoder; the issue's definition of the limit). Byte-swap SIMD: the limit once WebAssembly SIMD is allowed - the decoder's own SIMD kernels (generated by scripts/gen-fits-simd.mjs, compiled here) over the data already in WebAssembly memory in one call, then copied out into a new array of the same type (no header, no chunking, no copy-in). Big image only: 'esasky-sky in place (consume + inPlace)' is readFits(buffer, { consume: true }).firstImage().readImage({ inPlace: true }) on an ArrayBuffer the decoder owns (as a worker does after a transfer), the pristine file copied into it again before each decode, untimed; 'esasky-sky into a reused array' is readImage({ into }) with one preallocated Float32Array reused by every decode. memcpy (big image only): the data bytes copied into a preallocated array with TypedArray.set (memory bandwidth). ${rounds} rounds after ${warmup} warm-up, subjects alternating within each round; each sample is a batch of at least ${minMs} ms.`,
+    description: `FITS image decoding in Node, MB/s of image data (NAXIS1 x NAXIS2 x |BITPIX|/8; for RICE_1 files the uncompressed image size) from the bytes of a whole padded file to a new array of physical values. esasky-sky: readFits(bytes).firstImage().readImage() from dist/lib/fits.js (header parse included; 'auto' output: float32 for 8/16/-32, float64 for 32/64/-64; its WebAssembly SIMD kernels where Node has them, as here). fitsjs 0.6.6: its Parser with a FileReader shim (a copy, answered in a microtask), then Image.getFrame's own steps without its Worker (FileReader copies, _getFrame, join). Byte-swap loop: the fastest, in each round, of several plain loops (DataView; shifts on Uint32 views; TypedArray.set conversion for 8/16 bits) from the big-endian data bytes to a new array of the same type as ours holding the same physical values (BSCALE/BZERO applied), no header (the plain-JavaScript limit for a decoder; the issue's definition of the limit). Byte-swap SIMD: the limit once WebAssembly SIMD is allowed - the decoder's own SIMD kernels (generated by scripts/gen-fits-simd.mjs, compiled here) over the data already in WebAssembly memory in one call, then copied out into a new array of the same type (no header, no chunking, no copy-in). Big image only: 'esasky-sky in place (consume + inPlace)' is readFits(buffer, { consume: true }).firstImage().readImage({ inPlace: true }) on an ArrayBuffer the decoder owns (as a worker does after a transfer), the pristine file copied into it again before each decode, untimed; 'esasky-sky into a reused array' is readImage({ into }) with one preallocated Float32Array reused by every decode. memcpy (big image only): the data bytes copied into a preallocated array with TypedArray.set (memory bandwidth). 'new array + copy (allocation floor)' (big image only): a new array of the output's type and size, the data bytes copied into it with TypedArray.set (no swap: the least any API returning a new array can cost; page faults of fresh memory dominate). RICE_1 only: 'funpack (CFITSIO, whole process)' is Debian's funpack -S on the same file, the whole process timed (start, read, decode, write of the uncompressed file to a pipe), as a compressed-file peer. ${rounds} rounds after ${warmup} warm-up, subjects alternating within each round; each sample is a batch of at least ${minMs} ms.`,
     machine: machine({ node: process.version, v8: process.versions.v8 }),
     metrics,
     notes: [

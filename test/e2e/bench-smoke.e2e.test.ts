@@ -76,13 +76,14 @@ describe('bench smoke', () => {
     expect(r.notes.some((n: string) => n.startsWith('Failures:') && n.includes('not settled after 200 ms'))).toBe(true);
   }, 120_000);
 
-  it('fits-decode: our reader (also in place and into a reused array), fitsjs, byte-swap loop, byte-swap SIMD and memcpy give MB/s', async () => {
+  it('fits-decode: our reader (also in place and into a reused array), fitsjs, byte-swap loop, byte-swap SIMD, the allocation floor and memcpy give MB/s', async () => {
     const r = await runFitsDecode({ rounds: 1, warmup: 0, tileSizes: [32], bitpixes: [16, -32, -64], big: [256, 256], minMs: 5, write: false });
     const rows = rowsOf(r);
     for (const subject of ['esasky-sky', 'fitsjs', 'byte-swap loop', 'byte-swap SIMD']) {
       expect(rows.get(`decode 32x32 px tile, BITPIX -32 | ${subject}`)?.median).toBeGreaterThan(0);
     }
     expect(rows.get('decode 256x256 image, BITPIX -32 (0 MB) | memcpy')?.median).toBeGreaterThan(0);
+    expect(rows.get('decode 256x256 image, BITPIX -32 (0 MB) | new array + copy (allocation floor)')?.median).toBeGreaterThan(0);
     expect(rows.get('decode 256x256 image, BITPIX -32 (0 MB) | esasky-sky in place (consume + inPlace)')?.median).toBeGreaterThan(0);
     expect(rows.get('decode 256x256 image, BITPIX -32 (0 MB) | esasky-sky into a reused array')?.median).toBeGreaterThan(0);
     expect(rows.has('decode 32x32 px tile, BITPIX -64 | fitsjs')).toBe(false);

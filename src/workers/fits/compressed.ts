@@ -40,7 +40,7 @@ import { type Bitpix, type ImageLayout, type ImageOutput, VALID_BITPIX } from '.
 import { inflateTile } from './inflate.js';
 import { checkAllocation } from './limits.js';
 import { riceBadCode, riceDecompress, riceStreamEnded } from './rice.js';
-import { riceTileSimd } from './simd.js';
+import { riceBatchSimd } from './simd.js';
 import { plioDecompress } from './plio.js';
 import { hcompressDecompress } from './hcompress.js';
 import type { FitsColumn, FitsTable, FitsTypedArray } from './table.js';
@@ -332,13 +332,22 @@ export function decompressImage(
   }
   const ntiles = info.ztile.map((t, k) => Math.ceil(info.znaxes[k]! / t));
   const tileIdx = new Array<number>(nd).fill(0);
-  const ints = new Int32Array(maxTile);
-  const floats = new Float64Array(maxTile);
-  const inflated = new Uint8Array(maxTile * 8 + 1);
-  const shuffled = info.zcmptype === 'GZIP_2' ? new Uint8Array(maxTile * 8) : inflated;
+  // the current tile's position (reused: riceTiles copies what it keeps)
+  const start = new Array<number>(nd).fill(0);
+  const size = new Array<number>(nd).fill(0);
+  const target: TileTarget = { start, size, naxes: info.znaxes, planeCoord: plane === undefined ? undefined : planeCoord };
+  // the JavaScript decoders' buffers, made when a tile first needs them (WebAssembly RICE_1 tiles do not)
+  let buffers: TileBuffers | undefined;
+  const scratch = (): TileBuffers => {
+    if (buffers) return buffers;
+    const inflated = new Uint8Array(maxTile * 8 + 1);
+    const shuffled = info.zcmptype === 'GZIP_2' ? new Uint8Array(maxTile * 8) : inflated;
+    return (buffers = { ints: new Int32Array(maxTile), floats: new Float64Array(maxTile), inflated, shuffled });
+  };
   // float32 output rounds by itself; float64 output of a ZBITPIX -32 image is rounded per tile
   const round = kind === 'float64' && info.zbitpix === -32;
-  const dec: TileDecoder = { table, info, layout, cols, ints, floats, inflated, shuffled, round, ctx };
+  const dec: TileDecoder = { table, info, layout, cols, scratch, columns: new Map(), round, ctx };
+  const rice = info.zcmptype === 'RICE_1' ? riceTiles(dec, out, maxTile, kind) : undefined;
 
   for (let row = 0; row < info.tileCount; row++) {
     // tile position: index `row` with the first axis fastest
@@ -347,8 +356,10 @@ export function decompressImage(
       tileIdx[k] = rem % ntiles[k]!;
       rem = Math.floor(rem / ntiles[k]!);
     }
-    const start = tileIdx.map((t, k) => t * info.ztile[k]!);
-    const size = start.map((s, k) => Math.min(info.ztile[k]!, info.znaxes[k]! - s));
+    for (let k = 0; k < nd; k++) {
+      start[k] = tileIdx[k]! * info.ztile[k]!;
+      size[k] = Math.min(info.ztile[k]!, info.znaxes[k]! - start[k]!);
+    }
     if (plane !== undefined) {
       let hit = true;
       for (let k = 2; k < nd; k++) if (planeCoord[k - 2]! < start[k]! || planeCoord[k - 2]! >= start[k]! + size[k]!) hit = false;
@@ -356,10 +367,125 @@ export function decompressImage(
     }
     let tilelen = 1;
     for (const s of size) tilelen *= s;
-    const values = decodeTile(dec, row, tilelen);
-    scatter(values, out, start, size, info.znaxes, plane === undefined ? undefined : planeCoord);
+    if (rice?.add(row, tilelen, target)) continue;
+    rice?.flush(); // earlier tiles first: their errors come first
+    scatter(decodeTile(dec, row, tilelen), out, target);
   }
+  rice?.flush();
   return out;
+}
+
+/** Where a decoded tile goes in the output (scatter's arguments). */
+interface TileTarget {
+  start: number[];
+  size: number[];
+  naxes: number[];
+  /** Coordinates on axes 3..n of the one plane read (undefined: the whole image). */
+  planeCoord: number[] | undefined;
+}
+
+/**
+ * RICE_1 tiles through WebAssembly (simd.ts RiceBatch): `add` queues a tile (false when it must be
+ * decoded in JavaScript: no WebAssembly, an empty COMPRESSED_DATA, a tile too large), `flush`
+ * decodes the queue in one call and copies each tile's values into the image - one copy for a
+ * run of tiles that are contiguous there (row tiles) - and throws rice.ts's error for a bad tile.
+ */
+function riceTiles(dec: TileDecoder, out: Float32Array | Float64Array, maxTile: number, kind: 'float32' | 'float64'): { add(row: number, n: number, target: TileTarget): boolean; flush(): void } | undefined {
+  const { info, table, cols, ctx } = dec;
+  const isFloat = info.zbitpix < 0;
+  const dither = isFloat && (info.quantize === 'SUBTRACTIVE_DITHER_1' || info.quantize === 'SUBTRACTIVE_DITHER_2');
+  const batch = riceBatchSimd({
+    blocksize: info.blocksize,
+    bytepix: info.bytepix as 1 | 2 | 4,
+    mode: !dither ? 0 : info.quantize === 'SUBTRACTIVE_DITHER_1' ? 1 : 2,
+    kind: kind === 'float32' ? 0 : dec.round ? 2 : 1,
+    maxTile,
+    rtab: ditherSequence(),
+  });
+  if (batch === undefined) return undefined;
+  // the queued tiles, in parallel arrays reused by every batch: row, pixels, compressed bytes, and
+  // where the values go (an output index for a contiguous tile, else its TileTarget)
+  const rows: number[] = [];
+  const ns: number[] = [];
+  const lens: number[] = [];
+  const dsts: number[] = [];
+  const targets: (TileTarget | undefined)[] = [];
+  const scaling: TileScaling = { scale: 1, zero: 0, blank: undefined };
+  const flush = (): void => {
+    const count = rows.length;
+    if (count === 0) return;
+    const r = batch.run();
+    if (!(r instanceof Float32Array || r instanceof Float64Array)) {
+      const i = r.index;
+      const what = `${ctx}tile ${rows[i]! + 1} (${info.zcmptype})`;
+      rows.length = 0;
+      throw r.failure === 'badcode' ? riceBadCode(what) : riceStreamEnded(what, lens[i]!, ns[i]!);
+    }
+    // runs of tiles contiguous in the image and in the batch: one copy each
+    let runSrc = 0;
+    let runDst = -1;
+    let runLen = 0;
+    let src = 0;
+    for (let i = 0; i < count; i++) {
+      const dst = dsts[i]!;
+      const n = ns[i]!;
+      if (dst >= 0 && runDst >= 0 && runDst + runLen === dst) runLen += n;
+      else {
+        if (runDst >= 0) out.set(r.subarray(runSrc, runSrc + runLen), runDst);
+        runDst = -1;
+        if (dst >= 0) {
+          runSrc = src;
+          runDst = dst;
+          runLen = n;
+        } else scatter(r.subarray(src, src + n), out, targets[i]!);
+      }
+      src += n;
+    }
+    if (runDst >= 0) out.set(r.subarray(runSrc, runSrc + runLen), runDst);
+    rows.length = ns.length = lens.length = dsts.length = targets.length = 0;
+  };
+  return {
+    add(row, n, target) {
+      const cdata = table.heapBytes(cols.compressed, row);
+      if (cdata.length === 0) return false;
+      tileScaling(dec, row, scaling);
+      if (!batch.add(cdata, n, mod(row + 1 + info.dither0 - 2, N_RANDOM), scaling.scale, scaling.zero, scaling.blank)) return false;
+      const dst = contiguousStart(target);
+      rows.push(row);
+      ns.push(n);
+      lens.push(cdata.length);
+      dsts.push(dst);
+      targets.push(dst >= 0 ? undefined : { ...target, start: target.start.slice(), size: target.size.slice() });
+      if (batch.full) flush();
+      return true;
+    },
+    flush,
+  };
+}
+
+/** Output index of a tile that is one contiguous run of the image (or of the plane read), else -1. */
+function contiguousStart(t: TileTarget): number {
+  const { start, size, naxes, planeCoord } = t;
+  const nd = naxes.length;
+  const outAxes = planeCoord === undefined ? nd : Math.min(nd, 2);
+  for (let k = 2; k < nd; k++) if (size[k] !== 1) return -1;
+  if (nd > 1 && size[0] !== naxes[0] && size[1] !== 1) return -1;
+  let dst = 0;
+  let stride = 1;
+  for (let k = 0; k < outAxes; k++) {
+    dst += start[k]! * stride;
+    stride *= naxes[k]!;
+  }
+  return dst;
+}
+
+/** Buffers of the JavaScript tile decoders, each for the largest tile. */
+interface TileBuffers {
+  ints: Int32Array;
+  floats: Float64Array;
+  inflated: Uint8Array;
+  /** GZIP_2: buffer for the unshuffled bytes. */
+  shuffled: Uint8Array;
 }
 
 interface TileDecoder {
@@ -367,19 +493,75 @@ interface TileDecoder {
   info: CompressedImageInfo;
   layout: ImageLayout;
   cols: TileColumns;
-  ints: Int32Array;
-  floats: Float64Array;
-  inflated: Uint8Array;
-  /** GZIP_2: buffer for the unshuffled bytes. */
-  shuffled: Uint8Array;
+  scratch: () => TileBuffers;
+  /** Float ZSCALE / ZZERO / ZBLANK columns decoded whole (cellNumber), by column index. */
+  columns: Map<number, Float32Array | Float64Array>;
   /** Round the tile's values to float32 (float64 output of a ZBITPIX -32 image). */
   round: boolean;
   ctx: string;
 }
 
+/** A tile's scaling and null value (as CFITSIO: the ZSCALE/ZZERO column, else keywords, else BSCALE/BZERO; ZBLANK column, else keyword). */
+function tileScaling(dec: TileDecoder, row: number, into: TileScaling): TileScaling {
+  const { info, layout, cols } = dec;
+  const isFloat = info.zbitpix < 0;
+  let scale = 1;
+  let zero = 0;
+  let hasZ = false;
+  if (cols.zscale || cols.zzero) {
+    scale = cols.zscale ? cellNumber(dec, cols.zscale, row) : 1;
+    zero = cols.zzero ? cellNumber(dec, cols.zzero, row) : 0;
+    hasZ = true;
+    if (isFloat && (layout.bscale !== 1 || layout.bzero !== 0)) {
+      zero = zero * layout.bscale + layout.bzero;
+      scale = scale * layout.bscale;
+    }
+  } else if (info.zscale !== undefined || info.zzero !== undefined) {
+    scale = info.zscale ?? 1;
+    zero = info.zzero ?? 0;
+    hasZ = true;
+  }
+  if (!hasZ || (scale === 1 && zero === 0)) {
+    scale = layout.bscale;
+    zero = layout.bzero;
+  }
+  let blank: number | undefined = info.zblank;
+  if (cols.zblank) {
+    const b = cellNumber(dec, cols.zblank, row);
+    blank = Number.isFinite(b) ? b : undefined;
+  }
+
+  into.scale = scale;
+  into.zero = zero;
+  into.blank = blank;
+  return into;
+}
+
+/**
+ * A scalar cell of the ZSCALE / ZZERO / ZBLANK columns as a float64 (FitsTable.numberAt): from the
+ * whole column decoded once when it is a scalar float column (1D, 1E: the same values), else per cell.
+ */
+function cellNumber(dec: TileDecoder, c: FitsColumn, row: number): number {
+  if ((c.elementCode !== 'D' && c.elementCode !== 'E') || c.repeat !== 1) return dec.table.numberAt(c, row);
+  let values = dec.columns.get(c.index);
+  if (values === undefined) {
+    values = dec.table.column(c.index) as Float32Array | Float64Array;
+    dec.columns.set(c.index, values);
+  }
+  return values[row]!;
+}
+
+/** A tile's scaling and null value (tileScaling). */
+interface TileScaling {
+  scale: number;
+  zero: number;
+  blank: number | undefined;
+}
+
 /** Decode one tile (0-based row) to physical values (float64, in dec.floats[0..tilelen)). */
 function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Array {
-  const { table, info, layout, cols, ints, floats, ctx } = dec;
+  const { table, info, cols, ctx } = dec;
+  const { ints, floats, inflated, shuffled } = dec.scratch();
   const what = `${ctx}tile ${row + 1} (${info.zcmptype})`;
   const cdata = table.heapBytes(cols.compressed, row);
   const isFloat = info.zbitpix < 0;
@@ -388,8 +570,8 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
     // a tile that was not compressed normally
     if (cols.gzip && table.descriptor(cols.gzip, row).count > 0) {
       const g = table.heapBytes(cols.gzip, row);
-      const n = inflateTile(g, dec.inflated.subarray(0, tilelen * 8 + 1), `${what} GZIP_COMPRESSED_DATA`);
-      const dv = new DataView(dec.inflated.buffer, dec.inflated.byteOffset, n);
+      const n = inflateTile(g, inflated.subarray(0, tilelen * 8 + 1), `${what} GZIP_COMPRESSED_DATA`);
+      const dv = new DataView(inflated.buffer, inflated.byteOffset, n);
       if (n === tilelen * 4) for (let i = 0; i < tilelen; i++) floats[i] = dv.getFloat32(4 * i);
       else if (n === tilelen * 8) for (let i = 0; i < tilelen; i++) floats[i] = dv.getFloat64(8 * i);
       else throw new FitsError('BAD_DATA', `${what}: GZIP_COMPRESSED_DATA inflates to ${n} bytes, not 4 or 8 per pixel of the ${tilelen}-pixel tile`);
@@ -410,51 +592,13 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
     throw new FitsError('BAD_DATA', `${what}: the tile has no data (empty COMPRESSED_DATA and no GZIP_COMPRESSED_DATA / UNCOMPRESSED_DATA)`);
   }
 
-  // scaling (as CFITSIO: the ZSCALE/ZZERO column, else keywords, else BSCALE/BZERO)
-  let scale = 1;
-  let zero = 0;
-  let hasZ = false;
-  if (cols.zscale || cols.zzero) {
-    scale = cols.zscale ? table.numberAt(cols.zscale, row) : 1;
-    zero = cols.zzero ? table.numberAt(cols.zzero, row) : 0;
-    hasZ = true;
-    if (isFloat && (layout.bscale !== 1 || layout.bzero !== 0)) {
-      zero = zero * layout.bscale + layout.bzero;
-      scale = scale * layout.bscale;
-    }
-  } else if (info.zscale !== undefined || info.zzero !== undefined) {
-    scale = info.zscale ?? 1;
-    zero = info.zzero ?? 0;
-    hasZ = true;
-  }
-  if (!hasZ || (scale === 1 && zero === 0)) {
-    scale = layout.bscale;
-    zero = layout.bzero;
-  }
-  let blank: number | undefined = info.zblank;
-  if (cols.zblank) {
-    const b = table.numberAt(cols.zblank, row);
-    blank = Number.isFinite(b) ? b : undefined;
-  }
+  const { scale, zero, blank } = tileScaling(dec, row, { scale: 1, zero: 0, blank: undefined });
 
   // 1. decompress to stored values: ints (Int32) or floats (float32/64 when NO_QUANTIZE)
   let storedFloats = false; // values already in `floats`
   let bigValues: BigInt64Array | undefined;
   if (info.zcmptype === 'RICE_1') {
-    // WebAssembly (simd.ts) when available: decompression and step 2 in one go, the same
-    // algorithms as below in JavaScript otherwise
-    const dither = isFloat && (info.quantize === 'SUBTRACTIVE_DITHER_1' || info.quantize === 'SUBTRACTIVE_DITHER_2');
-    const r = riceTileSimd(cdata, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, {
-      mode: !dither ? 0 : info.quantize === 'SUBTRACTIVE_DITHER_1' ? 1 : 2,
-      iseed: mod(row + 1 + info.dither0 - 2, N_RANDOM),
-      scale,
-      zero,
-      nullv: blank,
-      rtab: ditherSequence(),
-    });
-    if (r === 'ended') throw riceStreamEnded(what, cdata.length, tilelen);
-    if (r === 'badcode') throw riceBadCode(what);
-    if (r !== undefined) return roundTile(r, tilelen, dec);
+    // JavaScript (WebAssembly tiles go through riceTiles)
     riceDecompress(cdata, ints, tilelen, info.blocksize, info.bytepix as 1 | 2 | 4, what);
   } else if (info.zcmptype === 'PLIO_1') {
     plioDecompress(cdata, ints, tilelen, what);
@@ -467,14 +611,14 @@ function decodeTile(dec: TileDecoder, row: number, tilelen: number): Float64Arra
       bytes = cdata;
       n = cdata.length;
     } else {
-      n = inflateTile(cdata, dec.inflated.subarray(0, tilelen * 8 + 1), what);
-      bytes = dec.inflated;
+      n = inflateTile(cdata, inflated.subarray(0, tilelen * 8 + 1), what);
+      bytes = inflated;
     }
     const w = n / tilelen;
     if (w !== 1 && w !== 2 && w !== 4 && w !== 8) {
       throw new FitsError('BAD_DATA', `${what}: the tile data are ${n} bytes, not 1, 2, 4 or 8 bytes for each of its ${tilelen} pixels`);
     }
-    if (info.zcmptype === 'GZIP_2' && w > 1) bytes = unshuffle(bytes, n, w, dec.shuffled);
+    if (info.zcmptype === 'GZIP_2' && w > 1) bytes = unshuffle(bytes, n, w, shuffled);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, n);
     if (w === 1) for (let i = 0; i < tilelen; i++) ints[i] = dv.getUint8(i);
     else if (w === 2) for (let i = 0; i < tilelen; i++) ints[i] = dv.getInt16(2 * i);
@@ -543,14 +687,8 @@ function unshuffle(src: Uint8Array, n: number, w: number, out: Uint8Array): Uint
 }
 
 /** Copy a decoded tile into the image (or into one plane of it). */
-function scatter(
-  values: Float64Array,
-  out: Float32Array | Float64Array,
-  start: number[],
-  size: number[],
-  naxes: number[],
-  planeCoord: number[] | undefined,
-): void {
+function scatter(values: Float32Array | Float64Array, out: Float32Array | Float64Array, target: TileTarget): void {
+  const { start, size, naxes, planeCoord } = target;
   const nd = naxes.length;
   const run = size[0]!;
   // iterate over the tile's rows (axes 1..nd-1), odometer style

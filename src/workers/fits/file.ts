@@ -598,6 +598,8 @@ function primaryStructure(header: FitsHeader, index: number, offset: number, str
   return s;
 }
 
+const PRIMARY_HEADER_OPTIONS: HeaderParseOptions = Object.freeze({ strict: false, context: 'HDU 0' });
+
 /**
  * Read the structure of a FITS file held in memory.
  *
@@ -627,11 +629,12 @@ export function readFits(input: ArrayBufferLike | ArrayBufferView, options: Read
   let offset = 0;
   for (let index = 0; offset < n; index++) {
     const ctx = index === 0 ? 'HDU 0: ' : `HDU ${index}: `;
-    const { header, paddedEnd } = parseHeaderCached(bytes, offset, {
-      strict,
-      ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
-      context: index === 0 ? 'HDU 0' : `HDU ${index}`,
-    });
+    // the parse options: one shared object for the common case (the primary HDU, default options)
+    const headerOptions: HeaderParseOptions =
+      index === 0 && !strict && options.maxHeaderBytes === undefined
+        ? PRIMARY_HEADER_OPTIONS
+        : { strict, ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}), context: index === 0 ? 'HDU 0' : `HDU ${index}` };
+    const { header, paddedEnd } = parseHeaderCached(bytes, offset, headerOptions);
     const { type, xtension, bitpix, naxes, pcount, gcount, dataLength } = primaryStructure(header, index, offset, strict, warnings);
 
     const dataOffset = Math.min(paddedEnd, n);

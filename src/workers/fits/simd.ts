@@ -15,9 +15,10 @@
  *   any -> 'unavailable' / 'untried'  setSimdEnabled(false / true) (tests, benchmarks)
  * One WebAssembly memory per realm: [0, 64 KiB) the dither sequence, then image data copied in by
  * chunks of CHUNK_BYTES, converted, and copied out into the result, so any image size decodes in
- * the same ~0.7 MB. A Rice tile (riceTileSimd: compressed bytes in, int32 pixels, then float64
- * physical values) grows it as the tile needs, up to MAX_MEMORY_BYTES; a larger tile is left to
- * the JavaScript decoder.
+ * the same ~0.7 MB. RICE_1 tiles are decoded in batches (RiceBatch: compressed bytes in, physical
+ * values in the output type out, many tiles per call, ~1 MB plus the largest tile); the memory
+ * grows as a tile needs, up to MAX_MEMORY_BYTES, and a larger tile is left to the JavaScript
+ * decoder.
  */
 
 import { FITS_SIMD_WASM_BASE64 } from './simdModule.js';
@@ -38,14 +39,14 @@ const PAGE = 65536;
 const TWO63 = 9223372036854775808;
 
 type RiceKernel = (src: number, len: number, dst: number, n: number, blocksize: number, bytepix: number) => number;
-type DequantizeKernel = (src: number, dst: number, n: number, rtab: number, iseed: number, mode: number, scale: number, zero: number, nullv: number, hasNull: number) => void;
+type RiceTilesKernel = (tab: number, ntiles: number, ints: number, rev: number, rtab: number, blocksize: number, bytepix: number, mode: number, kind: number) => number;
 
 interface Simd {
   kernels: Map<string, Kernel>;
   /** kernels by kernelFor's numeric key */
   byKey: Map<number, Kernel>;
   rice: RiceKernel;
-  dequantize: DequantizeKernel;
+  riceTiles: RiceTilesKernel;
   /** The dither sequence now at RTAB (uploaded on first use). */
   rtab: Float32Array | undefined;
   memory: WasmMemory;
@@ -92,9 +93,9 @@ function load(): void {
     const need = Math.ceil(FIXED_BYTES / PAGE) - memory.buffer.byteLength / PAGE;
     if (need > 0) memory.grow(need);
     const kernels = new Map<string, Kernel>();
-    for (const [name, fn] of Object.entries(instance.exports)) if (typeof fn === 'function' && name !== 'rice' && name !== 'dequantize') kernels.set(name, fn as Kernel);
+    for (const [name, fn] of Object.entries(instance.exports)) if (typeof fn === 'function' && name !== 'rice' && name !== 'rice_tiles') kernels.set(name, fn as Kernel);
     const b = memory.buffer;
-    simd = { kernels, byKey: new Map(), rice: instance.exports.rice as RiceKernel, dequantize: instance.exports.dequantize as DequantizeKernel, rtab: undefined, memory, u8: new Uint8Array(b), i32: new Int32Array(b), f32: new Float32Array(b), f64: new Float64Array(b) };
+    simd = { kernels, byKey: new Map(), rice: instance.exports.rice as RiceKernel, riceTiles: instance.exports.rice_tiles as RiceTilesKernel, rtab: undefined, memory, u8: new Uint8Array(b), i32: new Int32Array(b), f32: new Float32Array(b), f64: new Float64Array(b) };
     state = 'ready';
   } catch (e) {
     state = 'unavailable';
@@ -227,41 +228,155 @@ function ensureMemory(m: Simd, bytes: number): boolean {
 /** Why a Rice stream was rejected: it ends early, or has a block code above the maximum (rice.ts's errors). */
 export type RiceFailure = 'ended' | 'badcode';
 
-/** How riceTileSimd turns a tile's integers into physical values (compressed.ts, step 2). */
-export interface TileValues {
-  /** 0: v * scale + zero; 1, 2: SUBTRACTIVE_DITHER_1 / _2 with the dither sequence from `iseed`. */
+/** What a batch of RICE_1 tiles decodes to (compressed.ts's step 2, done in WebAssembly). */
+export interface RiceJob {
+  blocksize: number;
+  bytepix: 1 | 2 | 4;
+  /** 0: v * scale + zero; 1, 2: SUBTRACTIVE_DITHER_1 / _2. */
   mode: 0 | 1 | 2;
-  iseed: number;
-  scale: number;
-  zero: number;
-  /** ZBLANK: stored value that becomes NaN (undefined: none). */
-  nullv: number | undefined;
+  /** Output: 0 float32, 1 float64, 2 float64 rounded to float32 (ZBITPIX -32 read as float64). */
+  kind: 0 | 1 | 2;
+  /** Pixels of the largest tile. */
+  maxTile: number;
   /** The dither sequence (compressed.ts ditherSequence(), 10000 values). */
   rtab: Float32Array;
 }
 
+/** Tiles of one rice_tiles call at most (the table fills [TAB, TAB + 48 KiB)). */
+const BATCH_TILES = 1024;
+/** A batch is run once its output or its compressed bytes reach this size (L2-sized: copied out while warm). */
+const BATCH_BYTES = 512 * 1024;
+/** The limits in use (setRiceBatchLimits). */
+let batchTiles = BATCH_TILES;
+let batchBytes = BATCH_BYTES;
+
 /**
- * Rice-decompress one tile and compute its physical values, all in WebAssembly memory: the
- * float64 values (a view on that memory, valid until the next call into this module), a
- * RiceFailure (the caller throws rice.ts's error), or undefined when
- * the WebAssembly path is unavailable or the tile is too large for it. Same values as
- * rice.ts + compressed.ts in JavaScript.
+ * Run RICE_1 batches after fewer tiles / bytes than the defaults (at most those), or restore the
+ * defaults (no arguments). For tests: small batches put batch boundaries between any two tiles.
  */
-export function riceTileSimd(input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4, values: TileValues): Float64Array | RiceFailure | undefined {
+export function setRiceBatchLimits(tiles = BATCH_TILES, bytes = BATCH_BYTES): void {
+  batchTiles = Math.max(1, Math.min(BATCH_TILES, Math.floor(tiles)));
+  batchBytes = Math.max(1, Math.min(BATCH_BYTES, Math.floor(bytes)));
+}
+const TAB = 65536;
+/** Kept in sync with scripts/gen-fits-simd.mjs (RICE_TILE_AT, RICE_ENTRY_BYTES). */
+const RICE_TILE_AT = 40960;
+const ENTRY = 48;
+
+/**
+ * A batch of RICE_1 tiles decoded by one WebAssembly call (rice_tiles): Rice decompression and
+ * the physical values in the output type, tile after tile, into WebAssembly memory, from where
+ * the caller copies them into the image. Memory: [TAB) the tile table, then scratch integers for
+ * the largest tile, the output (BATCH_BYTES plus one tile), then the compressed bytes (grown as
+ * tiles are added). States: filling (add) -> run -> filling again (run empties it). One owner (a
+ * decompressImage call); nothing to free (the realm's memory stays for the next image).
+ */
+export class RiceBatch {
+  /** Tiles added since the last run. */
+  count = 0;
+  private outBytes = 0;
+  private inBytes = 0;
+  /** The longest compressed tile of the batch (its reversed copy's scratch, after the input). */
+  private maxLen = 0;
+  private readonly width: number;
+  private readonly ints: number;
+  private readonly dst: number;
+  private readonly src: number;
+
+  constructor(
+    private readonly m: Simd,
+    private readonly job: RiceJob,
+  ) {
+    this.width = job.kind === 0 ? 4 : 8;
+    this.ints = TAB + BATCH_TILES * ENTRY;
+    this.dst = (this.ints + 4 * job.maxTile + 64 + 15) & ~15;
+    this.src = (this.dst + BATCH_BYTES + this.width * job.maxTile + 64 + 15) & ~15;
+  }
+
+  /** Grow the memory for the scratch and output areas; false beyond MAX_MEMORY_BYTES. */
+  reserve(): boolean {
+    return ensureMemory(this.m, this.src + 64);
+  }
+
+  /** Whether the batch should be run before another tile is added. */
+  get full(): boolean {
+    return this.count >= batchTiles || this.outBytes >= batchBytes || this.inBytes >= batchBytes;
+  }
+
+  /**
+   * Add a tile: its compressed bytes (copied now), pixel count, dither start, scaling and null
+   * value. False when WebAssembly memory cannot grow to hold it (MAX_MEMORY_BYTES): the batch is
+   * unchanged and the caller decodes that tile in JavaScript.
+   */
+  add(data: Uint8Array, n: number, iseed: number, scale: number, zero: number, nullv: number | undefined): boolean {
+    const m = this.m;
+    const at = this.src + this.inBytes;
+    // 64 bytes after the stream (the kernel reads up to 48 past it), then the reversed copy of the
+    // longest stream (run())
+    if (!ensureMemory(m, at + data.length + 160 + Math.max(this.maxLen, data.length))) return false;
+    m.u8.set(data, at);
+    const e = TAB + this.count * ENTRY;
+    const i32 = m.i32;
+    i32[e >> 2] = at;
+    i32[(e >> 2) + 1] = data.length;
+    i32[(e >> 2) + 2] = this.dst + this.outBytes;
+    i32[(e >> 2) + 3] = n;
+    i32[(e >> 2) + 4] = iseed;
+    const hasNull = nullv !== undefined && Number.isInteger(nullv) && nullv >= -2147483648 && nullv <= 2147483647;
+    i32[(e >> 2) + 5] = hasNull ? nullv : 0;
+    i32[(e >> 2) + 6] = hasNull ? 1 : 0;
+    m.f64[(e >> 3) + 4] = scale;
+    m.f64[(e >> 3) + 5] = zero;
+    this.inBytes += (data.length + 7) & ~7;
+    if (data.length > this.maxLen) this.maxLen = data.length;
+    this.outBytes += n * this.width;
+    this.count++;
+    return true;
+  }
+
+  /**
+   * Decode the tiles added since the last run: their values back to back (a view on WebAssembly
+   * memory, valid until the next call into this module), or the first bad tile (its index in
+   * the batch) and why. Empties the batch.
+   */
+  run(): Float32Array | Float64Array | { index: number; failure: RiceFailure } {
+    const { m, job, count } = this;
+    const values = this.outBytes / this.width;
+    const rev = (this.src + this.inBytes + 64 + 15) & ~15;
+    const revBytes = this.maxLen + 64;
+    this.count = 0;
+    this.inBytes = 0;
+    this.outBytes = 0;
+    this.maxLen = 0;
+    if (count === 0) return this.width === 4 ? m.f32.subarray(0, 0) : m.f64.subarray(0, 0);
+    // the output has room for the conversion's whole-vector writes past the last tile (constructor)
+    ensureMemory(m, rev + revBytes); // reserved by add() already
+    if (m.rtab !== job.rtab) {
+      new Float32Array(m.memory.buffer, RTAB, job.rtab.length).set(job.rtab);
+      m.rtab = job.rtab;
+    }
+    let r: number;
+    try {
+      r = m.riceTiles(TAB, count, this.ints, rev, RTAB, job.blocksize, job.bytepix, job.mode, job.kind);
+    } catch {
+      // a trap: a read past memory, only from a stream that ends early (garbage read as bits)
+      return { index: m.i32[RICE_TILE_AT >> 2]!, failure: 'ended' };
+    }
+    if (r !== 0) return { index: r >>> 2, failure: (r & 3) === 2 ? 'badcode' : 'ended' };
+    return this.width === 4 ? m.f32.subarray(this.dst >> 2, (this.dst >> 2) + values) : m.f64.subarray(this.dst >> 3, (this.dst >> 3) + values);
+  }
+}
+
+/**
+ * A RiceBatch for an image's RICE_1 tiles, or undefined when the WebAssembly path is unavailable
+ * or its largest tile would not fit in MAX_MEMORY_BYTES (then rice.ts decodes in JavaScript).
+ */
+export function riceBatchSimd(job: RiceJob): RiceBatch | undefined {
   if (state === 'untried') load();
   const m = simd;
   if (m === undefined) return undefined;
-  const ints = riceInMemory(m, input, n, blocksize, bytepix);
-  if (typeof ints !== 'number') return ints;
-  const dst = (ints + 4 * n + 64 + 15) & ~15;
-  if (m.rtab !== values.rtab) {
-    new Float32Array(m.memory.buffer, RTAB, values.rtab.length).set(values.rtab);
-    m.rtab = values.rtab;
-  }
-  const { nullv } = values;
-  const hasNull = nullv !== undefined && Number.isInteger(nullv) && nullv >= -2147483648 && nullv <= 2147483647;
-  m.dequantize(ints, dst, n, RTAB, values.iseed, values.mode, values.scale, values.zero, hasNull ? nullv : 0, hasNull ? 1 : 0);
-  return m.f64.subarray(dst >> 3, (dst >> 3) + n);
+  const batch = new RiceBatch(m, job);
+  return batch.reserve() ? batch : undefined;
 }
 
 /**
@@ -280,14 +395,12 @@ export function riceDecompressSimd(input: Uint8Array, out: Int32Array, n: number
 }
 
 /**
- * Run the Rice kernel: the input at SRC, the n int32 after it (16-byte aligned, room for the
- * float64 values after them). Returns the ints' byte offset, a RiceFailure, or undefined (too large).
+ * Run the Rice kernel: the input at SRC, the n int32 after it (16-byte aligned). Returns the ints' byte offset, a RiceFailure, or undefined (too large).
  */
 function riceInMemory(m: Simd, input: Uint8Array, n: number, blocksize: number, bytepix: 1 | 2 | 4): number | RiceFailure | undefined {
-  // the kernel may read past the input's end before it notices (at most a block of 4-byte pixels
-  // and a few bytes); that lands in the ints area, or the 64-byte gap
+  // the kernel reads up to 48 bytes past the input's end (the 64-byte gap)
   const ints = (SRC + input.length + 64 + 15) & ~15;
-  if (!ensureMemory(m, ints + 4 * n + 80 + 8 * n + 64)) return undefined;
+  if (!ensureMemory(m, ints + 4 * n + input.length + 128)) return undefined; // the pixels, then the reversed stream
   m.u8.set(input, SRC);
   let status: number;
   try {

@@ -805,13 +805,19 @@ export class FitsTable {
 
   /** A scalar numeric cell as a float64 physical value (NaN for TNULL). @internal */
   numberAt(c: FitsColumn, r: number): number {
-    const out = new Float64Array(2);
     const code = c.elementCode as BinaryTformCode;
-    const conv: Conversion = { ...this.conversion(c, false), type: 'float64' };
     if (c.variableLength || c.repeat < 1 || code === 'A' || code === 'L' || code === 'X') return NaN;
-    convert(code, this.dv, r * this.rowLength + c.offset, 1, out, 0, conv);
-    return out[0]!;
+    // one conversion per column and one scratch cell (the tile decompressor calls this per tile)
+    let conv = this.numberConversions.get(c.index);
+    if (conv === undefined) {
+      conv = { ...this.conversion(c, false), type: 'float64' };
+      this.numberConversions.set(c.index, conv);
+    }
+    convert(code, this.dv, r * this.rowLength + c.offset, 1, this.numberCell, 0, conv);
+    return this.numberCell[0]!;
   }
+  private readonly numberConversions = new Map<number, Conversion>();
+  private readonly numberCell = new Float64Array(2);
 
   private decodeVla(c: FitsColumn, raw: boolean): FitsColumnValues {
     const nrows = this.nrows;
