@@ -47,6 +47,8 @@ import { squareMarkerCanvas, type MarkerImageSource } from '../../catalog/marker
 import { propagateColumns, validateProperMotion, type ProperMotionOptions } from '../../catalog/properMotion.js';
 import { generateMipmaps, mipLevelsFor } from '../mipmaps.js';
 import { CatalogLabels, type CatalogLabelOptions } from './catalogLabels.js';
+import { CatalogRaster } from './catalogRaster.js';
+import { chooseMarkerPath, MARKER_PATHS, type MarkerPath, type MarkerPathSetting } from '../../catalog/markerPath.js';
 import {
   ANCHOR_ORDER, ANCHOR_RADIUS_DEG, buildCatalogIndex, coarseCountsWhere, compactRuns, COUNT_ORDER, COUNT_RADIUS_DEG,
   countInRanges, tipOffsets, type CatalogIndex,
@@ -92,6 +94,13 @@ export interface CatalogStyle {
   readonly imageTint?: boolean;
   /** Labels for the N brightest rows in view (null: none). */
   readonly labels?: CatalogLabelOptions | null;
+  /**
+   * How markers are drawn: 'auto' (default) rasterises small markers (quad <= 28 device px, not
+   * images) in a compute pass when >= 2000 rows are in view, else draws quads; 'compute' / 'raster'
+   * force one (images and big markers always use quads). Same pixels either way except where
+   * markers overlap (docs/catalogues.md).
+   */
+  readonly markerPath?: MarkerPathSetting;
 }
 
 export interface CatalogLayerOptions extends CatalogStyle {
@@ -126,6 +135,10 @@ export interface CatalogLayerStats {
   readonly projectPasses: number;
   /** CPU time of the last prepare(), ms. */
   readonly prepareMs: number;
+  /** The path that drew the markers in the last prepared frame ('raster': quads; 'compute': compute-rasterised). */
+  readonly markerPath: MarkerPath;
+  /** Compute raster passes run (drawing and picking). */
+  readonly rasterPasses: number;
 }
 
 export interface CatalogGpu {
@@ -260,6 +273,7 @@ export interface ResolvedStyle {
   image: MarkerImageSource | undefined;
   imageTint: boolean;
   labels: CatalogLabelOptions | undefined;
+  markerPath: MarkerPathSetting;
 }
 
 export function dispatchSize(items: number): [number, number] {
@@ -473,6 +487,8 @@ export function resolveCatalogStyle(s: CatalogStyle, prev: ResolvedStyle | undef
   if (shape === 'image' && !image) throw new CatalogError("shape 'image' needs an image (style.image: an ImageBitmap, <img>, canvas or, through the element, a URL)");
   const labels = s.labels === null ? undefined : (s.labels ?? prev?.labels);
   if (labels) CatalogLabels.validate(labels, data);
+  const markerPath = s.markerPath ?? prev?.markerPath ?? 'auto';
+  if (!MARKER_PATHS.includes(markerPath)) throw new CatalogError(`markerPath must be one of ${MARKER_PATHS.join(', ')}, got '${String(markerPath)}'`);
   return {
     shape,
     color: parseColor(s.color, prev?.color ?? [1, 0.85, 0.2, 1]),
@@ -492,6 +508,7 @@ export function resolveCatalogStyle(s: CatalogStyle, prev: ResolvedStyle | undef
     image,
     imageTint: s.imageTint ?? prev?.imageTint ?? true,
     labels,
+    markerPath,
   };
 }
 
@@ -559,6 +576,11 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   private bgDensity: GPUBindGroup | undefined;
   private projectKey = '';
   private projectPasses = 0;
+  /** The compute-rasterised marker path (owned): id buffers, resolve. */
+  private readonly raster: CatalogRaster;
+  private path: MarkerPath = 'raster';
+  private rasterKey = '';
+  private pickRasterKey = '';
 
   /** Attribute columns on the GPU: name -> slot, their float32 values and finite range. */
   private readonly slots = new Map<string, { slot: number; values: Float32Array; range: [number, number] | undefined }>();
@@ -640,6 +662,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.uniformHighlight = device.createBuffer({ label: 'catalog highlight', size: UNIFORM_BYTES, usage: uniform });
     this.uniformPick = device.createBuffer({ label: 'catalog pick', size: UNIFORM_BYTES, usage: uniform });
     this.densityStatsBuffer = device.createBuffer({ label: 'catalog density stats', size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    this.raster = new CatalogRaster(device, format, { screen: this.screenBuffer, visible: this.visibleBuffer, scan: this.scanBuffer });
     this.style = this.resolveStyle(options, undefined);
     this.imageSource = this.style.image;
     this.applyLuts();
@@ -771,6 +794,8 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       densityPasses: this.densityPasses,
       projectPasses: this.projectPasses,
       prepareMs: this.prepareMs,
+      markerPath: this.path,
+      rasterPasses: this.raster.passes,
     };
   }
 
@@ -832,8 +857,37 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         this.runProject();
       }
     }
+    this.path = this.drawMode === 'markers' ? this.choosePath() : 'raster';
+    if (this.raster.resize(v.widthPx, v.heightPx)) this.rasterKey = this.pickRasterKey = '';
+    if (this.path === 'compute' && this.projectKey !== this.rasterKey && this.rowCount > 0 && this.bgMain) {
+      this.rasterKey = this.projectKey;
+      const enc = this.device.createCommandEncoder({ label: 'catalog raster' });
+      this.raster.encodeRaster(enc, this.bgMain, 'colour');
+      this.device.queue.submit([enc.finish()]);
+    }
     this.labelSet.update(camera, this.style.labels, this, key);
     this.prepareMs = performance.now() - t0;
+  }
+
+  /** This frame's marker path: by the style's setting, shape, largest marker and the rows in view. */
+  private choosePath(): MarkerPath {
+    const st = this.style;
+    const pr = this.pixelRatio;
+    const maxSizePx = (st.sizeColumn ? Math.max(st.sizePxRange[0], st.sizePxRange[1]) : st.sizePx) * pr;
+    return chooseMarkerPath({ setting: st.markerPath, shape: st.shape, maxSizePx, lineWidthPx: st.lineWidthPx * pr, estimatedRows: this.estimated });
+  }
+
+  /**
+   * Before a pick pass (Picker): on the compute path, rasterise the pick discs of the visible rows
+   * into the pick id buffer that encodePick resolves (once per view / change).
+   */
+  preparePick(): void {
+    if (this.destroyed || this.path !== 'compute' || this.drawMode !== 'markers' || this.rowCount === 0 || !this.bgPick) return;
+    if (this.pickRasterKey === this.projectKey) return;
+    this.pickRasterKey = this.projectKey;
+    const enc = this.device.createCommandEncoder({ label: 'catalog pick raster' });
+    this.raster.encodeRaster(enc, this.bgPick, 'pick');
+    this.device.queue.submit([enc.finish()]);
   }
 
   /** Float64 view-frame centres of the anchor cells in view, at small fields. */
@@ -872,14 +926,16 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   /** Estimated rows in view (after filters) -> markers or density, with 20 % hysteresis. */
   private updateMode(camera: Camera): void {
     const threshold = this.style.densityThreshold;
-    if (!Number.isFinite(threshold)) {
-      this.setMode('markers');
-      return;
-    }
     const v = camera.view;
     const radiusDeg = (camera.radiusRad * 180) / Math.PI + COUNT_RADIUS_DEG;
     const ranges: Array<[number, number]> = radiusDeg >= 180 ? [[0, 12 << (2 * COUNT_ORDER)]] : queryDisc(COUNT_ORDER, v.raDeg, v.decDeg, radiusDeg);
     let estimate = countInRanges(this.index.coarseCounts, ranges);
+    if (!Number.isFinite(threshold)) {
+      // markers always; the estimate (without filters) still chooses their path
+      this.estimated = estimate;
+      this.setMode('markers');
+      return;
+    }
     if (this.filterList.length > 0 && estimate > threshold * 0.8) {
       this.filterCounts ??= coarseCountsWhere(this.index, (row) => this.rowPassesFilters(row));
       estimate = countInRanges(this.filterCounts, ranges);
@@ -999,10 +1055,12 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         pass.setBindGroup(1, this.bgMarkers);
         pass.drawIndirect(this.scanBuffer, 0);
       }
-      pass.setPipeline(this.markers);
-      pass.setBindGroup(0, this.bgMain);
-      pass.setBindGroup(1, this.bgMarkers);
-      pass.drawIndirect(this.scanBuffer, 0);
+      if (this.path !== 'compute' || !this.raster.encodeResolve(pass, this.bgMain, 'colour')) {
+        pass.setPipeline(this.markers);
+        pass.setBindGroup(0, this.bgMain);
+        pass.setBindGroup(1, this.bgMarkers);
+        pass.drawIndirect(this.scanBuffer, 0);
+      }
     }
     if (this.selected !== undefined && this.bgHighlight) {
       pass.setPipeline(this.markers);
@@ -1019,6 +1077,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     w[35] = 2;
     w[38] = slot;
     this.device.queue.writeBuffer(this.uniformPick, 0, this.uniformBytes);
+    if (this.path === 'compute' && this.pickRasterKey === this.projectKey && this.raster.encodeResolve(pass, this.bgPick, 'pick')) return true;
     pass.setPipeline(this.pickPipeline);
     pass.setBindGroup(0, this.bgPick);
     pass.setBindGroup(1, this.bgMarkers);
@@ -1050,6 +1109,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.imageTexture.destroy();
     this.labelSet.destroy();
     this.countsBuffer?.destroy();
+    this.raster.destroy();
   }
 }
 

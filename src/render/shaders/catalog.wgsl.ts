@@ -32,7 +32,7 @@ export const COMPACT_CHUNK = 64;
 /** Row record w of a row without a position when cells are relative to rows (u.cellsRelative). */
 export const REL_NO_CELL = 0x7fffffff;
 
-const uniforms = /* wgsl */ `
+export const catalogUniformsWgsl = /* wgsl */ `
 struct Cat {
   right: vec4f,        // rows of the rotation ICRS -> view frame (screen right, up, centre), float32
   up: vec4f,
@@ -79,7 +79,7 @@ struct Cat {
 
 const rowsCommon = /* wgsl */ `
 ${projectionWgsl}
-${uniforms}
+${catalogUniformsWgsl}
 @group(0) @binding(1) var<storage, read> rows: array<vec4f>;
 @group(0) @binding(2) var<storage, read> cells: array<vec4f>;   // [cellCount] float32 centres (w != 0: hidden), then [cellCount] float64-derived view-frame centres (w: stamp)
 @group(0) @binding(3) var<storage, read> attrs: array<f32>;
@@ -287,8 +287,53 @@ fn scatter(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
 }
 `;
 
+/**
+ * The marker shapes' distance functions, shared by the raster path (fsMarker) and the compute
+ * path (catalogRaster.wgsl.ts), so both draw the same pixels.
+ */
+export const markerShapeWgsl = /* wgsl */ `
+/** Signed distance (device pixels, < 0 inside) of the shape of radius r; w: stroke width of plus/cross. */
+fn shapeSdf(shape: u32, p0: vec2f, r: f32, w: f32) -> f32 {
+  var p = p0;
+  switch (shape) {
+    case 1u: { // square
+      let q = abs(p) - vec2f(r);
+      return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0);
+    }
+    case 2u, 3u: { // plus, cross (the plus turned by 45 degrees)
+      if (shape == 3u) { p = vec2f(p.x + p.y, p.y - p.x) * 0.70710678; }
+      let a = abs(p);
+      let t = w * 0.5;
+      let h = max(a.x - r, a.y - t);
+      let v = max(a.x - t, a.y - r);
+      return min(h, v);
+    }
+    case 4u: { // rhomb
+      let a = abs(p);
+      return (a.x + a.y - r) * 0.70710678;
+    }
+    case 5u: { // triangle, pointing up, circumradius r (equilateral-triangle distance, I. Quilez)
+      let k = 1.7320508;
+      let hs = r * k * 0.5; // half the side
+      var q = vec2f(abs(p.x) - hs, p.y + hs / k);
+      if (q.x + k * q.y > 0.0) { q = vec2f(q.x - k * q.y, -k * q.x - q.y) * 0.5; }
+      q.x = q.x - clamp(q.x, -2.0 * hs, 0.0);
+      return -length(q) * sign(q.y);
+    }
+    default: { return length(p) - r; } // circle
+  }
+}
+
+/** Distance (device pixels, <= 0 on the mark) of a marker's drawn part: the shape filled, or its outline of width w (plus and cross are strokes). */
+fn markerDistance(shape: u32, filled: u32, p: vec2f, r: f32, w: f32) -> f32 {
+  let sd = shapeSdf(shape, p, r, w);
+  if (filled == 1u || shape == 2u || shape == 3u) { return sd; }
+  return abs(sd + w * 0.5) - w * 0.5;
+}
+`;
+
 export const catalogMarkersWgsl = /* wgsl */ `
-${uniforms}
+${catalogUniformsWgsl}
 @group(1) @binding(0) var<storage, read> screen: array<vec4f>;
 @group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
 @group(1) @binding(2) var<storage, read> tips: array<vec2f>;   // per row: tip offset (2 vec2f), tip on screen
@@ -336,38 +381,7 @@ fn vsMarker(@builtin(vertex_index) vi: u32) -> VOut {
   return o;
 }
 
-/** Signed distance (device pixels, < 0 inside) of the shape of radius r; w: stroke width of plus/cross. */
-fn shapeSdf(shape: u32, p0: vec2f, r: f32, w: f32) -> f32 {
-  var p = p0;
-  switch (shape) {
-    case 1u: { // square
-      let q = abs(p) - vec2f(r);
-      return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0);
-    }
-    case 2u, 3u: { // plus, cross (the plus turned by 45 degrees)
-      if (shape == 3u) { p = vec2f(p.x + p.y, p.y - p.x) * 0.70710678; }
-      let a = abs(p);
-      let t = w * 0.5;
-      let h = max(a.x - r, a.y - t);
-      let v = max(a.x - t, a.y - r);
-      return min(h, v);
-    }
-    case 4u: { // rhomb
-      let a = abs(p);
-      return (a.x + a.y - r) * 0.70710678;
-    }
-    case 5u: { // triangle, pointing up, circumradius r (equilateral-triangle distance, I. Quilez)
-      let k = 1.7320508;
-      let hs = r * k * 0.5; // half the side
-      var q = vec2f(abs(p.x) - hs, p.y + hs / k);
-      if (q.x + k * q.y > 0.0) { q = vec2f(q.x - k * q.y, -k * q.x - q.y) * 0.5; }
-      q.x = q.x - clamp(q.x, -2.0 * hs, 0.0);
-      return -length(q) * sign(q.y);
-    }
-    default: { return length(p) - r; } // circle
-  }
-}
-
+${markerShapeWgsl}
 @fragment
 fn fsMarker(in: VOut) -> @location(0) vec4f {
   let w = u.lineWidthPx;
@@ -392,8 +406,7 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
     let rgb = select(texel.rgb, texel.rgb * color.rgb, u.imageTint == 1u);
     return vec4f(rgb, a * color.a);
   } else {
-    let sd = shapeSdf(u.shape, in.local, in.radius, w);
-    if (u.filled == 1u || u.shape == 2u || u.shape == 3u) { d = sd; } else { d = abs(sd + w * 0.5) - w * 0.5; }
+    d = markerDistance(u.shape, u.filled, in.local, in.radius, w);
   }
   let coverage = clamp(0.5 - d, 0.0, 1.0);
   if (coverage <= 0.0) { discard; }
@@ -501,7 +514,7 @@ fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
 `;
 
 export const catalogDensityWgsl = /* wgsl */ `
-${uniforms}
+${catalogUniformsWgsl}
 @group(0) @binding(4) var<storage, read> luts: array<u32>;
 @group(1) @binding(0) var<storage, read> counts: array<u32>;
 @group(1) @binding(1) var<storage, read> densityStats: array<u32>;

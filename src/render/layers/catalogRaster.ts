@@ -1,0 +1,176 @@
+// The compute-rasterised marker path of a catalogue layer (shaders: catalogRaster.wgsl.ts): for
+// small markers, a compute pass writes each visible row's marker pixels (atomicMax of its visible
+// index) into a screen-sized buffer and a full-screen pass resolves it to colour, or, for picking,
+// to the integer pick target. Owns its buffers and bind groups (destroy()); pipelines are shared
+// per device. Which path draws a frame: src/catalog/markerPath.ts.
+import { cachedPipeline } from '../pipelineCache.js';
+import { PICK_FORMAT } from '../picking.js';
+import { catalogRasterArgsWgsl, catalogRasterWgsl, catalogResolveWgsl } from '../shaders/catalogRaster.wgsl.js';
+import { catalogGpu } from './catalogLayer.js';
+
+interface RasterGpu {
+  readonly bglRaster: GPUBindGroupLayout;
+  readonly bglArgs: GPUBindGroupLayout;
+  readonly bglResolve: GPUBindGroupLayout;
+  readonly raster: GPUComputePipeline;
+  readonly args: GPUComputePipeline;
+  readonly resolveLayout: GPUPipelineLayout;
+  readonly resolveModule: GPUShaderModule;
+}
+
+const gpuCache = new WeakMap<GPUDevice, RasterGpu>();
+
+function rasterGpu(device: GPUDevice): RasterGpu {
+  let g = gpuCache.get(device);
+  if (g) return g;
+  const cat = catalogGpu(device);
+  const { COMPUTE, FRAGMENT } = GPUShaderStage;
+  const storage = (visibility: number, types: GPUBufferBindingType[], label: string) =>
+    device.createBindGroupLayout({ label, entries: types.map((type, binding) => ({ binding, visibility, buffer: { type } })) });
+  const bglRaster = storage(COMPUTE, ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'], 'catalog raster');
+  const bglArgs = storage(COMPUTE, ['read-only-storage', 'storage'], 'catalog raster args');
+  const bglResolve = storage(FRAGMENT, ['read-only-storage', 'read-only-storage', 'read-only-storage'], 'catalog resolve');
+  const rasterModule = device.createShaderModule({ label: 'catalog raster', code: catalogRasterWgsl });
+  const argsModule = device.createShaderModule({ label: 'catalog raster args', code: catalogRasterArgsWgsl });
+  g = {
+    bglRaster, bglArgs, bglResolve,
+    raster: device.createComputePipeline({ label: 'catalog raster', layout: device.createPipelineLayout({ bindGroupLayouts: [cat.bgl0, bglRaster] }), compute: { module: rasterModule, entryPoint: 'raster' } }),
+    args: device.createComputePipeline({ label: 'catalog raster args', layout: device.createPipelineLayout({ bindGroupLayouts: [bglArgs] }), compute: { module: argsModule, entryPoint: 'rasterArgs' } }),
+    resolveLayout: device.createPipelineLayout({ bindGroupLayouts: [cat.bgl0, bglResolve] }),
+    resolveModule: device.createShaderModule({ label: 'catalog resolve', code: catalogResolveWgsl }),
+  };
+  gpuCache.set(device, g);
+  return g;
+}
+
+const BLEND: GPUBlendState = {
+  color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+  alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+};
+
+function resolvePipelines(device: GPUDevice, format: GPUTextureFormat): { colour: GPURenderPipeline; pick: GPURenderPipeline } {
+  const g = rasterGpu(device);
+  const make = (label: string, entryPoint: string, target: GPUColorTargetState) => device.createRenderPipeline({
+    label, layout: g.resolveLayout,
+    vertex: { module: g.resolveModule, entryPoint: 'vsFull' },
+    fragment: { module: g.resolveModule, entryPoint, targets: [target] },
+    primitive: { topology: 'triangle-list' },
+  });
+  return {
+    colour: cachedPipeline(device, `catalog-resolve/${format}`, () => make('catalog resolve', 'fsResolve', { format, blend: BLEND })),
+    pick: cachedPipeline(device, `catalog-pick-resolve/${PICK_FORMAT}`, () => make('catalog pick resolve', 'fsPickResolve', { format: PICK_FORMAT })),
+  };
+}
+
+/** The buffers the raster path reads, owned by the catalogue layer. */
+export interface RasterSources {
+  /** Project pass outputs: screen positions / sizes / colours, visible rows, compaction (scan[0] = 6 x visible). */
+  readonly screen: GPUBuffer;
+  readonly visible: GPUBuffer;
+  readonly scan: GPUBuffer;
+}
+
+/** One screen-sized id buffer and its bind groups (drawing or picking). */
+interface Target {
+  buffer: GPUBuffer;
+  raster: GPUBindGroup;
+  resolve: GPUBindGroup;
+}
+
+export class CatalogRaster {
+  private readonly device: GPUDevice;
+  private readonly gpu: RasterGpu;
+  private readonly pipelines: { colour: GPURenderPipeline; pick: GPURenderPipeline };
+  private readonly argsBuffer: GPUBuffer;
+  private readonly argsGroup: GPUBindGroup;
+  private readonly sources: RasterSources;
+  private size: [number, number] = [0, 0];
+  private colour: Target | undefined;
+  private pick: Target | undefined;
+  /** Raster passes run (drawing and picking), for tests and diagnostics. */
+  passes = 0;
+
+  constructor(device: GPUDevice, format: GPUTextureFormat, sources: RasterSources) {
+    this.device = device;
+    this.gpu = rasterGpu(device);
+    this.pipelines = resolvePipelines(device, format);
+    this.sources = sources;
+    this.argsBuffer = device.createBuffer({ label: 'catalog raster dispatch', size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT });
+    this.argsGroup = device.createBindGroup({
+      label: 'catalog raster args', layout: this.gpu.bglArgs,
+      entries: [{ binding: 0, resource: { buffer: sources.scan } }, { binding: 1, resource: { buffer: this.argsBuffer } }],
+    });
+  }
+
+  /** Bytes of the id buffers now allocated (drawing, and picking once used). */
+  get targetBytes(): number {
+    return (this.colour?.buffer.size ?? 0) + (this.pick?.buffer.size ?? 0);
+  }
+
+  /** Make the id buffers match a view of width x height device pixels (returns true when they were remade). */
+  resize(width: number, height: number): boolean {
+    if (this.size[0] === width && this.size[1] === height) return false;
+    this.colour?.buffer.destroy();
+    this.pick?.buffer.destroy();
+    this.colour = undefined;
+    this.pick = undefined;
+    this.size = [width, height];
+    return true;
+  }
+
+  private target(kind: 'colour' | 'pick'): Target {
+    const have = kind === 'colour' ? this.colour : this.pick;
+    if (have) return have;
+    const [w, h] = this.size;
+    const s = this.sources;
+    const buffer = this.device.createBuffer({ label: `catalog raster ${kind} ids`, size: Math.max(16, w * h * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const entries = (bufs: GPUBuffer[]) => bufs.map((b, binding) => ({ binding, resource: { buffer: b } }));
+    const t: Target = {
+      buffer,
+      raster: this.device.createBindGroup({ label: `catalog raster ${kind}`, layout: this.gpu.bglRaster, entries: entries([s.screen, s.visible, s.scan, buffer]) }),
+      resolve: this.device.createBindGroup({ label: `catalog resolve ${kind}`, layout: this.gpu.bglResolve, entries: entries([s.screen, s.visible, buffer]) }),
+    };
+    if (kind === 'colour') this.colour = t;
+    else this.pick = t;
+    return t;
+  }
+
+  /**
+   * Encode the raster of the visible rows (after the project pass, same or earlier submission):
+   * clear the ids, size the dispatch from the compaction, walk each marker's pixels.
+   * `group0` is the layer's main (drawing) or pick bind group: its uniform's mode picks the footprint.
+   */
+  encodeRaster(enc: GPUCommandEncoder, group0: GPUBindGroup, kind: 'colour' | 'pick'): void {
+    const t = this.target(kind);
+    enc.clearBuffer(t.buffer);
+    const pass = enc.beginComputePass({ label: `catalog raster ${kind}` });
+    pass.setPipeline(this.gpu.args);
+    pass.setBindGroup(0, this.argsGroup);
+    pass.dispatchWorkgroups(1);
+    pass.setPipeline(this.gpu.raster);
+    pass.setBindGroup(0, group0);
+    pass.setBindGroup(1, t.raster);
+    pass.dispatchWorkgroupsIndirect(this.argsBuffer, 0);
+    pass.end();
+    this.passes++;
+  }
+
+  /** Full-screen resolve of the last raster into the frame (colour) or the pick target (pick). */
+  encodeResolve(pass: GPURenderPassEncoder, group0: GPUBindGroup, kind: 'colour' | 'pick'): boolean {
+    const t = kind === 'colour' ? this.colour : this.pick;
+    if (!t) return false;
+    pass.setPipeline(kind === 'colour' ? this.pipelines.colour : this.pipelines.pick);
+    pass.setBindGroup(0, group0);
+    pass.setBindGroup(1, t.resolve);
+    pass.draw(3);
+    return true;
+  }
+
+  destroy(): void {
+    this.colour?.buffer.destroy();
+    this.pick?.buffer.destroy();
+    this.colour = undefined;
+    this.pick = undefined;
+    this.argsBuffer.destroy();
+  }
+}

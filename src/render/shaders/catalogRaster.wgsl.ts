@@ -1,0 +1,131 @@
+// WGSL of the compute-rasterised marker path (render/layers/catalogRaster.ts): small markers drawn
+// without triangles. Idea from Schütz, Kerbl & Wimmer 2021 ("Rendering point clouds with compute
+// shaders"): a compute pass writes, per pixel, the atomicMax of a packed id into a screen-sized
+// storage buffer, and a full-screen pass turns the winning id into colour. Our own code.
+//
+// 1. rasterArgs (one invocation): the indirect dispatch size from the compaction's draw arguments
+//    (visible rows = scan[0] / 6), so the raster pass runs one invocation per visible row.
+// 2. raster: one invocation per visible row (in row order, from visibleRows) walks the pixels of
+//    its marker's square footprint (the raster path's quad: half-size radius + lineWidth/2 + 1)
+//    and, where the marker's coverage is > 0 (the same distance function as fsMarker,
+//    markerDistance), does atomicMax(target[pixel], visibleIndex + 1). Visible indices keep row
+//    order, so the later row wins a pixel, as in the raster path's painter's order; 0 = empty.
+//    In pick mode (u.mode == 2) the footprint is the pick disc (radius max(size/2, pickRadiusPx)),
+//    as fsPick draws it.
+// 3. fsResolve (full-screen triangle): the pixel's winner gives its row; the row's screen position,
+//    size and colour (the project pass's `screen`) give the pixel's coverage again, exactly, in
+//    float (no coverage bits are stored), and the colour is blended over what is below as the raster
+//    path blends it. fsPickResolve writes (pick slot, row + 1 + base) into the integer pick target.
+// Where markers overlap, only the top one is blended at a pixel (the raster path blends each
+// marker's anti-aliased edge over the one below): the only visual difference, at overlap edges.
+import { catalogUniformsWgsl, markerShapeWgsl } from './catalog.wgsl.js';
+
+/** Invocations per workgroup of the raster pass. */
+export const RASTER_WORKGROUP = 64;
+
+const common = /* wgsl */ `
+${catalogUniformsWgsl}
+${markerShapeWgsl}
+
+/** Device-pixel offset of pixel (x, y)'s centre (origin top-left) from a marker at screen position q (px from the view centre, y up). */
+fn localOf(x: u32, y: u32, q: vec2f) -> vec2f {
+  return vec2f(f32(x) + 0.5 - u.viewportPx.x * 0.5 - q.x, u.viewportPx.y * 0.5 - (f32(y) + 0.5) - q.y);
+}
+`;
+
+export const catalogRasterWgsl = /* wgsl */ `
+${common}
+@group(1) @binding(0) var<storage, read> screen: array<vec4f>;
+@group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
+@group(1) @binding(2) var<storage, read> scan: array<u32>;
+@group(1) @binding(3) var<storage, read_write> ids: array<atomic<u32>>;
+
+@compute @workgroup_size(${RASTER_WORKGROUP})
+fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * ${RASTER_WORKGROUP}u;
+  if (i >= scan[0] / 6u) { return; }
+  let q = screen[visibleRows[i]];
+  if (q.z < 0.0) { return; }
+  let pick = u.mode == 2u;
+  var radius = q.z * 0.5;
+  var extent = radius + u.lineWidthPx * 0.5 + 1.0;
+  if (pick) { radius = max(radius, u.pickRadiusPx); extent = radius + 1.0; }
+  let w = u32(u.viewportPx.x);
+  let h = u32(u.viewportPx.y);
+  // pixel centres inside the marker's quad: |centre - marker| <= extent on both axes
+  let cx = u.viewportPx.x * 0.5 + q.x;
+  let cy = u.viewportPx.y * 0.5 - q.y;
+  let x0 = u32(clamp(ceil(cx - extent - 0.5), 0.0, f32(w)));
+  let x1 = u32(clamp(floor(cx + extent - 0.5) + 1.0, 0.0, f32(w)));
+  let y0 = u32(clamp(ceil(cy - extent - 0.5), 0.0, f32(h)));
+  let y1 = u32(clamp(floor(cy + extent - 0.5) + 1.0, 0.0, f32(h)));
+  let id = i + 1u;
+  for (var y = y0; y < y1; y++) {
+    for (var x = x0; x < x1; x++) {
+      let p = localOf(x, y, q.xy);
+      var on: bool;
+      if (pick) { on = length(p) <= radius + 0.5; }
+      else { on = markerDistance(u.shape, u.filled, p, radius, u.lineWidthPx) < 0.5; }
+      if (on) {
+        let k = y * w + x;
+        if (atomicLoad(&ids[k]) < id) { atomicMax(&ids[k], id); }
+      }
+    }
+  }
+}
+`;
+
+export const catalogRasterArgsWgsl = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> scan: array<u32>;
+@group(0) @binding(1) var<storage, read_write> args: array<u32>;
+
+@compute @workgroup_size(1)
+fn rasterArgs() {
+  let groups = max(1u, (scan[0] / 6u + ${RASTER_WORKGROUP - 1}u) / ${RASTER_WORKGROUP}u);
+  let x = min(groups, 65535u);
+  args[0] = x;
+  args[1] = (groups + x - 1u) / x;
+  args[2] = 1u;
+}
+`;
+
+export const catalogResolveWgsl = /* wgsl */ `
+${common}
+@group(1) @binding(0) var<storage, read> screen: array<vec4f>;
+@group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
+@group(1) @binding(2) var<storage, read> ids: array<u32>;
+
+@vertex
+fn vsFull(@builtin(vertex_index) vi: u32) -> @builtin(position) vec4f {
+  let xy = vec2f(f32((vi << 1u) & 2u), f32(vi & 2u)) * 2.0 - 1.0;
+  return vec4f(xy, 0.0, 1.0);
+}
+
+/** The visible row that won this pixel, or 0xffffffff. */
+fn winner(pos: vec4f) -> u32 {
+  let x = u32(pos.x);
+  let y = u32(pos.y);
+  let id = ids[y * u32(u.viewportPx.x) + x];
+  if (id == 0u) { return 0xffffffffu; }
+  return visibleRows[id - 1u];
+}
+
+@fragment
+fn fsResolve(@builtin(position) pos: vec4f) -> @location(0) vec4f {
+  let row = winner(pos);
+  if (row == 0xffffffffu) { discard; }
+  let q = screen[row];
+  let d = markerDistance(u.shape, u.filled, localOf(u32(pos.x), u32(pos.y), q.xy), q.z * 0.5, u.lineWidthPx);
+  let coverage = clamp(0.5 - d, 0.0, 1.0);
+  if (coverage <= 0.0) { discard; }
+  let color = unpack4x8unorm(bitcast<u32>(q.w));
+  return vec4f(color.rgb, color.a * coverage);
+}
+
+@fragment
+fn fsPickResolve(@builtin(position) pos: vec4f) -> @location(0) vec2<u32> {
+  let row = winner(pos);
+  if (row == 0xffffffffu) { discard; }
+  return vec2<u32>(u.pickSlot, row + 1u + u.pickRowBase);
+}
+`;
