@@ -104,18 +104,18 @@ describe('compute-rasterised catalogue markers vs the raster path', function () 
   }
 
   const shapes: MarkerShape[] = ['circle', 'square', 'plus', 'cross', 'rhomb', 'triangle'];
-  for (const filled of [false, true]) {
-    it(`same pixels for every shape (${filled ? 'filled' : 'outlined'}, size and colour from a column)`, async () => {
-      const data = rowsInView(700, filled ? 3 : 4);
+  for (const [filled, lineWidthPx, sizePxRange] of [[false, 1.5, [5, 16]], [true, 1.5, [5, 16]], [false, 4, [2, 9]]] as const) {
+    it(`same pixels for every shape (${filled ? 'filled' : 'outlined'}, lines ${lineWidthPx} px, size and colour from a column)`, async () => {
+      const data = rowsInView(700, filled ? 3 : lineWidthPx);
       const pos = projectRows(VIEW, data.raDeg, data.decDeg);
       const report: string[] = [];
       for (const shape of shapes) {
-        const both = await drawBoth({ data, shape, filled, sizeColumn: 'mag', sizePxRange: [5, 16], colorColumn: 'mag', colormap: 'viridis', lineWidthPx: 1.5 });
+        const both = await drawBoth({ data, shape, filled, sizeColumn: 'mag', sizePxRange: [...sizePxRange], colorColumn: 'mag', colormap: 'viridis', lineWidthPx });
         try {
-          const cover = quadCover(both.raster.layer, pos, 1.5);
+          const cover = quadCover(both.raster.layer, pos, lineWidthPx);
           const r = compare(both.raster.px, both.compute.px, cover);
           report.push(`${shape}: ${r.marked} marked px; ${r.single} px under <= 1 quad, worst diff ${r.singleWorst}, ${r.singleOver3} differ by > 3; ${r.overlap} px under >= 2 quads, ${r.overlapDiffer} differ by > 3`);
-          expect(r.marked, `${shape}: pixels drawn`).to.be.greaterThan(5000);
+          expect(r.marked, `${shape}: pixels drawn`).to.be.greaterThan(3000);
           expect(r.singleWorst, `${shape}: worst channel difference where <= 1 marker`).to.be.at.most(SNAP_TOLERANCE);
           expect(r.singleOver3 / r.marked, `${shape}: share of marked pixels under one quad differing by > 3`).to.be.lessThan(0.03);
           expect(r.overlapDiffer / Math.max(1, r.overlap), `${shape}: share of overlap pixels that differ`).to.be.lessThan(0.25);

@@ -662,7 +662,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     this.uniformHighlight = device.createBuffer({ label: 'catalog highlight', size: UNIFORM_BYTES, usage: uniform });
     this.uniformPick = device.createBuffer({ label: 'catalog pick', size: UNIFORM_BYTES, usage: uniform });
     this.densityStatsBuffer = device.createBuffer({ label: 'catalog density stats', size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    this.raster = new CatalogRaster(device, format, { screen: this.screenBuffer, visible: this.visibleBuffer, scan: this.scanBuffer });
+    this.raster = new CatalogRaster(device, format, { screen: this.screenBuffer, rowCount: this.rowCount });
     this.style = this.resolveStyle(options, undefined);
     this.imageSource = this.style.image;
     this.applyLuts();
@@ -850,19 +850,22 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
         this.runDensity();
       }
     }
+    this.path = this.drawMode === 'markers' ? this.choosePath() : 'raster';
     if (this.drawMode === 'markers' || this.selected !== undefined) {
-      const pk = `${key}|${this.version}`;
+      // the compute path reads every row's screen position: the visible list is needed only by
+      // the quads and the arrows
+      const compact = this.path === 'raster' || this.hasArrows;
+      const pk = `${key}|${this.version}|${compact}`;
       if (pk !== this.projectKey) {
         this.projectKey = pk;
-        this.runProject();
+        this.runProject(compact);
       }
     }
-    this.path = this.drawMode === 'markers' ? this.choosePath() : 'raster';
     if (this.raster.resize(v.widthPx, v.heightPx)) this.rasterKey = this.pickRasterKey = '';
     if (this.path === 'compute' && this.projectKey !== this.rasterKey && this.rowCount > 0 && this.bgMain) {
       this.rasterKey = this.projectKey;
       const enc = this.device.createCommandEncoder({ label: 'catalog raster' });
-      this.raster.encodeRaster(enc, this.bgMain, 'colour');
+      this.raster.encodeRaster(enc, this.bgMain, 'colour', SHAPE_ID[this.style.shape], this.style.filled);
       this.device.queue.submit([enc.finish()]);
     }
     this.labelSet.update(camera, this.style.labels, this, key);
@@ -886,7 +889,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     if (this.pickRasterKey === this.projectKey) return;
     this.pickRasterKey = this.projectKey;
     const enc = this.device.createCommandEncoder({ label: 'catalog pick raster' });
-    this.raster.encodeRaster(enc, this.bgPick, 'pick');
+    this.raster.encodeRaster(enc, this.bgPick, 'pick', SHAPE_ID[this.style.shape], this.style.filled);
     this.device.queue.submit([enc.finish()]);
   }
 
@@ -998,8 +1001,8 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     };
   }
 
-  /** Screen positions of every row, then the order-preserving list of rows in view and the indirect draw. */
-  private runProject(): void {
+  /** Screen positions of every row, then (compact) the order-preserving list of rows in view and the indirect draw. */
+  private runProject(compact: boolean): void {
     if (this.rowCount === 0 || !this.bgMain || !this.bgProject) return;
     const g = this.gpu;
     const enc = this.device.createCommandEncoder({ label: 'catalog project' });
@@ -1008,13 +1011,15 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     pass.setBindGroup(1, this.bgProject);
     pass.setPipeline(g.project);
     pass.dispatchWorkgroups(...dispatchSize(this.rowCount));
-    const chunks = dispatchSize(this.chunkCount);
-    pass.setPipeline(g.countChunks);
-    pass.dispatchWorkgroups(...chunks);
-    pass.setPipeline(g.scanChunks);
-    pass.dispatchWorkgroups(1);
-    pass.setPipeline(g.scatter);
-    pass.dispatchWorkgroups(...chunks);
+    if (compact) {
+      const chunks = dispatchSize(this.chunkCount);
+      pass.setPipeline(g.countChunks);
+      pass.dispatchWorkgroups(...chunks);
+      pass.setPipeline(g.scanChunks);
+      pass.dispatchWorkgroups(1);
+      pass.setPipeline(g.scatter);
+      pass.dispatchWorkgroups(...chunks);
+    }
     pass.end();
     this.device.queue.submit([enc.finish()]);
     this.projectPasses++;

@@ -5,15 +5,16 @@
 // per device. Which path draws a frame: src/catalog/markerPath.ts.
 import { cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT } from '../picking.js';
-import { catalogRasterArgsWgsl, catalogRasterWgsl, catalogResolveWgsl } from '../shaders/catalogRaster.wgsl.js';
+import { catalogRasterWgsl, catalogResolveWgsl, RASTER_WORKGROUP } from '../shaders/catalogRaster.wgsl.js';
 import { catalogGpu } from './catalogLayer.js';
 
 interface RasterGpu {
   readonly bglRaster: GPUBindGroupLayout;
-  readonly bglArgs: GPUBindGroupLayout;
   readonly bglResolve: GPUBindGroupLayout;
-  readonly raster: GPUComputePipeline;
-  readonly args: GPUComputePipeline;
+  /** Raster pipelines by shape id and fill (made when first used). */
+  readonly raster: Map<string, GPUComputePipeline>;
+  readonly rasterLayout: GPUPipelineLayout;
+  readonly rasterModule: GPUShaderModule;
   readonly resolveLayout: GPUPipelineLayout;
   readonly resolveModule: GPUShaderModule;
 }
@@ -27,15 +28,14 @@ function rasterGpu(device: GPUDevice): RasterGpu {
   const { COMPUTE, FRAGMENT } = GPUShaderStage;
   const storage = (visibility: number, types: GPUBufferBindingType[], label: string) =>
     device.createBindGroupLayout({ label, entries: types.map((type, binding) => ({ binding, visibility, buffer: { type } })) });
-  const bglRaster = storage(COMPUTE, ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'], 'catalog raster');
-  const bglArgs = storage(COMPUTE, ['read-only-storage', 'storage'], 'catalog raster args');
-  const bglResolve = storage(FRAGMENT, ['read-only-storage', 'read-only-storage', 'read-only-storage'], 'catalog resolve');
+  const bglRaster = storage(COMPUTE, ['read-only-storage', 'storage'], 'catalog raster');
+  const bglResolve = storage(FRAGMENT, ['read-only-storage', 'read-only-storage'], 'catalog resolve');
   const rasterModule = device.createShaderModule({ label: 'catalog raster', code: catalogRasterWgsl });
-  const argsModule = device.createShaderModule({ label: 'catalog raster args', code: catalogRasterArgsWgsl });
   g = {
-    bglRaster, bglArgs, bglResolve,
-    raster: device.createComputePipeline({ label: 'catalog raster', layout: device.createPipelineLayout({ bindGroupLayouts: [cat.bgl0, bglRaster] }), compute: { module: rasterModule, entryPoint: 'raster' } }),
-    args: device.createComputePipeline({ label: 'catalog raster args', layout: device.createPipelineLayout({ bindGroupLayouts: [bglArgs] }), compute: { module: argsModule, entryPoint: 'rasterArgs' } }),
+    bglRaster, bglResolve,
+    raster: new Map(),
+    rasterLayout: device.createPipelineLayout({ bindGroupLayouts: [cat.bgl0, bglRaster] }),
+    rasterModule,
     resolveLayout: device.createPipelineLayout({ bindGroupLayouts: [cat.bgl0, bglResolve] }),
     resolveModule: device.createShaderModule({ label: 'catalog resolve', code: catalogResolveWgsl }),
   };
@@ -62,12 +62,11 @@ function resolvePipelines(device: GPUDevice, format: GPUTextureFormat): { colour
   };
 }
 
-/** The buffers the raster path reads, owned by the catalogue layer. */
+/** What the raster path reads, owned by the catalogue layer. */
 export interface RasterSources {
-  /** Project pass outputs: screen positions / sizes / colours, visible rows, compaction (scan[0] = 6 x visible). */
+  /** The project pass's output: per row screen position, size (< 0: not drawn), packed colour. */
   readonly screen: GPUBuffer;
-  readonly visible: GPUBuffer;
-  readonly scan: GPUBuffer;
+  readonly rowCount: number;
 }
 
 /** One screen-sized id buffer and its bind groups (drawing or picking). */
@@ -81,8 +80,6 @@ export class CatalogRaster {
   private readonly device: GPUDevice;
   private readonly gpu: RasterGpu;
   private readonly pipelines: { colour: GPURenderPipeline; pick: GPURenderPipeline };
-  private readonly argsBuffer: GPUBuffer;
-  private readonly argsGroup: GPUBindGroup;
   private readonly sources: RasterSources;
   private size: [number, number] = [0, 0];
   private colour: Target | undefined;
@@ -95,11 +92,6 @@ export class CatalogRaster {
     this.gpu = rasterGpu(device);
     this.pipelines = resolvePipelines(device, format);
     this.sources = sources;
-    this.argsBuffer = device.createBuffer({ label: 'catalog raster dispatch', size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT });
-    this.argsGroup = device.createBindGroup({
-      label: 'catalog raster args', layout: this.gpu.bglArgs,
-      entries: [{ binding: 0, resource: { buffer: sources.scan } }, { binding: 1, resource: { buffer: this.argsBuffer } }],
-    });
   }
 
   /** Bytes of the id buffers now allocated (drawing, and picking once used). */
@@ -127,8 +119,8 @@ export class CatalogRaster {
     const entries = (bufs: GPUBuffer[]) => bufs.map((b, binding) => ({ binding, resource: { buffer: b } }));
     const t: Target = {
       buffer,
-      raster: this.device.createBindGroup({ label: `catalog raster ${kind}`, layout: this.gpu.bglRaster, entries: entries([s.screen, s.visible, s.scan, buffer]) }),
-      resolve: this.device.createBindGroup({ label: `catalog resolve ${kind}`, layout: this.gpu.bglResolve, entries: entries([s.screen, s.visible, buffer]) }),
+      raster: this.device.createBindGroup({ label: `catalog raster ${kind}`, layout: this.gpu.bglRaster, entries: entries([s.screen, buffer]) }),
+      resolve: this.device.createBindGroup({ label: `catalog resolve ${kind}`, layout: this.gpu.bglResolve, entries: entries([s.screen, buffer]) }),
     };
     if (kind === 'colour') this.colour = t;
     else this.pick = t;
@@ -136,23 +128,35 @@ export class CatalogRaster {
   }
 
   /**
-   * Encode the raster of the visible rows (after the project pass, same or earlier submission):
-   * clear the ids, size the dispatch from the compaction, walk each marker's pixels.
+   * Encode the raster of the rows (after the project pass, same or earlier submission): clear the
+   * ids, one invocation per row walks its marker's pixels.
    * `group0` is the layer's main (drawing) or pick bind group: its uniform's mode picks the footprint.
    */
-  encodeRaster(enc: GPUCommandEncoder, group0: GPUBindGroup, kind: 'colour' | 'pick'): void {
+  encodeRaster(enc: GPUCommandEncoder, group0: GPUBindGroup, kind: 'colour' | 'pick', shapeId: number, filled: boolean): void {
     const t = this.target(kind);
     enc.clearBuffer(t.buffer);
     const pass = enc.beginComputePass({ label: `catalog raster ${kind}` });
-    pass.setPipeline(this.gpu.args);
-    pass.setBindGroup(0, this.argsGroup);
-    pass.dispatchWorkgroups(1);
-    pass.setPipeline(this.gpu.raster);
+    pass.setPipeline(this.rasterPipeline(kind === 'pick' ? 0 : shapeId, kind === 'colour' && filled));
     pass.setBindGroup(0, group0);
     pass.setBindGroup(1, t.raster);
-    pass.dispatchWorkgroupsIndirect(this.argsBuffer, 0);
+    const groups = Math.max(1, Math.ceil(this.sources.rowCount / RASTER_WORKGROUP));
+    const x = Math.min(groups, 65535);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
     pass.end();
     this.passes++;
+  }
+
+  private rasterPipeline(shapeId: number, filled: boolean): GPUComputePipeline {
+    const key = `${shapeId}/${filled ? 1 : 0}`;
+    let p = this.gpu.raster.get(key);
+    if (!p) {
+      p = this.device.createComputePipeline({
+        label: `catalog raster ${key}`, layout: this.gpu.rasterLayout,
+        compute: { module: this.gpu.rasterModule, entryPoint: 'raster', constants: { SHAPE: shapeId, FILLED: filled ? 1 : 0 } },
+      });
+      this.gpu.raster.set(key, p);
+    }
+    return p;
   }
 
   /** Full-screen resolve of the last raster into the frame (colour) or the pick target (pick). */
@@ -171,6 +175,5 @@ export class CatalogRaster {
     this.pick?.buffer.destroy();
     this.colour = undefined;
     this.pick = undefined;
-    this.argsBuffer.destroy();
   }
 }

@@ -3,15 +3,14 @@
 // shaders"): a compute pass writes, per pixel, the atomicMax of a packed id into a screen-sized
 // storage buffer, and a full-screen pass turns the winning id into colour. Our own code.
 //
-// 1. rasterArgs (one invocation): the indirect dispatch size from the compaction's draw arguments
-//    (visible rows = scan[0] / 6), so the raster pass runs one invocation per visible row.
-// 2. raster: one invocation per visible row (in row order, from visibleRows) walks the pixels of
-//    its marker's square footprint (the raster path's quad: half-size radius + lineWidth/2 + 1)
-//    and, where the marker's coverage is > 0 (the same distance function as fsMarker,
-//    markerDistance), does atomicMax(target[pixel], visibleIndex + 1). Visible indices keep row
-//    order, so the later row wins a pixel, as in the raster path's painter's order; 0 = empty.
-//    In pick mode (u.mode == 2) the footprint is the pick disc (radius max(size/2, pickRadiusPx)),
-//    as fsPick draws it.
+// 1. The project pass (catalog.wgsl.ts) writes every row's screen position, size and colour
+//    (`screen`; size < 0: not drawn). The compaction into a visible list is not needed here.
+// 2. raster: one invocation per row (skipping undrawn rows) walks the pixels of its marker's
+//    square footprint (the raster path's quad: half-size radius + lineWidth/2 + 1) and, where the
+//    marker's coverage is > 0 (the same distance function as fsMarker, markerDistance), does
+//    atomicMax(ids[pixel], row + 1): the later row wins a pixel, as in the raster path's painter's
+//    order; 0 = empty. In pick mode (u.mode == 2) the footprint is the pick disc (radius
+//    max(size/2, pickRadiusPx)), as fsPick draws it.
 // 3. fsResolve (full-screen triangle): the pixel's winner gives its row; the row's screen position,
 //    size and colour (the project pass's `screen`) give the pixel's coverage again, exactly, in
 //    float (no coverage bits are stored), and the colour is blended over what is below as the raster
@@ -36,19 +35,27 @@ fn localOf(x: u32, y: u32, q: vec2f) -> vec2f {
 export const catalogRasterWgsl = /* wgsl */ `
 ${common}
 @group(1) @binding(0) var<storage, read> screen: array<vec4f>;
-@group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
-@group(1) @binding(2) var<storage, read> scan: array<u32>;
-@group(1) @binding(3) var<storage, read_write> ids: array<atomic<u32>>;
+@group(1) @binding(1) var<storage, read_write> ids: array<atomic<u32>>;
+
+// The shape and fill are pipeline constants (one pipeline per shape and fill, made when first
+// used), so the per-pixel test has no switch over shapes.
+override SHAPE: u32 = 0u;
+override FILLED: u32 = 0u;
 
 @compute @workgroup_size(${RASTER_WORKGROUP})
 fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * ${RASTER_WORKGROUP}u;
-  if (i >= scan[0] / 6u) { return; }
-  let q = screen[visibleRows[i]];
+  let row = gid.x + gid.y * groups.x * ${RASTER_WORKGROUP}u;
+  if (row >= u.rowCount) { return; }
+  let q = screen[row];
   if (q.z < 0.0) { return; }
   let pick = u.mode == 2u;
   var radius = q.z * 0.5;
+  // pixel centres farther than this from the marker (on either axis) have no coverage: the quad's
+  // half-size (radius + lineWidth/2 + 1) for the cross, whose arms reach out diagonally; for the
+  // others distance < 0.5 lies within radius + 1/sqrt(2) (strokes lie inside the shape) or, for
+  // the plus's arms, half their width + 0.5
   var extent = radius + u.lineWidthPx * 0.5 + 1.0;
+  if (SHAPE != 3u) { extent = min(extent, radius + max(0.75, u.lineWidthPx * 0.5 + 0.5)); }
   if (pick) { radius = max(radius, u.pickRadiusPx); extent = radius + 1.0; }
   let w = u32(u.viewportPx.x);
   let h = u32(u.viewportPx.y);
@@ -59,13 +66,13 @@ fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gr
   let x1 = u32(clamp(floor(cx + extent - 0.5) + 1.0, 0.0, f32(w)));
   let y0 = u32(clamp(ceil(cy - extent - 0.5), 0.0, f32(h)));
   let y1 = u32(clamp(floor(cy + extent - 0.5) + 1.0, 0.0, f32(h)));
-  let id = i + 1u;
+  let id = row + 1u;
   for (var y = y0; y < y1; y++) {
     for (var x = x0; x < x1; x++) {
       let p = localOf(x, y, q.xy);
       var on: bool;
       if (pick) { on = length(p) <= radius + 0.5; }
-      else { on = markerDistance(u.shape, u.filled, p, radius, u.lineWidthPx) < 0.5; }
+      else { on = markerDistance(SHAPE, FILLED, p, radius, u.lineWidthPx) < 0.5; }
       if (on) {
         let k = y * w + x;
         if (atomicLoad(&ids[k]) < id) { atomicMax(&ids[k], id); }
@@ -75,25 +82,10 @@ fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gr
 }
 `;
 
-export const catalogRasterArgsWgsl = /* wgsl */ `
-@group(0) @binding(0) var<storage, read> scan: array<u32>;
-@group(0) @binding(1) var<storage, read_write> args: array<u32>;
-
-@compute @workgroup_size(1)
-fn rasterArgs() {
-  let groups = max(1u, (scan[0] / 6u + ${RASTER_WORKGROUP - 1}u) / ${RASTER_WORKGROUP}u);
-  let x = min(groups, 65535u);
-  args[0] = x;
-  args[1] = (groups + x - 1u) / x;
-  args[2] = 1u;
-}
-`;
-
 export const catalogResolveWgsl = /* wgsl */ `
 ${common}
 @group(1) @binding(0) var<storage, read> screen: array<vec4f>;
-@group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
-@group(1) @binding(2) var<storage, read> ids: array<u32>;
+@group(1) @binding(1) var<storage, read> ids: array<u32>;
 
 @vertex
 fn vsFull(@builtin(vertex_index) vi: u32) -> @builtin(position) vec4f {
@@ -101,13 +93,9 @@ fn vsFull(@builtin(vertex_index) vi: u32) -> @builtin(position) vec4f {
   return vec4f(xy, 0.0, 1.0);
 }
 
-/** The visible row that won this pixel, or 0xffffffff. */
+/** The row that won this pixel, or 0xffffffff (none). */
 fn winner(pos: vec4f) -> u32 {
-  let x = u32(pos.x);
-  let y = u32(pos.y);
-  let id = ids[y * u32(u.viewportPx.x) + x];
-  if (id == 0u) { return 0xffffffffu; }
-  return visibleRows[id - 1u];
+  return ids[u32(pos.y) * u32(u.viewportPx.x) + u32(pos.x)] - 1u;
 }
 
 @fragment
