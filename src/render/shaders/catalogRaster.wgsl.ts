@@ -52,10 +52,11 @@ fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gr
   var radius = q.z * 0.5;
   // pixel centres farther than this from the marker (on either axis) have no coverage: the quad's
   // half-size (radius + lineWidth/2 + 1) for the cross, whose arms reach out diagonally; for the
-  // others distance < 0.5 lies within radius + 1/sqrt(2) (strokes lie inside the shape) or, for
-  // the plus's arms, half their width + 0.5
+  // plus also half its arms' width + 0.5 across them; for the others distance < 0.5 lies within
+  // radius + 1/sqrt(2) (their strokes lie inside the shape)
   var extent = radius + u.lineWidthPx * 0.5 + 1.0;
-  if (SHAPE != 3u) { extent = min(extent, radius + max(0.75, u.lineWidthPx * 0.5 + 0.5)); }
+  if (SHAPE == 2u) { extent = min(extent, radius + max(0.75, u.lineWidthPx * 0.5 + 0.5)); }
+  else if (SHAPE != 3u) { extent = min(extent, radius + 0.75); }
   if (pick) { radius = max(radius, u.pickRadiusPx); extent = radius + 1.0; }
   let w = u32(u.viewportPx.x);
   let h = u32(u.viewportPx.y);
