@@ -157,6 +157,12 @@ export interface CatalogGpu {
   readonly scatter: GPUComputePipeline;
   readonly splat: GPUComputePipeline;
   readonly reduce: GPUComputePipeline;
+  /** Project and splat pipelines specialised to a projection pair (catalog.wgsl.ts PROJECTION_A/B), made when first used. */
+  readonly specialised: Map<string, { project: GPUComputePipeline; splat: GPUComputePipeline }>;
+  readonly projectModule: GPUShaderModule;
+  readonly splatModule: GPUShaderModule;
+  readonly layoutProject: GPUPipelineLayout;
+  readonly layoutSplat: GPUPipelineLayout;
 }
 
 const gpuCache = new WeakMap<GPUDevice, CatalogGpu>();
@@ -207,9 +213,34 @@ export function catalogGpu(device: GPUDevice): CatalogGpu {
     scatter: compute('catalog scatter', projectModule, 'scatter', bglProject),
     splat: compute('catalog splat', splatModule, 'splat', bglSplat),
     reduce: compute('catalog max', splatModule, 'reduceMax', bglSplat),
+    specialised: new Map(),
+    projectModule,
+    splatModule,
+    layoutProject: pipelineLayout(bglProject),
+    layoutSplat: pipelineLayout(bglSplat),
   };
   gpuCache.set(device, g);
   return g;
+}
+
+/**
+ * The project and splat pipelines for projection ids a (the view's, or the one a projection change
+ * starts from) and b (the view's during a change; = a otherwise): the ids are pipeline constants,
+ * so the per-row projection has no switch (several times faster on SwiftShader).
+ */
+export function specialisedPipelines(device: GPUDevice, a: number, b: number): { project: GPUComputePipeline; splat: GPUComputePipeline } {
+  const g = catalogGpu(device);
+  const key = `${a}/${b}`;
+  let p = g.specialised.get(key);
+  if (!p) {
+    const constants = { PROJECTION_A: a, PROJECTION_B: b };
+    p = {
+      project: device.createComputePipeline({ label: `catalog project ${key}`, layout: g.layoutProject, compute: { module: g.projectModule, entryPoint: 'project', constants } }),
+      splat: device.createComputePipeline({ label: `catalog splat ${key}`, layout: g.layoutSplat, compute: { module: g.splatModule, entryPoint: 'splat', constants } }),
+    };
+    g.specialised.set(key, p);
+  }
+  return p;
 }
 
 const BLEND: GPUBlendState = {
@@ -580,6 +611,8 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
   private readonly raster: CatalogRaster;
   private path: MarkerPath = 'raster';
   private rasterKey = '';
+  /** Projection ids of the last uniforms (A, B), for the specialised project / splat pipelines. */
+  private projectionIds: [number, number] = [0, 0];
   private pickRasterKey = '';
 
   /** Attribute columns on the GPU: name -> slot, their float32 values and finite range. */
@@ -982,6 +1015,8 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
 
   private writeUniforms(camera: Camera, transition: ProjectionTransition | undefined): void {
     const buf = this.uniformBytes;
+    const a = PROJECTION_ID[(transition ? transition.camera : camera).view.projection];
+    this.projectionIds = [a, transition ? PROJECTION_ID[camera.view.projection] : a];
     packCatalogUniforms(buf, {
       camera, transition, style: this.style, pixelRatio: this.pixelRatio, stamp: this.stamp, rowCount: this.rowCount,
       cellCount: this.index.cellIds.length, chunkCount: this.chunkCount, precise: this.precise, slotOf: (name) => this.slots.get(name)!.slot,
@@ -1009,7 +1044,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     const pass = enc.beginComputePass({ label: 'catalog project' });
     pass.setBindGroup(0, this.bgMain);
     pass.setBindGroup(1, this.bgProject);
-    pass.setPipeline(g.project);
+    pass.setPipeline(specialisedPipelines(this.device, ...this.projectionIds).project);
     pass.dispatchWorkgroups(...dispatchSize(this.rowCount));
     if (compact) {
       const chunks = dispatchSize(this.chunkCount);
@@ -1034,7 +1069,7 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
     pass.setBindGroup(0, this.bgMain);
     pass.setBindGroup(1, this.bgSplat);
     if (this.rowCount > 0) {
-      pass.setPipeline(this.gpu.splat);
+      pass.setPipeline(specialisedPipelines(this.device, ...this.projectionIds).splat);
       pass.dispatchWorkgroups(...dispatchSize(this.rowCount));
     }
     pass.setPipeline(this.gpu.reduce);

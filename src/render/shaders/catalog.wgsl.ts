@@ -138,13 +138,23 @@ fn drawable(id: u32, v: vec3f) -> bool {
   }
 }
 
+// The projections as pipeline constants (catalogLayer.ts makes one project / splat pipeline per
+// projection pair when first used): a CPU-emulated GPU (SwiftShader) runs every case of a switch
+// over the projections for every row, so a constant id that folds the switch away makes the
+// per-row pass several times cheaper there. NO_PROJECTION: take the ids from the uniforms.
+const NO_PROJECTION: u32 = 4294967295u;
+override PROJECTION_A: u32 = 4294967295u;
+override PROJECTION_B: u32 = 4294967295u;
+
 /** Normalised device coordinates (xy) of a view-frame vector; z = 0 when it is not drawn. */
 fn rowNdc(v: vec3f) -> vec3f {
-  let okA = drawable(u.projection, v);
-  let a = projectPlane(u.projection, v) / u.halfPlane;
+  let pa = select(PROJECTION_A, u.projection, PROJECTION_A == NO_PROJECTION);
+  let okA = drawable(pa, v);
+  let a = projectPlane(pa, v) / u.halfPlane;
   if (u.mixB <= 0.0) { return vec3f(a, select(0.0, 1.0, okA)); }
-  let okB = drawable(u.projectionB, v);
-  let b = projectPlane(u.projectionB, v) / u.halfPlaneB;
+  let pb = select(PROJECTION_B, u.projectionB, PROJECTION_B == NO_PROJECTION);
+  let okB = drawable(pb, v);
+  let b = projectPlane(pb, v) / u.halfPlaneB;
   return vec3f(mix(a, b, u.mixB), select(0.0, 1.0, okA && okB));
 }
 `;
