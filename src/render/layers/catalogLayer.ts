@@ -884,17 +884,21 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       }
     }
     this.path = this.drawMode === 'markers' ? this.choosePath() : 'raster';
+    if (this.raster.resize(v.widthPx, v.heightPx)) this.rasterKey = this.pickRasterKey = this.projectKey = '';
     if (this.drawMode === 'markers' || this.selected !== undefined) {
       // the compute path reads every row's screen position: the visible list is needed only by
-      // the quads and the arrows
+      // the quads and the arrows; without arrows it places and rasterises the rows in one pass
       const compact = this.path === 'raster' || this.hasArrows;
-      const pk = `${key}|${this.version}|${compact}`;
+      const fused = this.path === 'compute' && !this.hasArrows;
+      const pk = `${key}|${this.version}|${compact}|${fused}`;
       if (pk !== this.projectKey) {
         this.projectKey = pk;
-        this.runProject(compact);
+        if (fused) {
+          this.runProjectRaster();
+          this.rasterKey = pk;
+        } else this.runProject(compact);
       }
     }
-    if (this.raster.resize(v.widthPx, v.heightPx)) this.rasterKey = this.pickRasterKey = '';
     if (this.path === 'compute' && this.projectKey !== this.rasterKey && this.rowCount > 0 && this.bgMain) {
       this.rasterKey = this.projectKey;
       const enc = this.device.createCommandEncoder({ label: 'catalog raster' });
@@ -1056,6 +1060,15 @@ export class CatalogLayer implements RenderLayer, PickableLayer {
       pass.dispatchWorkgroups(...chunks);
     }
     pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.projectPasses++;
+  }
+
+  /** The fused project + raster pass (compute path without arrows). */
+  private runProjectRaster(): void {
+    if (this.rowCount === 0 || !this.bgMain) return;
+    const enc = this.device.createCommandEncoder({ label: 'catalog project + raster' });
+    this.raster.encodeProjectRaster(enc, this.bgMain, SHAPE_ID[this.style.shape], this.style.filled, this.projectionIds);
     this.device.queue.submit([enc.finish()]);
     this.projectPasses++;
   }

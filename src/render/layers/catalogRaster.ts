@@ -5,16 +5,19 @@
 // per device. Which path draws a frame: src/catalog/markerPath.ts.
 import { cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT } from '../picking.js';
-import { catalogRasterWgsl, catalogResolveWgsl, RASTER_WORKGROUP } from '../shaders/catalogRaster.wgsl.js';
+import { catalogProjectRasterWgsl, catalogRasterWgsl, catalogResolveWgsl, RASTER_WORKGROUP } from '../shaders/catalogRaster.wgsl.js';
 import { catalogGpu } from './catalogLayer.js';
 
 interface RasterGpu {
   readonly bglRaster: GPUBindGroupLayout;
   readonly bglResolve: GPUBindGroupLayout;
-  /** Raster pipelines by shape id and fill (made when first used). */
+  /** Raster pipelines by shape id and fill, and fused ones by shape, fill and projections (made when first used). */
   readonly raster: Map<string, GPUComputePipeline>;
   readonly rasterLayout: GPUPipelineLayout;
   readonly rasterModule: GPUShaderModule;
+  readonly bglFused: GPUBindGroupLayout;
+  readonly fusedLayout: GPUPipelineLayout;
+  readonly fusedModule: GPUShaderModule;
   readonly resolveLayout: GPUPipelineLayout;
   readonly resolveModule: GPUShaderModule;
 }
@@ -31,7 +34,11 @@ function rasterGpu(device: GPUDevice): RasterGpu {
   const bglRaster = storage(COMPUTE, ['read-only-storage', 'storage'], 'catalog raster');
   const bglResolve = storage(FRAGMENT, ['read-only-storage', 'read-only-storage'], 'catalog resolve');
   const rasterModule = device.createShaderModule({ label: 'catalog raster', code: catalogRasterWgsl });
+  const bglFused = storage(COMPUTE, ['storage', 'storage'], 'catalog project + raster');
   g = {
+    bglFused,
+    fusedLayout: device.createPipelineLayout({ bindGroupLayouts: [cat.bgl0, bglFused] }),
+    fusedModule: device.createShaderModule({ label: 'catalog project + raster', code: catalogProjectRasterWgsl }),
     bglRaster, bglResolve,
     raster: new Map(),
     rasterLayout: device.createPipelineLayout({ bindGroupLayouts: [cat.bgl0, bglRaster] }),
@@ -74,6 +81,8 @@ interface Target {
   buffer: GPUBuffer;
   raster: GPUBindGroup;
   resolve: GPUBindGroup;
+  /** Group 1 of the fused project + raster pass (screen written, ids). */
+  fused: GPUBindGroup;
 }
 
 export class CatalogRaster {
@@ -121,6 +130,7 @@ export class CatalogRaster {
       buffer,
       raster: this.device.createBindGroup({ label: `catalog raster ${kind}`, layout: this.gpu.bglRaster, entries: entries([s.screen, buffer]) }),
       resolve: this.device.createBindGroup({ label: `catalog resolve ${kind}`, layout: this.gpu.bglResolve, entries: entries([s.screen, buffer]) }),
+      fused: this.device.createBindGroup({ label: `catalog project + raster ${kind}`, layout: this.gpu.bglFused, entries: entries([s.screen, buffer]) }),
     };
     if (kind === 'colour') this.colour = t;
     else this.pick = t;
@@ -139,11 +149,41 @@ export class CatalogRaster {
     pass.setPipeline(this.rasterPipeline(kind === 'pick' ? 0 : shapeId, kind === 'colour' && filled));
     pass.setBindGroup(0, group0);
     pass.setBindGroup(1, t.raster);
+    this.dispatchRows(pass);
+    pass.end();
+    this.passes++;
+  }
+
+  /**
+   * Encode the project pass and the raster in one (drawing, layers without arrows): every row's
+   * screen record is written as the project pass writes it (no compaction) and its marker
+   * rasterised into the drawing ids. `projection`: the ids of the specialised project pipeline.
+   */
+  encodeProjectRaster(enc: GPUCommandEncoder, group0: GPUBindGroup, shapeId: number, filled: boolean, projection: readonly [number, number]): void {
+    const t = this.target('colour');
+    enc.clearBuffer(t.buffer);
+    const key = `fused ${shapeId}/${filled ? 1 : 0}/${projection[0]}/${projection[1]}`;
+    let pipeline = this.gpu.raster.get(key);
+    if (!pipeline) {
+      pipeline = this.device.createComputePipeline({
+        label: `catalog project + raster ${key}`, layout: this.gpu.fusedLayout,
+        compute: { module: this.gpu.fusedModule, entryPoint: 'projectRaster', constants: { SHAPE: shapeId, FILLED: filled ? 1 : 0, PROJECTION_A: projection[0], PROJECTION_B: projection[1] } },
+      });
+      this.gpu.raster.set(key, pipeline);
+    }
+    const pass = enc.beginComputePass({ label: 'catalog project + raster' });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group0);
+    pass.setBindGroup(1, t.fused);
+    this.dispatchRows(pass);
+    pass.end();
+    this.passes++;
+  }
+
+  private dispatchRows(pass: GPUComputePassEncoder): void {
     const groups = Math.max(1, Math.ceil(this.sources.rowCount / RASTER_WORKGROUP));
     const x = Math.min(groups, 65535);
     pass.dispatchWorkgroups(x, Math.ceil(groups / x));
-    pass.end();
-    this.passes++;
   }
 
   private rasterPipeline(shapeId: number, filled: boolean): GPUComputePipeline {

@@ -77,7 +77,7 @@ struct Cat {
 @group(0) @binding(0) var<uniform> u: Cat;
 `;
 
-const rowsCommon = /* wgsl */ `
+export const catalogRowsWgsl = /* wgsl */ `
 ${projectionWgsl}
 ${catalogUniformsWgsl}
 @group(0) @binding(1) var<storage, read> rows: array<vec4f>;
@@ -159,18 +159,8 @@ fn rowNdc(v: vec3f) -> vec3f {
 }
 `;
 
-export const catalogProjectWgsl = /* wgsl */ `
-${rowsCommon}
-
-@group(1) @binding(0) var<storage, read_write> screen: array<vec4f>;   // x, y (device px from the centre, y up), size (px; < 0 hidden), colour (packed rgba8)
-@group(1) @binding(1) var<storage, read_write> visibleRows: array<u32>;
-@group(1) @binding(2) var<storage, read_write> scan: array<u32>;       // [4] indirect draw args, [chunkCount] counts, [chunkCount] offsets
-// arrow tips, 3 vec2f per row (when u.arrows == 1): the tip's offset from the row's cell centre
-// (x, y), (z, unused), written by this pass: the tip on screen (device px from the centre, y up; x > 1e29: none)
-@group(1) @binding(3) var<storage, read_write> tips: array<vec2f>;
-
-var<workgroup> partial: array<u32, 256>;
-
+/** Where and how a row is drawn (size and colour from columns): the project pass and the fused project + raster pass (catalogRaster.wgsl.ts). Needs rowsCommon. */
+export const placeRowWgsl = /* wgsl */ `
 fn markerSize(row: u32) -> f32 {
   if (u.sizeSlot < 0) { return u.sizePx; }
   let v = attr(u.sizeSlot, row);
@@ -190,27 +180,43 @@ fn markerColor(row: u32) -> vec4f {
   return vec4f(c.rgb, u.color.a);
 }
 
+/** A row on screen: x, y (device px from the centre, y up), size (px; < 0: not drawn: filtered out, not projectable, off screen), packed colour. */
+fn placeRow(row: u32) -> vec4f {
+  if (!passes(row)) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  let v = viewVec(row);
+  if (v.w == 0.0) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  let p = rowNdc(v.xyz);
+  if (p.z == 0.0) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  let size = markerSize(row);
+  // the largest quad any mode draws (highlight outline, pick disc)
+  let extent = max(size * 0.5 + 4.0 + u.lineWidthPx * 1.5, u.pickRadiusPx) + 1.0;
+  let half = u.viewportPx * 0.5;
+  let s = p.xy * half;
+  if (abs(s.x) > half.x + extent || abs(s.y) > half.y + extent) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  return vec4f(s, size, bitcast<f32>(pack4x8unorm(markerColor(row))));
+}
+
+`;
+
+export const catalogProjectWgsl = /* wgsl */ `
+${catalogRowsWgsl}
+
+@group(1) @binding(0) var<storage, read_write> screen: array<vec4f>;   // x, y (device px from the centre, y up), size (px; < 0 hidden), colour (packed rgba8)
+@group(1) @binding(1) var<storage, read_write> visibleRows: array<u32>;
+@group(1) @binding(2) var<storage, read_write> scan: array<u32>;       // [4] indirect draw args, [chunkCount] counts, [chunkCount] offsets
+// arrow tips, 3 vec2f per row (when u.arrows == 1): the tip's offset from the row's cell centre
+// (x, y), (z, unused), written by this pass: the tip on screen (device px from the centre, y up; x > 1e29: none)
+@group(1) @binding(3) var<storage, read_write> tips: array<vec2f>;
+
+var<workgroup> partial: array<u32, 256>;
+
+${placeRowWgsl}
+
 @compute @workgroup_size(256)
 fn project(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let row = gid.x + gid.y * groups.x * 256u;
   if (row >= u.rowCount) { return; }
-  var q = vec4f(0.0, 0.0, -1.0, 0.0);
-  if (passes(row)) {
-    let v = viewVec(row);
-    if (v.w != 0.0) {
-      let p = rowNdc(v.xyz);
-      if (p.z != 0.0) {
-        let size = markerSize(row);
-        // the largest quad any mode draws (highlight outline, pick disc)
-        let extent = max(size * 0.5 + 4.0 + u.lineWidthPx * 1.5, u.pickRadiusPx) + 1.0;
-        let half = u.viewportPx * 0.5;
-        let s = p.xy * half;
-        if (abs(s.x) <= half.x + extent && abs(s.y) <= half.y + extent) {
-          q = vec4f(s, size, bitcast<f32>(pack4x8unorm(markerColor(row))));
-        }
-      }
-    }
-  }
+  let q = placeRow(row);
   screen[row] = q;
   if (u.arrows == 1u) {
     var tip = vec2f(2e30, 0.0);
@@ -488,7 +494,7 @@ fn fsArrow(in: AOut) -> @location(0) vec4f {
 `;
 
 export const catalogSplatWgsl = /* wgsl */ `
-${rowsCommon}
+${catalogRowsWgsl}
 
 @group(1) @binding(0) var<storage, read_write> counts: array<atomic<u32>>;
 @group(1) @binding(1) var<storage, read_write> densityStats: array<atomic<u32>>; // [0] max count

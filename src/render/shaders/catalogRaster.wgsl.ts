@@ -17,13 +17,12 @@
 //    path blends it. fsPickResolve writes (pick slot, row + 1 + base) into the integer pick target.
 // Where markers overlap, only the top one is blended at a pixel (the raster path blends each
 // marker's anti-aliased edge over the one below): the only visual difference, at overlap edges.
-import { catalogUniformsWgsl, markerShapeWgsl } from './catalog.wgsl.js';
+import { catalogRowsWgsl, catalogUniformsWgsl, markerShapeWgsl, placeRowWgsl } from './catalog.wgsl.js';
 
 /** Invocations per workgroup of the raster pass. */
 export const RASTER_WORKGROUP = 64;
 
-const common = /* wgsl */ `
-${catalogUniformsWgsl}
+const shapes = /* wgsl */ `
 ${markerShapeWgsl}
 
 /** Device-pixel offset of pixel (x, y)'s centre (origin top-left) from a marker at screen position q (px from the view centre, y up). */
@@ -32,22 +31,14 @@ fn localOf(x: u32, y: u32, q: vec2f) -> vec2f {
 }
 `;
 
-export const catalogRasterWgsl = /* wgsl */ `
-${common}
-@group(1) @binding(0) var<storage, read> screen: array<vec4f>;
-@group(1) @binding(1) var<storage, read_write> ids: array<atomic<u32>>;
-
+/** Walks one row's marker pixels (q: its screen record) and keeps the row's id where it covers them (needs the ids binding). */
+const rasterRowWgsl = /* wgsl */ `
 // The shape and fill are pipeline constants (one pipeline per shape and fill, made when first
 // used), so the per-pixel test has no switch over shapes.
 override SHAPE: u32 = 0u;
 override FILLED: u32 = 0u;
 
-@compute @workgroup_size(${RASTER_WORKGROUP})
-fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let row = gid.x + gid.y * groups.x * ${RASTER_WORKGROUP}u;
-  if (row >= u.rowCount) { return; }
-  let q = screen[row];
-  if (q.z < 0.0) { return; }
+fn rasterRow(row: u32, q: vec4f) {
   let pick = u.mode == 2u;
   var radius = q.z * 0.5;
   // pixel centres farther than this from the marker (on either axis) have no coverage: the quad's
@@ -83,8 +74,48 @@ fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gr
 }
 `;
 
+export const catalogRasterWgsl = /* wgsl */ `
+${catalogUniformsWgsl}
+${shapes}
+@group(1) @binding(0) var<storage, read> screen: array<vec4f>;
+@group(1) @binding(1) var<storage, read_write> ids: array<atomic<u32>>;
+${rasterRowWgsl}
+
+@compute @workgroup_size(${RASTER_WORKGROUP})
+fn raster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let row = gid.x + gid.y * groups.x * ${RASTER_WORKGROUP}u;
+  if (row >= u.rowCount) { return; }
+  let q = screen[row];
+  if (q.z >= 0.0) { rasterRow(row, q); }
+}
+`;
+
+/**
+ * The project pass and the raster in one (layers without proper-motion arrows, drawing mode):
+ * each invocation places its row (placeRow, as the project pass), writes its screen record for the
+ * resolve, highlight and pick passes, and rasterises it at once.
+ */
+export const catalogProjectRasterWgsl = /* wgsl */ `
+${catalogRowsWgsl}
+${shapes}
+${placeRowWgsl}
+@group(1) @binding(0) var<storage, read_write> screen: array<vec4f>;
+@group(1) @binding(1) var<storage, read_write> ids: array<atomic<u32>>;
+${rasterRowWgsl}
+
+@compute @workgroup_size(${RASTER_WORKGROUP})
+fn projectRaster(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let row = gid.x + gid.y * groups.x * ${RASTER_WORKGROUP}u;
+  if (row >= u.rowCount) { return; }
+  let q = placeRow(row);
+  screen[row] = q;
+  if (q.z >= 0.0) { rasterRow(row, q); }
+}
+`;
+
 export const catalogResolveWgsl = /* wgsl */ `
-${common}
+${catalogUniformsWgsl}
+${shapes}
 @group(1) @binding(0) var<storage, read> screen: array<vec4f>;
 @group(1) @binding(1) var<storage, read> ids: array<u32>;
 
