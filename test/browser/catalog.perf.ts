@@ -147,8 +147,9 @@ describe('catalogue costs (measured, printed)', () => {
             await renderer.pick(401 + k, 300);
             next.push(performance.now() - t);
           }
-          bench(`${rows.toExponential(0)} rows: pick after a view change (pick pass + readback), SIN 60°`, [first]);
-          bench(`${rows.toExponential(0)} rows: pick on a still view (readback only)`, next);
+          const suffix = label === 'markers' ? '' : ` (${label}; its first pick compiles the pick raster pipelines)`;
+          bench(`${rows.toExponential(0)} rows: pick after a view change (pick pass + readback), SIN 60°${suffix}`, [first]);
+          bench(`${rows.toExponential(0)} rows: pick on a still view (readback only)${label === 'markers' ? '' : ` (${label})`}`, next);
           lines.push(`${rows} rows, pick pass + readback (SIN 60°): ${first.toFixed(0)} ms; next picks ${median(next).toFixed(1)} ms`);
         }
         const h = health.stop();
