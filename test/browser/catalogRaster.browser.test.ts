@@ -130,6 +130,32 @@ describe('compute-rasterised catalogue markers vs the raster path', function () 
     });
   }
 
+  it('same pixels in other projections (the fused pass specialised to each)', async () => {
+    const report: string[] = [];
+    for (const projection of ['AIT', 'MOL', 'TAN', 'CAR', 'HPX'] as const) {
+      const view: ViewState = { ...VIEW, projection, fovDeg: projection === 'TAN' ? 60 : 200 };
+      const rnd = seeded(31);
+      const n = 3000;
+      const raDeg = Float64Array.from({ length: n }, () => rnd() * 360);
+      const decDeg = Float64Array.from({ length: n }, () => (Math.asin(2 * rnd() - 1) * 180) / Math.PI);
+      const data = { raDeg, decDeg };
+      const pos = projectRows(view, raDeg, decDeg);
+      const both = await drawBoth({ data, shape: 'circle', filled: true, sizePx: 5 }, view);
+      try {
+        const cover = quadCover(both.raster.layer, pos, 1.5);
+        const r = compare(both.raster.px, both.compute.px, cover);
+        report.push(`${projection}: ${r.marked} marked px, worst diff under one quad ${r.singleWorst}`);
+        expect(r.marked, `${projection}: pixels drawn`).to.be.greaterThan(1000);
+        expect(r.singleWorst, `${projection}: worst channel difference where <= 1 marker`).to.be.at.most(SNAP_TOLERANCE);
+      } finally {
+        both.raster.renderer.destroy();
+        both.compute.renderer.destroy();
+      }
+    }
+    console.log(report.join('\n'));
+    expect(gpuErrors).to.deep.equal([]);
+  });
+
   it('painter\'s order: where filled markers overlap, the later row is on top on both paths', async () => {
     // three rows at nearly the same place, three colours (colour column 0, 0.5, 1 through a map)
     // 20 px squares 8 px apart (0.75° at 30° / 320 px): each row's centre lies under the next row only
