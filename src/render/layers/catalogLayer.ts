@@ -24,6 +24,10 @@
 // every row; 1e6 rows there 0.44–0.9 s; density of 1e6 rows 0.2–0.5 s; 1e5 markers all on screen
 // 0.28–0.8 s (rasterising the quads dominates, hence the density threshold). The compaction uses
 // chunks of 64 rows per invocation: a per-row workgroup scan (barriers) took 0.5 s for 1e5 rows.
+// Many small markers (markerPath 'auto': >= 2000 rows in view, quad <= 28 px, not images) skip
+// the quads: one pass places each row and rasterises its marker by atomicMax of row ids into a
+// screen-sized buffer, and a full-screen pass resolves it (CatalogRaster, docs/catalogues.md):
+// 1e5 markers all on screen 0.14 s instead of 0.7 s on SwiftShader, same pixels but at overlaps.
 //
 // Marks (docs/catalogues.md): shape 'image' draws the layer's own mipmapped texture; with
 // properMotion the rows are indexed at the chosen epoch and an arrow pass (same indirect draw)
