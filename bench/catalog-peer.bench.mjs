@@ -16,7 +16,7 @@ export const NAME = 'catalog-peer';
 export const DEFAULT_SIZES = [1000, 10_000, 100_000, 1_000_000, 10_000_000];
 export const SUBJECTS = ['esasky-sky', 'Aladin Lite'];
 
-export async function run({ write = true, sizes = DEFAULT_SIZES, rounds = 3, capMs = 120_000 } = {}) {
+export async function run({ write = true, sizes = DEFAULT_SIZES, rounds = 3, capMs = 120_000, markerPath = 'auto', subjects: only = SUBJECTS } = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'catalog-peer-'));
   const configFile = join(dir, 'config.json');
@@ -29,9 +29,9 @@ export async function run({ write = true, sizes = DEFAULT_SIZES, rounds = 3, cap
   let gpuErrors = 0;
   const gpuErrorText = new Set();
   for (const n of sizes) {
-    const subjects = SUBJECTS.filter((s) => !stopped.has(s));
+    const subjects = SUBJECTS.filter((s) => !stopped.has(s) && [only].flat().includes(s));
     if (subjects.length === 0) break;
-    writeFileSync(configFile, JSON.stringify({ sizes: [n], rounds, capMs, subjects }));
+    writeFileSync(configFile, JSON.stringify({ sizes: [n], rounds, capMs, subjects, markerPath }));
     let out;
     try {
       // one size per browser run: a browser that dies at 1e7 keeps the smaller results
@@ -100,7 +100,8 @@ export async function run({ write = true, sizes = DEFAULT_SIZES, rounds = 3, cap
 if (import.meta.url === `file://${process.argv[1]}`) {
   const arg = (k) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3);
   const sizes = arg('sizes') ? arg('sizes').split(',').map(Number).filter((n) => n > 0) : DEFAULT_SIZES;
-  const r = await run({ write: !process.argv.includes('--no-write'), sizes, rounds: Number(arg('rounds') ?? 3), capMs: Number(arg('cap-ms') ?? 120_000) });
+  const only = arg('subjects') ? arg('subjects').split(',') : SUBJECTS;
+  const r = await run({ write: !process.argv.includes('--no-write'), sizes, rounds: Number(arg('rounds') ?? 3), capMs: Number(arg('cap-ms') ?? 120_000), markerPath: arg('marker-path') ?? 'auto', subjects: only });
   for (const m of r.metrics) console.log(`${m.metric.padEnd(64)} ${m.subject.padEnd(12)} median ${m.median.toFixed(1)} ${m.unit} (n=${m.n}${m.ratio ? `, ratio ${m.ratio.toFixed(2)}x` : ''})`);
   for (const n of r.notes) console.log(`- ${n}`);
 }

@@ -13,12 +13,13 @@ export async function run({ write = true } = {}) {
   const out = await runPerfPage('test/browser/catalog.perf.ts', { args: ['--config', 'bench/wtr-perf.config.mjs'] });
   const metrics = benchRecords(out).map(({ metric, unit, samples }) => ({ metric, unit, subject: 'esasky-sky', better: 'lower', ...summarize(samples) }));
   const result = {
-    description: 'Catalogue layers (render/layers/catalogLayer.ts) in headless Chromium: frame = render + GPU done; markers are drawn from a compute pass (screen positions, order-preserving compaction, drawIndirect), density by atomic splatting at half resolution.',
+    description: 'Catalogue layers (render/layers/catalogLayer.ts) in headless Chromium: frame = render + GPU done; markers are placed by a compute pass (screen positions) and drawn either as quads (order-preserving compaction, drawIndirect) or compute-rasterised (per-pixel atomicMax of row ids + full-screen resolve, render/layers/catalogRaster.ts), density by atomic splatting at half resolution.',
     machine: machine({ browser: 'Chromium (headless, system)', gpu: 'whatever WebGPU adapter Chromium finds (SwiftShader on CPU-only machines)' }),
     metrics,
     notes: [
       'Random rows uniform on the sphere; SIN 60° at 800x600 shows ~7 % of them, "all rows on screen" is an AIT 360° view.',
       'Density mode is chosen automatically above 2e5 rows in view; the all-on-screen marker rows show why.',
+      '"markers" rows force the quad path (markerPath: \'raster\'), "markers, compute-rasterised" the compute path (markerPath: \'compute\'); by default (\'auto\') 4 px markers take the compute path from 2000 rows in view.',
       'Health per layer (test/browser/perfHealth.ts, on bench/pages/health.js like every browser benchmark): PerformanceObserver "longtask" entries (> 50 ms) over its frames and picks; frames are rendered off-screen back to back (render + onSubmittedWorkDone), not paced by animation frames, so no dropped frames are counted. JS heap growth: performance.memory after gc(), with the layer minus before it (the rows themselves are made before). GPU memory: the renderer\'s and layer\'s buffers and textures by exact count (src/render/gpuMemory.ts), and the growth of Chromium\'s GPU process PSS (/proc, bench/gpuProcess.mjs; under SwiftShader GPU memory is that process\'s RAM).',
     ],
   };

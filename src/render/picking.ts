@@ -15,6 +15,8 @@ export interface PickableLayer extends RenderLayer {
   readonly pickVersion: number;
   /** Draw the pick pass (pipeline with target PICK_FORMAT) writing (slot, row + 1); false when nothing drawn. */
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean;
+  /** Optional GPU work to submit before the pick pass, after prepare() (e.g. a compute raster of the pick discs). */
+  preparePick?(): void;
 }
 
 export function isPickable(layer: RenderLayer): layer is PickableLayer {
@@ -113,7 +115,10 @@ export class Picker {
       this.texture = this.device.createTexture({ label: 'pick target', size: { width: w, height: h }, format: PICK_FORMAT, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
     }
     // the layers' per-view state (uniforms) for this camera; no uploads are asked of them
-    for (const l of pickable) l.prepare(camera, new UploadBudget(0), transition);
+    for (const l of pickable) {
+      l.prepare(camera, new UploadBudget(0), transition);
+      l.preparePick?.();
+    }
     const enc = this.device.createCommandEncoder({ label: 'pick frame' });
     const pass = enc.beginRenderPass({
       label: 'pick',

@@ -38,6 +38,8 @@ interface Config {
   rounds: number;
   capMs: number;
   subjects: string[];
+  /** esasky-sky's overlayCatalogue markerPath ('auto' when absent; 'raster' measures the quad path). */
+  markerPath?: 'auto' | 'compute' | 'raster';
 }
 interface Sample {
   addMs: number;
@@ -144,7 +146,7 @@ function pickPoints(p: { raDeg: Float64Array; decDeg: Float64Array }, raC: numbe
   return out;
 }
 
-async function esasky(p: { raDeg: Float64Array; decDeg: Float64Array }, capMs: number): Promise<Sample> {
+async function esasky(p: { raDeg: Float64Array; decDeg: Float64Array }, capMs: number, markerPath: Config['markerPath'] = 'auto'): Promise<Sample> {
   await collect();
   const gpu0 = await gpuProcessPssMiB();
   const d = host();
@@ -162,7 +164,7 @@ async function esasky(p: { raDeg: Float64Array; decDeg: Float64Array }, capMs: n
     const t0 = performance.now();
     let id: string;
     try {
-      id = sky.overlayCatalogue({ raDeg: p.raDeg, decDeg: p.decDeg, color: COLOR, sizePx: SIZE_PX, shape: 'square' });
+      id = sky.overlayCatalogue({ raDeg: p.raDeg, decDeg: p.decDeg, color: COLOR, sizePx: SIZE_PX, shape: 'square', markerPath });
     } catch (e) {
       return { addMs: NaN, intervals: [], longTasks: 0, longTaskMs: 0, heapMiB: NaN, pickMs: [], pickHits: 0, capped: true, error: String((e as Error).message ?? e) };
     }
@@ -170,7 +172,8 @@ async function esasky(p: { raDeg: Float64Array; decDeg: Float64Array }, capMs: n
     while (sky.framesDrawn === f0 && performance.now() - t0 < capMs) await frame();
     const addMs = performance.now() - t0;
     const moved = await pan((i) => sky.goToRaDec(RA0 + PAN_STEP_DEG * (i + 1), DEC0), capMs);
-    const mode = sky.getCatalogueStats(id)?.mode;
+    const st = sky.getCatalogueStats(id);
+    const mode = st?.mode === 'markers' ? `markers (${st.markerPath === 'compute' ? 'compute-rasterised' : 'quads'})` : st?.mode;
     const raC = RA0 + PAN_STEP_DEG * FRAMES;
     sky.goToRaDec(raC, DEC0);
     await frame();
@@ -275,7 +278,7 @@ describe('catalogue vs Aladin Lite: frame time vs source count (measured, printe
         for (const subject of cfg.subjects) {
           // a subject that could not pan FRAMES frames within the cap is not measured again at this size
           if (capped.has(subject)) continue;
-          const s = subject === 'esasky-sky' ? await esasky(p, cfg.capMs) : await aladin(A, p, cfg.capMs);
+          const s = subject === 'esasky-sky' ? await esasky(p, cfg.capMs, cfg.markerPath) : await aladin(A, p, cfg.capMs);
           report(n, subject, s);
           measured++;
           await frame();

@@ -110,7 +110,8 @@ describe('catalogue costs (measured, printed)', () => {
         bench('empty frame (projection outline only), 800x600', times.slice(1));
         lines.push(`empty frame (projection outline only), 800x600: ${median(times.slice(1)).toFixed(0)} ms`);
       }
-      for (const [label, threshold] of [['markers', Infinity], ['density', 0]] as const) {
+      // 'markers': quads (the raster path); 'markers, compute-rasterised': the compute path (catalogRaster.ts)
+      for (const [label, threshold, markerPath] of [['markers', Infinity, 'raster'], ['markers, compute-rasterised', Infinity, 'compute'], ['density', 0, 'auto']] as const) {
         await collect();
         const gpu0 = await gpuProcessPssMiB();
         const heap0 = heapMiB();
@@ -118,11 +119,11 @@ describe('catalogue costs (measured, printed)', () => {
         const own0 = own.bufferBytes + own.textureBytes;
         const health = startHealth();
         const renderer = new SkyRenderer(device, 'rgba8unorm');
-        const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'f', data, sizePx: 4, densityThreshold: threshold }));
+        const layer = renderer.addLayer(new CatalogLayer(device, 'rgba8unorm', { id: 'f', data, sizePx: 4, densityThreshold: threshold, markerPath }));
         for (const [vlabel, projection, fovDeg] of [['all rows on screen (AIT 360°)', 'AIT', 360], ['SIN 60°', 'SIN', 60]] as const) {
           const times: number[] = [];
           // 1e6 markers all on screen (a case the density threshold avoids) take seconds per frame on SwiftShader
-          const frames = rows >= 1e6 && label === 'markers' && projection === 'AIT' ? 2 : 4;
+          const frames = rows >= 1e6 && label !== 'density' && projection === 'AIT' ? 2 : 4;
           for (let k = 0; k < frames; k++) {
             renderer.setView({ raDeg: 30 + k, decDeg: 10, fovDeg, rollDeg: 0, projection, widthPx: 800, heightPx: 600 });
             const t0 = performance.now();
@@ -130,12 +131,13 @@ describe('catalogue costs (measured, printed)', () => {
             await device.queue.onSubmittedWorkDone();
             times.push(performance.now() - t0);
           }
-          expect(layer.mode).to.equal(label);
+          expect(layer.mode).to.equal(label === 'density' ? 'density' : 'markers');
+          if (label !== 'density') expect(layer.stats.markerPath).to.equal(markerPath);
           if (times.length > 1) times.shift(); // the first frame compiles pipelines
           bench(`${rows.toExponential(0)} rows: frame, ${label}, ${vlabel}, 800x600`, times);
           lines.push(`${rows} rows, ${label}, ${vlabel}, 800x600: ${median(times).toFixed(0)} ms/frame (${times.map((t) => t.toFixed(0)).join(', ')})`);
         }
-        if (label === 'markers') {
+        if (label !== 'density') {
           const t0 = performance.now();
           await renderer.pick(400, 300);
           const first = performance.now() - t0;
@@ -145,8 +147,9 @@ describe('catalogue costs (measured, printed)', () => {
             await renderer.pick(401 + k, 300);
             next.push(performance.now() - t);
           }
-          bench(`${rows.toExponential(0)} rows: pick after a view change (pick pass + readback), SIN 60°`, [first]);
-          bench(`${rows.toExponential(0)} rows: pick on a still view (readback only)`, next);
+          const suffix = label === 'markers' ? '' : ` (${label}; its first pick compiles the pick raster pipelines)`;
+          bench(`${rows.toExponential(0)} rows: pick after a view change (pick pass + readback), SIN 60°${suffix}`, [first]);
+          bench(`${rows.toExponential(0)} rows: pick on a still view (readback only)${label === 'markers' ? '' : ` (${label})`}`, next);
           lines.push(`${rows} rows, pick pass + readback (SIN 60°): ${first.toFixed(0)} ms; next picks ${median(next).toFixed(1)} ms`);
         }
         const h = health.stop();

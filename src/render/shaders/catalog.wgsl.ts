@@ -32,7 +32,7 @@ export const COMPACT_CHUNK = 64;
 /** Row record w of a row without a position when cells are relative to rows (u.cellsRelative). */
 export const REL_NO_CELL = 0x7fffffff;
 
-const uniforms = /* wgsl */ `
+export const catalogUniformsWgsl = /* wgsl */ `
 struct Cat {
   right: vec4f,        // rows of the rotation ICRS -> view frame (screen right, up, centre), float32
   up: vec4f,
@@ -77,10 +77,10 @@ struct Cat {
 @group(0) @binding(0) var<uniform> u: Cat;
 `;
 
-/** Uniforms, row/cell/attribute/colormap bindings (group 0) and the row -> view-frame -> NDC functions, for other catalogue shaders (density.wgsl.ts). */
-export const rowsCommon = /* wgsl */ `
+/** Uniforms, row/cell/attribute/colormap bindings (group 0) and the row -> view-frame -> NDC functions, for every catalogue shader (here, catalogRaster.wgsl.ts, density.wgsl.ts). */
+export const catalogRowsWgsl = /* wgsl */ `
 ${projectionWgsl}
-${uniforms}
+${catalogUniformsWgsl}
 @group(0) @binding(1) var<storage, read> rows: array<vec4f>;
 @group(0) @binding(2) var<storage, read> cells: array<vec4f>;   // [cellCount] float32 centres (w != 0: hidden), then [cellCount] float64-derived view-frame centres (w: stamp)
 @group(0) @binding(3) var<storage, read> attrs: array<f32>;
@@ -139,29 +139,29 @@ fn drawable(id: u32, v: vec3f) -> bool {
   }
 }
 
+// The projections as pipeline constants (catalogLayer.ts makes one project / splat pipeline per
+// projection pair when first used): a CPU-emulated GPU (SwiftShader) runs every case of a switch
+// over the projections for every row, so a constant id that folds the switch away makes the
+// per-row pass several times cheaper there. NO_PROJECTION: take the ids from the uniforms.
+const NO_PROJECTION: u32 = 4294967295u;
+override PROJECTION_A: u32 = 4294967295u;
+override PROJECTION_B: u32 = 4294967295u;
+
 /** Normalised device coordinates (xy) of a view-frame vector; z = 0 when it is not drawn. */
 fn rowNdc(v: vec3f) -> vec3f {
-  let okA = drawable(u.projection, v);
-  let a = projectPlane(u.projection, v) / u.halfPlane;
+  let pa = select(PROJECTION_A, u.projection, PROJECTION_A == NO_PROJECTION);
+  let okA = drawable(pa, v);
+  let a = projectPlane(pa, v) / u.halfPlane;
   if (u.mixB <= 0.0) { return vec3f(a, select(0.0, 1.0, okA)); }
-  let okB = drawable(u.projectionB, v);
-  let b = projectPlane(u.projectionB, v) / u.halfPlaneB;
+  let pb = select(PROJECTION_B, u.projectionB, PROJECTION_B == NO_PROJECTION);
+  let okB = drawable(pb, v);
+  let b = projectPlane(pb, v) / u.halfPlaneB;
   return vec3f(mix(a, b, u.mixB), select(0.0, 1.0, okA && okB));
 }
 `;
 
-export const catalogProjectWgsl = /* wgsl */ `
-${rowsCommon}
-
-@group(1) @binding(0) var<storage, read_write> screen: array<vec4f>;   // x, y (device px from the centre, y up), size (px; < 0 hidden), colour (packed rgba8)
-@group(1) @binding(1) var<storage, read_write> visibleRows: array<u32>;
-@group(1) @binding(2) var<storage, read_write> scan: array<u32>;       // [4] indirect draw args, [chunkCount] counts, [chunkCount] offsets
-// arrow tips, 3 vec2f per row (when u.arrows == 1): the tip's offset from the row's cell centre
-// (x, y), (z, unused), written by this pass: the tip on screen (device px from the centre, y up; x > 1e29: none)
-@group(1) @binding(3) var<storage, read_write> tips: array<vec2f>;
-
-var<workgroup> partial: array<u32, 256>;
-
+/** Where and how a row is drawn (size and colour from columns): the project pass and the fused project + raster pass (catalogRaster.wgsl.ts). Needs catalogRowsWgsl. */
+export const placeRowWgsl = /* wgsl */ `
 fn markerSize(row: u32) -> f32 {
   if (u.sizeSlot < 0) { return u.sizePx; }
   let v = attr(u.sizeSlot, row);
@@ -181,27 +181,43 @@ fn markerColor(row: u32) -> vec4f {
   return vec4f(c.rgb, u.color.a);
 }
 
+/** A row on screen: x, y (device px from the centre, y up), size (px; < 0: not drawn: filtered out, not projectable, off screen), packed colour. */
+fn placeRow(row: u32) -> vec4f {
+  if (!passes(row)) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  let v = viewVec(row);
+  if (v.w == 0.0) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  let p = rowNdc(v.xyz);
+  if (p.z == 0.0) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  let size = markerSize(row);
+  // the largest quad any mode draws (highlight outline, pick disc)
+  let extent = max(size * 0.5 + 4.0 + u.lineWidthPx * 1.5, u.pickRadiusPx) + 1.0;
+  let half = u.viewportPx * 0.5;
+  let s = p.xy * half;
+  if (abs(s.x) > half.x + extent || abs(s.y) > half.y + extent) { return vec4f(0.0, 0.0, -1.0, 0.0); }
+  return vec4f(s, size, bitcast<f32>(pack4x8unorm(markerColor(row))));
+}
+
+`;
+
+export const catalogProjectWgsl = /* wgsl */ `
+${catalogRowsWgsl}
+
+@group(1) @binding(0) var<storage, read_write> screen: array<vec4f>;   // x, y (device px from the centre, y up), size (px; < 0 hidden), colour (packed rgba8)
+@group(1) @binding(1) var<storage, read_write> visibleRows: array<u32>;
+@group(1) @binding(2) var<storage, read_write> scan: array<u32>;       // [4] indirect draw args, [chunkCount] counts, [chunkCount] offsets
+// arrow tips, 3 vec2f per row (when u.arrows == 1): the tip's offset from the row's cell centre
+// (x, y), (z, unused), written by this pass: the tip on screen (device px from the centre, y up; x > 1e29: none)
+@group(1) @binding(3) var<storage, read_write> tips: array<vec2f>;
+
+var<workgroup> partial: array<u32, 256>;
+
+${placeRowWgsl}
+
 @compute @workgroup_size(256)
 fn project(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let row = gid.x + gid.y * groups.x * 256u;
   if (row >= u.rowCount) { return; }
-  var q = vec4f(0.0, 0.0, -1.0, 0.0);
-  if (passes(row)) {
-    let v = viewVec(row);
-    if (v.w != 0.0) {
-      let p = rowNdc(v.xyz);
-      if (p.z != 0.0) {
-        let size = markerSize(row);
-        // the largest quad any mode draws (highlight outline, pick disc)
-        let extent = max(size * 0.5 + 4.0 + u.lineWidthPx * 1.5, u.pickRadiusPx) + 1.0;
-        let half = u.viewportPx * 0.5;
-        let s = p.xy * half;
-        if (abs(s.x) <= half.x + extent && abs(s.y) <= half.y + extent) {
-          q = vec4f(s, size, bitcast<f32>(pack4x8unorm(markerColor(row))));
-        }
-      }
-    }
-  }
+  let q = placeRow(row);
   screen[row] = q;
   if (u.arrows == 1u) {
     var tip = vec2f(2e30, 0.0);
@@ -288,8 +304,53 @@ fn scatter(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
 }
 `;
 
+/**
+ * The marker shapes' distance functions, shared by the raster path (fsMarker) and the compute
+ * path (catalogRaster.wgsl.ts), so both draw the same pixels.
+ */
+export const markerShapeWgsl = /* wgsl */ `
+/** Signed distance (device pixels, < 0 inside) of the shape of radius r; w: stroke width of plus/cross. */
+fn shapeSdf(shape: u32, p0: vec2f, r: f32, w: f32) -> f32 {
+  var p = p0;
+  switch (shape) {
+    case 1u: { // square
+      let q = abs(p) - vec2f(r);
+      return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0);
+    }
+    case 2u, 3u: { // plus, cross (the plus turned by 45 degrees)
+      if (shape == 3u) { p = vec2f(p.x + p.y, p.y - p.x) * 0.70710678; }
+      let a = abs(p);
+      let t = w * 0.5;
+      let h = max(a.x - r, a.y - t);
+      let v = max(a.x - t, a.y - r);
+      return min(h, v);
+    }
+    case 4u: { // rhomb
+      let a = abs(p);
+      return (a.x + a.y - r) * 0.70710678;
+    }
+    case 5u: { // triangle, pointing up, circumradius r (equilateral-triangle distance, I. Quilez)
+      let k = 1.7320508;
+      let hs = r * k * 0.5; // half the side
+      var q = vec2f(abs(p.x) - hs, p.y + hs / k);
+      if (q.x + k * q.y > 0.0) { q = vec2f(q.x - k * q.y, -k * q.x - q.y) * 0.5; }
+      q.x = q.x - clamp(q.x, -2.0 * hs, 0.0);
+      return -length(q) * sign(q.y);
+    }
+    default: { return length(p) - r; } // circle
+  }
+}
+
+/** Distance (device pixels, <= 0 on the mark) of a marker's drawn part: the shape filled, or its outline of width w (plus and cross are strokes). */
+fn markerDistance(shape: u32, filled: u32, p: vec2f, r: f32, w: f32) -> f32 {
+  let sd = shapeSdf(shape, p, r, w);
+  if (filled == 1u || shape == 2u || shape == 3u) { return sd; }
+  return abs(sd + w * 0.5) - w * 0.5;
+}
+`;
+
 export const catalogMarkersWgsl = /* wgsl */ `
-${uniforms}
+${catalogUniformsWgsl}
 @group(1) @binding(0) var<storage, read> screen: array<vec4f>;
 @group(1) @binding(1) var<storage, read> visibleRows: array<u32>;
 @group(1) @binding(2) var<storage, read> tips: array<vec2f>;   // per row: tip offset (2 vec2f), tip on screen
@@ -339,38 +400,7 @@ fn vsMarker(@builtin(vertex_index) vi: u32) -> VOut {
   return o;
 }
 
-/** Signed distance (device pixels, < 0 inside) of the shape of radius r; w: stroke width of plus/cross. */
-fn shapeSdf(shape: u32, p0: vec2f, r: f32, w: f32) -> f32 {
-  var p = p0;
-  switch (shape) {
-    case 1u: { // square
-      let q = abs(p) - vec2f(r);
-      return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0);
-    }
-    case 2u, 3u: { // plus, cross (the plus turned by 45 degrees)
-      if (shape == 3u) { p = vec2f(p.x + p.y, p.y - p.x) * 0.70710678; }
-      let a = abs(p);
-      let t = w * 0.5;
-      let h = max(a.x - r, a.y - t);
-      let v = max(a.x - t, a.y - r);
-      return min(h, v);
-    }
-    case 4u: { // rhomb
-      let a = abs(p);
-      return (a.x + a.y - r) * 0.70710678;
-    }
-    case 5u: { // triangle, pointing up, circumradius r (equilateral-triangle distance, I. Quilez)
-      let k = 1.7320508;
-      let hs = r * k * 0.5; // half the side
-      var q = vec2f(abs(p.x) - hs, p.y + hs / k);
-      if (q.x + k * q.y > 0.0) { q = vec2f(q.x - k * q.y, -k * q.x - q.y) * 0.5; }
-      q.x = q.x - clamp(q.x, -2.0 * hs, 0.0);
-      return -length(q) * sign(q.y);
-    }
-    default: { return length(p) - r; } // circle
-  }
-}
-
+${markerShapeWgsl}
 @fragment
 fn fsMarker(in: VOut) -> @location(0) vec4f {
   let w = u.lineWidthPx;
@@ -395,8 +425,7 @@ fn fsMarker(in: VOut) -> @location(0) vec4f {
     let rgb = select(texel.rgb, texel.rgb * color.rgb, u.imageTint == 1u);
     return vec4f(rgb, a * color.a);
   } else {
-    let sd = shapeSdf(u.shape, in.local, in.radius, w);
-    if (u.filled == 1u || u.shape == 2u || u.shape == 3u) { d = sd; } else { d = abs(sd + w * 0.5) - w * 0.5; }
+    d = markerDistance(u.shape, u.filled, in.local, in.radius, w);
   }
   let coverage = clamp(0.5 - d, 0.0, 1.0);
   if (coverage <= 0.0) { discard; }
@@ -481,7 +510,7 @@ fn fsArrow(in: AOut) -> @location(0) vec4f {
 `;
 
 export const catalogSplatWgsl = /* wgsl */ `
-${rowsCommon}
+${catalogRowsWgsl}
 
 @group(1) @binding(0) var<storage, read_write> counts: array<atomic<u32>>;
 @group(1) @binding(1) var<storage, read_write> densityStats: array<atomic<u32>>; // [0] max count
@@ -517,7 +546,7 @@ fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
 `;
 
 export const catalogDensityWgsl = /* wgsl */ `
-${uniforms}
+${catalogUniformsWgsl}
 @group(0) @binding(4) var<storage, read> luts: array<u32>;
 @group(1) @binding(0) var<storage, read> counts: array<u32>;
 @group(1) @binding(1) var<storage, read> densityStats: array<u32>;

@@ -6,7 +6,7 @@
 // full-screen pass colour-maps log(1 + rows) / log(1 + max rows) with the layer's density colormap
 // (the same curve as catalog.wgsl.ts's density of CatalogLayer, which counts rows only).
 // Group 0 is the catalogue layer's own main bind group (uniforms, rows, cells, attributes, LUTs).
-import { COMPACT_CHUNK, rowsCommon } from './catalog.wgsl.js';
+import { COMPACT_CHUNK, catalogRowsWgsl } from './catalog.wgsl.js';
 
 const densityUniforms = /* wgsl */ `
 struct Dens {
@@ -21,7 +21,7 @@ struct Dens {
 `;
 
 export const densitySplatWgsl = /* wgsl */ `
-${rowsCommon}
+${catalogRowsWgsl}
 ${densityUniforms}
 @group(1) @binding(0) var<storage, read_write> counts: array<atomic<u32>>;
 @group(1) @binding(1) var<storage, read_write> densityStats: array<atomic<u32>>; // [0] max
