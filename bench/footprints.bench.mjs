@@ -11,7 +11,9 @@ export const NAME = 'footprints';
 export const DEFAULT_SIZES = [100, 1000, 10_000, 100_000];
 const SIZES_FILE = `${RESULTS_DIR}/footprints.sizes.tmp.json`;
 
-export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
+export async function run({ write = true, sizes: sizesOption = DEFAULT_SIZES } = {}) {
+  // bench/run.mjs passes `--sizes=10000` as a number and `--sizes=100,1000` as strings
+  const sizes = [sizesOption].flat().map(Number).filter((n) => Number.isInteger(n) && n > 0);
   mkdirSync(RESULTS_DIR, { recursive: true });
   let out = '';
   const failed = [];
@@ -34,7 +36,7 @@ export async function run({ write = true, sizes = DEFAULT_SIZES } = {}) {
     metrics,
     notes: [
       `Sizes: ${sizes.join(', ')}${failed.length ? ` (no result at ${failed.join(', ')}: the page failed or ran out of time)` : ''}. 10 frames per size after 4 warm-up frames; subjects alternate per size (esasky-sky first), one browser per size.`,
-      'The frame interval includes drawing the HiPS (the same survey for both); headless Chromium paces animation frames at 60 Hz, so 16.7 ms is the floor.',
+      'The frame interval includes drawing the HiPS (the same survey for both); headless Chromium paces animation frames at 60 Hz, so 16.7 ms is the floor. Each size\'s browser first pans both subjects with no footprints (the "no footprints (base of the N run)" rows: the HiPS alone); "marginal frame cost of N footprints" is each frame interval with N footprints minus the median base interval of the same subject in the same browser.',
       'Aladin Lite draws footprints on a 2-D canvas on the CPU; esasky-sky tessellates once in workers and draws by vertex pulling on the GPU.',
       'Main-thread health over the same 10 pan frames (bench/pages/health.js, the code of every browser benchmark): dropped 60 Hz frames (an interval of k periods drops k - 1) as a share of all periods, and PerformanceObserver "longtask" entries (> 50 ms). JS heap: performance.memory.usedJSHeapSize after gc() with the subject still shown (everything in the page included).',
       'GPU memory: WebGPU and WebGL have no memory query; under SwiftShader both subjects\' GPU buffers and textures live in the RAM of Chromium\'s GPU process, so the row gives how much its PSS (/proc/<pid>/smaps_rollup, bench/gpuProcess.mjs via a web-test-runner server command) grew from before the subject was created to after its pan — all the GPU process holds for the page, including the canvas and compositor. "own GPU buffers + textures" is esasky-sky\'s exact count of the bytes it created (src/render/gpuMemory.ts; the canvas texture not included).',
