@@ -3,6 +3,12 @@
 // colours, a selection highlight, and picking (fill and outline write the footprint's id). DOM-free;
 // owns its buffers; the pipelines are shared per device.
 //
+// Per view, on the GPU (compute, footprints.wgsl.ts): each footprint's state (out of view, a dot
+// when its whole cap projects within DOT_PX of its anchor, or drawn in full), each segment's ends
+// on screen, and a compacted index list of the kept segments in segment order with the arguments
+// of one indexed indirect draw. Off-screen footprints cost no vertex work, sub-pixel ones one small
+// quad, and every quad shades 4 vertices (6 indices), not 6.
+//
 // Precision. Every point is a float32 offset from its footprint's anchor (a float64 unit vector).
 // Once per view change the CPU rotates the anchors into the view frame in float64 (one 3x3 product
 // per footprint, ~1 ms for 1e5) and culls those whose cap misses the view (w = 0); the GPU adds the
@@ -72,7 +78,10 @@ interface FootprintGpu {
   readonly bglProjected: GPUBindGroupLayout;
   readonly bglProject: GPUBindGroupLayout;
   readonly module: GPUShaderModule;
-  readonly project: GPUComputePipeline;
+  readonly projectFootprints: GPUComputePipeline;
+  readonly projectSegments: GPUComputePipeline;
+  readonly scanCounts: GPUComputePipeline;
+  readonly writeIndices: GPUComputePipeline;
 }
 
 const gpuCache = new WeakMap<GPUDevice, FootprintGpu>();
@@ -92,24 +101,62 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
       { binding: 4, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
     ],
   });
-  const bglProjected = device.createBindGroupLayout({ label: 'footprints projected', entries: [{ binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } }] });
-  const bglProject = device.createBindGroupLayout({ label: 'footprints project', entries: [{ binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } }] });
+  const bglProjected = device.createBindGroupLayout({
+    label: 'footprints projected',
+    entries: [
+      { binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // projected segments
+      { binding: 1, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // footprint states
+    ],
+  });
+  const bglProject = device.createBindGroupLayout({
+    label: 'footprints project',
+    entries: [
+      { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } }, // projected segments
+      { binding: 1, visibility: COMPUTE, buffer: { type: 'storage' } }, // footprint states
+      { binding: 2, visibility: COMPUTE, buffer: { type: 'read-only-storage' } }, // first segment per footprint
+      { binding: 3, visibility: COMPUTE, buffer: { type: 'storage' } }, // index list
+      { binding: 4, visibility: COMPUTE, buffer: { type: 'storage' } }, // draw arguments + workgroup counts
+    ],
+  });
+  const projectModule = device.createShaderModule({ label: 'footprints project', code: footprintsProjectWgsl });
+  const projectLayout = device.createPipelineLayout({ label: 'footprints project', bindGroupLayouts: [bgl, bglProject] });
+  const compute = (entryPoint: string) => device.createComputePipeline({ label: `footprints ${entryPoint}`, layout: projectLayout, compute: { module: projectModule, entryPoint } });
   g = {
     bgl, bglProjected, bglProject,
     layout: device.createPipelineLayout({ label: 'footprints', bindGroupLayouts: [bgl, bglProjected] }),
     module: device.createShaderModule({ label: 'footprints', code: footprintsWgsl }),
-    project: device.createComputePipeline({
-      label: 'footprints project',
-      layout: device.createPipelineLayout({ label: 'footprints project', bindGroupLayouts: [bgl, bglProject] }),
-      compute: { module: device.createShaderModule({ label: 'footprints project', code: footprintsProjectWgsl }), entryPoint: 'projectSegments' },
-    }),
+    projectFootprints: compute('projectFootprints'),
+    projectSegments: compute('projectSegments'),
+    scanCounts: compute('scanCounts'),
+    writeIndices: compute('writeIndices'),
   };
   gpuCache.set(device, g);
   return g;
 }
 
-const UNIFORM_BYTES = 128;
+const UNIFORM_BYTES = 144;
 const DEG = Math.PI / 180;
+/** A footprint whose cap projects within this radius (device px) of its anchor is drawn as a dot. */
+export const DOT_PX = 1;
+/** Segments per workgroup of projectSegments / writeIndices (as in the WGSL). */
+const SEGMENT_GROUP = 256;
+/** Bytes of the draw-arguments buffer before the per-workgroup counts (8 u32). */
+const DRAW_ARGS_HEAD = 32;
+/** Index pattern of one segment's quad: 4 vertices, two triangles. */
+const QUAD_INDICES = [0, 1, 2, 2, 1, 3] as const;
+
+/** 6 × n indices for n consecutive segments' quads (4 vertices each), as the compaction writes them. */
+export function quadIndices(n: number): Uint32Array<ArrayBuffer> {
+  const out = new Uint32Array(6 * n);
+  for (let j = 0; j < n; j++) for (let k = 0; k < 6; k++) out[6 * j + k] = 4 * j + QUAD_INDICES[k]!;
+  return out;
+}
+
+/** Dispatch size (x, y) for `groups` workgroups (x at most 65535). */
+function dispatchSize(groups: number): [number, number] {
+  const x = Math.max(1, Math.min(groups, 65535));
+  return [x, Math.max(1, Math.ceil(groups / x))];
+}
 
 function packColor(c: Rgba): number {
   const b = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 255);
@@ -134,6 +181,15 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private trianglesBuffer: GPUBuffer | undefined;
   /** Per segment, per view: screen positions of both ends and their plane points (projectSegments). */
   private projectedBuffer: GPUBuffer | undefined;
+  /** Per footprint, per view: anchor on screen, cap radius (px), state (0 out, 1 dot, 2 full). */
+  private fpScreenBuffer: GPUBuffer | undefined;
+  private segStartBuffer: GPUBuffer | undefined;
+  /** The kept segments' indices (6 per segment), written per view by writeIndices. */
+  private indexBuffer: GPUBuffer | undefined;
+  /** drawIndexedIndirect arguments, then one count per workgroup of segments. */
+  private drawArgsBuffer: GPUBuffer | undefined;
+  /** Indices of the selected footprint's segments (quadIndices of the longest footprint), made on first selection. */
+  private highlightIndexBuffer: GPUBuffer | undefined;
   private projectedGroups: { read: GPUBindGroup; write: GPUBindGroup } | undefined;
   private projectKey = '';
   private projectPasses = 0;
@@ -205,14 +261,21 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       if (data.byteLength > 0) d.queue.writeBuffer(b, 0, data as unknown as Uint8Array<ArrayBuffer>);
       return b;
     };
-    this.anchorsBuffer?.destroy();
-    this.segmentsBuffer?.destroy();
-    this.trianglesBuffer?.destroy();
-    this.projectedBuffer?.destroy();
-    this.projectedBuffer = d.createBuffer({ label: 'footprint segments on screen', size: Math.max(32, geometry.segments.length * 4), usage: GPUBufferUsage.STORAGE });
+    for (const b of [this.anchorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer, this.indexBuffer, this.drawArgsBuffer, this.highlightIndexBuffer]) b?.destroy();
+    this.highlightIndexBuffer = undefined;
+    const segments = geometry.segments.length / SEGMENT_FLOATS;
+    this.projectedBuffer = d.createBuffer({ label: 'footprint segments on screen', size: Math.max(32, segments * 32), usage: GPUBufferUsage.STORAGE });
+    this.fpScreenBuffer = d.createBuffer({ label: 'footprint states on screen', size: Math.max(16, geometry.count * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    this.segStartBuffer = make('footprint first segments', geometry.segmentStart);
+    this.indexBuffer = d.createBuffer({ label: 'footprint kept segment indices', size: Math.max(16, segments * 24), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDEX | GPUBufferUsage.COPY_SRC });
+    this.drawArgsBuffer = d.createBuffer({ label: 'footprint draw arguments', size: DRAW_ARGS_HEAD + 4 * Math.max(4, Math.ceil(segments / SEGMENT_GROUP)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC });
+    const entries = (buffers: GPUBuffer[]): GPUBindGroupEntry[] => buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
     this.projectedGroups = {
-      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
-      write: d.createBindGroup({ label: 'footprints project', layout: this.gpu.bglProject, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
+      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: entries([this.projectedBuffer, this.fpScreenBuffer]) }),
+      write: d.createBindGroup({
+        label: 'footprints project', layout: this.gpu.bglProject,
+        entries: entries([this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer, this.indexBuffer, this.drawArgsBuffer]),
+      }),
     };
     this.projectKey = '';
     this.anchorView = new Float32Array(4 * geometry.count);
@@ -307,7 +370,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.prepareMs = performance.now() - t0;
   }
 
-  /** Float64 view-frame anchors; footprints whose cap misses the visible cap get w = 0. */
+  /** Float64 view-frame anchors, w = the cap's radius (rad); footprints whose cap misses the visible cap get w = -1. */
   private updateAnchors(camera: Camera, transition: ProjectionTransition | undefined): void {
     const { right: r, up: u, centre: c } = camera;
     const a = this.geometry.anchors;
@@ -324,7 +387,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       out[4 * i] = x * r[0] + y * r[1] + z * r[2];
       out[4 * i + 1] = x * u[0] + y * u[1] + z * u[2];
       out[4 * i + 2] = cz;
-      out[4 * i + 3] = visible ? 1 : 0;
+      out[4 * i + 3] = visible ? ext[i]! : -1;
       if (visible) inView++;
     }
     this.inView = inView;
@@ -349,17 +412,28 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     });
   }
 
-  /** One compute pass: both ends of every segment to screen (instead of 6 times per segment in the vertex shader). */
+  /**
+   * One compute pass of four dispatches: footprint states, both ends of every segment to screen
+   * (instead of 6 times per segment in the vertex shader) with per-workgroup kept counts, their
+   * prefix sums, the kept segments' index list and indirect draw arguments.
+   */
   private runProject(): void {
-    if (this.segmentsTotal === 0 || !this.bindGroups || !this.projectedGroups) return;
-    const groups = Math.ceil(this.segmentsTotal / 64);
-    const x = Math.min(groups, 65535);
+    if (this.geometry.count === 0 || !this.bindGroups || !this.projectedGroups) return;
     const enc = this.device.createCommandEncoder({ label: 'footprints project' });
     const pass = enc.beginComputePass({ label: 'footprints project' });
-    pass.setPipeline(this.gpu.project);
     pass.setBindGroup(0, this.bindGroups.main);
     pass.setBindGroup(1, this.projectedGroups.write);
-    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.setPipeline(this.gpu.projectFootprints);
+    pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.geometry.count / 64)));
+    if (this.segmentsTotal > 0) {
+      const groups = dispatchSize(Math.ceil(this.segmentsTotal / SEGMENT_GROUP));
+      pass.setPipeline(this.gpu.projectSegments);
+      pass.dispatchWorkgroups(...groups);
+      pass.setPipeline(this.gpu.scanCounts);
+      pass.dispatchWorkgroups(1);
+      pass.setPipeline(this.gpu.writeIndices);
+      pass.dispatchWorkgroups(...groups);
+    }
     pass.end();
     this.device.queue.submit([enc.finish()]);
     this.projectPasses++;
@@ -405,6 +479,10 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     f[29] = s.pointSizePx * pr;
     w[30] = this.segmentsTotal;
     w[31] = viewReachesBoundary(camera) ? 1 : 0;
+    w[32] = this.geometry.count;
+    w[33] = Math.ceil(this.segmentsTotal / SEGMENT_GROUP);
+    f[34] = DOT_PX;
+    w[35] = 0;
     this.device.queue.writeBuffer(this.uniforms.main, 0, buf);
     w[22] = 1;
     f[19] = (s.lineWidthPx + 1.5) * pr;
@@ -426,14 +504,55 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     if (this.segmentsTotal > 0) {
       pass.setPipeline(this.linePipeline);
       pass.setBindGroup(0, this.bindGroups.main);
-      pass.draw(this.segmentsTotal * 6);
+      pass.setIndexBuffer(this.indexBuffer!, 'uint32');
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, 0);
     }
     const sel = this.selected;
     if (sel !== undefined && this.geometry.segmentCount[sel]! > 0) {
       pass.setPipeline(this.linePipeline);
       pass.setBindGroup(0, this.bindGroups.highlight);
-      pass.draw(this.geometry.segmentCount[sel]! * 6, 1, this.geometry.segmentStart[sel]! * 6);
+      pass.setIndexBuffer(this.highlightIndices(), 'uint32');
+      // its segments' quads, dropped ones degenerate in the vertex shader
+      pass.drawIndexed(this.geometry.segmentCount[sel]! * 6, 1, 0, this.geometry.segmentStart[sel]! * 4);
     }
+  }
+
+  /** quadIndices for the longest footprint, made once per geometry (on the first selection). */
+  private highlightIndices(): GPUBuffer {
+    if (!this.highlightIndexBuffer) {
+      let most = 1;
+      for (const c of this.geometry.segmentCount) most = Math.max(most, c);
+      const data = quadIndices(most);
+      this.highlightIndexBuffer = this.device.createBuffer({ label: 'footprint highlight indices', size: data.byteLength, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
+      this.device.queue.writeBuffer(this.highlightIndexBuffer, 0, data);
+    }
+    return this.highlightIndexBuffer;
+  }
+
+  /**
+   * For tests and diagnostics: the last view's draw list as the GPU wrote it: the kept segments
+   * (in order) and each footprint's state (0 out of view, 1 dot, 2 full), anchor on screen and cap
+   * radius (device px from the view centre, y up).
+   */
+  async readDrawList(): Promise<{ keptSegments: Uint32Array; states: Float32Array }> {
+    const d = this.device;
+    const n = this.geometry.count;
+    const read = async (src: GPUBuffer, bytes: number): Promise<ArrayBuffer> => {
+      const staging = d.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const enc = d.createCommandEncoder();
+      if (bytes > 0) enc.copyBufferToBuffer(src, 0, staging, 0, Math.ceil(bytes / 4) * 4);
+      d.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = staging.getMappedRange().slice(0, bytes);
+      staging.destroy();
+      return out;
+    };
+    const indexCount = new Uint32Array(await read(this.drawArgsBuffer!, 4))[0]!;
+    const indices = new Uint32Array(await read(this.indexBuffer!, indexCount * 4));
+    const keptSegments = new Uint32Array(indexCount / 6);
+    for (let i = 0; i < keptSegments.length; i++) keptSegments[i] = indices[6 * i]! / 4;
+    const states = new Float32Array(await read(this.fpScreenBuffer!, n * 16));
+    return { keptSegments, states };
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
@@ -453,7 +572,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     if (this.segmentsTotal > 0) {
       pass.setPipeline(this.linePick);
       pass.setBindGroup(0, this.bindGroups.pick);
-      pass.draw(this.segmentsTotal * 6);
+      pass.setIndexBuffer(this.indexBuffer!, 'uint32');
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, 0);
     }
     return true;
   }
@@ -461,7 +581,10 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const b of [this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick]) b?.destroy();
+    for (const b of [
+      this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer,
+      this.indexBuffer, this.drawArgsBuffer, this.highlightIndexBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick,
+    ]) b?.destroy();
   }
 }
 
