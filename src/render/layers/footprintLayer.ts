@@ -27,7 +27,7 @@ import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT, type PickableLayer } from '../picking.js';
 import { footprintsProjectWgsl, footprintsWgsl } from '../shaders/footprints.wgsl.js';
 import { parseColor, type Rgba } from '../../catalog/style.js';
-import { nextTolerance, outlineLengthRad, SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
+import { nextTolerance, outlineLengthRad, outlineRadiiRad, SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
 
 export interface FootprintStyle {
   /** Outline colour: '#rrggbb', '#rrggbbaa' or [r, g, b, a] in 0..1 (default '#ffd54f'). */
@@ -80,6 +80,7 @@ interface FootprintGpu {
   readonly module: GPUShaderModule;
   readonly projectFootprints: GPUComputePipeline;
   readonly projectSegments: GPUComputePipeline;
+  readonly countChunks: GPUComputePipeline;
   readonly scanCounts: GPUComputePipeline;
   readonly writeIndices: GPUComputePipeline;
 }
@@ -127,6 +128,7 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     module: device.createShaderModule({ label: 'footprints', code: footprintsWgsl }),
     projectFootprints: compute('projectFootprints'),
     projectSegments: compute('projectSegments'),
+    countChunks: compute('countChunks'),
     scanCounts: compute('scanCounts'),
     writeIndices: compute('writeIndices'),
   };
@@ -138,10 +140,13 @@ const UNIFORM_BYTES = 144;
 const DEG = Math.PI / 180;
 /** A footprint whose cap projects within this radius (device px) of its anchor is drawn as a dot. */
 export const DOT_PX = 1;
-/** Segments per workgroup of projectSegments / writeIndices (as in the WGSL). */
-const SEGMENT_GROUP = 256;
-/** Bytes of the draw-arguments buffer before the per-workgroup counts (8 u32). */
-const DRAW_ARGS_HEAD = 32;
+/** Segments per chunk of countChunks / writeIndices (CHUNK in the WGSL). */
+const SEGMENT_CHUNK = 64;
+/** Bytes of the draw-arguments buffer before the per-chunk counts (HEAD = 12 u32 in the WGSL). */
+const DRAW_ARGS_HEAD = 48;
+/** Byte offsets of the two indirect draws: plain segments, then ring markers and dots. */
+const SEGMENTS_DRAW = 0;
+const POINTS_DRAW = 20;
 /** Index pattern of one segment's quad: 4 vertices, two triangles. */
 const QUAD_INDICES = [0, 1, 2, 2, 1, 3] as const;
 
@@ -171,6 +176,9 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private readonly device: GPUDevice;
   private readonly gpu: FootprintGpu;
   private readonly linePipeline: GPURenderPipeline;
+  /** Plain segments of the kept list (no points, no picking), without and with the boundary test. */
+  private readonly segPipeline: GPURenderPipeline;
+  private readonly segClipPipeline: GPURenderPipeline;
   private readonly fillPipeline: GPURenderPipeline;
   private readonly linePick: GPURenderPipeline;
   private readonly fillPick: GPURenderPipeline;
@@ -186,12 +194,14 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private segStartBuffer: GPUBuffer | undefined;
   /** The kept segments' indices (6 per segment), written per view by writeIndices. */
   private indexBuffer: GPUBuffer | undefined;
-  /** drawIndexedIndirect arguments, then one count per workgroup of segments. */
+  /** drawIndexedIndirect arguments, then one count per chunk of 64 segments. */
   private drawArgsBuffer: GPUBuffer | undefined;
   /** Indices of the selected footprint's segments (quadIndices of the longest footprint), made on first selection. */
   private highlightIndexBuffer: GPUBuffer | undefined;
   private projectedGroups: { read: GPUBindGroup; write: GPUBindGroup } | undefined;
   private projectKey = '';
+  /** The last view reaches the projection's boundary (fragments test it). */
+  private clipBoundary = false;
   private projectPasses = 0;
   private readonly uniforms: { main: GPUBuffer; highlight: GPUBuffer; pick: GPUBuffer };
   private bindGroups: { main: GPUBindGroup; highlight: GPUBindGroup; pick: GPUBindGroup } | undefined;
@@ -212,6 +222,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private segmentsTotal = 0;
   /** Total angular length of the outlines (bounds the segments a finer tolerance would make). */
   private outlineRad = 0;
+  /** Per footprint, the cap radius (rad) around its anchor its outline lies in (level of detail). */
+  private outlineRadii: Float32Array = new Float32Array(0);
   private triangleVertices = 0;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: FootprintLayerOptions) {
@@ -231,6 +243,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       primitive: { topology: 'triangle-list' },
     }));
     this.linePipeline = pipeline('line', 'vsLine', 'fsLine', { format, blend: ALPHA_BLEND });
+    this.segPipeline = pipeline('seg', 'vsSeg', 'fsSeg', { format, blend: ALPHA_BLEND });
+    this.segClipPipeline = pipeline('seg-clip', 'vsSegClip', 'fsSegClip', { format, blend: ALPHA_BLEND });
     this.fillPipeline = pipeline('fill', 'vsFill', 'fsFill', { format, blend: ALPHA_BLEND });
     this.linePick = pipeline('line-pick', 'vsLine', 'fsLinePick', { format: PICK_FORMAT });
     this.fillPick = pipeline('fill-pick', 'vsFill', 'fsFillPick', { format: PICK_FORMAT });
@@ -268,7 +282,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.fpScreenBuffer = d.createBuffer({ label: 'footprint states on screen', size: Math.max(16, geometry.count * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     this.segStartBuffer = make('footprint first segments', geometry.segmentStart);
     this.indexBuffer = d.createBuffer({ label: 'footprint kept segment indices', size: Math.max(16, segments * 24), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDEX | GPUBufferUsage.COPY_SRC });
-    this.drawArgsBuffer = d.createBuffer({ label: 'footprint draw arguments', size: DRAW_ARGS_HEAD + 4 * Math.max(4, Math.ceil(segments / SEGMENT_GROUP)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC });
+    this.drawArgsBuffer = d.createBuffer({ label: 'footprint draw arguments', size: DRAW_ARGS_HEAD + 8 * Math.max(2, Math.ceil(segments / SEGMENT_CHUNK)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC });
     const entries = (buffers: GPUBuffer[]): GPUBindGroupEntry[] => buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
     this.projectedGroups = {
       read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: entries([this.projectedBuffer, this.fpScreenBuffer]) }),
@@ -284,6 +298,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.trianglesBuffer = make('footprint triangles', geometry.triangles);
     this.segmentsTotal = geometry.segments.length / SEGMENT_FLOATS;
     this.outlineRad = outlineLengthRad(geometry);
+    this.outlineRadii = outlineRadiiRad(geometry);
     this.triangleVertices = geometry.triangles.length / 4;
     this.writeColors();
   }
@@ -370,7 +385,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.prepareMs = performance.now() - t0;
   }
 
-  /** Float64 view-frame anchors, w = the cap's radius (rad); footprints whose cap misses the visible cap get w = -1. */
+  /** Float64 view-frame anchors, w = the outline's cap radius (rad); footprints whose cap misses the visible cap get w = -1. */
   private updateAnchors(camera: Camera, transition: ProjectionTransition | undefined): void {
     const { right: r, up: u, centre: c } = camera;
     const a = this.geometry.anchors;
@@ -387,7 +402,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       out[4 * i] = x * r[0] + y * r[1] + z * r[2];
       out[4 * i + 1] = x * u[0] + y * u[1] + z * u[2];
       out[4 * i + 2] = cz;
-      out[4 * i + 3] = visible ? ext[i]! : -1;
+      out[4 * i + 3] = visible ? this.outlineRadii[i]! : -1;
       if (visible) inView++;
     }
     this.inView = inView;
@@ -413,9 +428,9 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   }
 
   /**
-   * One compute pass of four dispatches: footprint states, both ends of every segment to screen
-   * (instead of 6 times per segment in the vertex shader) with per-workgroup kept counts, their
-   * prefix sums, the kept segments' index list and indirect draw arguments.
+   * One compute pass of five dispatches: footprint states, both ends of every segment to screen
+   * (instead of 6 times per segment in the vertex shader), kept segments per chunk, their prefix
+   * sums and the indirect draw's arguments, the kept segments' index list.
    */
   private runProject(): void {
     if (this.geometry.count === 0 || !this.bindGroups || !this.projectedGroups) return;
@@ -426,13 +441,15 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     pass.setPipeline(this.gpu.projectFootprints);
     pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.geometry.count / 64)));
     if (this.segmentsTotal > 0) {
-      const groups = dispatchSize(Math.ceil(this.segmentsTotal / SEGMENT_GROUP));
+      const chunkGroups = dispatchSize(Math.ceil(this.segmentsTotal / SEGMENT_CHUNK / 64));
       pass.setPipeline(this.gpu.projectSegments);
-      pass.dispatchWorkgroups(...groups);
+      pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.segmentsTotal / 64)));
+      pass.setPipeline(this.gpu.countChunks);
+      pass.dispatchWorkgroups(...chunkGroups);
       pass.setPipeline(this.gpu.scanCounts);
       pass.dispatchWorkgroups(1);
       pass.setPipeline(this.gpu.writeIndices);
-      pass.dispatchWorkgroups(...groups);
+      pass.dispatchWorkgroups(...chunkGroups);
     }
     pass.end();
     this.device.queue.submit([enc.finish()]);
@@ -478,9 +495,10 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     f[28] = s.fillOpacity;
     f[29] = s.pointSizePx * pr;
     w[30] = this.segmentsTotal;
-    w[31] = viewReachesBoundary(camera) ? 1 : 0;
+    this.clipBoundary = viewReachesBoundary(camera);
+    w[31] = this.clipBoundary ? 1 : 0;
     w[32] = this.geometry.count;
-    w[33] = Math.ceil(this.segmentsTotal / SEGMENT_GROUP);
+    w[33] = Math.ceil(this.segmentsTotal / SEGMENT_CHUNK);
     f[34] = DOT_PX;
     w[35] = 0;
     this.device.queue.writeBuffer(this.uniforms.main, 0, buf);
@@ -502,10 +520,12 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       pass.draw(this.triangleVertices);
     }
     if (this.segmentsTotal > 0) {
-      pass.setPipeline(this.linePipeline);
       pass.setBindGroup(0, this.bindGroups.main);
       pass.setIndexBuffer(this.indexBuffer!, 'uint32');
-      pass.drawIndexedIndirect(this.drawArgsBuffer!, 0);
+      pass.setPipeline(this.clipBoundary ? this.segClipPipeline : this.segPipeline);
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, SEGMENTS_DRAW);
+      pass.setPipeline(this.linePipeline);
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, POINTS_DRAW);
     }
     const sel = this.selected;
     if (sel !== undefined && this.geometry.segmentCount[sel]! > 0) {
@@ -530,11 +550,12 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   }
 
   /**
-   * For tests and diagnostics: the last view's draw list as the GPU wrote it: the kept segments
-   * (in order) and each footprint's state (0 out of view, 1 dot, 2 full), anchor on screen and cap
-   * radius (device px from the view centre, y up).
+   * For tests and diagnostics: the last view's draw lists as the GPU wrote them: the kept plain
+   * segments and the kept ring markers and dots (each in segment order), and each footprint's
+   * state (0 out of view, 1 dot, 2 full), anchor on screen and cap radius (device px from the view
+   * centre, y up), 4 floats per footprint.
    */
-  async readDrawList(): Promise<{ keptSegments: Uint32Array; states: Float32Array }> {
+  async readDrawList(): Promise<{ lineSegments: Uint32Array; pointSegments: Uint32Array; states: Float32Array }> {
     const d = this.device;
     const n = this.geometry.count;
     const read = async (src: GPUBuffer, bytes: number): Promise<ArrayBuffer> => {
@@ -547,12 +568,13 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       staging.destroy();
       return out;
     };
-    const indexCount = new Uint32Array(await read(this.drawArgsBuffer!, 4))[0]!;
-    const indices = new Uint32Array(await read(this.indexBuffer!, indexCount * 4));
-    const keptSegments = new Uint32Array(indexCount / 6);
-    for (let i = 0; i < keptSegments.length; i++) keptSegments[i] = indices[6 * i]! / 4;
+    const args = new Uint32Array(await read(this.drawArgsBuffer!, 40));
+    const lines = args[0]! / 6;
+    const points = args[5]! / 6;
+    const indices = new Uint32Array(await read(this.indexBuffer!, (lines + points) * 24));
+    const segmentsOf = (from: number, count: number) => Uint32Array.from({ length: count }, (_, i) => indices[6 * (from + i)]! / 4);
     const states = new Float32Array(await read(this.fpScreenBuffer!, n * 16));
-    return { keptSegments, states };
+    return { lineSegments: segmentsOf(0, lines), pointSegments: segmentsOf(lines, points), states };
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
@@ -573,7 +595,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       pass.setPipeline(this.linePick);
       pass.setBindGroup(0, this.bindGroups.pick);
       pass.setIndexBuffer(this.indexBuffer!, 'uint32');
-      pass.drawIndexedIndirect(this.drawArgsBuffer!, 0);
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, SEGMENTS_DRAW);
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, POINTS_DRAW);
     }
     return true;
   }

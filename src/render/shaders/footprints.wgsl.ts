@@ -4,9 +4,10 @@
 //  - projectSegments (compute, once per view): both ends of every outline segment (two float32
 //    offsets from its footprint's anchor) to screen pixels; segments the projection cannot draw
 //    straight (far side, seam), of footprints out of view or drawn as a dot (but the dot's one)
-//    are marked dropped; each workgroup counts the segments it keeps;
-//  - scanCounts (one workgroup) and writeIndices (compute): the kept segments, in segment order
-//    (a deterministic prefix sum, not an atomic append: the same blending order every frame), as
+//    are marked dropped;
+//  - countChunks, scanCounts (one invocation) and writeIndices (compute): the kept segments, in
+//    segment order (a deterministic prefix sum over chunks of 64 segments, not an atomic append:
+//    the same blending order every frame), as
 //    an index list of 6 indices per segment into 4 vertices per segment, and the indexed
 //    indirect draw's arguments: culled segments cost no vertex work and each quad shades 4
 //    vertices, not 6;
@@ -39,7 +40,7 @@ struct FootprintFrame {
   segmentCount: u32,
   clipBoundary: u32,     // 1: the view reaches the projection's boundary, test it per fragment
   footprintCount: u32,
-  segmentGroups: u32,    // workgroups of 256 segments (projectSegments / writeIndices)
+  segmentGroups: u32,    // chunks of 64 segments (countChunks / writeIndices)
   dotPx: f32,            // a footprint whose cap projects within this radius (device px) is a dot
   pad0: u32,
 };
@@ -140,7 +141,8 @@ fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   let p1 = projected[2u * seg + 1u];
   let fp = bitcast<u32>(segments[2u * seg].w);
   var kind = bitcast<u32>(segments[2u * seg + 1u].w);
-  if (p1.w > 1e29) { kind = 2u; } // a footprint drawn as a dot (projectSegments)
+  // a footprint drawn as a dot: its kept segment has zero length (projectSegments drops the others)
+  if (kind == 0u && all(p0.xy == p0.zw)) { kind = 2u; }
   let sa = p0.xy;
   let sb = p0.zw;
   let t = f32(corner & 1u);
@@ -175,25 +177,85 @@ fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   return o;
 }
 
-fn lineCoverage(in: LineOut) -> f32 {
-  let hw = u.widthPx * 0.5;
-  if (in.kind == 1u) {
-    let d = abs(length(in.local) - in.radiusPx);
-    return 1.0 - smoothstep(hw - 0.5, hw + 0.5, d);
-  }
-  if (in.kind == 2u) {
-    let d = max(length(in.local) - in.radiusPx, 0.0);
-    return 1.0 - smoothstep(hw - 0.5, hw + 0.5, d);
-  }
-  return 1.0 - smoothstep(hw - 0.5, hw + 0.5, abs(in.local.y));
+/**
+ * Share of the pixel covered by a line of the device width at distance d from its middle: a linear
+ * ramp over the pixel (the box-filter coverage of a straight edge), 0.5 at half a width.
+ */
+fn coverageAt(d: f32) -> f32 {
+  return clamp(u.widthPx * 0.5 + 0.5 - d, 0.0, 1.0);
 }
 
+fn lineCoverage(in: LineOut) -> f32 {
+  if (in.kind == 1u) { return coverageAt(abs(length(in.local) - in.radiusPx)); }
+  if (in.kind == 2u) { return coverageAt(max(length(in.local) - in.radiusPx, 0.0)); }
+  return coverageAt(abs(in.local.y));
+}
+
+// No discard for uncovered fragments: alpha 0 blends to exactly the destination, and a discard
+// costs a per-lane mask on CPU rasterisers.
 @fragment
 fn fsLine(in: LineOut) -> @location(0) vec4f {
   if (outsideBoundary(in.plane)) { discard; }
-  let c = lineCoverage(in);
-  if (c <= 0.0) { discard; }
-  return vec4f(in.color.rgb, in.color.a * c);
+  return vec4f(in.color.rgb, in.color.a * lineCoverage(in));
+}
+
+// The common case, plain segments (kind 0) of the kept list: no point or dot branch, no footprint
+// id, and the projection-plane varying only in the variant for views that reach the boundary.
+struct SegOut {
+  @builtin(position) position: vec4f,
+  @location(0) across: f32,                      // device px from the line's middle
+  @location(1) @interpolate(flat) color: vec4f,
+};
+
+struct SegClipOut {
+  @builtin(position) position: vec4f,
+  @location(0) across: f32,
+  @location(1) @interpolate(flat) color: vec4f,
+  @location(2) plane: vec2f,
+};
+
+fn segVertex(vi: u32) -> SegClipOut {
+  let seg = vi >> 2u;
+  let corner = vi & 3u;
+  let p0 = projected[2u * seg];
+  let fp = bitcast<u32>(segments[2u * seg].w);
+  let t = f32(corner & 1u);
+  let side = select(-1.0, 1.0, (corner & 2u) != 0u);
+  let sa = p0.xy;
+  let dir = normalize(p0.zw - sa);
+  let w = u.widthPx * 0.5 + 0.5;
+  let along = mix(-w, distance(sa, p0.zw) + w, t);
+  var o: SegClipOut;
+  o.position = vec4f((sa + dir * along + vec2f(-dir.y, dir.x) * side * w) / (u.viewportPx * 0.5), 0.0, 1.0);
+  o.across = side * w;
+  o.color = unpack(colors[fp]);
+  o.plane = vec2f(0.0);
+  return o;
+}
+
+@vertex
+fn vsSeg(@builtin(vertex_index) vi: u32) -> SegOut {
+  let c = segVertex(vi);
+  return SegOut(c.position, c.across, c.color);
+}
+
+@vertex
+fn vsSegClip(@builtin(vertex_index) vi: u32) -> SegClipOut {
+  var c = segVertex(vi);
+  let p1 = projected[2u * (vi >> 2u) + 1u];
+  c.plane = select(p1.xy, p1.zw, (vi & 1u) == 1u);
+  return c;
+}
+
+@fragment
+fn fsSeg(in: SegOut) -> @location(0) vec4f {
+  return vec4f(in.color.rgb, in.color.a * coverageAt(abs(in.across)));
+}
+
+@fragment
+fn fsSegClip(in: SegClipOut) -> @location(0) vec4f {
+  if (outsideBoundary(in.plane)) { discard; }
+  return vec4f(in.color.rgb, in.color.a * coverageAt(abs(in.across)));
 }
 
 @fragment
@@ -220,7 +282,8 @@ fn vsFill(@builtin(vertex_index) vi: u32) -> FillOut {
   o.fp = fp;
   o.plane = vec2f(0.0);
   o.color = vec4f(0.0);
-  if (fpScreen[fp].w != 2.0) { return o; } // out of view, or drawn as a dot
+  // out of view (a footprint whose outline is a dot keeps its fill: a MOC is many tiny cells)
+  if (fpScreen[fp].w == 0.0) { return o; }
   let a = viewOf(t0.xyz, fp);
   let b = viewOf(triangles[3u * tri + 1u].xyz, fp);
   let c = viewOf(triangles[3u * tri + 2u].xyz, fp);
@@ -262,6 +325,20 @@ const STATE_DOT: f32 = 1.0;
 const STATE_FULL: f32 = 2.0;
 
 /**
+ * Can a cap (centre a, view frame; radius ext) be linearised, i.e. is it far from every place
+ * where the projection is singular or cut? Zenithal: in front of the horizon (SIN's limb, where
+ * the radial scale vanishes). All-sky: twice its radius from the back meridian and the poles of
+ * the view frame (the seam's half circle, which ends at both poles). HEALPix has more cuts: never.
+ */
+fn capLinear(id: u32, a: vec3f, ext: f32) -> bool {
+  if (isZenithal(id)) { return a.z > sin(min(2.0 * ext, 1.5)); }
+  if (id == 9u) { return false; }
+  let toPole = atan2(length(a.xz), abs(a.y));
+  let toSeam = select(toPole, asin(min(abs(a.x), 1.0)), a.z <= 0.0);
+  return toSeam > 2.0 * ext;
+}
+
+/**
  * Per footprint: (screen x, y of the anchor, cap radius in device px, state). The cap's radius on
  * screen is bounded by the projection's Jacobian at the anchor: two orthogonal tangent steps of the
  * cap's angular radius, r = sqrt(|J e1|² + |J e2|²) ≥ |J u| for every unit tangent u. A footprint
@@ -283,7 +360,8 @@ fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
   let s2 = screen(normalize(a + an.w * e2));
   var state = STATE_FULL;
   var r = 0.0;
-  if (s0.z != 0.0 && s1.z != 0.0 && s2.z != 0.0 && !seam(a, normalize(a + an.w * e1)) && !seam(a, normalize(a + an.w * e2))) {
+  let linear = capLinear(u.projection, a, an.w) && (u.mixTo >= 1.0 || capLinear(u.projectionFrom, a, an.w));
+  if (linear && s0.z != 0.0 && s1.z != 0.0 && s2.z != 0.0) {
     let d1 = s1.xy - s0.xy;
     let d2 = s2.xy - s0.xy;
     r = sqrt(dot(d1, d1) + dot(d2, d2));
@@ -291,8 +369,6 @@ fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
   }
   fpScreen[fp] = vec4f(s0.xy, r, state);
 }
-
-var<workgroup> kept: atomic<u32>;
 
 /** Screen ends and plane points of one segment into projected[]; false when it is dropped. */
 fn projectOne(seg: u32) -> bool {
@@ -309,7 +385,7 @@ fn projectOne(seg: u32) -> bool {
     let anchor = normalize(anchors[fp].xyz);
     let plane = projectPlane(u.projection, anchor);
     projected[2u * seg] = vec4f(st.xy, st.xy);
-    projected[2u * seg + 1u] = vec4f(plane, st.z, 1e30);
+    projected[2u * seg + 1u] = vec4f(plane, st.z, 0.0);
     return true;
   }
   let a = viewOf(s0.xyz, fp);
@@ -319,7 +395,10 @@ fn projectOne(seg: u32) -> bool {
   if (sa.z == 0.0 || sb.z == 0.0) { projected[2u * seg] = gone; return false; }
   if (kind != 1u && (seam(a, b) || length(sb.xy - sa.xy) < 1e-6)) { projected[2u * seg] = gone; return false; }
   projected[2u * seg] = vec4f(sa.xy, sb.xy);
-  projected[2u * seg + 1u] = vec4f(projectPlane(u.projection, a), projectPlane(u.projection, b));
+  // plane points only for the boundary test (and ring markers' centre)
+  if (u.clipBoundary == 1u || kind == 1u) {
+    projected[2u * seg + 1u] = vec4f(projectPlane(u.projection, a), projectPlane(u.projection, b));
+  }
   return true;
 }
 
@@ -327,77 +406,100 @@ fn projectOne(seg: u32) -> bool {
  * Once per view (not per vertex): screen positions (device px from the centre, y up) of both ends of
  * every segment, and their projection-plane points for the boundary test; x = 1e30 when dropped
  * (footprint out of view or a dot, far side, across a seam, zero length). Dots: both ends at the
- * anchor, w of the second vec4 = 1e30 and its z the dot's radius. Each workgroup's kept count
- * goes to drawArgs[8 + workgroup].
+ * anchor (the only kept segments of zero length), z of the second vec4 the dot's radius.
  */
-@compute @workgroup_size(256)
-fn projectSegments(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let w = wg.x + wg.y * groups.x;
-  let seg = w * 256u + li;
-  if (li == 0u) { atomicStore(&kept, 0u); }
-  workgroupBarrier();
-  if (seg < u.segmentCount && projectOne(seg)) { atomicAdd(&kept, 1u); }
-  workgroupBarrier();
-  if (li == 0u && w < u.segmentGroups) { drawArgs[8u + w] = atomicLoad(&kept); }
+@compute @workgroup_size(64)
+fn projectSegments(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let seg = gid.x + gid.y * groups.x * 64u;
+  if (seg < u.segmentCount) { _ = projectOne(seg); }
 }
 
-var<workgroup> sums: array<u32, 256>;
+// The compaction has no workgroup barriers: SwiftShader runs a barrier as a coroutine switch per
+// invocation, which made a 256-wide workgroup scan cost more than the whole draw. Each invocation
+// owns a chunk of CHUNK consecutive segments and walks it; one invocation scans the chunk counts.
+// Two lists: plain segments (drawn by vsSeg) first, then ring markers and dots (vsLine).
+const CHUNK: u32 = 64u;
+const HEAD: u32 = 12u; // drawArgs: [0..4] segments' draw, [5..9] points' draw, then 2 counts per chunk
 
-/** Inclusive prefix sum of v over the workgroup's 256 invocations (Hillis–Steele). */
-fn workgroupScan(li: u32, v: u32) -> u32 {
-  sums[li] = v;
-  workgroupBarrier();
-  for (var off = 1u; off < 256u; off = off << 1u) {
-    let add = select(0u, sums[max(li, off) - off], li >= off);
-    workgroupBarrier();
-    sums[li] = sums[li] + add;
-    workgroupBarrier();
-  }
-  return sums[li];
+/** 0 dropped, 1 plain segment, 2 ring marker or dot. */
+fn keptKind(seg: u32) -> u32 {
+  let p0 = projected[2u * seg];
+  if (p0.x > 1e29) { return 0u; }
+  if (bitcast<u32>(segments[2u * seg + 1u].w) == 1u || all(p0.xy == p0.zw)) { return 2u; }
+  return 1u;
 }
 
-/** One workgroup: the per-workgroup kept counts become exclusive prefix sums; the draw's arguments. */
-@compute @workgroup_size(256)
-fn scanCounts(@builtin(local_invocation_index) li: u32) {
-  let n = u.segmentGroups;
-  let chunk = (n + 255u) / 256u;
-  let begin = min(li * chunk, n);
-  let end = min(begin + chunk, n);
-  var total = 0u;
-  for (var i = begin; i < end; i++) { total += drawArgs[8u + i]; }
-  let inclusive = workgroupScan(li, total);
-  var run = inclusive - total;
-  for (var i = begin; i < end; i++) {
-    let c = drawArgs[8u + i];
-    drawArgs[8u + i] = run;
-    run += c;
+/** Kept plain segments and points of each chunk into drawArgs[HEAD + 2 chunk + 0/1]. */
+@compute @workgroup_size(64)
+fn countChunks(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  if (chunk >= u.segmentGroups) { return; }
+  let end = min(chunk * CHUNK + CHUNK, u.segmentCount);
+  var lines = 0u;
+  var points = 0u;
+  for (var seg = chunk * CHUNK; seg < end; seg++) {
+    let k = keptKind(seg);
+    if (k == 1u) { lines++; }
+    if (k == 2u) { points++; }
   }
-  if (li == 255u) {
-    drawArgs[0] = 6u * inclusive; // indexCount
-    drawArgs[1] = 1u;             // instanceCount
-    drawArgs[2] = 0u;             // firstIndex
-    drawArgs[3] = 0u;             // baseVertex
-    drawArgs[4] = 0u;             // firstInstance
+  drawArgs[HEAD + 2u * chunk] = lines;
+  drawArgs[HEAD + 2u * chunk + 1u] = points;
+}
+
+/** One invocation: the chunk counts become exclusive prefix sums; both draws' arguments. */
+@compute @workgroup_size(1)
+fn scanCounts() {
+  var lines = 0u;
+  var points = 0u;
+  for (var i = 0u; i < u.segmentGroups; i++) {
+    let l = drawArgs[HEAD + 2u * i];
+    let p = drawArgs[HEAD + 2u * i + 1u];
+    drawArgs[HEAD + 2u * i] = lines;
+    drawArgs[HEAD + 2u * i + 1u] = points;
+    lines += l;
+    points += p;
   }
+  // drawIndexedIndirect: indexCount, instanceCount, firstIndex, baseVertex, firstInstance
+  drawArgs[0] = 6u * lines;
+  drawArgs[1] = 1u;
+  drawArgs[2] = 0u;
+  drawArgs[3] = 0u;
+  drawArgs[4] = 0u;
+  drawArgs[5] = 6u * points;
+  drawArgs[6] = 1u;
+  drawArgs[7] = 6u * lines;
+  drawArgs[8] = 0u;
+  drawArgs[9] = 0u;
+}
+
+fn putQuad(at: u32, seg: u32) {
+  let v = 4u * seg;
+  indices[at] = v;
+  indices[at + 1u] = v + 1u;
+  indices[at + 2u] = v + 2u;
+  indices[at + 3u] = v + 2u;
+  indices[at + 4u] = v + 1u;
+  indices[at + 5u] = v + 3u;
 }
 
 /** The kept segments' indices, in segment order: 6 per segment into its 4 vertices (0 1 2, 2 1 3). */
-@compute @workgroup_size(256)
-fn writeIndices(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let w = wg.x + wg.y * groups.x;
-  let seg = w * 256u + li;
-  var keep = 0u;
-  if (seg < u.segmentCount && projected[2u * seg].x < 1e29) { keep = 1u; }
-  let inclusive = workgroupScan(li, keep);
-  if (keep == 1u) {
-    let at = 6u * (drawArgs[8u + w] + inclusive - 1u);
-    let v = 4u * seg;
-    indices[at] = v;
-    indices[at + 1u] = v + 1u;
-    indices[at + 2u] = v + 2u;
-    indices[at + 3u] = v + 2u;
-    indices[at + 4u] = v + 1u;
-    indices[at + 5u] = v + 3u;
+@compute @workgroup_size(64)
+fn writeIndices(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  if (chunk >= u.segmentGroups) { return; }
+  let end = min(chunk * CHUNK + CHUNK, u.segmentCount);
+  var line = 6u * drawArgs[HEAD + 2u * chunk];
+  var point = drawArgs[0] + 6u * drawArgs[HEAD + 2u * chunk + 1u];
+  for (var seg = chunk * CHUNK; seg < end; seg++) {
+    let k = keptKind(seg);
+    if (k == 1u) {
+      putQuad(line, seg);
+      line += 6u;
+    }
+    if (k == 2u) {
+      putQuad(point, seg);
+      point += 6u;
+    }
   }
 }
 `;
