@@ -514,7 +514,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     if (this.destroyed || !this.bindGroups || this.geometry.count === 0) return;
     if (!this.projectedGroups) return;
     pass.setBindGroup(1, this.projectedGroups.read);
-    if (this.style.fill && this.triangleVertices > 0) {
+    if (this.style.fill && this.triangleVertices > 0 && fillShows(this.style)) {
       pass.setPipeline(this.fillPipeline);
       pass.setBindGroup(0, this.bindGroups.main);
       pass.draw(this.triangleVertices);
@@ -623,6 +623,12 @@ export function viewReachesBoundary(camera: Camera): boolean {
     if (f !== undefined && f > -1e-9) return true;
   }
   return false;
+}
+
+/** Would a fill change any pixel? Not at opacity 0 or when every footprint's colour has alpha 0 (no draw then). */
+export function fillShows(style: { fillOpacity: number; color: Rgba; colors: readonly Rgba[] | undefined }): boolean {
+  if (!(style.fillOpacity > 0)) return false;
+  return style.colors ? style.colors.some((c) => c[3] > 0) : style.color[3] > 0;
 }
 
 function resolveStyle(s: FootprintStyle, prev: FootprintLayer['style'] | undefined, count: number): FootprintLayer['style'] {
