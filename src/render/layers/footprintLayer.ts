@@ -97,7 +97,7 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     entries: [
       { binding: 0, visibility: all, buffer: { type: 'uniform' } },
       { binding: 1, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
-      { binding: 2, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // colours: read per vertex (flat varying)
+      { binding: 2, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } }, // colours: per vertex (flat varying), or copied beside the projected segment
       { binding: 3, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
       { binding: 4, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
     ],
