@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCamera, project, type ViewState } from '../math/camera.js';
 import { ZENITHAL } from '../math/projections.js';
 import { lonLatDegToVec } from '../math/vec3.js';
-import { angleBetween, concatGeometries, fillRing, nextTolerance, outlineLengthRad, polygonRing, SEGMENT_FLOATS, tessellateFootprints, toleranceForView, TRIANGLE_VERTEX_FLOATS } from './tessellate.js';
+import { angleBetween, concatGeometries, fillRing, nextTolerance, outlineLengthRad, outlineRadiiRad, polygonRing, SEGMENT_FLOATS, tessellateFootprints, toleranceForView, TRIANGLE_VERTEX_FLOATS } from './tessellate.js';
 
 type V3 = [number, number, number];
 
@@ -157,5 +157,21 @@ describe('nextTolerance', () => {
   it('outlineLengthRad sums the chords of the outline', () => {
     const g = tessellateFootprints(['POLYGON 0 0 10 0 10 10 0 10'], { toleranceRad: 0.5 * DEG });
     expect(outlineLengthRad(g) / DEG).toBeCloseTo(10 + 10 + 10 * Math.cos(10 * DEG) + 10, 0);
+  });
+
+  it('outlineRadiiRad: the farthest outline point from each anchor (vertices of a polygon across RA 0, a circle, a point)', () => {
+    const poly: Array<[number, number]> = [[358, -2], [3, -1.5], [2.5, 2.5], [359, 1]];
+    const g = tessellateFootprints([`POLYGON ICRS ${poly.flat().join(' ')}`, 'CIRCLE ICRS 120 -60 0.3', 'POSITION ICRS 10 10'], { toleranceRad: 0.05 * DEG });
+    const radii = outlineRadiiRad(g);
+    const anchor = (i: number): V3 => [g.anchors[3 * i]!, g.anchors[3 * i + 1]!, g.anchors[3 * i + 2]!];
+    // small polygon with great-circle edges: the farthest outline point is a vertex
+    const expected = Math.max(...poly.map(([ra, dec]) => angleBetween(anchor(0), lonLatDegToVec(ra, dec) as V3)));
+    expect(radii[0]).toBeCloseTo(expected, 6);
+    // a circle's samples lie on it: its radius seen from the centre (the anchor, by symmetry)
+    expect(angleBetween(anchor(1), lonLatDegToVec(120, -60) as V3)).toBeLessThan(1e-9);
+    expect(radii[1]).toBeCloseTo(0.3 * DEG, 6);
+    // a POSITION is a ring marker of zero extent
+    expect(radii[2]).toBeLessThan(1e-9);
+    expect(radii.length).toBe(3);
   });
 });

@@ -446,3 +446,22 @@ export function outlineLengthRad(g: FootprintGeometry): number {
   for (let k = 0; k < s.length; k += SEGMENT_FLOATS) sum += Math.hypot(s[k + 4]! - s[k]!, s[k + 5]! - s[k + 1]!, s[k + 6]! - s[k + 2]!);
   return sum;
 }
+
+/**
+ * Per footprint, the angle (rad) from its anchor to the farthest end of its outline segments (0 for
+ * a footprint without segments): the radius of the cap its outline lies in, without the tolerance
+ * margin of `extentsRad` (the footprint layer's level of detail draws a footprint whose cap
+ * projects below a pixel as a dot).
+ */
+export function outlineRadiiRad(g: FootprintGeometry): Float32Array {
+  const s = g.segments;
+  const words = new Uint32Array(s.buffer, s.byteOffset, s.length);
+  const out = new Float32Array(g.count);
+  for (let k = 0; k < s.length; k += SEGMENT_FLOATS) {
+    const fp = words[k + 3]!;
+    const chord = Math.max(Math.hypot(s[k]!, s[k + 1]!, s[k + 2]!), Math.hypot(s[k + 4]!, s[k + 5]!, s[k + 6]!));
+    const angle = 2 * Math.asin(Math.min(1, chord / 2));
+    if (angle > out[fp]!) out[fp] = angle;
+  }
+  return out;
+}

@@ -99,7 +99,7 @@ async function esasky(stcs: string[]): Promise<Sample> {
   sky.setAttribute('fov', '20');
   d.appendChild(sky);
   try {
-    await sky.overlayFootprints(stcs, { color: '#ffd54f', lineWidthPx: 1.5 });
+    if (stcs.length > 0) await sky.overlayFootprints(stcs, { color: '#ffd54f', lineWidthPx: 1.5 });
     await sky.whenSettled();
     const moved = await panIntervals((i) => sky.goToRaDec(RA0 + 0.02 * (i + 1), DEC0));
     const gpuProcessMiB = (await gpuProcessPssMiB()) - gpu0;
@@ -123,7 +123,7 @@ async function aladin(A: AladinApi, stcs: string[]): Promise<Sample> {
     });
     const overlay = A.graphicOverlay({ color: '#ffd54f', lineWidth: 1.5 });
     al.addOverlay(overlay);
-    overlay.addFootprints(stcs.flatMap((s) => A.footprintsFromSTCS(s)));
+    if (stcs.length > 0) overlay.addFootprints(stcs.flatMap((s) => A.footprintsFromSTCS(s)));
     for (let i = 0; i < (stcs.length > 20_000 ? 6 : 30); i++) await frame(); // let it load its tiles and draw
     const moved = await panIntervals((i) => al.gotoRaDec(RA0 + 0.02 * (i + 1), DEC0));
     const gpuProcessMiB = (await gpuProcessPssMiB()) - gpu0;
@@ -141,12 +141,19 @@ describe('footprints: frame time vs count (measured, printed)', () => {
     const sizes: number[] = sizesFile.ok ? ((await sizesFile.json()) as { sizes: number[] }).sizes : [100, 1000];
     const A = (await import(/* @vite-ignore */ '/node_modules/aladin-lite/dist/aladin.js' as string)).default as AladinApi;
     await A.init;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     for (const n of sizes) {
+      // the same pan with no footprints first (the HiPS alone, both subjects): the marginal cost of
+      // the footprints is the frame interval with N minus this one, per subject, in the same browser
+      const base = { ours: await esasky([]), theirs: await aladin(A, []) };
       const stcs = polygons(n, n);
       const ours = await esasky(stcs);
       const theirs = await aladin(A, stcs);
-      for (const [subject, s] of [['esasky-sky', ours], ['Aladin Lite', theirs]] as const) {
+      for (const [subject, s, b] of [['esasky-sky', ours, base.ours], ['Aladin Lite', theirs, base.theirs]] as const) {
         bench(`frame interval while panning, ${n} footprints`, subject, s.intervals);
+        bench(`frame interval while panning, no footprints (base of the ${n} run)`, subject, b.intervals);
+        const b0 = median(b.intervals);
+        bench(`marginal frame cost of ${n} footprints (interval minus the base's median)`, subject, s.intervals.map((x) => x - b0));
         bench(`dropped 60 Hz frames while panning, ${n} footprints`, subject, [100 * s.droppedShare], '%');
         if (Number.isFinite(s.longTaskCount)) bench(`long tasks while panning, ${n} footprints`, subject, [s.longTaskCount], 'count');
         if (Number.isFinite(s.heapMiB)) bench(`JS heap after adding and panning (after GC), ${n} footprints`, subject, [s.heapMiB], 'MiB');

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCamera, type ViewState } from '../../math/camera.js';
 import { boundaryFunction, PROJECTIONS } from '../../math/projections.js';
-import { viewReachesBoundary } from './footprintLayer.js';
+import { fillShows, viewReachesBoundary } from './footprintLayer.js';
 
 describe('viewReachesBoundary', () => {
   it('is false exactly when every viewport point is inside the projection (grid of 41 x 31 points)', () => {
@@ -30,5 +30,18 @@ describe('viewReachesBoundary', () => {
     // both cases occur (zoomed-in views skip the test; all-sky views keep it)
     expect(inside).toBeGreaterThan(10);
     expect(reaching).toBeGreaterThan(10);
+  });
+});
+
+describe('fillShows', () => {
+  it('skips the fill draw only when no fill pixel could change', () => {
+    const red = [1, 0, 0, 1] as const;
+    const clear = [1, 0, 0, 0] as const;
+    expect(fillShows({ fillOpacity: 0.25, color: [...red], colors: undefined })).toBe(true);
+    expect(fillShows({ fillOpacity: 0, color: [...red], colors: undefined })).toBe(false);
+    expect(fillShows({ fillOpacity: 0.25, color: [...clear], colors: undefined })).toBe(false);
+    // per-footprint colours override the layer colour: one visible is enough
+    expect(fillShows({ fillOpacity: 0.25, color: [...clear], colors: [[...clear], [...red]] })).toBe(true);
+    expect(fillShows({ fillOpacity: 0.25, color: [...red], colors: [[...clear], [...clear]] })).toBe(false);
   });
 });

@@ -3,6 +3,12 @@
 // colours, a selection highlight, and picking (fill and outline write the footprint's id). DOM-free;
 // owns its buffers; the pipelines are shared per device.
 //
+// Per view, on the GPU (compute, footprints.wgsl.ts): each footprint's state (out of view, a dot
+// when its whole cap projects within DOT_PX of its anchor, or drawn in full), each segment's ends
+// on screen, and a compacted index list of the kept segments in segment order with the arguments
+// of one indexed indirect draw. Off-screen footprints cost no vertex work, sub-pixel ones one small
+// quad, and every quad shades 4 vertices (6 indices), not 6.
+//
 // Precision. Every point is a float32 offset from its footprint's anchor (a float64 unit vector).
 // Once per view change the CPU rotates the anchors into the view frame in float64 (one 3x3 product
 // per footprint, ~1 ms for 1e5) and culls those whose cap misses the view (w = 0); the GPU adds the
@@ -21,7 +27,7 @@ import { ALPHA_BLEND, cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT, type PickableLayer } from '../picking.js';
 import { footprintsProjectWgsl, footprintsWgsl } from '../shaders/footprints.wgsl.js';
 import { parseColor, type Rgba } from '../../catalog/style.js';
-import { nextTolerance, outlineLengthRad, SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
+import { nextTolerance, outlineLengthRad, outlineRadiiRad, SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
 
 export interface FootprintStyle {
   /** Outline colour: '#rrggbb', '#rrggbbaa' or [r, g, b, a] in 0..1 (default '#ffd54f'). */
@@ -72,7 +78,11 @@ interface FootprintGpu {
   readonly bglProjected: GPUBindGroupLayout;
   readonly bglProject: GPUBindGroupLayout;
   readonly module: GPUShaderModule;
-  readonly project: GPUComputePipeline;
+  readonly projectFootprints: GPUComputePipeline;
+  readonly projectSegments: GPUComputePipeline;
+  readonly countChunks: GPUComputePipeline;
+  readonly scanCounts: GPUComputePipeline;
+  readonly writeIndices: GPUComputePipeline;
 }
 
 const gpuCache = new WeakMap<GPUDevice, FootprintGpu>();
@@ -87,29 +97,71 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     entries: [
       { binding: 0, visibility: all, buffer: { type: 'uniform' } },
       { binding: 1, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
-      { binding: 2, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // colours: read per vertex (flat varying)
+      { binding: 2, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } }, // colours: per vertex (flat varying), or copied beside the projected segment
       { binding: 3, visibility: VERTEX | COMPUTE, buffer: { type: 'read-only-storage' } },
       { binding: 4, visibility: VERTEX, buffer: { type: 'read-only-storage' } },
     ],
   });
-  const bglProjected = device.createBindGroupLayout({ label: 'footprints projected', entries: [{ binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } }] });
-  const bglProject = device.createBindGroupLayout({ label: 'footprints project', entries: [{ binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } }] });
+  const bglProjected = device.createBindGroupLayout({
+    label: 'footprints projected',
+    entries: [
+      { binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // projected segments
+      { binding: 1, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // footprint states
+    ],
+  });
+  const bglProject = device.createBindGroupLayout({
+    label: 'footprints project',
+    entries: [
+      { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } }, // projected segments
+      { binding: 1, visibility: COMPUTE, buffer: { type: 'storage' } }, // footprint states
+      { binding: 2, visibility: COMPUTE, buffer: { type: 'read-only-storage' } }, // first segment per footprint
+      { binding: 3, visibility: COMPUTE, buffer: { type: 'storage' } }, // index list
+      { binding: 4, visibility: COMPUTE, buffer: { type: 'storage' } }, // draw arguments + workgroup counts
+    ],
+  });
+  const projectModule = device.createShaderModule({ label: 'footprints project', code: footprintsProjectWgsl });
+  const projectLayout = device.createPipelineLayout({ label: 'footprints project', bindGroupLayouts: [bgl, bglProject] });
+  const compute = (entryPoint: string) => device.createComputePipeline({ label: `footprints ${entryPoint}`, layout: projectLayout, compute: { module: projectModule, entryPoint } });
   g = {
     bgl, bglProjected, bglProject,
     layout: device.createPipelineLayout({ label: 'footprints', bindGroupLayouts: [bgl, bglProjected] }),
     module: device.createShaderModule({ label: 'footprints', code: footprintsWgsl }),
-    project: device.createComputePipeline({
-      label: 'footprints project',
-      layout: device.createPipelineLayout({ label: 'footprints project', bindGroupLayouts: [bgl, bglProject] }),
-      compute: { module: device.createShaderModule({ label: 'footprints project', code: footprintsProjectWgsl }), entryPoint: 'projectSegments' },
-    }),
+    projectFootprints: compute('projectFootprints'),
+    projectSegments: compute('projectSegments'),
+    countChunks: compute('countChunks'),
+    scanCounts: compute('scanCounts'),
+    writeIndices: compute('writeIndices'),
   };
   gpuCache.set(device, g);
   return g;
 }
 
-const UNIFORM_BYTES = 128;
+const UNIFORM_BYTES = 144;
 const DEG = Math.PI / 180;
+/** A footprint whose cap projects within this radius (device px) of its anchor is drawn as a dot. */
+export const DOT_PX = 1;
+/** Segments per chunk of countChunks / writeIndices (CHUNK in the WGSL). */
+const SEGMENT_CHUNK = 64;
+/** Bytes of the draw-arguments buffer before the per-chunk counts (HEAD = 12 u32 in the WGSL). */
+const DRAW_ARGS_HEAD = 48;
+/** Byte offsets of the two indirect draws: plain segments, then ring markers and dots. */
+const SEGMENTS_DRAW = 0;
+const POINTS_DRAW = 20;
+/** Index pattern of one segment's quad: 4 vertices, two triangles. */
+const QUAD_INDICES = [0, 1, 2, 2, 1, 3] as const;
+
+/** 6 × n indices for n consecutive segments' quads (4 vertices each), as the compaction writes them. */
+export function quadIndices(n: number): Uint32Array<ArrayBuffer> {
+  const out = new Uint32Array(6 * n);
+  for (let j = 0; j < n; j++) for (let k = 0; k < 6; k++) out[6 * j + k] = 4 * j + QUAD_INDICES[k]!;
+  return out;
+}
+
+/** Dispatch size (x, y) for `groups` workgroups (x at most 65535). */
+function dispatchSize(groups: number): [number, number] {
+  const x = Math.max(1, Math.min(groups, 65535));
+  return [x, Math.max(1, Math.ceil(groups / x))];
+}
 
 function packColor(c: Rgba): number {
   const b = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 255);
@@ -124,6 +176,9 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private readonly device: GPUDevice;
   private readonly gpu: FootprintGpu;
   private readonly linePipeline: GPURenderPipeline;
+  /** Plain segments of the kept list (no points, no picking), without and with the boundary test. */
+  private readonly segPipeline: GPURenderPipeline;
+  private readonly segClipPipeline: GPURenderPipeline;
   private readonly fillPipeline: GPURenderPipeline;
   private readonly linePick: GPURenderPipeline;
   private readonly fillPick: GPURenderPipeline;
@@ -134,8 +189,19 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private trianglesBuffer: GPUBuffer | undefined;
   /** Per segment, per view: screen positions of both ends and their plane points (projectSegments). */
   private projectedBuffer: GPUBuffer | undefined;
+  /** Per footprint, per view: anchor on screen, cap radius (px), state (0 out, 1 dot, 2 full). */
+  private fpScreenBuffer: GPUBuffer | undefined;
+  private segStartBuffer: GPUBuffer | undefined;
+  /** The kept segments' indices (6 per segment), written per view by writeIndices. */
+  private indexBuffer: GPUBuffer | undefined;
+  /** drawIndexedIndirect arguments, then one count per chunk of 64 segments. */
+  private drawArgsBuffer: GPUBuffer | undefined;
+  /** Indices of the selected footprint's segments (quadIndices of the longest footprint), made on first selection. */
+  private highlightIndexBuffer: GPUBuffer | undefined;
   private projectedGroups: { read: GPUBindGroup; write: GPUBindGroup } | undefined;
   private projectKey = '';
+  /** The last view reaches the projection's boundary (fragments test it). */
+  private clipBoundary = false;
   private projectPasses = 0;
   private readonly uniforms: { main: GPUBuffer; highlight: GPUBuffer; pick: GPUBuffer };
   private bindGroups: { main: GPUBindGroup; highlight: GPUBindGroup; pick: GPUBindGroup } | undefined;
@@ -156,6 +222,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private segmentsTotal = 0;
   /** Total angular length of the outlines (bounds the segments a finer tolerance would make). */
   private outlineRad = 0;
+  /** Per footprint, the cap radius (rad) around its anchor its outline lies in (level of detail). */
+  private outlineRadii: Float32Array = new Float32Array(0);
   private triangleVertices = 0;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: FootprintLayerOptions) {
@@ -175,6 +243,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       primitive: { topology: 'triangle-list' },
     }));
     this.linePipeline = pipeline('line', 'vsLine', 'fsLine', { format, blend: ALPHA_BLEND });
+    this.segPipeline = pipeline('seg', 'vsSeg', 'fsSeg', { format, blend: ALPHA_BLEND });
+    this.segClipPipeline = pipeline('seg-clip', 'vsSegClip', 'fsSegClip', { format, blend: ALPHA_BLEND });
     this.fillPipeline = pipeline('fill', 'vsFill', 'fsFill', { format, blend: ALPHA_BLEND });
     this.linePick = pipeline('line-pick', 'vsLine', 'fsLinePick', { format: PICK_FORMAT });
     this.fillPick = pipeline('fill-pick', 'vsFill', 'fsFillPick', { format: PICK_FORMAT });
@@ -205,14 +275,21 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       if (data.byteLength > 0) d.queue.writeBuffer(b, 0, data as unknown as Uint8Array<ArrayBuffer>);
       return b;
     };
-    this.anchorsBuffer?.destroy();
-    this.segmentsBuffer?.destroy();
-    this.trianglesBuffer?.destroy();
-    this.projectedBuffer?.destroy();
-    this.projectedBuffer = d.createBuffer({ label: 'footprint segments on screen', size: Math.max(32, geometry.segments.length * 4), usage: GPUBufferUsage.STORAGE });
+    for (const b of [this.anchorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer, this.indexBuffer, this.drawArgsBuffer, this.highlightIndexBuffer]) b?.destroy();
+    this.highlightIndexBuffer = undefined;
+    const segments = geometry.segments.length / SEGMENT_FLOATS;
+    this.projectedBuffer = d.createBuffer({ label: 'footprint segments on screen', size: Math.max(32, segments * 32), usage: GPUBufferUsage.STORAGE });
+    this.fpScreenBuffer = d.createBuffer({ label: 'footprint states on screen', size: Math.max(16, geometry.count * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    this.segStartBuffer = make('footprint first segments', geometry.segmentStart);
+    this.indexBuffer = d.createBuffer({ label: 'footprint kept segment indices', size: Math.max(16, segments * 24), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDEX | GPUBufferUsage.COPY_SRC });
+    this.drawArgsBuffer = d.createBuffer({ label: 'footprint draw arguments', size: DRAW_ARGS_HEAD + 8 * Math.max(2, Math.ceil(segments / SEGMENT_CHUNK)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC });
+    const entries = (buffers: GPUBuffer[]): GPUBindGroupEntry[] => buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
     this.projectedGroups = {
-      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
-      write: d.createBindGroup({ label: 'footprints project', layout: this.gpu.bglProject, entries: [{ binding: 0, resource: { buffer: this.projectedBuffer } }] }),
+      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: entries([this.projectedBuffer, this.fpScreenBuffer]) }),
+      write: d.createBindGroup({
+        label: 'footprints project', layout: this.gpu.bglProject,
+        entries: entries([this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer, this.indexBuffer, this.drawArgsBuffer]),
+      }),
     };
     this.projectKey = '';
     this.anchorView = new Float32Array(4 * geometry.count);
@@ -221,6 +298,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.trianglesBuffer = make('footprint triangles', geometry.triangles);
     this.segmentsTotal = geometry.segments.length / SEGMENT_FLOATS;
     this.outlineRad = outlineLengthRad(geometry);
+    this.outlineRadii = outlineRadiiRad(geometry);
     this.triangleVertices = geometry.triangles.length / 4;
     this.writeColors();
   }
@@ -307,7 +385,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.prepareMs = performance.now() - t0;
   }
 
-  /** Float64 view-frame anchors; footprints whose cap misses the visible cap get w = 0. */
+  /** Float64 view-frame anchors, w = the outline's cap radius (rad); footprints whose cap misses the visible cap get w = -1. */
   private updateAnchors(camera: Camera, transition: ProjectionTransition | undefined): void {
     const { right: r, up: u, centre: c } = camera;
     const a = this.geometry.anchors;
@@ -324,7 +402,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       out[4 * i] = x * r[0] + y * r[1] + z * r[2];
       out[4 * i + 1] = x * u[0] + y * u[1] + z * u[2];
       out[4 * i + 2] = cz;
-      out[4 * i + 3] = visible ? 1 : 0;
+      out[4 * i + 3] = visible ? this.outlineRadii[i]! : -1;
       if (visible) inView++;
     }
     this.inView = inView;
@@ -349,17 +427,30 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     });
   }
 
-  /** One compute pass: both ends of every segment to screen (instead of 6 times per segment in the vertex shader). */
+  /**
+   * One compute pass of five dispatches: footprint states, both ends of every segment to screen
+   * (instead of 6 times per segment in the vertex shader), kept segments per chunk, their prefix
+   * sums and the indirect draw's arguments, the kept segments' index list.
+   */
   private runProject(): void {
-    if (this.segmentsTotal === 0 || !this.bindGroups || !this.projectedGroups) return;
-    const groups = Math.ceil(this.segmentsTotal / 64);
-    const x = Math.min(groups, 65535);
+    if (this.geometry.count === 0 || !this.bindGroups || !this.projectedGroups) return;
     const enc = this.device.createCommandEncoder({ label: 'footprints project' });
     const pass = enc.beginComputePass({ label: 'footprints project' });
-    pass.setPipeline(this.gpu.project);
     pass.setBindGroup(0, this.bindGroups.main);
     pass.setBindGroup(1, this.projectedGroups.write);
-    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.setPipeline(this.gpu.projectFootprints);
+    pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.geometry.count / 64)));
+    if (this.segmentsTotal > 0) {
+      const chunkGroups = dispatchSize(Math.ceil(this.segmentsTotal / SEGMENT_CHUNK / 64));
+      pass.setPipeline(this.gpu.projectSegments);
+      pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.segmentsTotal / 64)));
+      pass.setPipeline(this.gpu.countChunks);
+      pass.dispatchWorkgroups(...chunkGroups);
+      pass.setPipeline(this.gpu.scanCounts);
+      pass.dispatchWorkgroups(1);
+      pass.setPipeline(this.gpu.writeIndices);
+      pass.dispatchWorkgroups(...chunkGroups);
+    }
     pass.end();
     this.device.queue.submit([enc.finish()]);
     this.projectPasses++;
@@ -404,7 +495,12 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     f[28] = s.fillOpacity;
     f[29] = s.pointSizePx * pr;
     w[30] = this.segmentsTotal;
-    w[31] = viewReachesBoundary(camera) ? 1 : 0;
+    this.clipBoundary = viewReachesBoundary(camera);
+    w[31] = this.clipBoundary ? 1 : 0;
+    w[32] = this.geometry.count;
+    w[33] = Math.ceil(this.segmentsTotal / SEGMENT_CHUNK);
+    f[34] = DOT_PX;
+    w[35] = 0;
     this.device.queue.writeBuffer(this.uniforms.main, 0, buf);
     w[22] = 1;
     f[19] = (s.lineWidthPx + 1.5) * pr;
@@ -418,22 +514,67 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     if (this.destroyed || !this.bindGroups || this.geometry.count === 0) return;
     if (!this.projectedGroups) return;
     pass.setBindGroup(1, this.projectedGroups.read);
-    if (this.style.fill && this.triangleVertices > 0) {
+    if (this.style.fill && this.triangleVertices > 0 && fillShows(this.style)) {
       pass.setPipeline(this.fillPipeline);
       pass.setBindGroup(0, this.bindGroups.main);
       pass.draw(this.triangleVertices);
     }
     if (this.segmentsTotal > 0) {
-      pass.setPipeline(this.linePipeline);
       pass.setBindGroup(0, this.bindGroups.main);
-      pass.draw(this.segmentsTotal * 6);
+      pass.setIndexBuffer(this.indexBuffer!, 'uint32');
+      pass.setPipeline(this.clipBoundary ? this.segClipPipeline : this.segPipeline);
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, SEGMENTS_DRAW);
+      pass.setPipeline(this.linePipeline);
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, POINTS_DRAW);
     }
     const sel = this.selected;
     if (sel !== undefined && this.geometry.segmentCount[sel]! > 0) {
       pass.setPipeline(this.linePipeline);
       pass.setBindGroup(0, this.bindGroups.highlight);
-      pass.draw(this.geometry.segmentCount[sel]! * 6, 1, this.geometry.segmentStart[sel]! * 6);
+      pass.setIndexBuffer(this.highlightIndices(), 'uint32');
+      // its segments' quads, dropped ones degenerate in the vertex shader
+      pass.drawIndexed(this.geometry.segmentCount[sel]! * 6, 1, 0, this.geometry.segmentStart[sel]! * 4);
     }
+  }
+
+  /** quadIndices for the longest footprint, made once per geometry (on the first selection). */
+  private highlightIndices(): GPUBuffer {
+    if (!this.highlightIndexBuffer) {
+      let most = 1;
+      for (const c of this.geometry.segmentCount) most = Math.max(most, c);
+      const data = quadIndices(most);
+      this.highlightIndexBuffer = this.device.createBuffer({ label: 'footprint highlight indices', size: data.byteLength, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
+      this.device.queue.writeBuffer(this.highlightIndexBuffer, 0, data);
+    }
+    return this.highlightIndexBuffer;
+  }
+
+  /**
+   * For tests and diagnostics: the last view's draw lists as the GPU wrote them: the kept plain
+   * segments and the kept ring markers and dots (each in segment order), and each footprint's
+   * state (0 out of view, 1 dot, 2 full), anchor on screen and cap radius (device px from the view
+   * centre, y up), 4 floats per footprint.
+   */
+  async readDrawList(): Promise<{ lineSegments: Uint32Array; pointSegments: Uint32Array; states: Float32Array }> {
+    const d = this.device;
+    const n = this.geometry.count;
+    const read = async (src: GPUBuffer, bytes: number): Promise<ArrayBuffer> => {
+      const staging = d.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const enc = d.createCommandEncoder();
+      if (bytes > 0) enc.copyBufferToBuffer(src, 0, staging, 0, Math.ceil(bytes / 4) * 4);
+      d.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = staging.getMappedRange().slice(0, bytes);
+      staging.destroy();
+      return out;
+    };
+    const args = new Uint32Array(await read(this.drawArgsBuffer!, 40));
+    const lines = args[0]! / 6;
+    const points = args[5]! / 6;
+    const indices = new Uint32Array(await read(this.indexBuffer!, (lines + points) * 24));
+    const segmentsOf = (from: number, count: number) => Uint32Array.from({ length: count }, (_, i) => indices[6 * (from + i)]! / 4);
+    const states = new Float32Array(await read(this.fpScreenBuffer!, n * 16));
+    return { lineSegments: segmentsOf(0, lines), pointSegments: segmentsOf(lines, points), states };
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
@@ -453,7 +594,9 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     if (this.segmentsTotal > 0) {
       pass.setPipeline(this.linePick);
       pass.setBindGroup(0, this.bindGroups.pick);
-      pass.draw(this.segmentsTotal * 6);
+      pass.setIndexBuffer(this.indexBuffer!, 'uint32');
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, SEGMENTS_DRAW);
+      pass.drawIndexedIndirect(this.drawArgsBuffer!, POINTS_DRAW);
     }
     return true;
   }
@@ -461,7 +604,10 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const b of [this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick]) b?.destroy();
+    for (const b of [
+      this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer,
+      this.indexBuffer, this.drawArgsBuffer, this.highlightIndexBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick,
+    ]) b?.destroy();
   }
 }
 
@@ -477,6 +623,12 @@ export function viewReachesBoundary(camera: Camera): boolean {
     if (f !== undefined && f > -1e-9) return true;
   }
   return false;
+}
+
+/** Would a fill change any pixel? Not at opacity 0 or when every footprint's colour has alpha 0 (no draw then). */
+export function fillShows(style: { fillOpacity: number; color: Rgba; colors: readonly Rgba[] | undefined }): boolean {
+  if (!(style.fillOpacity > 0)) return false;
+  return style.colors ? style.colors.some((c) => c[3] > 0) : style.color[3] > 0;
 }
 
 function resolveStyle(s: FootprintStyle, prev: FootprintLayer['style'] | undefined, count: number): FootprintLayer['style'] {

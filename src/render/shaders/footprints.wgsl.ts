@@ -1,9 +1,18 @@
 // WGSL of the footprint layer, all by vertex pulling from storage buffers:
+//  - projectFootprints (compute, once per view): per footprint its state on screen: out of view,
+//    a dot (its whole cap projects within dotPx of its anchor: level of detail) or drawn in full;
 //  - projectSegments (compute, once per view): both ends of every outline segment (two float32
 //    offsets from its footprint's anchor) to screen pixels; segments the projection cannot draw
-//    straight (far side, seam) or of footprints out of view are marked dropped;
+//    straight (far side, seam), of footprints out of view or drawn as a dot (but the dot's one)
+//    are marked dropped;
+//  - countChunks, scanCounts (one invocation) and writeIndices (compute): the kept segments, in
+//    segment order (a deterministic prefix sum over chunks of 64 segments, not an atomic append:
+//    the same blending order every frame), as
+//    an index list of 6 indices per segment into 4 vertices per segment, and the indexed
+//    indirect draw's arguments: culled segments cost no vertex work and each quad shades 4
+//    vertices, not 6;
 //  - vsLine/fsLine: each projected segment becomes a quad of constant CSS-pixel width with
-//    anti-aliased edges; a point segment (flag 1) becomes a ring marker;
+//    anti-aliased edges; a point segment (flag 1) becomes a ring marker, a dot a filled disk;
 //  - vsFill/fsFill: fill triangles (3 vertices each), dropped when they straddle a seam or the far side;
 //  - fsLinePick/fsFillPick: (slot, footprint + 1) into the picking target.
 // A point's view-frame vector = anchorView[fp] (float64 on the CPU, per view) + R · offset (R float32).
@@ -30,10 +39,14 @@ struct FootprintFrame {
   pointPx: f32,          // radius of point markers, device pixels
   segmentCount: u32,
   clipBoundary: u32,     // 1: the view reaches the projection's boundary, test it per fragment
+  footprintCount: u32,
+  segmentGroups: u32,    // chunks of 64 segments (countChunks / writeIndices)
+  dotPx: f32,            // a footprint whose cap projects within this radius (device px) is a dot
+  pad0: u32,
 };
 
 @group(0) @binding(0) var<uniform> u: FootprintFrame;
-@group(0) @binding(1) var<storage, read> anchors: array<vec4f>;  // view-frame anchor, w = 1 when in view
+@group(0) @binding(1) var<storage, read> anchors: array<vec4f>;  // view-frame anchor, w = cap radius (rad) when in view, -1 when not
 @group(0) @binding(2) var<storage, read> colors: array<u32>;     // packed RGBA8 per footprint
 @group(0) @binding(3) var<storage, read> segments: array<vec4f>; // [2 per segment]
 @group(0) @binding(4) var<storage, read> triangles: array<vec4f>; // [1 per vertex]
@@ -89,9 +102,10 @@ struct LineOut {
   @builtin(position) position: vec4f,
   @location(0) local: vec2f,               // x along, y across (device px); for points: offset from the centre
   @location(1) @interpolate(flat) fp: u32,
-  @location(2) @interpolate(flat) kind: u32, // 0 segment, 1 point
+  @location(2) @interpolate(flat) kind: u32, // 0 segment, 1 point (ring), 2 dot (filled disk)
   @location(3) plane: vec2f,
   @location(4) @interpolate(flat) color: vec4f, // read once per vertex, not per fragment
+  @location(5) @interpolate(flat) radiusPx: f32, // ring radius (kind 1) or dot radius (kind 2)
 };
 
 fn droppedLine() -> LineOut {
@@ -102,6 +116,7 @@ fn droppedLine() -> LineOut {
   o.kind = 0u;
   o.plane = vec2f(0.0);
   o.color = vec4f(0.0);
+  o.radiusPx = 0.0;
   return o;
 }
 
@@ -111,35 +126,42 @@ fn outsideBoundary(plane: vec2f) -> bool {
 }
 
 @group(1) @binding(0) var<storage, read> projected: array<vec4f>; // [2 per segment], see projectSegments
+@group(1) @binding(1) var<storage, read> fpScreen: array<vec4f>;  // per footprint, see projectFootprints
 
+/**
+ * Vertex 4 * segment + corner (indexed: 0 1 2, 2 1 3), corner bit 0 = end (0 start, 1 end),
+ * bit 1 = side (0 right of the direction, 1 left).
+ */
 @vertex
 fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
-  let seg = vi / 6u;
-  let corner = vi % 6u;
+  let seg = vi >> 2u;
+  let corner = vi & 3u;
   let p0 = projected[2u * seg];
   if (p0.x > 1e29) { return droppedLine(); }
   let p1 = projected[2u * seg + 1u];
   let fp = bitcast<u32>(segments[2u * seg].w);
-  let kind = bitcast<u32>(segments[2u * seg + 1u].w);
+  var kind = bitcast<u32>(segments[2u * seg + 1u].w);
+  // a footprint drawn as a dot: its kept segment has zero length (projectSegments drops the others)
+  if (kind == 0u && all(p0.xy == p0.zw)) { kind = 2u; }
   let sa = p0.xy;
   let sb = p0.zw;
-  // corner -> end (0, 1, 0, 0, 1, 1) and side (-1, -1, 1, 1, -1, 1) as bit masks: a constant array
-  // indexed by a varying index is a per-lane memory gather on CPU rasterisers (SwiftShader)
-  let t = f32((50u >> corner) & 1u);
-  let side = select(-1.0, 1.0, ((44u >> corner) & 1u) == 1u);
+  let t = f32(corner & 1u);
+  let side = select(-1.0, 1.0, (corner & 2u) != 0u);
   let half = u.viewportPx * 0.5;
   var o: LineOut;
   o.fp = fp;
   o.kind = kind;
   o.color = select(unpack(colors[fp]), u.highlight, u.mode == 1u);
-  if (kind == 1u) {
-    let r = u.pointPx + u.widthPx * 0.5 + 0.5;
+  if (kind != 0u) {
+    o.radiusPx = select(u.pointPx, p1.z, kind == 2u);
+    let r = o.radiusPx + u.widthPx * 0.5 + 0.5;
     let d = vec2f(select(-r, r, t > 0.5), side * r);
     o.position = vec4f((sa + d) / half, 0.0, 1.0);
     o.local = d;
     o.plane = p1.xy;
     return o;
   }
+  o.radiusPx = 0.0;
   var dir = sb - sa;
   let len = length(dir);
   dir = dir / len;
@@ -155,21 +177,84 @@ fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
   return o;
 }
 
-fn lineCoverage(in: LineOut) -> f32 {
-  let hw = u.widthPx * 0.5;
-  if (in.kind == 1u) {
-    let d = abs(length(in.local) - u.pointPx);
-    return 1.0 - smoothstep(hw - 0.5, hw + 0.5, d);
-  }
-  return 1.0 - smoothstep(hw - 0.5, hw + 0.5, abs(in.local.y));
+/**
+ * Share of the pixel covered by a line of the device width at distance d from its middle: a linear
+ * ramp over the pixel (the box-filter coverage of a straight edge), 0.5 at half a width.
+ */
+fn coverageAt(d: f32) -> f32 {
+  return clamp(u.widthPx * 0.5 + 0.5 - d, 0.0, 1.0);
 }
 
+fn lineCoverage(in: LineOut) -> f32 {
+  if (in.kind == 1u) { return coverageAt(abs(length(in.local) - in.radiusPx)); }
+  if (in.kind == 2u) { return coverageAt(max(length(in.local) - in.radiusPx, 0.0)); }
+  return coverageAt(abs(in.local.y));
+}
+
+// No discard for uncovered fragments: alpha 0 blends to exactly the destination, and a discard
+// costs a per-lane mask on CPU rasterisers.
 @fragment
 fn fsLine(in: LineOut) -> @location(0) vec4f {
   if (outsideBoundary(in.plane)) { discard; }
-  let c = lineCoverage(in);
-  if (c <= 0.0) { discard; }
-  return vec4f(in.color.rgb, in.color.a * c);
+  return vec4f(in.color.rgb, in.color.a * lineCoverage(in));
+}
+
+// The common case, plain segments (kind 0) of the kept list: no point or dot branch, no footprint
+// id, and the projection-plane varying only in the variant for views that reach the boundary.
+struct SegOut {
+  @builtin(position) position: vec4f,
+  @location(0) across: f32,                      // device px from the line's middle
+  @location(1) @interpolate(flat) color: vec4f,
+};
+
+struct SegClipOut {
+  @builtin(position) position: vec4f,
+  @location(0) across: f32,
+  @location(1) @interpolate(flat) color: vec4f,
+  @location(2) plane: vec2f,
+};
+
+fn segVertex(vi: u32, color: vec4f) -> SegClipOut {
+  let seg = vi >> 2u;
+  let corner = vi & 3u;
+  let p0 = projected[2u * seg];
+  let t = f32(corner & 1u);
+  let side = select(-1.0, 1.0, (corner & 2u) != 0u);
+  let sa = p0.xy;
+  let dir = normalize(p0.zw - sa);
+  let w = u.widthPx * 0.5 + 0.5;
+  let along = mix(-w, distance(sa, p0.zw) + w, t);
+  var o: SegClipOut;
+  o.position = vec4f((sa + dir * along + vec2f(-dir.y, dir.x) * side * w) / (u.viewportPx * 0.5), 0.0, 1.0);
+  o.across = side * w;
+  o.color = color;
+  o.plane = vec2f(0.0);
+  return o;
+}
+
+@vertex
+fn vsSeg(@builtin(vertex_index) vi: u32) -> SegOut {
+  let c = segVertex(vi, unpack(bitcast<u32>(projected[2u * (vi >> 2u) + 1u].x)));
+  return SegOut(c.position, c.across, c.color);
+}
+
+@vertex
+fn vsSegClip(@builtin(vertex_index) vi: u32) -> SegClipOut {
+  var c = segVertex(vi, unpack(colors[bitcast<u32>(segments[2u * (vi >> 2u)].w)]));
+  let p1 = projected[2u * (vi >> 2u) + 1u];
+  c.plane = select(p1.xy, p1.zw, (vi & 1u) == 1u);
+  return c;
+}
+
+@fragment
+fn fsSeg(in: SegOut) -> @location(0) vec4f {
+  return vec4f(in.color.rgb, in.color.a * coverageAt(abs(in.across)));
+}
+
+@fragment
+fn fsSegClip(in: SegClipOut) -> @location(0) vec4f {
+  if (outsideBoundary(in.plane)) { discard; }
+  return vec4f(in.color.rgb, in.color.a * coverageAt(abs(in.across)));
 }
 
 @fragment
@@ -196,7 +281,8 @@ fn vsFill(@builtin(vertex_index) vi: u32) -> FillOut {
   o.fp = fp;
   o.plane = vec2f(0.0);
   o.color = vec4f(0.0);
-  if (anchors[fp].w == 0.0) { return o; }
+  // out of view (a footprint whose outline is a dot keeps its fill: a MOC is many tiny cells)
+  if (fpScreen[fp].w == 0.0) { return o; }
   let a = viewOf(t0.xyz, fp);
   let b = viewOf(triangles[3u * tri + 1u].xyz, fp);
   let c = viewOf(triangles[3u * tri + 2u].xyz, fp);
@@ -227,29 +313,195 @@ export const footprintsProjectWgsl = /* wgsl */ `
 ${footprintsCommonWgsl}
 
 @group(1) @binding(0) var<storage, read_write> projected: array<vec4f>;
+@group(1) @binding(1) var<storage, read_write> fpScreen: array<vec4f>;
+@group(1) @binding(2) var<storage, read> segStart: array<u32>;
+@group(1) @binding(3) var<storage, read_write> indices: array<u32>;
+// [0..4] drawIndexedIndirect arguments, [8 + w] kept segments of workgroup w (then their prefix sums)
+@group(1) @binding(4) var<storage, read_write> drawArgs: array<u32>;
+
+const STATE_OUT: f32 = 0.0;
+const STATE_DOT: f32 = 1.0;
+const STATE_FULL: f32 = 2.0;
 
 /**
- * Once per view (not per vertex): screen positions (device px from the centre, y up) of both ends of
- * every segment, and their projection-plane points for the boundary test; x = 1e30 when dropped
- * (footprint out of view, far side, across a seam, zero length).
+ * Can a cap (centre a, view frame; radius ext) be linearised, i.e. is it far from every place
+ * where the projection is singular or cut? Zenithal: in front of the horizon (SIN's limb, where
+ * the radial scale vanishes). All-sky: twice its radius from the back meridian and the poles of
+ * the view frame (the seam's half circle, which ends at both poles). HEALPix has more cuts: never.
+ */
+fn capLinear(id: u32, a: vec3f, ext: f32) -> bool {
+  if (isZenithal(id)) { return a.z > sin(min(2.0 * ext, 1.5)); }
+  if (id == 9u) { return false; }
+  let toPole = atan2(length(a.xz), abs(a.y));
+  let toSeam = select(toPole, asin(min(abs(a.x), 1.0)), a.z <= 0.0);
+  return toSeam > 2.0 * ext;
+}
+
+/**
+ * Per footprint: (screen x, y of the anchor, cap radius in device px, state). The cap's radius on
+ * screen is bounded by the projection's Jacobian at the anchor: two orthogonal tangent steps of the
+ * cap's angular radius, r = sqrt(|J e1|² + |J e2|²) ≥ |J u| for every unit tangent u. A footprint
+ * with r < dotPx is a dot: every vertex lies within r of it (the linearisation is exact to the
+ * second order in the cap's size, itself below a pixel here).
  */
 @compute @workgroup_size(64)
-fn projectSegments(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let seg = gid.x + gid.y * groups.x * 64u;
-  if (seg >= u.segmentCount) { return; }
+fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let fp = gid.x + gid.y * groups.x * 64u;
+  if (fp >= u.footprintCount) { return; }
+  let an = anchors[fp];
+  if (an.w < 0.0) { fpScreen[fp] = vec4f(0.0, 0.0, 0.0, STATE_OUT); return; }
+  let a = normalize(an.xyz);
+  let pole = select(vec3f(0.0, 0.0, 1.0), vec3f(1.0, 0.0, 0.0), abs(a.z) > 0.9);
+  let e1 = normalize(cross(a, pole));
+  let e2 = cross(a, e1);
+  let s0 = screen(a);
+  let s1 = screen(normalize(a + an.w * e1));
+  let s2 = screen(normalize(a + an.w * e2));
+  var state = STATE_FULL;
+  var r = 0.0;
+  let linear = capLinear(u.projection, a, an.w) && (u.mixTo >= 1.0 || capLinear(u.projectionFrom, a, an.w));
+  if (linear && s0.z != 0.0 && s1.z != 0.0 && s2.z != 0.0) {
+    let d1 = s1.xy - s0.xy;
+    let d2 = s2.xy - s0.xy;
+    r = sqrt(dot(d1, d1) + dot(d2, d2));
+    if (r < u.dotPx) { state = STATE_DOT; }
+  }
+  fpScreen[fp] = vec4f(s0.xy, r, state);
+}
+
+/** Screen ends and plane points of one segment into projected[]; false when it is dropped. */
+fn projectOne(seg: u32) -> bool {
   let s0 = segments[2u * seg];
   let s1 = segments[2u * seg + 1u];
   let fp = bitcast<u32>(s0.w);
   let kind = bitcast<u32>(s1.w);
   let gone = vec4f(1e30, 0.0, 0.0, 0.0);
-  if (anchors[fp].w == 0.0) { projected[2u * seg] = gone; return; }
+  let st = fpScreen[fp];
+  if (st.w == STATE_OUT) { projected[2u * seg] = gone; return false; }
+  if (st.w == STATE_DOT && kind != 1u) {
+    // the footprint's first segment draws its dot; the others nothing
+    if (seg != segStart[fp]) { projected[2u * seg] = gone; return false; }
+    let anchor = normalize(anchors[fp].xyz);
+    let plane = projectPlane(u.projection, anchor);
+    projected[2u * seg] = vec4f(st.xy, st.xy);
+    projected[2u * seg + 1u] = vec4f(plane, st.z, 0.0);
+    return true;
+  }
   let a = viewOf(s0.xyz, fp);
   let b = viewOf(s1.xyz, fp);
   let sa = screen(a);
   let sb = screen(b);
-  if (sa.z == 0.0 || sb.z == 0.0) { projected[2u * seg] = gone; return; }
-  if (kind != 1u && (seam(a, b) || length(sb.xy - sa.xy) < 1e-6)) { projected[2u * seg] = gone; return; }
+  if (sa.z == 0.0 || sb.z == 0.0) { projected[2u * seg] = gone; return false; }
+  if (kind != 1u && (seam(a, b) || length(sb.xy - sa.xy) < 1e-6)) { projected[2u * seg] = gone; return false; }
   projected[2u * seg] = vec4f(sa.xy, sb.xy);
-  projected[2u * seg + 1u] = vec4f(projectPlane(u.projection, a), projectPlane(u.projection, b));
+  // plane points for the boundary test and ring markers' centre; else the colour for vsSeg (one
+  // contiguous 32-byte read per vertex instead of three gathers)
+  if (u.clipBoundary == 1u || kind == 1u) {
+    projected[2u * seg + 1u] = vec4f(projectPlane(u.projection, a), projectPlane(u.projection, b));
+  } else {
+    projected[2u * seg + 1u] = vec4f(bitcast<f32>(colors[fp]), 0.0, 0.0, 0.0);
+  }
+  return true;
+}
+
+/**
+ * Once per view (not per vertex): screen positions (device px from the centre, y up) of both ends of
+ * every segment, and their projection-plane points for the boundary test; x = 1e30 when dropped
+ * (footprint out of view or a dot, far side, across a seam, zero length). Dots: both ends at the
+ * anchor (the only kept segments of zero length), z of the second vec4 the dot's radius.
+ */
+@compute @workgroup_size(64)
+fn projectSegments(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let seg = gid.x + gid.y * groups.x * 64u;
+  if (seg < u.segmentCount) { _ = projectOne(seg); }
+}
+
+// The compaction has no workgroup barriers: SwiftShader runs a barrier as a coroutine switch per
+// invocation, which made a 256-wide workgroup scan cost more than the whole draw. Each invocation
+// owns a chunk of CHUNK consecutive segments and walks it; one invocation scans the chunk counts.
+// Two lists: plain segments (drawn by vsSeg) first, then ring markers and dots (vsLine).
+const CHUNK: u32 = 64u;
+const HEAD: u32 = 12u; // drawArgs: [0..4] segments' draw, [5..9] points' draw, then 2 counts per chunk
+
+/** 0 dropped, 1 plain segment, 2 ring marker or dot. */
+fn keptKind(seg: u32) -> u32 {
+  let p0 = projected[2u * seg];
+  if (p0.x > 1e29) { return 0u; }
+  if (bitcast<u32>(segments[2u * seg + 1u].w) == 1u || all(p0.xy == p0.zw)) { return 2u; }
+  return 1u;
+}
+
+/** Kept plain segments and points of each chunk into drawArgs[HEAD + 2 chunk + 0/1]. */
+@compute @workgroup_size(64)
+fn countChunks(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  if (chunk >= u.segmentGroups) { return; }
+  let end = min(chunk * CHUNK + CHUNK, u.segmentCount);
+  var lines = 0u;
+  var points = 0u;
+  for (var seg = chunk * CHUNK; seg < end; seg++) {
+    let k = keptKind(seg);
+    if (k == 1u) { lines++; }
+    if (k == 2u) { points++; }
+  }
+  drawArgs[HEAD + 2u * chunk] = lines;
+  drawArgs[HEAD + 2u * chunk + 1u] = points;
+}
+
+/** One invocation: the chunk counts become exclusive prefix sums; both draws' arguments. */
+@compute @workgroup_size(1)
+fn scanCounts() {
+  var lines = 0u;
+  var points = 0u;
+  for (var i = 0u; i < u.segmentGroups; i++) {
+    let l = drawArgs[HEAD + 2u * i];
+    let p = drawArgs[HEAD + 2u * i + 1u];
+    drawArgs[HEAD + 2u * i] = lines;
+    drawArgs[HEAD + 2u * i + 1u] = points;
+    lines += l;
+    points += p;
+  }
+  // drawIndexedIndirect: indexCount, instanceCount, firstIndex, baseVertex, firstInstance
+  drawArgs[0] = 6u * lines;
+  drawArgs[1] = 1u;
+  drawArgs[2] = 0u;
+  drawArgs[3] = 0u;
+  drawArgs[4] = 0u;
+  drawArgs[5] = 6u * points;
+  drawArgs[6] = 1u;
+  drawArgs[7] = 6u * lines;
+  drawArgs[8] = 0u;
+  drawArgs[9] = 0u;
+}
+
+fn putQuad(at: u32, seg: u32) {
+  let v = 4u * seg;
+  indices[at] = v;
+  indices[at + 1u] = v + 1u;
+  indices[at + 2u] = v + 2u;
+  indices[at + 3u] = v + 2u;
+  indices[at + 4u] = v + 1u;
+  indices[at + 5u] = v + 3u;
+}
+
+/** The kept segments' indices, in segment order: 6 per segment into its 4 vertices (0 1 2, 2 1 3). */
+@compute @workgroup_size(64)
+fn writeIndices(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  if (chunk >= u.segmentGroups) { return; }
+  let end = min(chunk * CHUNK + CHUNK, u.segmentCount);
+  var line = 6u * drawArgs[HEAD + 2u * chunk];
+  var point = drawArgs[0] + 6u * drawArgs[HEAD + 2u * chunk + 1u];
+  for (var seg = chunk * CHUNK; seg < end; seg++) {
+    let k = keptKind(seg);
+    if (k == 1u) {
+      putQuad(line, seg);
+      line += 6u;
+    }
+    if (k == 2u) {
+      putQuad(point, seg);
+      point += 6u;
+    }
+  }
 }
 `;
