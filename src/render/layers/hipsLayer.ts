@@ -24,6 +24,7 @@ import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import { FADE_MS, fadeWeight, shownOrderAt } from './crossFade.js';
+import { cellSqueeze, MIP_SQUEEZE } from '../tileSqueeze.js';
 
 export type Blending = 'normal' | 'additive';
 
@@ -105,6 +106,8 @@ export interface HipsLayerStats {
   cpuCacheBytes: number;
   /** Cells of the last frame drawn as a cross-fade (their coarser tile under the new one). */
   cellsFading: number;
+  /** Colour tiles whose mip chain has been rendered (only those drawn squeezed; tileSqueeze.ts). */
+  mipChains: number;
 }
 
 export class HipsLayer implements RenderLayer {
@@ -112,7 +115,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0, cellsFading: 0 };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0, cellsFading: 0, mipChains: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -601,6 +604,11 @@ export class HipsLayer implements RenderLayer {
     for (const c of sel.cells) drawn.add(tileKey(c.order, c.ipix));
     const shown = new Map<number, number>();
     let fading = 0;
+    // colour tiles get their mip chain when first drawn squeezed (tileSqueeze.ts); during a
+    // projection change the mesh is not where `camera` puts it, so every tile gets one
+    const needMips = new Set<number>();
+    const transitioning = from !== undefined && from.mix < 1;
+    const tileWidth = this.properties.hipsTileWidth;
     const emit = (cellOrder: number, cellIpix: number, src: { order: number; ipix: number; layer: number }, alpha: number, vs: Float64Array): void => {
       const base = n * VERTS_PER_CELL * 4;
       for (let k = 0; k < VERTS_PER_CELL; k++) {
@@ -623,6 +631,12 @@ export class HipsLayer implements RenderLayer {
       cellF32[o + 2] = 1 / div;
       cellU32[o + 3] = src.layer;
       cellF32[o + 4] = alpha;
+      let mipped = this.tiles.hasMipmaps(src.layer) || needMips.has(src.layer);
+      if (!mipped && (transitioning || cellSqueeze(camera, vs, HIPS_GRID, tileWidth / div) > MIP_SQUEEZE)) {
+        needMips.add(src.layer);
+        mipped = true;
+      }
+      cellF32[o + 5] = mipped ? 0.5 : 0;
       n++;
     };
     for (const cell of sel.cells) {
@@ -649,6 +663,7 @@ export class HipsLayer implements RenderLayer {
       if (src.order < sel.dataOrder) fromAncestor++;
     }
     this.shown = shown;
+    this.stats.mipChains += this.tiles.ensureMipmaps(needMips);
     this.stats.cellsFading = fading;
     this.trimCellVectors(sel.cells.length);
     this.cellCount = n;
