@@ -23,7 +23,7 @@ import { HIPS_GRID, hipsCopies, hipsVariant, hipsWgsl, type HipsShaderVariant } 
 import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
-import { FADE_MS, fadeWeight, shownOrderAt } from './crossFade.js';
+import { FADE_MS, FADE_SKIP_FRAME_MS, fadeWeight, shownOrderAt } from './crossFade.js';
 import { cellSqueeze, MIP_SQUEEZE } from '../tileSqueeze.js';
 
 export type Blending = 'normal' | 'additive';
@@ -160,6 +160,10 @@ export class HipsLayer implements RenderLayer {
   private cuts: [number, number] = [0, 1];
   private cutsKey = '';
   private destroyed = false;
+  /** Recent GPU time per frame, ms (set by the renderer before prepare; crossFade.ts skips the fade above fadeSkipFrameMs). */
+  gpuFrameMs = 0;
+  /** GPU time per frame above which tiles appear without a cross-fade, ms. */
+  fadeSkipFrameMs = FADE_SKIP_FRAME_MS;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, opts: HipsLayerOptions) {
     this.device = device;
@@ -646,7 +650,8 @@ export class HipsLayer implements RenderLayer {
       let alpha = 1;
       let fullOrder = src.order;
       const arrived = this.arrivals.get(tileKey(src.order, src.ipix));
-      const weight = arrived === undefined ? 1 : fadeWeight(now, arrived, src.order, shownOrderAt(this.shown, cell.order, cell.ipix));
+      const weight = arrived === undefined ? 1 : fadeWeight(now, arrived, src.order, shownOrderAt(this.shown, cell.order, cell.ipix), FADE_MS,
+        this.gpuFrameMs, this.fadeSkipFrameMs);
       if (weight < 1) {
         // cross-fade from the coarser tile drawn here last frame toward the tile that just arrived
         const under = src.order > this.hipsOrderMin ? this.sourceFor(cell.order, cell.ipix, src.order - 1) : undefined;
