@@ -81,6 +81,11 @@ export class SkyRenderer {
     return this.gpuMs;
   }
 
+  /** Whether the last frame rendered drew `view` (no other view or projection change set since). */
+  hasDrawn(view: ViewState): boolean {
+    return this.view !== undefined && this.renderedVersion === this.viewVersion && !this.transition && sameView(this.view, view);
+  }
+
   getView(): ViewState | undefined {
     return this.view;
   }

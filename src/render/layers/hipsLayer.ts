@@ -62,6 +62,11 @@ export interface HipsLayerOptions {
   readonly onError?: (info: TileErrorInfo) => void;
   /** Something changed that needs a new frame (a tile arrived). */
   readonly onChange?: () => void;
+  /**
+   * A needed tile turned out empty or failed: nothing new to draw (its cell keeps its stand-in),
+   * but the view may now be complete — check `settled` without drawing (default: onChange).
+   */
+  readonly onSettleCheck?: () => void;
 }
 
 /** The first colour format the survey offers, or undefined when it has none we decode. */
@@ -202,6 +207,7 @@ export class HipsLayer implements RenderLayer {
       cpuBudgetBytes: opts.cpuBudgetBytes,
       rememberedOutcomes: opts.rememberedOutcomes,
       onSettle: opts.onChange,
+      onResolvedEmpty: opts.onSettleCheck,
       onError: (info) => this.onError?.(info),
     });
     this.loadMoc(opts.baseUrl, opts.fetchFn, opts.onChange);
@@ -279,6 +285,12 @@ export class HipsLayer implements RenderLayer {
     pass.draw(this.copies * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
+
+  /** What a settled view does between frames (it needs no frame to settle): ask for the next order's tiles. */
+  idleWork(): void {
+    if (this.destroyed || !this.selection) return;
+    this.maybePrefetch(this.selection);
+  }
 
   /** Decoded tiles wait for the next frame's upload budget, or a tile is still fading in. */
   get hasPendingUploads(): boolean {
