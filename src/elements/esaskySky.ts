@@ -33,6 +33,7 @@ export interface HipsOverlayOptions {
   readonly reverse?: boolean;
 }
 import { SkyRenderer } from '../render/skyRenderer.js';
+import { uploadBudgetMsFor } from '../render/uploadBudget.js';
 import { validateGridOptions, type GridOptions } from '../render/layers/gridLayer.js';
 import type { GridLabelFormat } from '../render/gridLines.js';
 import { parseColor } from '../catalog/style.js';
@@ -939,7 +940,7 @@ export class EsaskySky extends LitElement {
       else from = { view: this.projectionChange.from, mix: t * t * (3 - 2 * t) };
     }
     renderer.setView(this.view, from);
-    const stats = renderer.render(context.getCurrentTexture().createView(), sharedFrameBudget(rafTimestamp));
+    const stats = renderer.render(context.getCurrentTexture().createView(), sharedFrameBudget(rafTimestamp, uploadBudgetMsFor(renderer.gpuFrameMs)));
     if (this.projectionChange) this.requestFrame();
     this.updateGridDescription();
     this.totalFrames++;
