@@ -248,7 +248,7 @@ export async function run({
   const opts = { surveys, pathLength, panMs, sessionSteps, quietMs, viewTimeoutMs, sessionMaxMs };
   const acc = Object.fromEntries(SUBJECTS.map((s) => [s, { settle: {}, events: [], requests: [], fps: [], sfps: [], lt: [], ltMs: [], heap: [], growth: [], total: [],
     failed: [], failures: [], steps: [], sessionUnsettled: 0,
-    panDrop: [], panLt: [], drop: [], gpuPeak: [], gpuEnd: [], gpuBase: [], ownGpu: [], ownGpuPeak: [] }]));
+    panDrop: [], panLt: [], drop: [], gpuPeak: [], gpuEnd: [], gpuBase: [], ownGpu: [], ownGpuPeak: [], ownGpuStart: [], ownGpuGrowth: [], heapStart: [], longTasks: [] }]));
   try {
     for (let round = -warmup; round < rounds; round++) {
       for (const subject of SUBJECTS) {
@@ -270,6 +270,8 @@ export async function run({
         a.ltMs.push(r.session.longTaskMs);
         a.heap.push(r.session.heapAfterMiB);
         a.growth.push(r.session.heapAfterMiB - r.session.heapBeforeMiB);
+        a.heapStart.push(r.session.heapBeforeMiB);
+        a.longTasks.push(...(r.session.longTasks ?? []));
         a.total.push(r.session.heapAfterMiB + r.session.wasmMiB);
         a.drop.push(100 * r.session.droppedShare);
         a.panDrop.push(100 * r.panHealth.droppedShare);
@@ -282,6 +284,8 @@ export async function run({
         }
         a.ownGpu.push(r.session.gpuOwnMiB);
         a.ownGpuPeak.push(r.session.gpuOwnPeakMiB);
+        a.ownGpuStart.push(r.session.gpuOwnBeforeMiB);
+        a.ownGpuGrowth.push(r.session.gpuOwnMiB - r.session.gpuOwnBeforeMiB);
       }
     }
   } finally {
@@ -308,12 +312,15 @@ export async function run({
   row(`dropped 60 Hz frames, ${sessionSteps}-step session`, '%', 'lower', (a) => a.drop);
   row(`long tasks in the ${sessionSteps}-step session`, 'count', 'lower', (a) => a.lt);
   row(`long-task time in the ${sessionSteps}-step session`, 'ms', 'lower', (a) => a.ltMs);
+  row('JS heap before the session (after GC)', 'MiB', 'lower', (a) => a.heapStart);
   row('JS heap after the session (after GC)', 'MiB', 'lower', (a) => a.heap);
   row('JS heap growth over the session (after GC)', 'MiB', 'lower', (a) => a.growth);
   row('JS heap + WebAssembly memory after the session', 'MiB', 'lower', (a) => a.total);
   row('GPU process memory (PSS) above its level before the page, peak over path, pan and session', 'MiB', 'lower', (a) => a.gpuPeak);
   row('GPU process memory (PSS) above its level before the page, after the session', 'MiB', 'lower', (a) => a.gpuEnd);
+  row('own GPU buffers + textures before the session (exact count)', 'MiB', 'lower', (a) => a.ownGpuStart);
   row('own GPU buffers + textures after the session (exact count)', 'MiB', 'lower', (a) => a.ownGpu);
+  row('own GPU buffers + textures growth over the session (exact count)', 'MiB', 'lower', (a) => a.ownGpuGrowth);
   row('own GPU buffers + textures, peak (exact count)', 'MiB', 'lower', (a) => a.ownGpuPeak);
 
   const result = {
@@ -333,6 +340,7 @@ export async function run({
       `Main-thread health (bench/pages/health.js, the same code for both): long tasks are PerformanceObserver "longtask" entries (> 50 ms); a dropped frame is a 60 Hz period with no animation frame (an interval of k periods drops k - 1), as a share of all periods of the pan or session.`,
       `GPU memory: WebGPU and WebGL have no memory query. Under SwiftShader every GPU buffer and texture of both subjects lives in the RAM of Chromium's GPU process (--type=gpu-process), so its proportional set size (PSS, /proc/<pid>/smaps_rollup; bench/gpuProcess.mjs) is sampled every 250 ms from before the subject's page opens (once the previous context's memory has been freed: PSS steady within 1 MiB over 250 ms, at most 10 s; GPU process PSS then: ${SUBJECTS.map((s) => `${s} ${summarize(acc[s].gpuBase.filter(Number.isFinite)).median?.toFixed?.(0) ?? '?'} MiB`).join(', ')}) through the first survey's path, pan and session; the rows give the peak and the level after the session above that starting level. It includes everything the GPU process holds for the page (compositor surfaces, shader caches, the canvas swap chain), not only the subject's own buffers. "own GPU buffers + textures" is esasky-sky's exact count of the bytes it created (src/render/gpuMemory.ts, wrapped around its device's createBuffer/createTexture; the canvas texture not included); Aladin Lite has no such count.`,
       'The GPU here is SwiftShader (software WebGPU and WebGL on the CPU), so frame rates are far below a real GPU and CPU-bound for both subjects.',
+      `Long tasks in the sessions (duration ms @ field of view of the step being drawn when it began, step number; all rounds): ${SUBJECTS.map((s) => `${s} ${acc[s].longTasks.length ? acc[s].longTasks.map((x) => `${x.ms} @ ${x.fovDeg}° (${x.step})`).join(', ') : 'none'}`).join('; ')}.`,
       ...(skipped.length ? [`Skipped (../shared/data/hips absent): ${skipped.map((s) => s.id).join(', ')}.`] : []),
     ],
   };

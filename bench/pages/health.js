@@ -4,7 +4,8 @@
 // window.__benchHealth(): loaded before bench/pages/probe.js in the hips-settle pages, imported for
 // its effect by the perf pages of the browser tests (test/browser/*.perf.ts). Usage:
 //   const h = window.__benchHealth(); ...each animation frame: h.frame(rafTimestamp); ... h.stop()
-// stop() gives { longTaskCount, longTaskMs, droppedFrames, droppedShare }.
+// stop() gives { longTaskCount, longTaskMs, longTasks: [{ startMs, ms }] (performance.now() time
+// base), droppedFrames, droppedShare }.
 (() => {
   /** 60 Hz: the headless compositor's frame period. */
   const PERIOD_MS = 1000 / 60;
@@ -12,7 +13,7 @@
     const longTasks = [];
     let obs;
     try {
-      obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration)));
+      obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push({ startMs: e.startTime, ms: e.duration })));
       obs.observe({ type: 'longtask', buffered: false });
     } catch {
       obs = undefined; // no longtask entries in this browser: counts stay NaN
@@ -32,7 +33,8 @@
         obs?.disconnect();
         return {
           longTaskCount: obs ? longTasks.length : NaN,
-          longTaskMs: obs ? longTasks.reduce((a, x) => a + x, 0) : NaN,
+          longTaskMs: obs ? longTasks.reduce((a, x) => a + x.ms, 0) : NaN,
+          longTasks: longTasks.slice(),
           droppedFrames: dropped,
           // dropped / (frames shown + dropped): the share of 60 Hz frames the page missed
           droppedShare: intervals ? dropped / (intervals + dropped) : NaN,

@@ -161,7 +161,10 @@
   b.session = async ({ steps = 1000, quietMs, maxMs = 240_000, settleTimeoutMs = 60_000 } = {}) => {
     await collect();
     const heapBefore = heapMiB();
+    const gpuBefore = b.adapter.gpuMemory?.();
     const health = b.health();
+    // when each step's view was set and its field (to place long tasks on the path)
+    const stepAt = [];
     const d0 = b.drawn;
     const t0 = performance.now();
     let stepsDone = 0;
@@ -170,6 +173,7 @@
       const ra = (10 + 0.35 * i) % 360;
       const dec = 50 * Math.sin(i / 150);
       const fov = 30 * 2 ** (2 * Math.sin(i / 60)); // 7.5 deg .. 120 deg
+      stepAt.push({ t: performance.now(), fov });
       b.adapter.setView(ra, dec, fov);
     }
     const elapsed = performance.now() - t0;
@@ -182,6 +186,12 @@
     const h = health.stop();
     const gpu = b.adapter.gpuMemory?.();
     await collect();
+    // each long task with the step that was being drawn when it began (the last view set before it)
+    const placed = h.longTasks.map(({ startMs, ms }) => {
+      let k = stepAt.length - 1;
+      while (k > 0 && stepAt[k].t > startMs) k--;
+      return { ms: Math.round(ms), step: startMs < (stepAt[0]?.t ?? 0) ? -1 : k, fovDeg: stepAt[k] ? Number(stepAt[k].fov.toFixed(1)) : NaN };
+    });
     return {
       seconds: elapsed / 1000,
       stepsDone,
@@ -190,6 +200,8 @@
       ...h,
       // the subject's own count of its GPU buffer + texture bytes (esasky-sky only), MiB
       gpuOwnMiB: gpu ? (gpu.bufferBytes + gpu.textureBytes) / 2 ** 20 : NaN,
+      gpuOwnBeforeMiB: gpuBefore ? (gpuBefore.bufferBytes + gpuBefore.textureBytes) / 2 ** 20 : NaN,
+      longTasks: placed,
       gpuOwnPeakMiB: gpu ? gpu.peakBytes / 2 ** 20 : NaN,
       heapBeforeMiB: heapBefore,
       heapAfterMiB: heapMiB(),

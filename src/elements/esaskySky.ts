@@ -33,6 +33,7 @@ export interface HipsOverlayOptions {
   readonly reverse?: boolean;
 }
 import { SkyRenderer } from '../render/skyRenderer.js';
+import { uploadBudgetMsFor } from '../render/uploadBudget.js';
 import { validateGridOptions, type GridOptions } from '../render/layers/gridLayer.js';
 import type { GridLabelFormat } from '../render/gridLines.js';
 import { parseColor } from '../catalog/style.js';
@@ -382,6 +383,7 @@ export class EsaskySky extends LitElement {
         display: options.colormap ? { colormap: options.colormap, stretch: options.stretch ?? 'linear', cuts: options.cuts ?? 'auto', reverse: options.reverse } : undefined,
         fetcher: this.fetcher!,
         onChange: () => this.requestFrame(),
+        onSettleCheck: () => this.requestSettleCheck(),
         onError: (info) => this.reportError({ layer: id, url: info.url, reason: info.reason }),
       });
       this.markChanged();
@@ -825,6 +827,7 @@ export class EsaskySky extends LitElement {
         maxConcurrent: concurrencyFor(url),
         fetcher: this.fetcher!,
         onChange: () => this.requestFrame(),
+        onSettleCheck: () => this.requestSettleCheck(),
         onError: (info) => this.reportError({ layer: url, url: info.url, reason: info.reason }),
       });
       // The new base survey goes just above the old one, which stays visible until the new one
@@ -937,7 +940,7 @@ export class EsaskySky extends LitElement {
       else from = { view: this.projectionChange.from, mix: t * t * (3 - 2 * t) };
     }
     renderer.setView(this.view, from);
-    const stats = renderer.render(context.getCurrentTexture().createView(), sharedFrameBudget(rafTimestamp));
+    const stats = renderer.render(context.getCurrentTexture().createView(), sharedFrameBudget(rafTimestamp, uploadBudgetMsFor(renderer.gpuFrameMs)));
     if (this.projectionChange) this.requestFrame();
     this.updateGridDescription();
     this.totalFrames++;
@@ -949,11 +952,44 @@ export class EsaskySky extends LitElement {
       this.retiring = undefined;
       this.requestFrame();
     }
-    // settled once the base survey (if any is set) is in place and every layer has its tiles
-    if (stats.settled && !this.hipsLoading && (this.layer || !this.hips) && !this.settledReported && !this.projectionChange) {
+    this.reportSettled(stats.settled, stats.cellsDrawn);
+  }
+
+  /**
+   * A tile turned out empty or failed: nothing new to draw (its cell keeps the stand-in the last
+   * frame drew), so instead of a frame — a whole frame of GPU time on a software rasteriser — check
+   * whether the view is now complete, unless a frame is coming anyway.
+   */
+  private requestSettleCheck(): void {
+    if (this.settleCheckQueued) return;
+    this.settleCheckQueued = true;
+    queueMicrotask(() => {
+      this.settleCheckQueued = false;
+      const renderer = this.renderer;
+      if (this.frameRequest || !renderer || !this.isConnected || this.projectionChange) return;
+      if (!renderer.hasDrawn(this.view)) {
+        this.requestFrame();
+        return;
+      }
+      if (renderer.getLayers().some((l) => l.hasPendingUploads)) {
+        this.requestFrame();
+        return;
+      }
+      for (const l of renderer.getLayers()) (l as Partial<Pick<HipsLayer, 'idleWork'>>).idleWork?.();
+      this.reportSettled(renderer.settled, this.lastCellsDrawn);
+    });
+  }
+
+  private settleCheckQueued = false;
+  private lastCellsDrawn = 0;
+
+  /** view-settled once the base survey (if any is set) is in place and every layer has its tiles. */
+  private reportSettled(settled: boolean, cellsDrawn: number): void {
+    this.lastCellsDrawn = cellsDrawn;
+    if (settled && !this.hipsLoading && (this.layer || !this.hips) && !this.settledReported && !this.projectionChange) {
       this.settledReported = true;
       const v = this.view;
-      this.emit('view-settled', { raDeg: v.raDeg, decDeg: v.decDeg, fovDeg: v.fovDeg, projection: v.projection, frames: this.framesSinceChange, cellsDrawn: stats.cellsDrawn });
+      this.emit('view-settled', { raDeg: v.raDeg, decDeg: v.decDeg, fovDeg: v.fovDeg, projection: v.projection, frames: this.framesSinceChange, cellsDrawn });
       const waiters = this.settleWaiters;
       this.settleWaiters = [];
       for (const w of waiters) w();

@@ -79,6 +79,22 @@ describe('TileManager', () => {
     expect(settles).toBe(2);
   });
 
+  it('tells an empty or failed tile (nothing to draw) from a decoded one when asked to (onResolvedEmpty)', async () => {
+    const net = new ScriptedNetwork();
+    let frames = 0;
+    let checks = 0;
+    const m = new TileManager({ baseUrl: '/h', format: 'webp', fetcher: net, maxRetries: 0, onSettle: () => frames++, onResolvedEmpty: () => checks++ });
+    m.want([{ order: 0, ipix: 0 }, { order: 0, ipix: 1 }, { order: 0, ipix: 2 }]);
+    net.answer('Npix0.', null);
+    net.answer('Npix1.', tile);
+    net.answer('Npix2.', new Error('broken'));
+    await flush();
+    expect(m.stateOf(0, 0)).toBe('empty');
+    expect(m.stateOf(0, 2)).toBe('failed');
+    expect(frames, 'one frame for the decoded tile').toBe(1);
+    expect(checks, 'a settle check for the empty and the failed tile').toBe(2);
+  });
+
   it('retries network errors and 5xx with backoff, then gives up with a reported reason', async () => {
     const net = new ScriptedNetwork();
     const errors: string[] = [];

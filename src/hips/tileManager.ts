@@ -56,8 +56,13 @@ export interface TileManagerOptions {
   readonly maxRetries?: number;
   /** First retry delay in ms; doubled on each further try. */
   readonly retryBaseMs?: number;
-  /** Called whenever a tile reaches ready, empty or failed. */
+  /** Called whenever a needed tile reaches ready (and, without onResolvedEmpty, empty or failed). */
   readonly onSettle?: () => void;
+  /**
+   * Called when a needed tile turns out empty (404) or fails for good: nothing new to draw, but
+   * the view may now be complete. Default: onSettle.
+   */
+  readonly onResolvedEmpty?: () => void;
   /** Called when a tile fails for good. */
   readonly onError?: (info: TileErrorInfo) => void;
   /**
@@ -93,8 +98,8 @@ export function tileKey(order: number, ipix: number): number {
 export const REMEMBERED_OUTCOMES = 4096;
 
 export class TileManager {
-  private readonly opts: Required<Omit<TileManagerOptions, 'onSettle' | 'onError'>> &
-    Pick<TileManagerOptions, 'onSettle' | 'onError'>;
+  private readonly opts: Required<Omit<TileManagerOptions, 'onSettle' | 'onError' | 'onResolvedEmpty'>> &
+    Pick<TileManagerOptions, 'onSettle' | 'onError' | 'onResolvedEmpty'>;
   private readonly ext: string;
   private readonly entries = new Map<number, Entry>();
   private wantedOrder: number[] = [];
@@ -356,7 +361,7 @@ export class TileManager {
           e.state = 'empty';
         }
         // a prefetched tile that turned out empty changes nothing on screen: no frame for it
-        if (this.neededSet.has(e.key)) this.opts.onSettle?.();
+        if (this.neededSet.has(e.key)) (tile ? this.opts.onSettle : this.opts.onResolvedEmpty ?? this.opts.onSettle)?.();
         this.pump();
       },
       (err: unknown) => {
@@ -375,7 +380,7 @@ export class TileManager {
           e.state = 'failed';
           const reason = err instanceof Error ? err.message : String(err);
           this.opts.onError?.({ order: e.order, ipix: e.ipix, url, reason });
-          this.opts.onSettle?.();
+          (this.opts.onResolvedEmpty ?? this.opts.onSettle)?.();
         }
         this.pump();
       },

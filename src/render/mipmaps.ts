@@ -28,9 +28,13 @@ export function mipLevelsFor(widthPx: number): number {
 
 const samplers = new WeakMap<GPUDevice, GPUSampler>();
 
-/** Fill levels 1.. of array layer `layer` of `texture` (rgba8unorm) from its level 0. */
-export function generateMipmaps(device: GPUDevice, texture: GPUTexture, layer: number): void {
-  if (texture.mipLevelCount <= 1) return;
+/**
+ * Fill levels 1.. of array layer `layer` (or of each of `layers`) of `texture` (rgba8unorm) from
+ * its level 0: one command buffer, one submit for all of them.
+ */
+export function generateMipmaps(device: GPUDevice, texture: GPUTexture, layer: number | readonly number[]): void {
+  const layers = typeof layer === 'number' ? [layer] : layer;
+  if (texture.mipLevelCount <= 1 || layers.length === 0) return;
   const pipeline = cachedPipeline(device, 'mipmap/rgba8unorm', () => {
     const module = device.createShaderModule({ label: 'mipmap', code: WGSL });
     return device.createRenderPipeline({
@@ -47,14 +51,16 @@ export function generateMipmaps(device: GPUDevice, texture: GPUTexture, layer: n
     samplers.set(device, sampler);
   }
   const enc = device.createCommandEncoder({ label: 'mipmaps' });
-  for (let level = 1; level < texture.mipLevelCount; level++) {
-    const view = (mip: number) => texture.createView({ dimension: '2d', baseArrayLayer: layer, arrayLayerCount: 1, baseMipLevel: mip, mipLevelCount: 1 });
-    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: view(level - 1) }, { binding: 1, resource: sampler }] });
-    const pass = enc.beginRenderPass({ label: `mip ${level}`, colorAttachments: [{ view: view(level), loadOp: 'clear', clearValue: { r: 0, g: 0, b: 0, a: 0 }, storeOp: 'store' }] });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bind);
-    pass.draw(3);
-    pass.end();
+  for (const l of layers) {
+    const view = (mip: number) => texture.createView({ dimension: '2d', baseArrayLayer: l, arrayLayerCount: 1, baseMipLevel: mip, mipLevelCount: 1 });
+    for (let level = 1; level < texture.mipLevelCount; level++) {
+      const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: view(level - 1) }, { binding: 1, resource: sampler }] });
+      const pass = enc.beginRenderPass({ label: `mip ${level}`, colorAttachments: [{ view: view(level), loadOp: 'clear', clearValue: { r: 0, g: 0, b: 0, a: 0 }, storeOp: 'store' }] });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bind);
+      pass.draw(3);
+      pass.end();
+    }
   }
   device.queue.submit([enc.finish()]);
 }

@@ -4,6 +4,7 @@
 import { makeCamera, type Camera, type ViewState } from '../math/camera.js';
 import { HipsLayer, type HipsLayerOptions } from './layers/hipsLayer.js';
 import { UploadBudget } from './uploadBudget.js';
+import { FADE_SKIP_FRAME_MS } from './layers/crossFade.js';
 import { BoundaryLayer } from './layers/boundaryLayer.js';
 import { GridLayer, validateGridOptions, type GridOptions } from './layers/gridLayer.js';
 import type { RenderLayer } from './layer.js';
@@ -23,6 +24,11 @@ export interface SkyRendererOptions {
   /** Time per frame that tile uploads may take, ms (at least one upload always happens). */
   readonly uploadBudgetMs?: number;
   readonly clearColor?: GPUColorDict;
+  /**
+   * GPU time per frame above which HiPS tiles appear without a cross-fade (crossFade.ts), ms;
+   * default FADE_SKIP_FRAME_MS (60). Infinity always fades.
+   */
+  readonly fadeSkipFrameMs?: number;
 }
 
 export class SkyRenderer {
@@ -41,12 +47,16 @@ export class SkyRenderer {
   private transition: { camera: Camera; mix: number } | undefined;
   private grid: GridLayer | undefined;
   private healpixGrid: GridLayer | undefined;
+  private readonly fadeSkipFrameMs: number;
+  /** Moving average of the time from a frame's submit until the GPU has done it, ms. */
+  private gpuMs = 0;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: SkyRendererOptions = {}) {
     this.device = device;
     this.format = format;
     this.uploadBudgetMs = options.uploadBudgetMs ?? 6;
     this.clearColor = options.clearColor ?? { r: 0, g: 0, b: 0, a: 1 };
+    this.fadeSkipFrameMs = options.fadeSkipFrameMs ?? FADE_SKIP_FRAME_MS;
     const c = this.clearColor;
     this.boundary = new BoundaryLayer(device, format, {
       lineColor: [0.45, 0.55, 0.75, 1],
@@ -64,6 +74,16 @@ export class SkyRenderer {
     this.view = view;
     this.camera = makeCamera(view);
     this.transition = from && from.mix < 1 ? { camera: makeCamera({ ...view, projection: from.view.projection, fovDeg: from.view.fovDeg }), mix: Math.max(0, from.mix) } : undefined;
+  }
+
+  /** Moving average of the GPU time per frame (submit until done), ms; 0 before the first frame is done. */
+  get gpuFrameMs(): number {
+    return this.gpuMs;
+  }
+
+  /** Whether the last frame rendered drew `view` (no other view or projection change set since). */
+  hasDrawn(view: ViewState): boolean {
+    return this.view !== undefined && this.renderedVersion === this.viewVersion && !this.transition && sameView(this.view, view);
   }
 
   getView(): ViewState | undefined {
@@ -172,7 +192,13 @@ export class SkyRenderer {
     if (this.destroyed) throw new Error('SkyRenderer.render called after destroy()');
     if (!this.camera) throw new Error('SkyRenderer.render called before setView()');
     const t0 = performance.now();
-    for (const layer of this.layers) layer.prepare(this.camera, budget, this.transition);
+    for (const layer of this.layers) {
+      if (layer instanceof HipsLayer) {
+        layer.gpuFrameMs = this.gpuMs;
+        layer.fadeSkipFrameMs = this.fadeSkipFrameMs;
+      }
+      layer.prepare(this.camera, budget, this.transition);
+    }
     this.renderedVersion = this.viewVersion;
     this.boundary.prepare(this.camera, this.transition !== undefined);
     if (this.grid && !this.transition) this.grid.prepare(this.camera);
@@ -188,6 +214,11 @@ export class SkyRenderer {
     this.boundary.encode(pass);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
+    const submitted = performance.now();
+    this.device.queue.onSubmittedWorkDone().then(() => {
+      const ms = performance.now() - submitted;
+      this.gpuMs = this.gpuMs === 0 ? ms : 0.7 * this.gpuMs + 0.3 * ms;
+    }, () => { /* device lost: the element reports it */ });
     this.frameCount++;
     return {
       frame: this.frameCount,

@@ -1,8 +1,10 @@
 // GPU storage for the tiles of one HiPS layer: a 2D texture array with one layer per tile and an
 // LRU map from tile key to layer. It starts small and doubles (copying on the GPU) up to the
 // capacity its byte budget allows, so a view that needs a dozen tiles holds a dozen, not the
-// budget. Owns its texture; destroy() frees it. Colour (rgba8unorm) arrays carry a full mip chain,
-// filled per tile on upload (mipmaps.ts); FITS value arrays (r32float) have one level.
+// budget. Owns its texture; destroy() frees it. Colour (rgba8unorm) arrays have room for a full mip
+// chain, rendered for a tile only when it is first drawn squeezed (ensureMipmaps, mipmaps.ts): a
+// tile drawn near 1:1 never reads it, and rendering every chain on upload cost a SwiftShader frame
+// per ~9 tiles. FITS value arrays (r32float) have one level.
 import { generateMipmaps, mipLevelsFor } from './mipmaps.js';
 
 export interface TileSlotOwner {
@@ -27,6 +29,8 @@ export class TileTextureArray {
   /** key -> layer, in least-recently-used-first order (Map keeps insertion order). */
   private readonly slots = new Map<number, number>();
   private readonly free: number[] = [];
+  /** Layers whose mip chain holds their tile's levels (the rest have only level 0 filled). */
+  private readonly mipped = new Set<number>();
 
   /** rgba8unorm for colour tiles, r32float for FITS values (4 bytes per texel either way). */
   readonly format: 'rgba8unorm' | 'r32float';
@@ -122,6 +126,7 @@ export class TileTextureArray {
     }
     this.slots.delete(key);
     this.slots.set(key, layer);
+    this.mipped.delete(layer); // the chain, if any, is the previous tile's
     const w = Math.min(width, this.tileWidthPx);
     const h = Math.min(height, this.tileWidthPx);
     this.device.queue.writeTexture(
@@ -130,13 +135,27 @@ export class TileTextureArray {
       { bytesPerRow: width * 4, rowsPerImage: height },
       { width: w, height: h, depthOrArrayLayers: 1 },
     );
-    generateMipmaps(this.device, this.texture, layer);
     return true;
+  }
+
+  /** Whether the layer's mip chain is filled (always true for an array with one level). */
+  hasMipmaps(layer: number): boolean {
+    return this.texture.mipLevelCount <= 1 || this.mipped.has(layer);
+  }
+
+  /** Render the mip chains of those `layers` that lack one, in one submit; returns how many were rendered. */
+  ensureMipmaps(layers: Iterable<number>): number {
+    const todo = [...new Set(layers)].filter((l) => !this.hasMipmaps(l));
+    if (todo.length === 0) return 0;
+    generateMipmaps(this.device, this.texture, todo);
+    for (const l of todo) this.mipped.add(l);
+    return todo.length;
   }
 
   destroy(): void {
     this.texture.destroy();
     this.slots.clear();
+    this.mipped.clear();
     this.free.length = 0;
   }
 }

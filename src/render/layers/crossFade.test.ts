@@ -1,7 +1,7 @@
 // The cross-fade rule: which arriving tiles blend over a coarser parent, and with what weight.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FADE_MS, fadeWeight, shownOrderAt } from './crossFade.js';
+import { FADE_MS, FADE_SKIP_FRAME_MS, fadeWeight, shownOrderAt } from './crossFade.js';
 import { tileKey } from '../../hips/tileManager.js';
 
 describe('fadeWeight', () => {
@@ -13,6 +13,14 @@ describe('fadeWeight', () => {
   it('draws a tile fully when what was drawn there was not coarser', () => {
     expect(fadeWeight(1000, 1000, 5, 5)).toBe(1);
     expect(fadeWeight(1000, 1000, 4, 6)).toBe(1);
+  });
+
+  it('does not fade where the GPU takes more than half the fade per frame', () => {
+    expect(FADE_SKIP_FRAME_MS).toBe(FADE_MS / 2);
+    expect(fadeWeight(1000, 1000, 5, 4, FADE_MS, FADE_SKIP_FRAME_MS + 1)).toBe(1);
+    expect(fadeWeight(1000, 1000, 5, 4, FADE_MS, 16)).toBe(0); // a 60 Hz GPU fades
+    expect(fadeWeight(1060, 1000, 5, 4, FADE_MS, FADE_SKIP_FRAME_MS)).toBeCloseTo(0.5, 12);
+    expect(fadeWeight(1000, 1000, 5, 4, FADE_MS, 1000, Infinity)).toBe(0); // skipping turned off
   });
 
   it('blends a tile over a coarser parent linearly over FADE_MS from its arrival', () => {

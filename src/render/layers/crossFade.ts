@@ -11,10 +11,17 @@
 // (BLENDING_ANIM_DURATION in its app.rs; it fades every tile from its start time, whether or not
 // anything was under it). The weight is measured from arrival, so on a slow GPU where frames are
 // longer than the fade the tile is drawn fully on its first frame.
+//
+// And no fade at all where the GPU takes more than half the fade per frame (FADE_SKIP_FRAME_MS;
+// SwiftShader: 30-120 ms at 1280x720): there a fade shows at most one step between the parent and
+// the child — no transition, only one more slow frame before the view is complete.
 import { tileKey } from '../../hips/tileManager.js';
 
 /** Duration of the parent -> child cross-fade, ms. */
 export const FADE_MS = 120;
+
+/** GPU time per frame above which tiles are drawn without a fade (it could show one step at most), ms. */
+export const FADE_SKIP_FRAME_MS = FADE_MS / 2;
 
 /**
  * The order of the tile that was drawn over cell (order, ipix) in the previous frame, looking at
@@ -32,11 +39,13 @@ export function shownOrderAt(shown: ReadonlyMap<number, number>, order: number, 
 /**
  * Weight of a tile of order `tileOrder` that reached the GPU at `arrivedMs` (undefined: long ago),
  * drawn at `nowMs` over a cell where a tile of order `shownOrderBefore` was drawn in the previous
- * frame (undefined: nothing). Returns 1 (draw fully, no fade) or a weight in [0, 1) to blend the
- * tile over its ancestor.
+ * frame (undefined: nothing), when the GPU takes `gpuFrameMs` per frame. Returns 1 (draw fully, no
+ * fade) or a weight in [0, 1) to blend the tile over its ancestor.
  */
-export function fadeWeight(nowMs: number, arrivedMs: number | undefined, tileOrder: number, shownOrderBefore: number | undefined, fadeMs = FADE_MS): number {
+export function fadeWeight(nowMs: number, arrivedMs: number | undefined, tileOrder: number, shownOrderBefore: number | undefined, fadeMs = FADE_MS,
+  gpuFrameMs = 0, skipFrameMs = FADE_SKIP_FRAME_MS): number {
   if (arrivedMs === undefined || shownOrderBefore === undefined || shownOrderBefore >= tileOrder) return 1;
+  if (gpuFrameMs > skipFrameMs) return 1;
   const t = (nowMs - arrivedMs) / fadeMs;
   return t >= 1 || !(t === t) ? 1 : Math.max(0, t);
 }

@@ -23,7 +23,8 @@ import { HIPS_GRID, hipsCopies, hipsVariant, hipsWgsl, type HipsShaderVariant } 
 import { GrowableBuffer } from '../growableBuffer.js';
 import { colormapTable, histogramEqualisation, quantile, STRETCH_ID, type StretchName } from '../colormaps.js';
 import type { UploadBudget } from '../uploadBudget.js';
-import { FADE_MS, fadeWeight, shownOrderAt } from './crossFade.js';
+import { FADE_MS, FADE_SKIP_FRAME_MS, fadeWeight, shownOrderAt } from './crossFade.js';
+import { cellSqueeze, MIP_SQUEEZE } from '../tileSqueeze.js';
 
 export type Blending = 'normal' | 'additive';
 
@@ -61,6 +62,11 @@ export interface HipsLayerOptions {
   readonly onError?: (info: TileErrorInfo) => void;
   /** Something changed that needs a new frame (a tile arrived). */
   readonly onChange?: () => void;
+  /**
+   * A needed tile turned out empty or failed: nothing new to draw (its cell keeps its stand-in),
+   * but the view may now be complete — check `settled` without drawing (default: onChange).
+   */
+  readonly onSettleCheck?: () => void;
 }
 
 /** The first colour format the survey offers, or undefined when it has none we decode. */
@@ -105,6 +111,8 @@ export interface HipsLayerStats {
   cpuCacheBytes: number;
   /** Cells of the last frame drawn as a cross-fade (their coarser tile under the new one). */
   cellsFading: number;
+  /** Colour tiles whose mip chain has been rendered (only those drawn squeezed; tileSqueeze.ts). */
+  mipChains: number;
 }
 
 export class HipsLayer implements RenderLayer {
@@ -112,7 +120,7 @@ export class HipsLayer implements RenderLayer {
   readonly properties: HipsProperties;
   opacity: number;
   blending: Blending;
-  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0, cellsFading: 0 };
+  readonly stats: HipsLayerStats = { cellsDrawn: 0, cellsFromAncestor: 0, tilesUploaded: 0, tilesResident: 0, dataOrder: 0, drawOrder: 0, allskyTiles: 0, prefetched: 0, moc: 'pending', cpuCacheBytes: 0, cellsFading: 0, mipChains: 0 };
   private readonly device: GPUDevice;
   private readonly manager: TileManager;
   private readonly tiles: TileTextureArray;
@@ -157,6 +165,10 @@ export class HipsLayer implements RenderLayer {
   private cuts: [number, number] = [0, 1];
   private cutsKey = '';
   private destroyed = false;
+  /** Recent GPU time per frame, ms (set by the renderer before prepare; crossFade.ts skips the fade above fadeSkipFrameMs). */
+  gpuFrameMs = 0;
+  /** GPU time per frame above which tiles appear without a cross-fade, ms. */
+  fadeSkipFrameMs = FADE_SKIP_FRAME_MS;
 
   constructor(device: GPUDevice, format: GPUTextureFormat, opts: HipsLayerOptions) {
     this.device = device;
@@ -195,6 +207,7 @@ export class HipsLayer implements RenderLayer {
       cpuBudgetBytes: opts.cpuBudgetBytes,
       rememberedOutcomes: opts.rememberedOutcomes,
       onSettle: opts.onChange,
+      onResolvedEmpty: opts.onSettleCheck,
       onError: (info) => this.onError?.(info),
     });
     this.loadMoc(opts.baseUrl, opts.fetchFn, opts.onChange);
@@ -272,6 +285,12 @@ export class HipsLayer implements RenderLayer {
     pass.draw(this.copies * this.cellCount * HIPS_GRID * HIPS_GRID * 6);
   }
 
+
+  /** What a settled view does between frames (it needs no frame to settle): ask for the next order's tiles. */
+  idleWork(): void {
+    if (this.destroyed || !this.selection) return;
+    this.maybePrefetch(this.selection);
+  }
 
   /** Decoded tiles wait for the next frame's upload budget, or a tile is still fading in. */
   get hasPendingUploads(): boolean {
@@ -601,6 +620,11 @@ export class HipsLayer implements RenderLayer {
     for (const c of sel.cells) drawn.add(tileKey(c.order, c.ipix));
     const shown = new Map<number, number>();
     let fading = 0;
+    // colour tiles get their mip chain when first drawn squeezed (tileSqueeze.ts); during a
+    // projection change the mesh is not where `camera` puts it, so every tile gets one
+    const needMips = new Set<number>();
+    const transitioning = from !== undefined && from.mix < 1;
+    const tileWidth = this.properties.hipsTileWidth;
     const emit = (cellOrder: number, cellIpix: number, src: { order: number; ipix: number; layer: number }, alpha: number, vs: Float64Array): void => {
       const base = n * VERTS_PER_CELL * 4;
       for (let k = 0; k < VERTS_PER_CELL; k++) {
@@ -623,6 +647,12 @@ export class HipsLayer implements RenderLayer {
       cellF32[o + 2] = 1 / div;
       cellU32[o + 3] = src.layer;
       cellF32[o + 4] = alpha;
+      let mipped = this.tiles.hasMipmaps(src.layer) || needMips.has(src.layer);
+      if (!mipped && (transitioning || cellSqueeze(camera, vs, HIPS_GRID, tileWidth / div) > MIP_SQUEEZE)) {
+        needMips.add(src.layer);
+        mipped = true;
+      }
+      cellF32[o + 5] = mipped ? 0.5 : 0;
       n++;
     };
     for (const cell of sel.cells) {
@@ -632,7 +662,8 @@ export class HipsLayer implements RenderLayer {
       let alpha = 1;
       let fullOrder = src.order;
       const arrived = this.arrivals.get(tileKey(src.order, src.ipix));
-      const weight = arrived === undefined ? 1 : fadeWeight(now, arrived, src.order, shownOrderAt(this.shown, cell.order, cell.ipix));
+      const weight = arrived === undefined ? 1 : fadeWeight(now, arrived, src.order, shownOrderAt(this.shown, cell.order, cell.ipix), FADE_MS,
+        this.gpuFrameMs, this.fadeSkipFrameMs);
       if (weight < 1) {
         // cross-fade from the coarser tile drawn here last frame toward the tile that just arrived
         const under = src.order > this.hipsOrderMin ? this.sourceFor(cell.order, cell.ipix, src.order - 1) : undefined;
@@ -649,6 +680,7 @@ export class HipsLayer implements RenderLayer {
       if (src.order < sel.dataOrder) fromAncestor++;
     }
     this.shown = shown;
+    this.stats.mipChains += this.tiles.ensureMipmaps(needMips);
     this.stats.cellsFading = fading;
     this.trimCellVectors(sel.cells.length);
     this.cellCount = n;

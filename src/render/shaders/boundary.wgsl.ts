@@ -1,6 +1,7 @@
 // WGSL for the screen overlays drawn on top of the sky by one full-screen triangle: the
 // projection's outer boundary (anti-aliased outline just outside it, background colour beyond)
-// and the reticle at the view centre.
+// and the reticle at the view centre (the triangle covers only the reticle's box when no boundary
+// is drawn).
 import { projectionWgsl } from './projection.wgsl.js';
 
 export const boundaryWgsl = /* wgsl */ `
@@ -27,7 +28,13 @@ struct VOut {
 
 @vertex
 fn vs(@builtin(vertex_index) vi: u32) -> VOut {
-  let xy = vec2f(f32((vi << 1u) & 2u) * 2.0 - 1.0, f32(vi & 2u) * 2.0 - 1.0);
+  var xy = vec2f(f32((vi << 1u) & 2u) * 2.0 - 1.0, f32(vi & 2u) * 2.0 - 1.0);
+  if (u.hasBoundary == 0u) {
+    // reticle only: the triangle shrunk to cover the reticle's box (its arms plus 2 px), not the
+    // screen; on a CPU rasteriser (SwiftShader) a full-screen pass for a small cross cost about
+    // 40% of a 1280x720 frame
+    xy = xy * min(vec2f(1.0), (u.reticlePx + 2.0) * 2.0 / max(u.viewportPx, vec2f(1.0)));
+  }
   var out: VOut;
   out.position = vec4f(xy, 0.0, 1.0);
   out.ndc = xy;
@@ -57,7 +64,9 @@ fn fs(in: VOut) -> @location(0) vec4f {
     let armX = (1.0 - smoothstep(0.75, 1.25, p.y)) * step(gap, p.x) * (1.0 - smoothstep(u.reticlePx, u.reticlePx + 1.0, p.x));
     let armY = (1.0 - smoothstep(0.75, 1.25, p.x)) * step(gap, p.y) * (1.0 - smoothstep(u.reticlePx, u.reticlePx + 1.0, p.y));
     let a = max(armX, armY) * u.reticleColor.a;
-    out = vec4f(mix(out.rgb, u.reticleColor.rgb, a), max(out.a, a));
+    // (over a transparent outline fragment the reticle keeps its own colour, as where no
+    // boundary is drawn)
+    out = vec4f(mix(out.rgb, u.reticleColor.rgb, select(a, 1.0, out.a <= 0.0)), max(out.a, a));
   }
   if (out.a <= 0.0) { discard; }
   return out;

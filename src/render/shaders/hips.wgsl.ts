@@ -68,7 +68,7 @@ struct Cell {
   uvScale: f32,       // size of the cell in its source tile, as a fraction of the tile
   layer: u32,         // texture-array layer of the source tile
   alpha: f32,         // cross-fade weight of this entry (1 when the tile has settled)
-  _p0: f32,
+  mipScale: f32,      // colour: 0.5 when the tile's mip chain is filled (LOD bias -1), 0 = level 0 only
   _p1: f32,
   _p2: f32,
 };
@@ -87,6 +87,7 @@ struct VOut {
   @location(3) depth: f32,  // view-frame z: < 0 on the far side of the sky
   @location(4) @interpolate(flat) facet: f32,  // HPX: the polar facet this copy was drawn for
   @location(5) @interpolate(flat) alpha: f32,
+  @location(7) @interpolate(flat) mipScale: f32,
 ${caps ? '  @location(6) @interpolate(flat) cap: u32,  // a pole triangle of MER/CAR (capCoverage), else NO_CAP' : ''}
 };
 
@@ -362,6 +363,7 @@ ${caps ? '  out.cap = select(NO_CAP, (c * G * G + quad) * 2u + tri, isCap(frame.
   out.plane = plane;
   out.layer = cell.layer;
   out.alpha = cell.alpha;
+  out.mipScale = cell.mipScale;
   out.depth = ps[k].z;
   out.facet = -1.0;
   if ((frame.projectionB == 9u && frame.mixB >= 1.0) || (frame.projection == 9u && frame.mixB <= 0.0)) {
@@ -386,9 +388,12 @@ ${caps ? `  if (in.cap != NO_CAP) {
     if (cov.x < 0.5) { discard; }
     uv = cov.yz;
   }` : ''}
-${kind === 'colour' ? `  // mip bias -1: a tile drawn near 1:1 (as selection aims) stays as sharp as plain bilinear and
-  // agrees with point-sampled references (reproject); squeezed 2x and more, it averages
-  let color = textureSampleBias(tiles, tileSampler, uv, in.layer, -1.0);
+${kind === 'colour' ? `  // mip bias -1 (gradients halved): a tile drawn near 1:1 (as selection aims) stays as sharp as
+  // plain bilinear and agrees with point-sampled references (reproject); squeezed 2x and more, it
+  // averages. A tile whose chain is not filled (never drawn squeezed, tileSqueeze.ts) has
+  // mipScale 0: gradients 0, level 0 only.
+  let g = in.mipScale;
+  let color = textureSampleGrad(tiles, tileSampler, uv, in.layer, dpdx(uv) * g, dpdy(uv) * g);
   return vec4f(color.rgb, color.a * frame.opacity * in.alpha);` : `  let v = fitsValue(uv, in.layer);
   if (isNan(v)) { discard; }
   let t = clamp((v - frame.cutLo) / max(frame.cutHi - frame.cutLo, 1e-30), 0.0, 1.0);
