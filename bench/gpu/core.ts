@@ -10,6 +10,8 @@
 // is redone each frame, as in a pan.
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
 import { CatalogLayer } from '../../src/render/layers/catalogLayer.js';
+import { FootprintLayer } from '../../src/render/layers/footprintLayer.js';
+import { tessellateFootprints, type FootprintGeometry } from '../../src/footprints/tessellate.js';
 import { parseHipsProperties } from '../../src/hips/properties.js';
 import type { DecodedTile, TileFetcher } from '../../src/hips/tileManager.js';
 import type { ViewState } from '../../src/math/camera.js';
@@ -143,6 +145,90 @@ export async function rawSplatFrames(device: GPUDevice, opts: { points: number; 
     grid.destroy();
   }
   return { samples, info: { points: opts.points } };
+}
+
+/**
+ * `n` instrument-like footprints uniform over the sky, as STC-S: squares 0.05–0.3° on a side at a
+ * random position angle (the size of the ESO/HST footprints in ../shared/data), every 7th a
+ * circle, seeded.
+ */
+export function randomFootprints(n: number, seed = 11): string[] {
+  const rnd = seeded(seed);
+  const out: string[] = new Array<string>(n);
+  const DEG = Math.PI / 180;
+  for (let i = 0; i < n; i++) {
+    const raDeg = rnd() * 360;
+    const decDeg = (Math.asin(2 * rnd() - 1) * 180) / Math.PI;
+    const sideDeg = 0.05 + rnd() * 0.25;
+    if (i % 7 === 6) {
+      out[i] = `CIRCLE ICRS ${raDeg.toFixed(6)} ${decDeg.toFixed(6)} ${(sideDeg / 2).toFixed(6)}`;
+      continue;
+    }
+    const pa = rnd() * 2 * Math.PI;
+    const cosDec = Math.max(Math.cos(decDeg * DEG), 1e-3);
+    const corners: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const a = pa + (k * Math.PI) / 2 + Math.PI / 4;
+      const dx = (Math.cos(a) * sideDeg) / Math.SQRT2;
+      const dy = (Math.sin(a) * sideDeg) / Math.SQRT2;
+      const dec = Math.max(-89.999, Math.min(89.999, decDeg + dy));
+      corners.push(`${(((raDeg + dx / cosDec) % 360) + 360) % 360} ${dec}`);
+    }
+    out[i] = `POLYGON ICRS ${corners.join(' ')}`;
+  }
+  return out;
+}
+
+/** Pixels of a rgba8unorm target with any alpha (read back once): proof that a workload drew. */
+async function coveredPixels(device: GPUDevice, tex: GPUTexture): Promise<number> {
+  const bytesPerRow = Math.ceil((tex.width * 4) / 256) * 256;
+  const buf = device.createBuffer({ size: bytesPerRow * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  try {
+    const enc = device.createCommandEncoder();
+    enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow }, { width: tex.width, height: tex.height });
+    device.queue.submit([enc.finish()]);
+    await buf.mapAsync(GPUMapMode.READ);
+    const px = new Uint8Array(buf.getMappedRange());
+    let n = 0;
+    for (let y = 0; y < tex.height; y++) {
+      for (let x = 0; x < tex.width; x++) if (px[y * bytesPerRow + x * 4 + 3]! > 0) n++;
+    }
+    buf.unmap();
+    return n;
+  } finally {
+    buf.destroy();
+  }
+}
+
+/** `count` random footprints tessellated (outlines) as the workers do in the browser, and how long that took. */
+export function footprintGeometry(count: number): { geometry: FootprintGeometry; buildMs: number } {
+  const stcs = randomFootprints(count);
+  const t0 = performance.now();
+  const geometry = tessellateFootprints(stcs, { toleranceRad: 0.002, fill: false });
+  const buildMs = performance.now() - t0;
+  if (geometry.problems.length > 0) throw new Error(`footprint bench: ${geometry.problems.length} footprints refused, first: ${geometry.problems[0]!.message}`);
+  return { geometry, buildMs };
+}
+
+/**
+ * Frame time of footprints (footprintGeometry: outlines, no fill) at a full-sky AIT view (every
+ * footprint in view) or a SIN view of `fovDeg`. The layer is built anew (its upload untimed).
+ */
+export async function footprintFrames(device: GPUDevice, opts: { built: { geometry: FootprintGeometry; buildMs: number }; widthPx: number; heightPx: number; frames: number; fovDeg?: number }): Promise<FrameSamples> {
+  const { geometry, buildMs } = opts.built;
+  const renderer = new SkyRenderer(device, 'rgba8unorm', { clearColor: { r: 0, g: 0, b: 0, a: 0 } });
+  const layer = renderer.addLayer(new FootprintLayer(device, 'rgba8unorm', { id: 'bench', geometry, color: '#ffd54f', lineWidthPx: 1 }));
+  const tex = target(device, opts.widthPx, opts.heightPx);
+  try {
+    const fovDeg = opts.fovDeg ?? 360;
+    const view: ViewState = { raDeg: 0, decDeg: 0, fovDeg, rollDeg: 0, projection: fovDeg >= 180 ? 'AIT' : 'SIN', widthPx: opts.widthPx, heightPx: opts.heightPx };
+    const samples = await timeFrames(device, renderer, view, opts.frames, 0.05, tex);
+    const drawnPx = await coveredPixels(device, tex);
+    return { samples, info: { footprints: geometry.count, segments: layer.stats.segments, inView: layer.stats.inView, drawnPx, buildMs: Math.round(buildMs) } };
+  } finally {
+    tex.destroy();
+    renderer.destroy();
+  }
 }
 
 /** Tiles read from a HiPS directory by `readFile` and decoded by `decodeJpeg` (jpeg-js in Node). */

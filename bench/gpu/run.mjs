@@ -1,13 +1,14 @@
 // The GPU benchmark (issue: benchmarks that hold up, GPU runs): the render core under Node with
 // Dawn. Catalogue frames (markers and density) from 1e5 to 1e8 rows, the card's own compute-splat
-// limit on the same point counts (the peer for the density path), and the full-sky HiPS frame at
-// 4K. Writes bench/results/gpu-<adapter>.json in the harness format, naming the adapter.
+// limit on the same point counts (the peer for the density path), footprint outlines from 1e4 to
+// 1e6 (full sky and SIN 60°), and the full-sky HiPS frame at 4K. Writes bench/results/gpu-<adapter>.json in the harness format, naming the adapter.
 //
 //   here (SwiftShader, tiny):  npm run bench:gpu -- --quick
 //   on a lent H100/H200:       ../shared/tools/gpu-kit && node bench/gpu/build.mjs, then run
 //                              `bash .gpu-kit/enter.sh node bench/gpu/run.mjs` there with
 //                              carry [".gpu-kit", "bench/gpu/dist"]  (finishes in < 5 min)
-// Options: --quick (sizes for a CPU rasteriser), --rows=1e5,1e6 (catalogue sizes), --size=WxH,
+// Options: --quick (sizes for a CPU rasteriser), --rows=1e5,1e6 (catalogue sizes), --footprints=1e4,1e5
+// (footprint counts), --size=WxH,
 // --frames=N, --no-write (print a `RESULT {json}` line instead of writing the result file).
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -53,7 +54,7 @@ const parseN = (s) => Math.round(Number(s));
 const rows = opt('rows') ? opt('rows').split(',').map(parseN) : quick ? [1e4, 1e5] : [1e5, 1e6, 1e7, 1e8];
 const [W, H] = opt('size') ? opt('size').split('x').map(parseN) : quick ? [960, 540] : [3840, 2160];
 const frames = opt('frames') ? parseN(opt('frames')) : quick ? 3 : 10;
-if (!(W > 0 && H > 0 && frames > 0 && rows.every((n) => n > 0))) {
+if (!(W > 0 && H > 0 && frames > 0 && rows.every((n) => n > 0) && (opt('footprints') ?? '1').split(',').every((n) => parseN(n) > 0))) {
   console.error(`bad options: rows ${rows}, size ${W}x${H}, frames ${frames}`);
   process.exit(2);
 }
@@ -70,6 +71,13 @@ for (const n of rows) {
   if (n <= 1e7) push(`catalogue ${label} rows, markers, full sky`, 'esasky-sky', 'ms', await core.catalogueFrames(device, { rows: n, widthPx: W, heightPx: H, frames, mode: 'markers' }));
   push(`catalogue ${label} rows, density, full sky`, 'esasky-sky', 'ms', await core.catalogueFrames(device, { rows: n, widthPx: W, heightPx: H, frames, mode: 'density' }));
   push(`catalogue ${label} rows, density, full sky`, 'raw compute splat', 'ms', await core.rawSplatFrames(device, { points: n, widthPx: W, heightPx: H, frames }));
+}
+const footprintCounts = opt('footprints') ? opt('footprints').split(',').map(parseN) : quick ? [1e3, 1e4] : [1e4, 1e5, 1e6];
+for (const n of footprintCounts) {
+  const label = n.toExponential(0).replace('+', '');
+  const built = core.footprintGeometry(n);
+  push(`footprints ${label}, outlines, full sky`, 'esasky-sky', 'ms', await core.footprintFrames(device, { built, widthPx: W, heightPx: H, frames }));
+  push(`footprints ${label}, outlines, SIN 60°`, 'esasky-sky', 'ms', await core.footprintFrames(device, { built, widthPx: W, heightPx: H, frames, fovDeg: 60 }));
 }
 if (!quick && !opt('rows')) {
   push('raw compute splat 1e9 points (card limit)', 'raw compute splat', 'ms', await core.rawSplatFrames(device, { points: 1e9, widthPx: W, heightPx: H, frames }));
@@ -88,7 +96,7 @@ push(`full-sky HiPS (Gaia DR2 RV, AIT) at ${W}x${H}`, 'esasky-sky', 'ms', await 
 
 device.destroy();
 const slug = /swiftshader/i.test(card) ? 'swiftshader' : (info.description || info.device || info.vendor || 'gpu').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-const result = { description: `Render core under Node (Dawn) on ${card}: catalogue frames (markers, density) vs the card's raw compute-splat limit, full-sky HiPS at ${W}x${H}`, machine: machine({ gpu: card }), metrics, notes };
+const result = { description: `Render core under Node (Dawn) on ${card}: catalogue frames (markers, density) vs the card's raw compute-splat limit, footprint outlines, full-sky HiPS at ${W}x${H}`, machine: machine({ gpu: card }), metrics, notes };
 if (write) writeResult(`gpu-${quick ? 'quick-' : ''}${slug}`, result);
 else console.log(`RESULT ${JSON.stringify(result)}`);
 process.exit(0);
