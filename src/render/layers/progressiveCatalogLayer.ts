@@ -15,18 +15,25 @@
 // Completeness lines or the server's per-cell counts say are in the view's cells but not loaded,
 // 20 % hysteresis) a CatalogDensityMap shows the resident rows plus the counted-not-loaded rows
 // spread over their cells (src/catalog/densityCells.ts) instead of markers.
+// Marker path: as CatalogLayer (src/catalog/markerPath.ts, markerPath 'auto' | 'compute' |
+// 'raster'), many small markers skip the quads: one pass places every row slot and rasterises its
+// marker into a screen-sized id buffer (CatalogRaster, owned), a full-screen pass resolves it; the
+// row slot is the id, so picking and the highlight use the same slots as the quads.
 import type { Camera } from '../../math/camera.js';
 import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import type { PickableLayer } from '../picking.js';
 import {
-  catalogGpu, catalogMainBindGroups, DEFAULT_DENSITY_THRESHOLD, type CatalogDrawMode, catalogMarkersBindGroup, catalogPipelines, catalogProjectBindGroup, createMarkerTexture, writeCatalogUniforms, type CatalogBindings, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
+  catalogGpu, catalogMainBindGroups, specialisedPipelines, DEFAULT_DENSITY_THRESHOLD, type CatalogDrawMode, catalogMarkersBindGroup, catalogPipelines, catalogProjectBindGroup, createMarkerTexture, writeCatalogUniforms, type CatalogBindings, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
   UNIFORM_BYTES, type CatalogGpu, type CatalogStyle, type ResolvedStyle,
 } from './catalogLayer.js';
 import { CatalogLabels } from './catalogLabels.js';
+import { CatalogRaster } from './catalogRaster.js';
+import { chooseMarkerPath, type MarkerPath } from '../../catalog/markerPath.js';
+import { PROJECTION_ID } from '../../math/projections.js';
 import { COMPACT_CHUNK } from '../shaders/catalog.wgsl.js';
 import { CatalogError, filterBounds, numericColumn, rowPasses, validateFilters, MAX_FILTERS, type CatalogData, type RangeFilter } from '../../catalog/columns.js';
-import { colormapWords } from '../../catalog/style.js';
+import { colormapWords, SHAPE_ID } from '../../catalog/style.js';
 import type { HipsCatalogMetadata, HipsCatalogTile } from '../../hips/catalog.js';
 import { planCatalogTiles } from '../../catalog/progressivePlan.js';
 import { CatalogTileLoader, type CatalogTileEntry, type CatalogTileLoaderOptions, type CatalogTileLoaderStats } from '../../catalog/progressiveTiles.js';
@@ -117,6 +124,10 @@ export interface ProgressiveCatalogStats {
   readonly countsOrder: number;
   readonly densitySamples: number;
   readonly densityPasses: number;
+  /** The path that drew the markers in the last prepared frame ('raster': quads; 'compute': compute-rasterised). */
+  readonly markerPath: MarkerPath;
+  /** Compute raster passes run (drawing and picking). */
+  readonly rasterPasses: number;
 }
 
 interface TileSlot {
@@ -227,7 +238,15 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private densityKey = '';
   private modeKey = '';
   private estimated = 0;
+  /** Resident rows (loaded, passing the filters) estimated in view: what chooses the marker path. */
+  private estimatedResident = 0;
   private filterVersion = 0;
+  /** The compute-rasterised marker path (owned): id buffers, resolve. */
+  private readonly raster: CatalogRaster;
+  private path: MarkerPath = 'raster';
+  private rasterKey = '';
+  private pickRasterKey = '';
+  private projectionIds: [number, number] = [0, 0];
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: ProgressiveCatalogOptions) {
     this.device = device;
@@ -264,6 +283,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     if (this.countsUrl !== undefined && !this.countsUrl.includes('{order}')) throw new CatalogError(`countsUrl must contain '{order}', got '${this.countsUrl}'`);
     this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
     this.allocate(MIN_ROW_CAPACITY);
+    this.raster = new CatalogRaster(device, format, { screen: this.screenBuffer, rowCount: 0 });
     this.applyLuts();
     this.setFilters(filters ?? []);
     this.loader = new CatalogTileLoader({
@@ -335,6 +355,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       countsOrder: this.countsInUse?.order ?? -1,
       densitySamples: this.density.samples,
       densityPasses: this.density.passes,
+      markerPath: this.path,
+      rasterPasses: this.raster.passes,
     };
   }
 
@@ -389,9 +411,29 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
         this.density.run(this.bgMain!, Math.min(this.capacity, this.liveChunks * COMPACT_CHUNK), v.widthPx, v.heightPx, this.style.color[3]);
       }
     }
-    if ((this.drawMode === 'markers' || this.selectedSlot() !== undefined) && pk !== this.projectKey) {
-      this.projectKey = pk;
-      this.runProject();
+    this.path = this.drawMode === 'markers' ? this.choosePath() : 'raster';
+    // rows past the last live block are free (never drawn): the passes stop at its chunk
+    this.raster.setSources({ screen: this.screenBuffer, rowCount: Math.min(this.capacity, this.liveChunks * COMPACT_CHUNK) });
+    if (this.raster.resize(v.widthPx, v.heightPx)) this.rasterKey = this.pickRasterKey = this.projectKey = '';
+    if (this.drawMode === 'markers' || this.selectedSlot() !== undefined) {
+      // the compute path reads every slot's screen record: the visible list is needed only by the
+      // quads and the arrows; without arrows one pass places and rasterises the rows
+      const compact = this.path === 'raster' || this.hasArrows;
+      const fused = this.path === 'compute' && !this.hasArrows;
+      const rk = `${pk}|${compact}|${fused}`;
+      if (rk !== this.projectKey) {
+        this.projectKey = rk;
+        if (fused) {
+          this.runProjectRaster();
+          this.rasterKey = rk;
+        } else this.runProject(compact);
+      }
+    }
+    if (this.path === 'compute' && this.projectKey !== this.rasterKey && this.bgMain) {
+      this.rasterKey = this.projectKey;
+      const enc = this.device.createCommandEncoder({ label: 'progressive catalog raster' });
+      this.raster.encodeRaster(enc, this.bgMain, 'colour', SHAPE_ID[this.style.shape], this.style.filled);
+      this.device.queue.submit([enc.finish()]);
     }
     this.updateLabels(camera, `${vk}|${tk}`);
     if (this.hasPendingUploads) this.requestFrame();
@@ -412,10 +454,12 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
         pass.drawIndirect(this.scanBuffer, 0);
         this.drawCalls++;
       }
-      pass.setPipeline(this.pipelines.markers);
-      pass.setBindGroup(0, this.bgMain);
-      pass.setBindGroup(1, this.bgMarkers);
-      pass.drawIndirect(this.scanBuffer, 0);
+      if (this.path !== 'compute' || !this.raster.encodeResolve(pass, this.bgMain, 'colour')) {
+        pass.setPipeline(this.pipelines.markers);
+        pass.setBindGroup(0, this.bgMain);
+        pass.setBindGroup(1, this.bgMarkers);
+        pass.drawIndirect(this.scanBuffer, 0);
+      }
       this.drawCalls++;
     }
     if (this.selectedSlot() !== undefined && this.bgHighlight) {
@@ -433,11 +477,34 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     w[35] = 2;
     w[38] = slot;
     this.device.queue.writeBuffer(this.uniformPick, 0, this.uniformBytes);
+    if (this.path === 'compute' && this.pickRasterKey === this.projectKey && this.raster.encodeResolve(pass, this.bgPick, 'pick')) return true;
     pass.setPipeline(this.pipelines.pick);
     pass.setBindGroup(0, this.bgPick);
     pass.setBindGroup(1, this.bgMarkers);
     pass.drawIndirect(this.scanBuffer, 0);
     return true;
+  }
+
+  /** This frame's marker path: by the style's setting, shape, largest marker and the resident rows in view. */
+  private choosePath(): MarkerPath {
+    if (this.drawn.length === 0) return 'raster';
+    const st = this.style;
+    const pr = this.pixelRatio;
+    const maxSizePx = (st.sizeColumn ? Math.max(st.sizePxRange[0], st.sizePxRange[1]) : st.sizePx) * pr;
+    return chooseMarkerPath({ setting: st.markerPath, shape: st.shape, maxSizePx, lineWidthPx: st.lineWidthPx * pr, estimatedRows: this.estimatedResident });
+  }
+
+  /**
+   * Before a pick pass (Picker): on the compute path, rasterise the pick discs of the drawn rows
+   * into the pick id buffer that encodePick resolves (once per view / change).
+   */
+  preparePick(): void {
+    if (this.destroyed || this.path !== 'compute' || this.drawMode !== 'markers' || this.drawn.length === 0 || !this.bgPick) return;
+    if (this.pickRasterKey === this.projectKey) return;
+    this.pickRasterKey = this.projectKey;
+    const enc = this.device.createCommandEncoder({ label: 'progressive catalog pick raster' });
+    this.raster.encodeRaster(enc, this.bgPick, 'pick', SHAPE_ID[this.style.shape], this.style.filled);
+    this.device.queue.submit([enc.finish()]);
   }
 
   /** The tile and row inside it of a pick row (its row slot). */
@@ -520,6 +587,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.countsAbort.abort();
     this.loader.destroy();
     this.density.destroy();
+    this.raster.destroy();
     for (const b of [this.rowsBuffer, this.cellsBuffer, this.attrsBuffer, this.tipsBuffer, this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.lutBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick]) b.destroy();
     this.imageTexture.destroy();
     this.labels.destroy();
@@ -678,7 +746,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.cellsBuffer = d.createBuffer({ label: 'progressive catalog cells', size: 2 * capacity * 16, usage: storage });
     this.attrsBuffer = d.createBuffer({ label: 'progressive catalog attributes', size: Math.max(16, this.attrSlotCapacity * capacity * 4), usage: storage });
     this.tipsBuffer = d.createBuffer({ label: 'progressive catalog arrow tips', size: this.hasArrows ? capacity * TIP_FLOATS * 4 : 16, usage: storage });
-    this.screenBuffer = d.createBuffer({ label: 'progressive catalog screen', size: capacity * 16, usage: GPUBufferUsage.STORAGE });
+    this.screenBuffer = d.createBuffer({ label: "progressive catalog screen", size: capacity * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     this.visibleBuffer = d.createBuffer({ label: 'progressive catalog visible rows', size: capacity * 4, usage: GPUBufferUsage.STORAGE });
     this.scanBuffer = d.createBuffer({ label: 'progressive catalog compaction', size: (4 + 2 * (capacity / COMPACT_CHUNK)) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT });
     this.bgMain = this.bgHighlight = this.bgPick = this.bgProject = this.bgMarkers = undefined;
@@ -779,6 +847,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       const { cap, kept, keep } = this.tileCount(t.rows);
       estimate += rowsOfCapInCone(cap, kept, centre, radius, keep);
     }
+    this.estimatedResident = estimate;
     for (const c of this.remainders) if (cellNearCone(c.order, c.ipix, centre, radius)) estimate += c.rows;
     this.estimated = estimate;
     const next: CatalogDrawMode = !Number.isFinite(threshold) ? 'markers'
@@ -966,6 +1035,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
 
   private writeUniforms(camera: Camera, transition: ProjectionTransition | undefined): void {
     const buf = this.uniformBytes;
+    const a = PROJECTION_ID[(transition ? transition.camera : camera).view.projection];
+    this.projectionIds = [a, transition ? PROJECTION_ID[camera.view.projection] : a];
     packCatalogUniforms(buf, {
       camera, transition, style: this.style, pixelRatio: this.pixelRatio, stamp: this.stamp, rowCount: this.capacity,
       cellCount: this.capacity, chunkCount: this.liveChunks, precise: this.precise, slotOf: (name) => this.columnSlots.get(name)!,
@@ -985,8 +1056,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     };
   }
 
-  /** One compute pass over the shared buffers: every row placed, the visible ones listed for the one indirect draw. */
-  private runProject(): void {
+  /** One compute pass over the shared buffers: every row placed, (compact) the visible ones listed for the one indirect draw. */
+  private runProject(compact: boolean): void {
     if (!this.bgMain || !this.bgProject) return;
     const g = this.gpu;
     // rows past the last live block are free (never drawn): the passes stop at its chunk
@@ -995,16 +1066,28 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     const pass = enc.beginComputePass({ label: 'progressive catalog project' });
     pass.setBindGroup(0, this.bgMain);
     pass.setBindGroup(1, this.bgProject);
-    pass.setPipeline(g.project);
+    // specialised to the view's projection(s), as CatalogLayer and the fused compute path
+    pass.setPipeline(specialisedPipelines(this.device, ...this.projectionIds).project);
     pass.dispatchWorkgroups(...dispatchSize(Math.min(this.capacity, chunkCount * COMPACT_CHUNK)));
-    const chunks = dispatchSize(chunkCount);
-    pass.setPipeline(g.countChunks);
-    pass.dispatchWorkgroups(...chunks);
-    pass.setPipeline(g.scanChunks);
-    pass.dispatchWorkgroups(1);
-    pass.setPipeline(g.scatter);
-    pass.dispatchWorkgroups(...chunks);
+    if (compact) {
+      const chunks = dispatchSize(chunkCount);
+      pass.setPipeline(g.countChunks);
+      pass.dispatchWorkgroups(...chunks);
+      pass.setPipeline(g.scanChunks);
+      pass.dispatchWorkgroups(1);
+      pass.setPipeline(g.scatter);
+      pass.dispatchWorkgroups(...chunks);
+    }
     pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.projectPasses++;
+  }
+
+  /** The fused project + raster pass over the live row slots (compute path without arrows). */
+  private runProjectRaster(): void {
+    if (!this.bgMain) return;
+    const enc = this.device.createCommandEncoder({ label: 'progressive catalog project + raster' });
+    this.raster.encodeProjectRaster(enc, this.bgMain, SHAPE_ID[this.style.shape], this.style.filled, this.projectionIds);
     this.device.queue.submit([enc.finish()]);
     this.projectPasses++;
   }
