@@ -45,7 +45,7 @@ import type { ProperMotionOptions } from '../../catalog/properMotion.js';
 import type { PlacedLabel } from '../../catalog/labelLayout.js';
 import { CatalogDensityMap, type DensityGrid } from './catalogDensity.js';
 import {
-  cellNearCone, countRemainders, densitySamples, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
+  cellNearCone, countRemainders, DensitySampleJob, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
   type CellCountsAnswer, type CountedCell, type RowCap,
 } from '../../catalog/densityCells.js';
 
@@ -86,6 +86,11 @@ export type ProgressiveDensitySource = 'rows' | 'tiles' | 'counts';
 export const MAX_DENSITY_SAMPLES = 262_144;
 /** While tiles stream in, density sample points are made again at most this often, ms. */
 const SAMPLES_REFRESH_MS = 250;
+/**
+ * Density sample points made per prepare() at most (DensitySampleJob.step): ~5 ms on SwiftShader
+ * machines here (170,000 points took ~100 ms in one go); a bigger set is built over several frames.
+ */
+export const SAMPLES_PER_FRAME = 8192;
 /** Deepest order of counts asked for (the archive server's MAX_COUNTS_ORDER). */
 const MAX_COUNTS_ORDER = 12;
 
@@ -124,6 +129,9 @@ export interface ProgressiveCatalogStats {
   readonly countsOrder: number;
   readonly densitySamples: number;
   readonly densityPasses: number;
+  /** Density sample points still to make (a set being built over frames; 0: none), and the prepare() steps that made points so far. */
+  readonly densitySamplesPending: number;
+  readonly densitySampleSteps: number;
   /** The path that drew the markers in the last prepared frame ('raster': quads; 'compute': compute-rasterised). */
   readonly markerPath: MarkerPath;
   /** Compute raster passes run (drawing and picking). */
@@ -235,6 +243,10 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private samplesKey = '';
   private samplesOrder = -1;
   private samplesAt = 0;
+  /** The sample set being built a step per frame (shown when done), and how many sets were shown. */
+  private sampleJob: DensitySampleJob | undefined;
+  private samplesShown = 0;
+  private sampleSteps = 0;
   private densityKey = '';
   private modeKey = '';
   private estimated = 0;
@@ -299,7 +311,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   }
 
   get settled(): boolean {
-    return this.loader.settled && !this.hasPendingUploads && ![...this.counts.values()].includes('pending');
+    return this.loader.settled && !this.hasPendingUploads && ![...this.counts.values()].includes('pending') && this.sampleJob === undefined;
   }
 
   /** A wanted tile arrived and is not in the buffers yet (tiles that arrived for an earlier view wait until wanted again). */
@@ -355,6 +367,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       countsOrder: this.countsInUse?.order ?? -1,
       densitySamples: this.density.samples,
       densityPasses: this.density.passes,
+      densitySamplesPending: this.sampleJob ? this.sampleJob.samples.length / 4 - this.sampleJob.made : 0,
+      densitySampleSteps: this.sampleSteps,
       markerPath: this.path,
       rasterPasses: this.raster.passes,
     };
@@ -405,7 +419,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.updateMode(camera);
     this.updateSamples(camera);
     if (this.drawMode === 'density') {
-      const dk = `${pk}|${this.samplesKey}`;
+      const dk = `${pk}|${this.samplesShown}`;
       if (dk !== this.densityKey) {
         this.densityKey = dk;
         this.density.run(this.bgMain!, Math.min(this.capacity, this.liveChunks * COMPACT_CHUNK), v.widthPx, v.heightPx, this.style.color[3]);
@@ -863,24 +877,45 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   /**
    * Weighted samples for the counted rows not loaded, near the view, about a grid pixel apart: made
    * again when the remainders or the sample order change, but while tiles stream in at most every
-   * SAMPLES_REFRESH_MS (each arrival changes the remainders; making 200,000 points takes ~100 ms).
+   * SAMPLES_REFRESH_MS (each arrival changes the remainders) and not while a set is being built.
+   * A set is built SAMPLES_PER_FRAME points per frame (DensitySampleJob: 200,000 points in one go
+   * took ~100 ms, a main-thread long task); the previous set is shown until it is done.
    */
   private updateSamples(camera: Camera): void {
-    if (this.drawMode !== 'density') return;
-    const sampleOrder = sampleOrderFor(camera.pixelAngleRad);
-    const sk = `${this.remaindersKey}|${sampleOrder}`;
-    if (sk === this.samplesKey) return;
-    const now = performance.now();
-    if (sampleOrder === this.samplesOrder && this.samplesKey !== '' && !this.loader.settled && now - this.samplesAt < SAMPLES_REFRESH_MS) {
-      this.requestFrame();
+    if (this.drawMode !== 'density') {
+      if (this.sampleJob) {
+        // dropped unfinished: made again when the density view returns
+        this.sampleJob = undefined;
+        this.samplesKey = '';
+      }
       return;
     }
-    this.samplesKey = sk;
-    this.samplesOrder = sampleOrder;
-    this.samplesAt = now;
-    const reach = Math.min(Math.PI, camera.radiusRad * 1.5);
-    const near = this.remainders.filter((c) => cellNearCone(c.order, c.ipix, camera.centre, reach));
-    this.density.setSamples(densitySamples(near, sampleOrder, MAX_DENSITY_SAMPLES).samples);
+    const sampleOrder = sampleOrderFor(camera.pixelAngleRad);
+    const sk = `${this.remaindersKey}|${sampleOrder}`;
+    if (sk !== this.samplesKey) {
+      const now = performance.now();
+      const streaming = sampleOrder === this.samplesOrder && this.samplesKey !== '' && !this.loader.settled;
+      if (streaming && (now - this.samplesAt < SAMPLES_REFRESH_MS || this.sampleJob)) {
+        this.requestFrame();
+      } else {
+        this.samplesKey = sk;
+        this.samplesOrder = sampleOrder;
+        this.samplesAt = now;
+        const reach = Math.min(Math.PI, camera.radiusRad * 1.5);
+        const near = this.remainders.filter((c) => cellNearCone(c.order, c.ipix, camera.centre, reach));
+        this.sampleJob = new DensitySampleJob(near, sampleOrder, MAX_DENSITY_SAMPLES);
+      }
+    }
+    const job = this.sampleJob;
+    if (!job) return;
+    this.sampleSteps++;
+    if (job.step(SAMPLES_PER_FRAME)) {
+      this.sampleJob = undefined;
+      this.density.setSamples(job.samples);
+      this.samplesShown++;
+    } else {
+      this.requestFrame();
+    }
   }
 
   /** A tile's rows as vectors with their cap (once), and its rows passing the filters (once per filter change). */
