@@ -761,7 +761,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.cellsBuffer = d.createBuffer({ label: 'progressive catalog cells', size: 2 * capacity * 16, usage: storage });
     this.attrsBuffer = d.createBuffer({ label: 'progressive catalog attributes', size: Math.max(16, this.attrSlotCapacity * capacity * 4), usage: storage });
     this.tipsBuffer = d.createBuffer({ label: 'progressive catalog arrow tips', size: this.hasArrows ? capacity * TIP_FLOATS * 4 : 16, usage: storage });
-    this.screenBuffer = d.createBuffer({ label: "progressive catalog screen", size: capacity * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    this.screenBuffer = d.createBuffer({ label: 'progressive catalog screen', size: capacity * 16, usage: GPUBufferUsage.STORAGE });
     this.visibleBuffer = d.createBuffer({ label: 'progressive catalog visible rows', size: capacity * 4, usage: GPUBufferUsage.STORAGE });
     this.scanBuffer = d.createBuffer({ label: 'progressive catalog compaction', size: (4 + 2 * (capacity / COMPACT_CHUNK)) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT });
     this.bgMain = this.bgHighlight = this.bgPick = this.bgProject = this.bgMarkers = undefined;
