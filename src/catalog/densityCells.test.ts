@@ -3,7 +3,9 @@
 // make_catalog_hips.py) and its per-cell counts (counts/order*.json, healpy, make_counts.py):
 // resident rows + remainders = every row of the catalogue, for any set of loaded tiles a plan can
 // give (parents before children); remainders from counts; sample points inside their cells
-// carrying the cell's rows; counts answers checked with errors that name the problem (fuzzed).
+// carrying the cell's rows, also when made a bounded number of points per step (DensitySampleJob:
+// the very points of one go, never all at once for a large set); counts answers checked with errors
+// that name the problem (fuzzed).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -13,7 +15,7 @@ import { parseHipsCatalogTile } from '../hips/catalog.js';
 import { tilePath } from '../hips/tilePath.js';
 import { CatalogError } from './columns.js';
 import {
-  cellNearCone, countRemainders, densitySamples, MIN_SAMPLE_ROWS, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
+  cellNearCone, countRemainders, DensitySampleJob, densitySamples, MIN_SAMPLE_ROWS, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
   type CountedTile,
 } from './densityCells.js';
 
@@ -125,6 +127,48 @@ describe('countRemainders (server counts) and the sample points', () => {
     const capped = densitySamples(cells, 9, 20_000);
     expect(capped.samples.length / 4).toBeLessThanOrEqual(20_000);
     expect(capped.order).toBeLessThan(9);
+  });
+
+  it('a large sample set is made in bounded steps (never in one call), the very points of densitySamples in one go', async () => {
+    const c = await counts(3);
+    const cells = c.cells.map((ipix, i) => ({ order: 3, ipix, rows: c.counts[i] }));
+    const whole = densitySamples(cells, 7, 200_000);
+    const total = whole.samples.length / 4;
+    expect(total).toBeGreaterThan(100_000);
+    const job = new DensitySampleJob(cells, 7, 200_000);
+    expect(job.order).toBe(whole.order);
+    expect(job.state).toBe('building');
+    // the first step makes exactly its budget of points and stops: the build is not done in one call
+    expect(job.step(8192)).toBe(false);
+    expect(job.made).toBe(8192);
+    expect(job.state).toBe('building');
+    let steps = 1;
+    while (!job.step(8192)) {
+      steps++;
+      expect(job.made).toBe(8192 * steps);
+    }
+    expect(steps + 1).toBe(Math.ceil(total / 8192));
+    expect(job.state).toBe('done');
+    expect(job.made).toBe(total);
+    expect(Buffer.from(job.samples.buffer).equals(Buffer.from(whole.samples.buffer)), 'same points, same order').toBe(true);
+    // done: further steps add nothing
+    expect(job.step(8192)).toBe(true);
+    expect(job.made).toBe(total);
+  });
+
+  it('any step sizes give the points of one go (fuzzed cells and budgets)', () => {
+    const cell = fc.integer({ min: 0, max: 6 }).chain((order) => fc.record({
+      order: fc.constant(order), ipix: fc.integer({ min: 0, max: 12 * 4 ** order - 1 }), rows: fc.double({ min: 0.001, max: 5000, noNaN: true }),
+    }));
+    fc.assert(fc.property(fc.array(cell, { maxLength: 12 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 5000 }), fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 }), (cells, order, max, budgets) => {
+      const whole = densitySamples(cells, order, max);
+      const job = new DensitySampleJob(cells, order, max);
+      let k = 0;
+      let guard = 0;
+      while (!job.step(budgets[k++ % budgets.length])) expect(++guard).toBeLessThan(100_000);
+      expect(job.order).toBe(whole.order);
+      expect(Buffer.from(job.samples.buffer).equals(Buffer.from(whole.samples.buffer))).toBe(true);
+    }), { numRuns: 200 });
   });
 
   it('sample order ~ a grid pixel (2 device pixels); cone tests against brute force', () => {

@@ -136,31 +136,78 @@ export function sampleOrderFor(pixelAngleRad: number): number {
  * ICRS unit vector (float32), weight.
  */
 export function densitySamples(cells: readonly CountedCell[], sampleOrder: number, maxSamples: number): { samples: Float32Array; order: number } {
-  let order = sampleOrder;
-  const depthOf = (c: CountedCell, k: number) => {
-    const byRows = Math.floor(Math.log(Math.max(1, c.rows / MIN_SAMPLE_ROWS)) / Math.log(4));
-    return Math.max(0, Math.min(k - c.order, byRows, 24 - c.order));
-  };
-  for (;;) {
+  const job = new DensitySampleJob(cells, sampleOrder, maxSamples);
+  job.step(Infinity);
+  return { samples: job.samples, order: job.order };
+}
+
+/**
+ * densitySamples made a bounded number of points at a time (so no main-thread task of a layer
+ * exceeds a few ms for 200,000 points): the same points in the same order once done. States:
+ * 'building' (step() adds up to maxPoints points) -> 'done' (samples complete).
+ */
+export class DensitySampleJob {
+  /** The sample order used (sampleOrder lowered until the points fit maxSamples). */
+  readonly order: number;
+  /** The points, x, y, z, weight each; complete once state is 'done'. */
+  readonly samples: Float32Array;
+  private readonly cells: readonly CountedCell[];
+  private readonly depths: Uint8Array;
+  private cell = 0;
+  /** Next sub-cell of the current cell (a * side + b). */
+  private sub = 0;
+  private o = 0;
+  private readonly v = new Float64Array(3);
+
+  constructor(cells: readonly CountedCell[], sampleOrder: number, maxSamples: number) {
+    let order = sampleOrder;
+    const depthOf = (c: CountedCell, k: number) => {
+      const byRows = Math.floor(Math.log(Math.max(1, c.rows / MIN_SAMPLE_ROWS)) / Math.log(4));
+      return Math.max(0, Math.min(k - c.order, byRows, 24 - c.order));
+    };
+    for (;;) {
+      let total = 0;
+      for (const c of cells) total += 4 ** depthOf(c, order);
+      if (total <= maxSamples || order <= 0) break;
+      order--;
+    }
+    this.order = order;
+    this.cells = cells;
+    this.depths = new Uint8Array(cells.length);
     let total = 0;
-    for (const c of cells) total += 4 ** depthOf(c, order);
-    if (total <= maxSamples || order <= 0) break;
-    order--;
+    for (let i = 0; i < cells.length; i++) {
+      this.depths[i] = depthOf(cells[i], order);
+      total += 4 ** this.depths[i];
+    }
+    this.samples = new Float32Array(4 * total);
   }
-  let total = 0;
-  for (const c of cells) total += 4 ** depthOf(c, order);
-  const out = new Float32Array(4 * total);
-  let o = 0;
-  const v = new Float64Array(3);
-  for (const c of cells) {
-    const d = depthOf(c, order);
-    const side = 2 ** d;
-    const w = c.rows / (side * side);
-    // sub-cell centres in the face's (x, y) coordinates: (ix * side + a + 0.5) / nside(order + d)
-    const { face, ix, iy } = nest2xyf(c.order, c.ipix);
-    const nsub = 2 ** (c.order + d);
-    for (let a = 0; a < side; a++) {
-      for (let b = 0; b < side; b++) {
+
+  get state(): 'building' | 'done' {
+    return this.cell < this.cells.length ? 'building' : 'done';
+  }
+
+  /** Points made so far. */
+  get made(): number {
+    return this.o / 4;
+  }
+
+  /** Add up to maxPoints points (whole rows of sub-cells may end a step early); true when done. */
+  step(maxPoints: number): boolean {
+    const out = this.samples;
+    const v = this.v;
+    let budget = maxPoints;
+    while (this.cell < this.cells.length && budget > 0) {
+      const c = this.cells[this.cell];
+      const side = 2 ** this.depths[this.cell];
+      const w = c.rows / (side * side);
+      // sub-cell centres in the face's (x, y) coordinates: (ix * side + a + 0.5) / nside(order + d)
+      const { face, ix, iy } = nest2xyf(c.order, c.ipix);
+      const nsub = side * 2 ** c.order;
+      const end = Math.min(side * side, this.sub + budget);
+      let o = this.o;
+      for (let k = this.sub; k < end; k++) {
+        const a = Math.floor(k / side);
+        const b = k - a * side;
         faceLocalToVec(face, (ix * side + a + 0.5) / nsub, (iy * side + b + 0.5) / nsub, v);
         out[o] = v[0];
         out[o + 1] = v[1];
@@ -168,9 +215,17 @@ export function densitySamples(cells: readonly CountedCell[], sampleOrder: numbe
         out[o + 3] = w;
         o += 4;
       }
+      budget -= end - this.sub;
+      this.o = o;
+      if (end === side * side) {
+        this.cell++;
+        this.sub = 0;
+      } else {
+        this.sub = end;
+      }
     }
+    return this.state === 'done';
   }
-  return { samples: out, order };
 }
 
 /** A tile's rows as unit vectors with the cap that holds them all (for counting rows in a cone). */

@@ -10,7 +10,7 @@ import { expect } from '@esm-bundle/chai';
 import '../../src/define.js';
 import type { EsaskySky } from '../../src/elements/esaskySky.js';
 import { SkyRenderer } from '../../src/render/skyRenderer.js';
-import { ProgressiveCatalogLayer } from '../../src/render/layers/progressiveCatalogLayer.js';
+import { ProgressiveCatalogLayer, SAMPLES_PER_FRAME } from '../../src/render/layers/progressiveCatalogLayer.js';
 import { loadHipsCatalogSource } from '../../src/catalog/hipsCatalogSource.js';
 import { vec2pix } from '../../src/hips/healpix.js';
 import { makeCamera, pixelToNdc, unproject, type ViewState } from '../../src/math/camera.js';
@@ -120,6 +120,10 @@ describe('progressive catalogue density view', () => {
       expect(st.drawnRows, 'only the order-1 tiles are loaded').to.equal(expected.tiles.filter((t) => t.order === 1).reduce((s, t) => s + t.n, 0));
       expect(st.drawnRows).to.be.lessThan(1000);
       expect(st.estimatedVisibleRows).to.be.closeTo(expected.nrows, 1);
+      // the sample points were made over several frames, SAMPLES_PER_FRAME per prepare(), never in one main-thread task
+      expect(st.densitySamples).to.be.greaterThan(4 * SAMPLES_PER_FRAME);
+      expect(st.densitySampleSteps, 'prepare() steps that made sample points').to.be.at.least(Math.ceil(st.densitySamples / SAMPLES_PER_FRAME));
+      expect(st.densitySamplesPending, 'settled: no set half made').to.equal(0);
       const grid = await layer.readDensity();
       let total = 0;
       for (const c of grid.counts) total += c / grid.scale;

@@ -2,7 +2,9 @@
 // small markers, a compute pass writes each visible row's marker pixels (atomicMax of its visible
 // index) into a screen-sized buffer and a full-screen pass resolves it to colour, or, for picking,
 // to the integer pick target. Owns its buffers and bind groups (destroy()); pipelines are shared
-// per device. Which path draws a frame: src/catalog/markerPath.ts.
+// per device. Which path draws a frame: src/catalog/markerPath.ts. Used by CatalogLayer (fixed
+// screen buffer) and ProgressiveCatalogLayer (shared row-slot buffers that grow and shrink:
+// setSources rebinds when its screen buffer is replaced).
 import { cachedPipeline } from '../pipelineCache.js';
 import { PICK_FORMAT } from '../picking.js';
 import { catalogProjectRasterWgsl, catalogRasterWgsl, catalogResolveWgsl, RASTER_WORKGROUP } from '../shaders/catalogRaster.wgsl.js';
@@ -89,7 +91,7 @@ export class CatalogRaster {
   private readonly device: GPUDevice;
   private readonly gpu: RasterGpu;
   private readonly pipelines: { colour: GPURenderPipeline; pick: GPURenderPipeline };
-  private readonly sources: RasterSources;
+  private sources: RasterSources;
   private size: [number, number] = [0, 0];
   private colour: Target | undefined;
   private pick: Target | undefined;
@@ -108,6 +110,25 @@ export class CatalogRaster {
     return (this.colour?.buffer.size ?? 0) + (this.pick?.buffer.size ?? 0);
   }
 
+  /**
+   * The project pass's screen buffer and the rows to dispatch changed (a layer whose buffers are
+   * reallocated): the bind groups are made again on next use; the id buffers are kept.
+   */
+  setSources(sources: RasterSources): void {
+    if (sources.screen !== this.sources.screen) {
+      const keep = (t: Target | undefined) => t?.buffer;
+      const colour = keep(this.colour);
+      const pick = keep(this.pick);
+      this.colour = undefined;
+      this.pick = undefined;
+      this.sources = sources;
+      if (colour) this.colour = this.bind('colour', colour);
+      if (pick) this.pick = this.bind('pick', pick);
+      return;
+    }
+    this.sources = sources;
+  }
+
   /** Make the id buffers match a view of width x height device pixels (returns true when they were remade). */
   resize(width: number, height: number): boolean {
     if (this.size[0] === width && this.size[1] === height) return false;
@@ -123,8 +144,16 @@ export class CatalogRaster {
     const have = kind === 'colour' ? this.colour : this.pick;
     if (have) return have;
     const [w, h] = this.size;
-    const s = this.sources;
     const buffer = this.device.createBuffer({ label: `catalog raster ${kind} ids`, size: Math.max(16, w * h * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const t = this.bind(kind, buffer);
+    if (kind === 'colour') this.colour = t;
+    else this.pick = t;
+    return t;
+  }
+
+  /** The bind groups of an id buffer with the current screen buffer. */
+  private bind(kind: 'colour' | 'pick', buffer: GPUBuffer): Target {
+    const s = this.sources;
     const entries = (bufs: GPUBuffer[]) => bufs.map((b, binding) => ({ binding, resource: { buffer: b } }));
     const t: Target = {
       buffer,
@@ -132,8 +161,6 @@ export class CatalogRaster {
       resolve: this.device.createBindGroup({ label: `catalog resolve ${kind}`, layout: this.gpu.bglResolve, entries: entries([s.screen, buffer]) }),
       fused: this.device.createBindGroup({ label: `catalog project + raster ${kind}`, layout: this.gpu.bglFused, entries: entries([s.screen, buffer]) }),
     };
-    if (kind === 'colour') this.colour = t;
-    else this.pick = t;
     return t;
   }
 

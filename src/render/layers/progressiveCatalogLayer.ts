@@ -15,18 +15,25 @@
 // Completeness lines or the server's per-cell counts say are in the view's cells but not loaded,
 // 20 % hysteresis) a CatalogDensityMap shows the resident rows plus the counted-not-loaded rows
 // spread over their cells (src/catalog/densityCells.ts) instead of markers.
+// Marker path: as CatalogLayer (src/catalog/markerPath.ts, markerPath 'auto' | 'compute' |
+// 'raster'), many small markers skip the quads: one pass places every row slot and rasterises its
+// marker into a screen-sized id buffer (CatalogRaster, owned), a full-screen pass resolves it; the
+// row slot is the id, so picking and the highlight use the same slots as the quads.
 import type { Camera } from '../../math/camera.js';
 import type { ProjectionTransition, RenderLayer } from '../layer.js';
 import type { UploadBudget } from '../uploadBudget.js';
 import type { PickableLayer } from '../picking.js';
 import {
-  catalogGpu, catalogMainBindGroups, DEFAULT_DENSITY_THRESHOLD, type CatalogDrawMode, catalogMarkersBindGroup, catalogPipelines, catalogProjectBindGroup, createMarkerTexture, writeCatalogUniforms, type CatalogBindings, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
+  catalogGpu, catalogMainBindGroups, specialisedPipelines, DEFAULT_DENSITY_THRESHOLD, type CatalogDrawMode, catalogMarkersBindGroup, catalogPipelines, catalogProjectBindGroup, createMarkerTexture, writeCatalogUniforms, type CatalogBindings, dispatchSize, packCatalogUniforms, PRECISE_BELOW_PIXEL_RAD, resolveCatalogStyle,
   UNIFORM_BYTES, type CatalogGpu, type CatalogStyle, type ResolvedStyle,
 } from './catalogLayer.js';
 import { CatalogLabels } from './catalogLabels.js';
+import { CatalogRaster } from './catalogRaster.js';
+import { chooseMarkerPath, type MarkerPath } from '../../catalog/markerPath.js';
+import { PROJECTION_ID } from '../../math/projections.js';
 import { COMPACT_CHUNK } from '../shaders/catalog.wgsl.js';
 import { CatalogError, filterBounds, numericColumn, rowPasses, validateFilters, MAX_FILTERS, type CatalogData, type RangeFilter } from '../../catalog/columns.js';
-import { colormapWords } from '../../catalog/style.js';
+import { colormapWords, SHAPE_ID } from '../../catalog/style.js';
 import type { HipsCatalogMetadata, HipsCatalogTile } from '../../hips/catalog.js';
 import { planCatalogTiles } from '../../catalog/progressivePlan.js';
 import { CatalogTileLoader, type CatalogTileEntry, type CatalogTileLoaderOptions, type CatalogTileLoaderStats } from '../../catalog/progressiveTiles.js';
@@ -38,7 +45,7 @@ import type { ProperMotionOptions } from '../../catalog/properMotion.js';
 import type { PlacedLabel } from '../../catalog/labelLayout.js';
 import { CatalogDensityMap, type DensityGrid } from './catalogDensity.js';
 import {
-  cellNearCone, countRemainders, densitySamples, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
+  cellNearCone, countRemainders, DensitySampleJob, rowCap, rowsOfCapInCone, rowsPerCell, sampleOrderFor, tileRemainders, validateCellCounts,
   type CellCountsAnswer, type CountedCell, type RowCap,
 } from '../../catalog/densityCells.js';
 
@@ -79,6 +86,12 @@ export type ProgressiveDensitySource = 'rows' | 'tiles' | 'counts';
 export const MAX_DENSITY_SAMPLES = 262_144;
 /** While tiles stream in, density sample points are made again at most this often, ms. */
 const SAMPLES_REFRESH_MS = 250;
+/**
+ * Density sample points made per prepare() at most (DensitySampleJob.step): measured at most 4.8 ms
+ * (median 0.3 ms) per step in headless Chromium here, against 9–29 ms (reported up to ~100 ms on a
+ * loaded machine) for 170,000 points in one go; a bigger set is built over several frames.
+ */
+export const SAMPLES_PER_FRAME = 8192;
 /** Deepest order of counts asked for (the archive server's MAX_COUNTS_ORDER). */
 const MAX_COUNTS_ORDER = 12;
 
@@ -117,6 +130,13 @@ export interface ProgressiveCatalogStats {
   readonly countsOrder: number;
   readonly densitySamples: number;
   readonly densityPasses: number;
+  /** Density sample points still to make (a set being built over frames; 0: none), and the prepare() steps that made points so far. */
+  readonly densitySamplesPending: number;
+  readonly densitySampleSteps: number;
+  /** The path that drew the markers in the last prepared frame ('raster': quads; 'compute': compute-rasterised). */
+  readonly markerPath: MarkerPath;
+  /** Compute raster passes run (drawing and picking). */
+  readonly rasterPasses: number;
 }
 
 interface TileSlot {
@@ -224,10 +244,22 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   private samplesKey = '';
   private samplesOrder = -1;
   private samplesAt = 0;
+  /** The sample set being built a step per frame (shown when done), and how many sets were shown. */
+  private sampleJob: DensitySampleJob | undefined;
+  private samplesShown = 0;
+  private sampleSteps = 0;
   private densityKey = '';
   private modeKey = '';
   private estimated = 0;
+  /** Resident rows (loaded, passing the filters) estimated in view: what chooses the marker path. */
+  private estimatedResident = 0;
   private filterVersion = 0;
+  /** The compute-rasterised marker path (owned): id buffers, resolve. */
+  private readonly raster: CatalogRaster;
+  private path: MarkerPath = 'raster';
+  private rasterKey = '';
+  private pickRasterKey = '';
+  private projectionIds: [number, number] = [0, 0];
 
   constructor(device: GPUDevice, format: GPUTextureFormat, options: ProgressiveCatalogOptions) {
     this.device = device;
@@ -264,6 +296,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     if (this.countsUrl !== undefined && !this.countsUrl.includes('{order}')) throw new CatalogError(`countsUrl must contain '{order}', got '${this.countsUrl}'`);
     this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
     this.allocate(MIN_ROW_CAPACITY);
+    this.raster = new CatalogRaster(device, format, { screen: this.screenBuffer, rowCount: 0 });
     this.applyLuts();
     this.setFilters(filters ?? []);
     this.loader = new CatalogTileLoader({
@@ -279,7 +312,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   }
 
   get settled(): boolean {
-    return this.loader.settled && !this.hasPendingUploads && ![...this.counts.values()].includes('pending');
+    return this.loader.settled && !this.hasPendingUploads && ![...this.counts.values()].includes('pending') && this.sampleJob === undefined;
   }
 
   /** A wanted tile arrived and is not in the buffers yet (tiles that arrived for an earlier view wait until wanted again). */
@@ -335,6 +368,10 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       countsOrder: this.countsInUse?.order ?? -1,
       densitySamples: this.density.samples,
       densityPasses: this.density.passes,
+      densitySamplesPending: this.sampleJob ? this.sampleJob.samples.length / 4 - this.sampleJob.made : 0,
+      densitySampleSteps: this.sampleSteps,
+      markerPath: this.path,
+      rasterPasses: this.raster.passes,
     };
   }
 
@@ -383,15 +420,35 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.updateMode(camera);
     this.updateSamples(camera);
     if (this.drawMode === 'density') {
-      const dk = `${pk}|${this.samplesKey}`;
+      const dk = `${pk}|${this.samplesShown}`;
       if (dk !== this.densityKey) {
         this.densityKey = dk;
         this.density.run(this.bgMain!, Math.min(this.capacity, this.liveChunks * COMPACT_CHUNK), v.widthPx, v.heightPx, this.style.color[3]);
       }
     }
-    if ((this.drawMode === 'markers' || this.selectedSlot() !== undefined) && pk !== this.projectKey) {
-      this.projectKey = pk;
-      this.runProject();
+    this.path = this.drawMode === 'markers' ? this.choosePath() : 'raster';
+    // rows past the last live block are free (never drawn): the passes stop at its chunk
+    this.raster.setSources({ screen: this.screenBuffer, rowCount: Math.min(this.capacity, this.liveChunks * COMPACT_CHUNK) });
+    if (this.raster.resize(v.widthPx, v.heightPx)) this.rasterKey = this.pickRasterKey = this.projectKey = '';
+    if (this.drawMode === 'markers' || this.selectedSlot() !== undefined) {
+      // the compute path reads every slot's screen record: the visible list is needed only by the
+      // quads and the arrows; without arrows one pass places and rasterises the rows
+      const compact = this.path === 'raster' || this.hasArrows;
+      const fused = this.path === 'compute' && !this.hasArrows;
+      const rk = `${pk}|${compact}|${fused}`;
+      if (rk !== this.projectKey) {
+        this.projectKey = rk;
+        if (fused) {
+          this.runProjectRaster();
+          this.rasterKey = rk;
+        } else this.runProject(compact);
+      }
+    }
+    if (this.path === 'compute' && this.projectKey !== this.rasterKey && this.bgMain) {
+      this.rasterKey = this.projectKey;
+      const enc = this.device.createCommandEncoder({ label: 'progressive catalog raster' });
+      this.raster.encodeRaster(enc, this.bgMain, 'colour', SHAPE_ID[this.style.shape], this.style.filled);
+      this.device.queue.submit([enc.finish()]);
     }
     this.updateLabels(camera, `${vk}|${tk}`);
     if (this.hasPendingUploads) this.requestFrame();
@@ -412,10 +469,12 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
         pass.drawIndirect(this.scanBuffer, 0);
         this.drawCalls++;
       }
-      pass.setPipeline(this.pipelines.markers);
-      pass.setBindGroup(0, this.bgMain);
-      pass.setBindGroup(1, this.bgMarkers);
-      pass.drawIndirect(this.scanBuffer, 0);
+      if (this.path !== 'compute' || !this.raster.encodeResolve(pass, this.bgMain, 'colour')) {
+        pass.setPipeline(this.pipelines.markers);
+        pass.setBindGroup(0, this.bgMain);
+        pass.setBindGroup(1, this.bgMarkers);
+        pass.drawIndirect(this.scanBuffer, 0);
+      }
       this.drawCalls++;
     }
     if (this.selectedSlot() !== undefined && this.bgHighlight) {
@@ -433,11 +492,34 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     w[35] = 2;
     w[38] = slot;
     this.device.queue.writeBuffer(this.uniformPick, 0, this.uniformBytes);
+    if (this.path === 'compute' && this.pickRasterKey === this.projectKey && this.raster.encodeResolve(pass, this.bgPick, 'pick')) return true;
     pass.setPipeline(this.pipelines.pick);
     pass.setBindGroup(0, this.bgPick);
     pass.setBindGroup(1, this.bgMarkers);
     pass.drawIndirect(this.scanBuffer, 0);
     return true;
+  }
+
+  /** This frame's marker path: by the style's setting, shape, largest marker and the resident rows in view. */
+  private choosePath(): MarkerPath {
+    if (this.drawn.length === 0) return 'raster';
+    const st = this.style;
+    const pr = this.pixelRatio;
+    const maxSizePx = (st.sizeColumn ? Math.max(st.sizePxRange[0], st.sizePxRange[1]) : st.sizePx) * pr;
+    return chooseMarkerPath({ setting: st.markerPath, shape: st.shape, maxSizePx, lineWidthPx: st.lineWidthPx * pr, estimatedRows: this.estimatedResident });
+  }
+
+  /**
+   * Before a pick pass (Picker): on the compute path, rasterise the pick discs of the drawn rows
+   * into the pick id buffer that encodePick resolves (once per view / change).
+   */
+  preparePick(): void {
+    if (this.destroyed || this.path !== 'compute' || this.drawMode !== 'markers' || this.drawn.length === 0 || !this.bgPick) return;
+    if (this.pickRasterKey === this.projectKey) return;
+    this.pickRasterKey = this.projectKey;
+    const enc = this.device.createCommandEncoder({ label: 'progressive catalog pick raster' });
+    this.raster.encodeRaster(enc, this.bgPick, 'pick', SHAPE_ID[this.style.shape], this.style.filled);
+    this.device.queue.submit([enc.finish()]);
   }
 
   /** The tile and row inside it of a pick row (its row slot). */
@@ -520,6 +602,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     this.countsAbort.abort();
     this.loader.destroy();
     this.density.destroy();
+    this.raster.destroy();
     for (const b of [this.rowsBuffer, this.cellsBuffer, this.attrsBuffer, this.tipsBuffer, this.screenBuffer, this.visibleBuffer, this.scanBuffer, this.lutBuffer, this.uniformMain, this.uniformHighlight, this.uniformPick]) b.destroy();
     this.imageTexture.destroy();
     this.labels.destroy();
@@ -779,6 +862,7 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
       const { cap, kept, keep } = this.tileCount(t.rows);
       estimate += rowsOfCapInCone(cap, kept, centre, radius, keep);
     }
+    this.estimatedResident = estimate;
     for (const c of this.remainders) if (cellNearCone(c.order, c.ipix, centre, radius)) estimate += c.rows;
     this.estimated = estimate;
     const next: CatalogDrawMode = !Number.isFinite(threshold) ? 'markers'
@@ -794,24 +878,45 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
   /**
    * Weighted samples for the counted rows not loaded, near the view, about a grid pixel apart: made
    * again when the remainders or the sample order change, but while tiles stream in at most every
-   * SAMPLES_REFRESH_MS (each arrival changes the remainders; making 200,000 points takes ~100 ms).
+   * SAMPLES_REFRESH_MS (each arrival changes the remainders) and not while a set is being built.
+   * A set is built SAMPLES_PER_FRAME points per frame (DensitySampleJob: 200,000 points in one go
+   * took ~100 ms, a main-thread long task); the previous set is shown until it is done.
    */
   private updateSamples(camera: Camera): void {
-    if (this.drawMode !== 'density') return;
-    const sampleOrder = sampleOrderFor(camera.pixelAngleRad);
-    const sk = `${this.remaindersKey}|${sampleOrder}`;
-    if (sk === this.samplesKey) return;
-    const now = performance.now();
-    if (sampleOrder === this.samplesOrder && this.samplesKey !== '' && !this.loader.settled && now - this.samplesAt < SAMPLES_REFRESH_MS) {
-      this.requestFrame();
+    if (this.drawMode !== 'density') {
+      if (this.sampleJob) {
+        // dropped unfinished: made again when the density view returns
+        this.sampleJob = undefined;
+        this.samplesKey = '';
+      }
       return;
     }
-    this.samplesKey = sk;
-    this.samplesOrder = sampleOrder;
-    this.samplesAt = now;
-    const reach = Math.min(Math.PI, camera.radiusRad * 1.5);
-    const near = this.remainders.filter((c) => cellNearCone(c.order, c.ipix, camera.centre, reach));
-    this.density.setSamples(densitySamples(near, sampleOrder, MAX_DENSITY_SAMPLES).samples);
+    const sampleOrder = sampleOrderFor(camera.pixelAngleRad);
+    const sk = `${this.remaindersKey}|${sampleOrder}`;
+    if (sk !== this.samplesKey) {
+      const now = performance.now();
+      const streaming = sampleOrder === this.samplesOrder && this.samplesKey !== '' && !this.loader.settled;
+      if (streaming && (now - this.samplesAt < SAMPLES_REFRESH_MS || this.sampleJob)) {
+        this.requestFrame();
+      } else {
+        this.samplesKey = sk;
+        this.samplesOrder = sampleOrder;
+        this.samplesAt = now;
+        const reach = Math.min(Math.PI, camera.radiusRad * 1.5);
+        const near = this.remainders.filter((c) => cellNearCone(c.order, c.ipix, camera.centre, reach));
+        this.sampleJob = new DensitySampleJob(near, sampleOrder, MAX_DENSITY_SAMPLES);
+      }
+    }
+    const job = this.sampleJob;
+    if (!job) return;
+    this.sampleSteps++;
+    if (job.step(SAMPLES_PER_FRAME)) {
+      this.sampleJob = undefined;
+      this.density.setSamples(job.samples);
+      this.samplesShown++;
+    } else {
+      this.requestFrame();
+    }
   }
 
   /** A tile's rows as vectors with their cap (once), and its rows passing the filters (once per filter change). */
@@ -966,6 +1071,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
 
   private writeUniforms(camera: Camera, transition: ProjectionTransition | undefined): void {
     const buf = this.uniformBytes;
+    const a = PROJECTION_ID[(transition ? transition.camera : camera).view.projection];
+    this.projectionIds = [a, transition ? PROJECTION_ID[camera.view.projection] : a];
     packCatalogUniforms(buf, {
       camera, transition, style: this.style, pixelRatio: this.pixelRatio, stamp: this.stamp, rowCount: this.capacity,
       cellCount: this.capacity, chunkCount: this.liveChunks, precise: this.precise, slotOf: (name) => this.columnSlots.get(name)!,
@@ -985,8 +1092,8 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     };
   }
 
-  /** One compute pass over the shared buffers: every row placed, the visible ones listed for the one indirect draw. */
-  private runProject(): void {
+  /** One compute pass over the shared buffers: every row placed, (compact) the visible ones listed for the one indirect draw. */
+  private runProject(compact: boolean): void {
     if (!this.bgMain || !this.bgProject) return;
     const g = this.gpu;
     // rows past the last live block are free (never drawn): the passes stop at its chunk
@@ -995,16 +1102,28 @@ export class ProgressiveCatalogLayer implements RenderLayer, PickableLayer {
     const pass = enc.beginComputePass({ label: 'progressive catalog project' });
     pass.setBindGroup(0, this.bgMain);
     pass.setBindGroup(1, this.bgProject);
-    pass.setPipeline(g.project);
+    // specialised to the view's projection(s), as CatalogLayer and the fused compute path
+    pass.setPipeline(specialisedPipelines(this.device, ...this.projectionIds).project);
     pass.dispatchWorkgroups(...dispatchSize(Math.min(this.capacity, chunkCount * COMPACT_CHUNK)));
-    const chunks = dispatchSize(chunkCount);
-    pass.setPipeline(g.countChunks);
-    pass.dispatchWorkgroups(...chunks);
-    pass.setPipeline(g.scanChunks);
-    pass.dispatchWorkgroups(1);
-    pass.setPipeline(g.scatter);
-    pass.dispatchWorkgroups(...chunks);
+    if (compact) {
+      const chunks = dispatchSize(chunkCount);
+      pass.setPipeline(g.countChunks);
+      pass.dispatchWorkgroups(...chunks);
+      pass.setPipeline(g.scanChunks);
+      pass.dispatchWorkgroups(1);
+      pass.setPipeline(g.scatter);
+      pass.dispatchWorkgroups(...chunks);
+    }
     pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.projectPasses++;
+  }
+
+  /** The fused project + raster pass over the live row slots (compute path without arrows). */
+  private runProjectRaster(): void {
+    if (!this.bgMain) return;
+    const enc = this.device.createCommandEncoder({ label: 'progressive catalog project + raster' });
+    this.raster.encodeProjectRaster(enc, this.bgMain, SHAPE_ID[this.style.shape], this.style.filled, this.projectionIds);
     this.device.queue.submit([enc.finish()]);
     this.projectPasses++;
   }
