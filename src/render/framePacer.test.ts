@@ -89,11 +89,10 @@ describe('FramePacer', () => {
   });
 
   it('a want during the draw (before its submit) waits for that frame\'s GPU work', async () => {
-    let pacer!: FramePacer;
     let release!: () => void;
     const cbs: Array<(t: number) => void> = [];
     let draws = 0;
-    pacer = new FramePacer({
+    const pacer: FramePacer = new FramePacer({
       requestFrame: (cb) => cbs.push(cb),
       cancelFrame: (hd) => { cbs[hd - 1] = () => {}; },
       draw: () => {
