@@ -94,6 +94,8 @@ export interface EsaskySkyEventMap {
 
 const DEFAULT_FOV_DEG = 180;
 const PROJECTION_CHANGE_MS = 450;
+/** A GPU slower than this per frame (ms; a 60 Hz display frame is 16.7) gets the next frame as soon as the last is done, not at the next animation frame. */
+const SLOW_GPU_FRAME_MS = 20;
 const FRAMES: readonly FrameName[] = ['icrs', 'galactic', 'ecliptic'];
 const WHEEL_ZOOM_PER_PIXEL = 0.0015;
 
@@ -269,6 +271,7 @@ export class EsaskySky extends LitElement {
     requestFrame: (cb) => requestAnimationFrame(cb),
     cancelFrame: (h) => cancelAnimationFrame(h),
     draw: (t) => this.drawFrame(t),
+    slowGpu: () => (this.renderer?.gpuFrameMs ?? 0) > SLOW_GPU_FRAME_MS,
   });
   private settledReported = false;
   private framesSinceChange = 0;

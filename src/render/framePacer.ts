@@ -1,6 +1,6 @@
 // Frame pacing: at most one frame's GPU work in flight. A frame wanted while the previous frame's
 // GPU work is still pending is not drawn then; it is drawn once that work is done (one animation
-// frame later), from the state at that time — so the wants in between coalesce into one frame of
+// frame later, or at once where the GPU is slower than the display), from the state at that time — so the wants in between coalesce into one frame of
 // the latest state, and the main thread never queues a second frame behind a busy GPU (where
 // Chromium's queue.submit can block the main thread for tens of ms: SwiftShader shares the CPU).
 //
@@ -33,8 +33,14 @@ export interface PacerStep {
   readonly draw?: boolean;
 }
 
-/** The next state of the pacer and what to do, for `event` in `state`. */
-export function pacerStep(state: PacerState, event: PacerEvent): PacerStep {
+/**
+ * The next state of the pacer and what to do, for `event` in `state`. `slowGpu`: the GPU takes
+ * longer than a display frame per frame, so a frame wanted while it was busy is drawn as soon as it
+ * is done (in the done callback, not at the next animation frame: on a software rasteriser the
+ * animation frames come at the GPU's pace, and waiting for one left the GPU idle for up to one of
+ * them — 300 session steps drew 100 frames in 31.7 s instead of ~180).
+ */
+export function pacerStep(state: PacerState, event: PacerEvent, slowGpu = false): PacerStep {
   switch (event) {
     case 'want':
       if (state === 'idle') return { state: 'scheduled', request: true };
@@ -47,7 +53,7 @@ export function pacerStep(state: PacerState, event: PacerEvent): PacerStep {
       // a frame wanted while this one was being encoded waits for its GPU work instead
       return state === 'scheduled' ? { state: 'gpuBusyWanted', cancelRequest: true } : { state: state === 'gpuBusyWanted' ? 'gpuBusyWanted' : 'gpuBusy' };
     case 'gpuDone':
-      if (state === 'gpuBusyWanted') return { state: 'scheduled', request: true };
+      if (state === 'gpuBusyWanted') return slowGpu ? { state: 'idle', draw: true } : { state: 'scheduled', request: true };
       if (state === 'gpuBusy') return { state: 'idle' };
       return { state };
     case 'cancel':
@@ -67,6 +73,8 @@ export interface FramePacerHooks {
   readonly cancelFrame: (handle: number) => void;
   /** Draw a frame (the callback of the animation frame); call FramePacer.submitted if it submits one. */
   readonly draw: (timestamp: number) => void;
+  /** Whether the GPU takes longer than a display frame per frame (then a frame waiting for it is drawn as soon as it is done). */
+  readonly slowGpu?: () => boolean;
 }
 
 /**
@@ -120,7 +128,7 @@ export class FramePacer {
       clearTimeout(timer);
       if (generation !== this.generation) return;
       this.inFlight--;
-      this.apply('gpuDone');
+      this.apply('gpuDone', this.hooks.slowGpu?.() ?? false);
     };
     const timer = setTimeout(finish, this.watchdogMs);
     done.then(finish, finish);
@@ -138,14 +146,15 @@ export class FramePacer {
     this.apply('reset');
   }
 
-  private apply(event: PacerEvent): void {
-    const step = pacerStep(this.current, event);
+  private apply(event: PacerEvent, slowGpu = false): void {
+    const step = pacerStep(this.current, event, slowGpu);
     this.current = step.state;
     if (step.cancelRequest && this.handle) {
       this.hooks.cancelFrame(this.handle);
       this.handle = 0;
     }
     if (step.request) this.handle = this.hooks.requestFrame((t) => this.fired(t));
+    if (step.draw) this.hooks.draw(performance.now());
   }
 
   private fired(timestamp: number): void {
