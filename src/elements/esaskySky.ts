@@ -56,6 +56,7 @@ import { FovTemplates, type FovChangeDetail, type FovTemplateOptions } from '../
 import type { FovPlacement } from '../footprints/fovTemplate.js';
 import type { SkyRegion } from '../footprints/stcs.js';
 import { CatalogueHipsSets, type CatalogueHipsEventDetail, type CatalogueHipsOptions, type CatalogueHipsState } from '../catalog/catalogueHipsSets.js';
+import { FramePacer } from '../render/framePacer.js';
 import { getSharedDecodePool, getSharedDevice, sharedFrameBudget, WebGpuUnavailableError } from './sharedDevice.js';
 import type { TileFetcher } from '../hips/tileManager.js';
 import { exportCards } from '../export/exportCards.js';
@@ -93,6 +94,8 @@ export interface EsaskySkyEventMap {
 
 const DEFAULT_FOV_DEG = 180;
 const PROJECTION_CHANGE_MS = 450;
+/** A GPU slower than this per frame (ms; a 60 Hz display frame is 16.7) gets the next frame as soon as the last is done, not at the next animation frame. */
+const SLOW_GPU_FRAME_MS = 20;
 const FRAMES: readonly FrameName[] = ['icrs', 'galactic', 'ecliptic'];
 const WHEEL_ZOOM_PER_PIXEL = 0.0015;
 
@@ -263,7 +266,13 @@ export class EsaskySky extends LitElement {
     blob: Blob; name: string; hduIndex: number; plane: number; planeCount: number; pending?: number; abort?: AbortController;
   }>();
   private hipsLoad: AbortController | undefined;
-  private frameRequest = 0;
+  /** When frames are drawn: on the next animation frame, and never while the last frame's GPU work is pending. */
+  private readonly pacer = new FramePacer({
+    requestFrame: (cb) => requestAnimationFrame(cb),
+    cancelFrame: (h) => cancelAnimationFrame(h),
+    draw: (t) => this.drawFrame(t),
+    slowGpu: () => (this.renderer?.gpuFrameMs ?? 0) > SLOW_GPU_FRAME_MS,
+  });
   private settledReported = false;
   private framesSinceChange = 0;
   private messages: string[] = [];
@@ -677,8 +686,7 @@ export class EsaskySky extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this.frameRequest) cancelAnimationFrame(this.frameRequest);
-    this.frameRequest = 0;
+    this.pacer.cancel();
   }
 
   override render() {
@@ -783,6 +791,7 @@ export class EsaskySky extends LitElement {
   private async onDeviceLost(device: GPUDevice, info: GPUDeviceLostInfo): Promise<void> {
     if (this.renderer?.device !== device) return; // an old device, already replaced
     this.renderer = undefined;
+    this.pacer.reset();
     this.layer = undefined;
     this.retiring = undefined;
     for (const o of this.overlays.values()) o.layer = undefined;
@@ -910,8 +919,8 @@ export class EsaskySky extends LitElement {
   }
 
   private requestFrame(): void {
-    if (this.frameRequest || !this.renderer || !this.isConnected) return;
-    this.frameRequest = requestAnimationFrame((t) => this.drawFrame(t));
+    if (!this.renderer || !this.isConnected) return;
+    this.pacer.want();
   }
 
   private onResize(): void {
@@ -929,7 +938,6 @@ export class EsaskySky extends LitElement {
   }
 
   private drawFrame(rafTimestamp: number): void {
-    this.frameRequest = 0;
     const renderer = this.renderer;
     const context = this.context;
     if (!renderer || !context) return;
@@ -941,6 +949,7 @@ export class EsaskySky extends LitElement {
     }
     renderer.setView(this.view, from);
     const stats = renderer.render(context.getCurrentTexture().createView(), sharedFrameBudget(rafTimestamp, uploadBudgetMsFor(renderer.gpuFrameMs)));
+    this.pacer.submitted(stats.gpuDone);
     if (this.projectionChange) this.requestFrame();
     this.updateGridDescription();
     this.totalFrames++;
@@ -966,7 +975,7 @@ export class EsaskySky extends LitElement {
     queueMicrotask(() => {
       this.settleCheckQueued = false;
       const renderer = this.renderer;
-      if (this.frameRequest || !renderer || !this.isConnected || this.projectionChange) return;
+      if (this.pacer.pending || !renderer || !this.isConnected || this.projectionChange) return;
       if (!renderer.hasDrawn(this.view)) {
         this.requestFrame();
         return;

@@ -18,6 +18,8 @@ export interface FrameStats {
   readonly uploads: number;
   readonly cellsDrawn: number;
   readonly settled: boolean;
+  /** Settles when this frame's GPU work is done (GPUQueue.onSubmittedWorkDone; also on device loss). */
+  readonly gpuDone: Promise<void>;
 }
 
 export interface SkyRendererOptions {
@@ -215,7 +217,7 @@ export class SkyRenderer {
     pass.end();
     this.device.queue.submit([encoder.finish()]);
     const submitted = performance.now();
-    this.device.queue.onSubmittedWorkDone().then(() => {
+    const gpuDone = this.device.queue.onSubmittedWorkDone().then(() => {
       const ms = performance.now() - submitted;
       this.gpuMs = this.gpuMs === 0 ? ms : 0.7 * this.gpuMs + 0.3 * ms;
     }, () => { /* device lost: the element reports it */ });
@@ -226,6 +228,7 @@ export class SkyRenderer {
       uploads: budget.uploads,
       cellsDrawn: this.layers.reduce((s, l) => s + (l instanceof HipsLayer ? l.stats.cellsDrawn : 0), 0),
       settled: this.settled,
+      gpuDone,
     };
   }
 
