@@ -32,19 +32,25 @@ export interface FootprintCells {
 
 /**
  * Groups a geometry's footprints by the order-`order` HEALPix cell of their anchor. `outlineRadii`
- * is outlineRadiiRad(geometry). A non-finite or zero anchor (none is made by the tessellation) is
- * refused with an error naming the footprint.
+ * is outlineRadiiRad(geometry). A footprint the tessellation could not read has a zero anchor and
+ * no geometry: it is placed at the centre of cell 0 and drawn nowhere. A non-direction anchor with
+ * geometry is refused with an error naming the footprint.
  */
 export function footprintCells(geometry: FootprintGeometry, outlineRadii: Float32Array, order: number): FootprintCells {
   const n = geometry.count;
   const a = geometry.anchors;
   const pix = new Uint32Array(n);
+  // footprints that could not be read have no geometry and a zero anchor: placed at a cell centre
+  const empty = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const x = a[3 * i]!;
     const y = a[3 * i + 1]!;
     const z = a[3 * i + 2]!;
     if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z)) || x * x + y * y + z * z === 0) {
-      throw new RangeError(`footprint ${i}: anchor (${x}, ${y}, ${z}) is not a direction`);
+      if (geometry.segmentCount[i]! > 0 || geometry.triangleCount[i]! > 0) throw new RangeError(`footprint ${i}: anchor (${x}, ${y}, ${z}) is not a direction`);
+      empty[i] = 1;
+      pix[i] = 0;
+      continue;
     }
     pix[i] = vec2pix(order, x, y, z);
   }
@@ -69,12 +75,13 @@ export function footprintCells(geometry: FootprintGeometry, outlineRadii: Float3
   const infoU = new Uint32Array(info);
   for (let i = 0; i < n; i++) {
     const slot = slotOf.get(pix[i]!)!;
+    offU[4 * i + 3] = slot;
+    cellFootprints[slot]!++;
+    if (empty[i]) continue; // offset 0, no segments, extent 0: drawn nowhere
     offF[4 * i] = a[3 * i]! - cellCentres[3 * slot]!;
     offF[4 * i + 1] = a[3 * i + 1]! - cellCentres[3 * slot + 1]!;
     offF[4 * i + 2] = a[3 * i + 2]! - cellCentres[3 * slot + 2]!;
-    offU[4 * i + 3] = slot;
     cellExtentRad[slot] = Math.max(cellExtentRad[slot]!, geometry.extentsRad[i]!);
-    cellFootprints[slot]!++;
     const count = geometry.segmentCount[i]!;
     if (count >= RING_BIT) throw new RangeError(`footprint ${i}: ${count} segments (at most ${RING_BIT - 1})`);
     infoU[4 * i] = geometry.segmentStart[i]!;
