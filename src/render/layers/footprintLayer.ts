@@ -597,9 +597,10 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
    * For tests and diagnostics: the last view's draw lists as the GPU wrote them: the kept plain
    * segments and the kept ring markers and dots (each in segment order), and each footprint's
    * state (0 out of view, 1 dot, 2 full), anchor on screen and cap radius (device px from the view
-   * centre, y up), 4 floats per footprint.
+   * centre, y up), 4 floats per footprint; and the kept footprints (the first level of the culling:
+   * those whose segments the segment passes visit), in order.
    */
-  async readDrawList(): Promise<{ lineSegments: Uint32Array; pointSegments: Uint32Array; states: Float32Array }> {
+  async readDrawList(): Promise<{ lineSegments: Uint32Array; pointSegments: Uint32Array; states: Float32Array; keptFootprints: Uint32Array }> {
     const d = this.device;
     const n = this.geometry.count;
     const read = async (src: GPUBuffer, bytes: number, from = 0): Promise<ArrayBuffer> => {
@@ -617,9 +618,11 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     const points = args[5]! / 6;
     const indices = new Uint32Array(await read(this.indexBuffer!, (lines + points) * 24));
     const keptSegs = new Uint32Array(await read(this.keptBuffer!, 4 * args[16]!, 8 * n));
+    const keptFps = new Uint32Array(await read(this.keptBuffer!, 8 * args[18]!));
+    const keptFootprints = Uint32Array.from({ length: args[18]! }, (_, i) => keptFps[2 * i]!);
     const segmentsOf = (from: number, count: number) => Uint32Array.from({ length: count }, (_, i) => keptSegs[indices[6 * (from + i)]! / 4]!);
     const states = new Float32Array(await read(this.fpScreenBuffer!, n * 16));
-    return { lineSegments: segmentsOf(0, lines), pointSegments: segmentsOf(lines, points), states };
+    return { lineSegments: segmentsOf(0, lines), pointSegments: segmentsOf(lines, points), states, keptFootprints };
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
