@@ -87,7 +87,6 @@ interface FootprintGpu {
   readonly bglProject: GPUBindGroupLayout;
   readonly module: GPUShaderModule;
   readonly projectFootprints: GPUComputePipeline;
-  readonly countFootprints: GPUComputePipeline;
   readonly scanFootprints: GPUComputePipeline;
   readonly writeFootprints: GPUComputePipeline;
   readonly projectSegments: GPUComputePipeline;
@@ -139,7 +138,6 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     layout: device.createPipelineLayout({ label: 'footprints', bindGroupLayouts: [bgl, bglProjected] }),
     module: device.createShaderModule({ label: 'footprints', code: footprintsWgsl }),
     projectFootprints: compute('projectFootprints'),
-    countFootprints: compute('countFootprints'),
     scanFootprints: compute('scanFootprints'),
     writeFootprints: compute('writeFootprints'),
     projectSegments: compute('projectSegments'),
@@ -465,10 +463,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     const footprints = enc.beginComputePass({ label: 'footprints cull' });
     footprints.setBindGroup(0, this.bindGroups.main);
     footprints.setBindGroup(1, this.projectedGroups.write);
-    footprints.setPipeline(this.gpu.projectFootprints);
-    footprints.dispatchWorkgroups(...dispatchSize(Math.ceil(this.geometry.count / 64)));
     const fpChunkGroups = dispatchSize(Math.ceil(this.geometry.count / SEGMENT_CHUNK / 64));
-    footprints.setPipeline(this.gpu.countFootprints);
+    footprints.setPipeline(this.gpu.projectFootprints);
     footprints.dispatchWorkgroups(...fpChunkGroups);
     footprints.setPipeline(this.gpu.scanFootprints);
     footprints.dispatchWorkgroups(1);

@@ -2,7 +2,8 @@
 //  - projectFootprints (compute, once per view): per footprint its state on screen: out of view
 //    (its HEALPix cell's cap misses the view — the CPU's float64 test per cell — or its own cap
 //    does), a dot (its whole cap projects within dotPx of its anchor: level of detail) or full;
-//  - countFootprints, scanFootprints (one invocation), writeFootprints: the kept footprints in
+//    (per chunk of 64 footprints, with their kept count);
+//  - scanFootprints (one invocation), writeFootprints: the kept footprints in
 //    footprint order with the prefix sum of the segments each needs (all for a full one, one for a
 //    dot), and the indirect dispatch sizes of the segment passes (two-level culling: the segment
 //    passes only visit the kept footprints' segments);
@@ -413,23 +414,20 @@ fn capMeetsView(v: vec3f, ext: f32) -> bool {
 }
 
 /**
- * Per footprint: (screen x, y of the anchor, cap radius in device px, state). Out of view when its
+ * A footprint's (screen x, y of the anchor, cap radius in device px, state). Out of view when its
  * cell's cap misses the view (the CPU's float64 test per cell) or its own cap does. The cap's radius
  * on screen is bounded by the projection's Jacobian at the anchor: two orthogonal tangent steps of
  * the cap's angular radius, r = sqrt(|J e1|² + |J e2|²) ≥ |J u| for every unit tangent u. A
  * footprint with r < dotPx is a dot: every vertex lies within r of it (the linearisation is exact
  * to the second order in the cap's size, itself below a pixel here).
  */
-@compute @workgroup_size(64)
-fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let fp = gid.x + gid.y * groups.x * 64u;
-  if (fp >= u.footprintCount) { return; }
+fn footprintState(fp: u32) -> vec4f {
   let off = anchors[u.offBase + fp];
   let cell = anchors[bitcast<u32>(off.w)];
-  if (cell.w < 0.0) { fpScreen[fp] = vec4f(0.0, 0.0, 0.0, STATE_OUT); return; }
+  if (cell.w < 0.0) { return vec4f(0.0, 0.0, 0.0, STATE_OUT); }
   let info = anchors[u.infoBase + fp];
   let v = cell.xyz + rotate(off.xyz);
-  if (!capMeetsView(v, info.w)) { fpScreen[fp] = vec4f(0.0, 0.0, 0.0, STATE_OUT); return; }
+  if (!capMeetsView(v, info.w)) { return vec4f(0.0, 0.0, 0.0, STATE_OUT); }
   let radius = info.z;
   let a = normalize(v);
   let pole = select(vec3f(0.0, 0.0, 1.0), vec3f(1.0, 0.0, 0.0), abs(a.z) > 0.9);
@@ -447,25 +445,28 @@ fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
     r = sqrt(dot(d1, d1) + dot(d2, d2));
     if (r < u.dotPx) { state = STATE_DOT; }
   }
-  fpScreen[fp] = vec4f(s0.xy, r, state);
+  return vec4f(s0.xy, r, state);
 }
 
 const CHUNK: u32 = 64u;
 const HEAD: u32 = 20u;
 const RING_BIT: u32 = 0x80000000u;
 
-/** Segments a footprint needs this view: none out of view, all in full, one for a dot (all when it has ring markers). */
-fn neededSegments(fp: u32) -> u32 {
-  let st = fpScreen[fp].w;
+/** Segments a footprint in state st needs this view: none out of view, all in full, one for a dot (all when it has ring markers). */
+fn neededSegments(fp: u32, st: f32) -> u32 {
   if (st == STATE_OUT) { return 0u; }
   let n = bitcast<u32>(anchors[u.infoBase + fp].y);
   if (st == STATE_DOT && (n & RING_BIT) == 0u) { return min(n, 1u); }
   return n & ~RING_BIT;
 }
 
-/** Kept footprints and their segments per chunk of 64 footprints into work[fpChunkBase + 2 c, +1]. */
+/**
+ * Per chunk of 64 footprints (a loop, not an invocation per footprint: SwiftShader's cost is per
+ * invocation): each footprint's state into fpScreen, and the chunk's kept footprints and their
+ * segments into work[fpChunkBase + 2 c, +1].
+ */
 @compute @workgroup_size(64)
-fn countFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let chunk = gid.x + gid.y * groups.x * 64u;
   let chunks = (u.footprintCount + CHUNK - 1u) / CHUNK;
   if (chunk >= chunks) { return; }
@@ -473,7 +474,9 @@ fn countFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
   var fps = 0u;
   var segs = 0u;
   for (var fp = chunk * CHUNK; fp < end; fp++) {
-    let n = neededSegments(fp);
+    let st = footprintState(fp);
+    fpScreen[fp] = st;
+    let n = neededSegments(fp, st.w);
     if (n > 0u) { fps++; segs += n; }
   }
   work[u.fpChunkBase + 2u * chunk] = fps;
@@ -520,7 +523,7 @@ fn writeFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
   var at = work[u.fpChunkBase + 2u * chunk];
   var seg = work[u.fpChunkBase + 2u * chunk + 1u];
   for (var fp = chunk * CHUNK; fp < end; fp++) {
-    let n = neededSegments(fp);
+    let n = neededSegments(fp, fpScreen[fp].w);
     if (n > 0u) {
       kept[2u * at] = fp;
       kept[2u * at + 1u] = seg;
