@@ -7,6 +7,10 @@
 //  - a dot keeps every vertex within one pixel: each of the footprint's points projects within
 //    1 px of the dot's centre, which is where the CPU projects the footprint's anchor;
 //  - the kept list is in segment order (the same blending order every frame) with no repeats;
+//  - two-level culling: every footprint whose float64 cap meets the view's cap is not out of view
+//    (neither its HEALPix cell nor its own float32 cap test drops it), and the kept footprints the
+//    segment passes visit are exactly those in view with segments, in order — random views and
+//    fixed ones at RA 0 and both poles in all ten projections;
 //  - the drawn pixels: a footprint far smaller than a pixel still shows (as its dot).
 import { expect } from '@esm-bundle/chai';
 import fc from 'fast-check';
@@ -71,6 +75,26 @@ function crossesSeam(cam: ReturnType<typeof makeCamera>, a: ArrayLike<number>, b
   return Math.abs(Math.atan2(ax!, az!) - Math.atan2(bx!, bz!)) > Math.PI;
 }
 
+/**
+ * The first level: every footprint whose float64 cap (anchor, extent) meets the view's cap is not
+ * out of view, and the kept footprints are exactly those in view that have segments, ascending.
+ * Returns the footprints checked in view.
+ */
+function checkFootprintLevel(g: FootprintGeometry, cam: ReturnType<typeof makeCamera>, states: Float32Array, keptFootprints: Uint32Array, where: string): number {
+  const c = cam.centre;
+  let checked = 0;
+  for (let fp = 0; fp < g.count; fp++) {
+    const cosA = g.anchors[3 * fp]! * c[0]! + g.anchors[3 * fp + 1]! * c[1]! + g.anchors[3 * fp + 2]! * c[2]!;
+    // (0.999: a cap that only grazes the view within rounding is not counted either way)
+    if (Math.acos(Math.max(-1, Math.min(1, cosA))) > cam.radiusRad + g.extentsRad[fp]! * 0.999) continue;
+    expect(states[4 * fp + 3], `footprint ${fp} meets the ${where} view but is culled`).to.not.equal(0);
+    checked++;
+  }
+  const expected = [...Array(g.count).keys()].filter((fp) => states[4 * fp + 3] !== 0 && g.segmentCount[fp]! > 0);
+  expect(Array.from(keptFootprints), `kept footprints of the ${where} view`).to.deep.equal(expected);
+  return checked;
+}
+
 describe('footprint layer: GPU culling and level of detail', () => {
   let device: GPUDevice;
   before(async () => {
@@ -88,6 +112,7 @@ describe('footprint layer: GPU culling and level of detail', () => {
     const layer = renderer.addLayer(new FootprintLayer(device, 'rgba8unorm', { id: 'f', geometry, lineWidthPx: 1.5 }));
     const target = createTarget(device, SIZE, SIZE);
     let checkedSegments = 0;
+    let footprintChecks = 0;
     let dots = 0;
     let out = 0;
     try {
@@ -100,7 +125,8 @@ describe('footprint layer: GPU culling and level of detail', () => {
           const cam = makeCamera(view);
           renderer.setView(view);
           renderer.render(target.texture.createView());
-          const { lineSegments, pointSegments, states } = await layer.readDrawList();
+          const { lineSegments, pointSegments, states, keptFootprints } = await layer.readDrawList();
+          footprintChecks += checkFootprintLevel(geometry, cam, states, keptFootprints, `${projection} ${fovDeg.toPrecision(3)}° at ${raDeg.toFixed(2)} ${decDeg.toFixed(2)}`);
           const kept = new Uint8Array(segments);
           for (const list of [lineSegments, pointSegments]) {
             for (let i = 0; i < list.length; i++) {
@@ -144,11 +170,40 @@ describe('footprint layer: GPU culling and level of detail', () => {
       target.destroy();
       renderer.destroy();
     }
-    console.log(`culling property: ${checkedSegments} visible segments checked kept, ${dots} dot checks, ${out} culled segment-views`);
+    console.log(`culling property: ${checkedSegments} visible segments checked kept, ${dots} dot checks, ${out} culled segment-views, ${footprintChecks} footprints in view checked not culled`);
+    expect(footprintChecks).to.be.greaterThan(1000);
     // the views exercise all three states
     expect(checkedSegments).to.be.greaterThan(500);
     expect(dots).to.be.greaterThan(20);
     expect(out).to.be.greaterThan(1000);
+    expect(gpuErrors).to.deep.equal([]);
+  });
+
+  it('two-level culling keeps every footprint in view at RA 0 and both poles, all ten projections', async function () {
+    this.timeout(300_000);
+    const geometry = tessellateFootprints(randomFootprints(400, 5), { toleranceRad: BASE_TOLERANCE_RAD, fill: false });
+    const renderer = new SkyRenderer(device, 'rgba8unorm');
+    const layer = renderer.addLayer(new FootprintLayer(device, 'rgba8unorm', { id: 'f', geometry }));
+    const target = createTarget(device, SIZE, SIZE);
+    let checked = 0;
+    try {
+      for (const projection of PROJECTIONS) {
+        for (const [raDeg, decDeg] of [[0, 0], [359.999, 30], [0, 90], [180, -90], [0.001, -89.9]] as const) {
+          for (const fovDeg of [0.05, 8, MAX_FOV_DEG[projection]]) {
+            const view: ViewState = { raDeg, decDeg, fovDeg, rollDeg: 0, projection, widthPx: SIZE, heightPx: SIZE };
+            renderer.setView(view);
+            renderer.render(target.texture.createView());
+            const { states, keptFootprints } = await layer.readDrawList();
+            checked += checkFootprintLevel(geometry, makeCamera(view), states, keptFootprints, `${projection} ${fovDeg}° at ${raDeg} ${decDeg}`);
+          }
+        }
+      }
+    } finally {
+      target.destroy();
+      renderer.destroy();
+    }
+    console.log(`fixed views: ${checked} footprints in view checked not culled`);
+    expect(checked).to.be.greaterThan(1000);
     expect(gpuErrors).to.deep.equal([]);
   });
 
@@ -161,10 +216,11 @@ describe('footprint layer: GPU culling and level of detail', () => {
       const view: ViewState = { raDeg: 10, decDeg: 20, fovDeg: 30, rollDeg: 0, projection: 'SIN', widthPx: SIZE, heightPx: SIZE };
       renderer.setView(view);
       const { rgba: pixels } = await renderer.readPixels();
-      const { lineSegments, pointSegments, states } = await layer.readDrawList();
+      const { lineSegments, pointSegments, states, keptFootprints } = await layer.readDrawList();
       expect(Array.from(states.subarray(0, 8)).filter((_, i) => i % 4 === 3)).to.deep.equal([1, 0]);
       expect(Array.from(lineSegments)).to.deep.equal([]);
       expect(Array.from(pointSegments)).to.deep.equal([geometry.segmentStart[0]]);
+      expect(Array.from(keptFootprints), 'the segment passes visit the dot footprint only').to.deep.equal([0]);
       const [r] = pixelAt(pixels, SIZE, SIZE / 2, SIZE / 2);
       expect(r, 'the dot at the view centre').to.be.greaterThan(100);
       expect(pixelAt(pixels, SIZE, SIZE / 2 + 4, SIZE / 2)[0], 'and only there').to.equal(0);

@@ -3,17 +3,22 @@
 // colours, a selection highlight, and picking (fill and outline write the footprint's id). DOM-free;
 // owns its buffers; the pipelines are shared per device.
 //
-// Per view, on the GPU (compute, footprints.wgsl.ts): each footprint's state (out of view, a dot
-// when its whole cap projects within DOT_PX of its anchor, or drawn in full), each segment's ends
-// on screen, and a compacted index list of the kept segments in segment order with the arguments
-// of one indexed indirect draw. Off-screen footprints cost no vertex work, sub-pixel ones one small
-// quad, and every quad shades 4 vertices (6 indices), not 6.
+// Per view, two-level culling on the GPU (compute, footprints.wgsl.ts): each footprint's state
+// (out of view — its HEALPix cell's cap misses the view, or its own cap does —, a dot when its
+// whole cap projects within DOT_PX of its anchor, or drawn in full); the kept footprints compacted
+// in order with the prefix sum of their segments; then, by indirect dispatch over those segments
+// only, each kept segment's ends on screen and a compacted index list of them in segment order
+// with the arguments of indexed indirect draws. Segments of footprints out of view are never
+// visited, off-screen footprints cost no vertex work, sub-pixel ones one small quad, and every
+// quad shades 4 vertices (6 indices), not 6.
 //
-// Precision. Every point is a float32 offset from its footprint's anchor (a float64 unit vector).
-// Once per view change the CPU rotates the anchors into the view frame in float64 (one 3x3 product
-// per footprint, ~1 ms for 1e5) and culls those whose cap misses the view (w = 0); the GPU adds the
-// offset rotated by the float32 view matrix. The error is float32 of quantities as large as a
-// footprint (~6e-8 of its size: 2e-4″ for a 1° footprint), not of unit vectors (12 mas).
+// Precision. Every point is a float32 offset from its footprint's anchor, and every anchor a
+// float32 offset from the centre of its HEALPix cell (order CELL_ORDER, float64 on the CPU); both
+// stay on the GPU. Once per view change the CPU rotates only the non-empty cells' centres into the
+// view frame in float64 (≤ 12 288 of them, whatever the footprint count) and culls cells whose cap
+// (cell radius + its footprints' largest extent) misses the view; the GPU adds the offsets rotated
+// by the float32 view matrix. The error is float32 of quantities as large as a cell (≤ 1.5°:
+// ≤ 0.3 mas) or a footprint, not of unit vectors (12 mas).
 //
 // Tolerance. Outlines are tessellated to toleranceForView() (factor-2 steps); when the view asks
 // for a finer one (non-zenithal projections zoomed in) the layer asks its `retessellate` callback
@@ -28,6 +33,7 @@ import { PICK_FORMAT, type PickableLayer } from '../picking.js';
 import { footprintsProjectWgsl, footprintsWgsl } from '../shaders/footprints.wgsl.js';
 import { parseColor, type Rgba } from '../../catalog/style.js';
 import { nextTolerance, outlineLengthRad, outlineRadiiRad, SEGMENT_FLOATS, toleranceForView, type FootprintGeometry } from '../../footprints/tessellate.js';
+import { cellsInView, footprintCells, type FootprintCells } from '../../footprints/footprintCells.js';
 
 export interface FootprintStyle {
   /** Outline colour: '#rrggbb', '#rrggbbaa' or [r, g, b, a] in 0..1 (default '#ffd54f'). */
@@ -63,8 +69,10 @@ export interface FootprintLayerStats {
   readonly footprints: number;
   readonly segments: number;
   readonly triangleVertices: number;
-  /** Footprints whose cap meets the view in the last view update. */
+  /** Footprints in the HEALPix cells whose cap meets the view in the last view update (the GPU tests only these). */
   readonly inView: number;
+  /** Non-empty HEALPix cells (order CELL_ORDER) whose centres the CPU rotates per view. */
+  readonly cells: number;
   readonly toleranceRad: number;
   readonly retessellations: number;
   /** Compute passes that put the segments on screen (one per view or geometry change). */
@@ -79,6 +87,8 @@ interface FootprintGpu {
   readonly bglProject: GPUBindGroupLayout;
   readonly module: GPUShaderModule;
   readonly projectFootprints: GPUComputePipeline;
+  readonly scanFootprints: GPUComputePipeline;
+  readonly writeFootprints: GPUComputePipeline;
   readonly projectSegments: GPUComputePipeline;
   readonly countChunks: GPUComputePipeline;
   readonly scanCounts: GPUComputePipeline;
@@ -107,6 +117,7 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     entries: [
       { binding: 0, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // projected segments
       { binding: 1, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // footprint states
+      { binding: 2, visibility: VERTEX, buffer: { type: 'read-only-storage' } }, // kept footprints and segments
     ],
   });
   const bglProject = device.createBindGroupLayout({
@@ -114,9 +125,9 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     entries: [
       { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } }, // projected segments
       { binding: 1, visibility: COMPUTE, buffer: { type: 'storage' } }, // footprint states
-      { binding: 2, visibility: COMPUTE, buffer: { type: 'read-only-storage' } }, // first segment per footprint
+      { binding: 2, visibility: COMPUTE, buffer: { type: 'storage' } }, // kept footprints and segments
       { binding: 3, visibility: COMPUTE, buffer: { type: 'storage' } }, // index list
-      { binding: 4, visibility: COMPUTE, buffer: { type: 'storage' } }, // draw arguments + workgroup counts
+      { binding: 4, visibility: COMPUTE, buffer: { type: 'storage' } }, // draw arguments, dispatch sizes, chunk counts
     ],
   });
   const projectModule = device.createShaderModule({ label: 'footprints project', code: footprintsProjectWgsl });
@@ -127,6 +138,8 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
     layout: device.createPipelineLayout({ label: 'footprints', bindGroupLayouts: [bgl, bglProjected] }),
     module: device.createShaderModule({ label: 'footprints', code: footprintsWgsl }),
     projectFootprints: compute('projectFootprints'),
+    scanFootprints: compute('scanFootprints'),
+    writeFootprints: compute('writeFootprints'),
     projectSegments: compute('projectSegments'),
     countChunks: compute('countChunks'),
     scanCounts: compute('scanCounts'),
@@ -136,14 +149,19 @@ function footprintGpu(device: GPUDevice): FootprintGpu {
   return g;
 }
 
-const UNIFORM_BYTES = 144;
+const UNIFORM_BYTES = 160;
+/** HEALPix order of the cells footprints are grouped in (anchors as float32 offsets from their centre, culling per cell). */
+export const CELL_ORDER = 5;
 const DEG = Math.PI / 180;
 /** A footprint whose cap projects within this radius (device px) of its anchor is drawn as a dot. */
 export const DOT_PX = 1;
 /** Segments per chunk of countChunks / writeIndices (CHUNK in the WGSL). */
 const SEGMENT_CHUNK = 64;
-/** Bytes of the draw-arguments buffer before the per-chunk counts (HEAD = 12 u32 in the WGSL). */
-const DRAW_ARGS_HEAD = 48;
+/** Words of the work buffer before the per-chunk counts (HEAD in the WGSL): draw arguments, dispatch sizes, totals. */
+const WORK_HEAD = 20;
+/** Byte offset in the work buffer of the segment passes' two dispatch sizes (6 u32), copied to an INDIRECT buffer. */
+const DISPATCH_AT = 40;
+
 /** Byte offsets of the two indirect draws: plain segments, then ring markers and dots. */
 const SEGMENTS_DRAW = 0;
 const POINTS_DRAW = 20;
@@ -180,22 +198,31 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private readonly segPipeline: GPURenderPipeline;
   private readonly segClipPipeline: GPURenderPipeline;
   private readonly fillPipeline: GPURenderPipeline;
+  private readonly highlightPipeline: GPURenderPipeline;
   private readonly linePick: GPURenderPipeline;
   private readonly fillPick: GPURenderPipeline;
   private geometry: FootprintGeometry;
+  /** [cells, view frame, per view][anchor offsets from their cell][per-footprint info], see the WGSL. */
   private anchorsBuffer: GPUBuffer | undefined;
   private colorsBuffer: GPUBuffer | undefined;
   private segmentsBuffer: GPUBuffer | undefined;
   private trianglesBuffer: GPUBuffer | undefined;
-  /** Per segment, per view: screen positions of both ends and their plane points (projectSegments). */
+  /** Per kept segment, per view: screen positions of both ends and their plane points or colour (projectSegments). */
   private projectedBuffer: GPUBuffer | undefined;
   /** Per footprint, per view: anchor on screen, cap radius (px), state (0 out, 1 dot, 2 full). */
   private fpScreenBuffer: GPUBuffer | undefined;
-  private segStartBuffer: GPUBuffer | undefined;
+  /** Per view: the kept footprints (id, first kept segment), then each kept segment's segment. */
+  private keptBuffer: GPUBuffer | undefined;
   /** The kept segments' indices (6 per segment), written per view by writeIndices. */
   private indexBuffer: GPUBuffer | undefined;
-  /** drawIndexedIndirect arguments, then one count per chunk of 64 segments. */
-  private drawArgsBuffer: GPUBuffer | undefined;
+  /** drawIndexedIndirect arguments, dispatch sizes, totals, then counts per chunk of segments and of footprints. */
+  private workBuffer: GPUBuffer | undefined;
+  /** The segment passes' dispatchWorkgroupsIndirect arguments (copied from the work buffer between the two passes). */
+  private dispatchBuffer: GPUBuffer | undefined;
+  /** The footprints grouped by HEALPix cell (anchors relative to cell centres), and the cells in the view frame. */
+  private cells: FootprintCells | undefined;
+  private cellView = new Float32Array(0);
+  private viewRadiusRad = 0;
   /** Indices of the selected footprint's segments (quadIndices of the longest footprint), made on first selection. */
   private highlightIndexBuffer: GPUBuffer | undefined;
   private projectedGroups: { read: GPUBindGroup; write: GPUBindGroup } | undefined;
@@ -206,7 +233,6 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   private readonly uniforms: { main: GPUBuffer; highlight: GPUBuffer; pick: GPUBuffer };
   private bindGroups: { main: GPUBindGroup; highlight: GPUBindGroup; pick: GPUBindGroup } | undefined;
   private readonly uniformBytes = new ArrayBuffer(UNIFORM_BYTES);
-  private anchorView: Float32Array;
   private style: Required<Omit<FootprintStyle, 'colors' | 'color' | 'highlightColor'>> & { color: Rgba; highlightColor: Rgba; colors: readonly Rgba[] | undefined };
   private selected: number | undefined;
   private viewKey = '';
@@ -246,12 +272,12 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.segPipeline = pipeline('seg', 'vsSeg', 'fsSeg', { format, blend: ALPHA_BLEND });
     this.segClipPipeline = pipeline('seg-clip', 'vsSegClip', 'fsSegClip', { format, blend: ALPHA_BLEND });
     this.fillPipeline = pipeline('fill', 'vsFill', 'fsFill', { format, blend: ALPHA_BLEND });
+    this.highlightPipeline = pipeline('highlight', 'vsHighlight', 'fsLine', { format, blend: ALPHA_BLEND });
     this.linePick = pipeline('line-pick', 'vsLine', 'fsLinePick', { format: PICK_FORMAT });
     this.fillPick = pipeline('fill-pick', 'vsFill', 'fsFillPick', { format: PICK_FORMAT });
     const uniform = (label: string) => device.createBuffer({ label, size: UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.uniforms = { main: uniform('footprints'), highlight: uniform('footprints highlight'), pick: uniform('footprints pick') };
     this.geometry = options.geometry;
-    this.anchorView = new Float32Array(0);
     this.upload(options.geometry);
   }
 
@@ -275,30 +301,39 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       if (data.byteLength > 0) d.queue.writeBuffer(b, 0, data as unknown as Uint8Array<ArrayBuffer>);
       return b;
     };
-    for (const b of [this.anchorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer, this.indexBuffer, this.drawArgsBuffer, this.highlightIndexBuffer]) b?.destroy();
+    for (const b of [this.anchorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.keptBuffer, this.indexBuffer, this.workBuffer, this.dispatchBuffer, this.highlightIndexBuffer]) b?.destroy();
     this.highlightIndexBuffer = undefined;
+    const n = geometry.count;
     const segments = geometry.segments.length / SEGMENT_FLOATS;
-    this.projectedBuffer = d.createBuffer({ label: 'footprint segments on screen', size: Math.max(32, segments * 32), usage: GPUBufferUsage.STORAGE });
-    this.fpScreenBuffer = d.createBuffer({ label: 'footprint states on screen', size: Math.max(16, geometry.count * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    this.segStartBuffer = make('footprint first segments', geometry.segmentStart);
+    this.segmentsTotal = segments;
+    this.outlineRad = outlineLengthRad(geometry);
+    this.outlineRadii = outlineRadiiRad(geometry);
+    const cells = (this.cells = footprintCells(geometry, this.outlineRadii, CELL_ORDER));
+    const cellCount = cells.cellIds.length;
+    this.cellView = new Float32Array(4 * cellCount);
+    this.anchorsBuffer = d.createBuffer({ label: 'footprint cells and anchors', size: Math.max(16, 16 * (cellCount + 2 * n)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    if (n > 0) {
+      d.queue.writeBuffer(this.anchorsBuffer, 16 * cellCount, cells.offsets);
+      d.queue.writeBuffer(this.anchorsBuffer, 16 * (cellCount + n), cells.info);
+    }
+    this.projectedBuffer = d.createBuffer({ label: 'footprint kept segments on screen', size: Math.max(32, segments * 32), usage: GPUBufferUsage.STORAGE });
+    this.fpScreenBuffer = d.createBuffer({ label: 'footprint states on screen', size: Math.max(16, n * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    this.keptBuffer = d.createBuffer({ label: 'footprint kept footprints and segments', size: Math.max(16, 4 * (2 * n + segments)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     this.indexBuffer = d.createBuffer({ label: 'footprint kept segment indices', size: Math.max(16, segments * 24), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDEX | GPUBufferUsage.COPY_SRC });
-    this.drawArgsBuffer = d.createBuffer({ label: 'footprint draw arguments', size: DRAW_ARGS_HEAD + 8 * Math.max(2, Math.ceil(segments / SEGMENT_CHUNK)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC });
+    const workWords = WORK_HEAD + 2 * Math.max(1, Math.ceil(segments / SEGMENT_CHUNK)) + 2 * Math.max(1, Math.ceil(n / SEGMENT_CHUNK));
+    this.workBuffer = d.createBuffer({ label: 'footprint draw arguments and counts', size: Math.ceil(workWords / 4) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC });
+    this.dispatchBuffer = d.createBuffer({ label: 'footprint segment dispatches', size: 32, usage: GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_DST });
     const entries = (buffers: GPUBuffer[]): GPUBindGroupEntry[] => buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
     this.projectedGroups = {
-      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: entries([this.projectedBuffer, this.fpScreenBuffer]) }),
+      read: d.createBindGroup({ label: 'footprints projected', layout: this.gpu.bglProjected, entries: entries([this.projectedBuffer, this.fpScreenBuffer, this.keptBuffer]) }),
       write: d.createBindGroup({
         label: 'footprints project', layout: this.gpu.bglProject,
-        entries: entries([this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer, this.indexBuffer, this.drawArgsBuffer]),
+        entries: entries([this.projectedBuffer, this.fpScreenBuffer, this.keptBuffer, this.indexBuffer, this.workBuffer]),
       }),
     };
     this.projectKey = '';
-    this.anchorView = new Float32Array(4 * geometry.count);
-    this.anchorsBuffer = make('footprint anchors', this.anchorView);
     this.segmentsBuffer = make('footprint segments', geometry.segments);
     this.trianglesBuffer = make('footprint triangles', geometry.triangles);
-    this.segmentsTotal = geometry.segments.length / SEGMENT_FLOATS;
-    this.outlineRad = outlineLengthRad(geometry);
-    this.outlineRadii = outlineRadiiRad(geometry);
     this.triangleVertices = geometry.triangles.length / 4;
     this.writeColors();
   }
@@ -360,7 +395,7 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
 
   get stats(): FootprintLayerStats {
     return {
-      footprints: this.geometry.count, segments: this.segmentsTotal, triangleVertices: this.triangleVertices, inView: this.inView,
+      footprints: this.geometry.count, segments: this.segmentsTotal, triangleVertices: this.triangleVertices, inView: this.inView, cells: this.cells?.cellIds.length ?? 0,
       toleranceRad: this.geometry.toleranceRad, retessellations: this.retessellations, projectPasses: this.projectPasses, prepareMs: this.prepareMs,
     };
   }
@@ -385,28 +420,15 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     this.prepareMs = performance.now() - t0;
   }
 
-  /** Float64 view-frame anchors, w = the outline's cap radius (rad); footprints whose cap misses the visible cap get w = -1. */
+  /**
+   * Float64 view-frame centres of the non-empty cells (w = -1 when a cell's cap misses the view),
+   * O(cells ≤ 12 288) and ≤ 196 KB per view whatever the footprint count; the anchors stay on the GPU.
+   */
   private updateAnchors(camera: Camera, transition: ProjectionTransition | undefined): void {
-    const { right: r, up: u, centre: c } = camera;
-    const a = this.geometry.anchors;
-    const ext = this.geometry.extentsRad;
-    const out = this.anchorView;
-    const radius = Math.max(camera.radiusRad, transition ? transition.camera.radiusRad : 0);
-    let inView = 0;
-    for (let i = 0; i < this.geometry.count; i++) {
-      const x = a[3 * i]!;
-      const y = a[3 * i + 1]!;
-      const z = a[3 * i + 2]!;
-      const cz = x * c[0] + y * c[1] + z * c[2];
-      const visible = radius + ext[i]! >= Math.PI || cz >= Math.cos(radius + ext[i]!);
-      out[4 * i] = x * r[0] + y * r[1] + z * r[2];
-      out[4 * i + 1] = x * u[0] + y * u[1] + z * u[2];
-      out[4 * i + 2] = cz;
-      out[4 * i + 3] = visible ? this.outlineRadii[i]! : -1;
-      if (visible) inView++;
-    }
-    this.inView = inView;
-    if (out.length > 0) this.device.queue.writeBuffer(this.anchorsBuffer!, 0, out as Float32Array<ArrayBuffer>);
+    this.viewRadiusRad = Math.max(camera.radiusRad, transition ? transition.camera.radiusRad : 0);
+    if (!this.cells || this.cellView.length === 0) { this.inView = 0; return; }
+    this.inView = cellsInView(this.cells, camera.right, camera.up, camera.centre, this.viewRadiusRad, this.cellView);
+    this.device.queue.writeBuffer(this.anchorsBuffer!, 0, this.cellView as Float32Array<ArrayBuffer>);
   }
 
   private checkTolerance(camera: Camera): void {
@@ -428,30 +450,42 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
   }
 
   /**
-   * One compute pass of five dispatches: footprint states, both ends of every segment to screen
-   * (instead of 6 times per segment in the vertex shader), kept segments per chunk, their prefix
-   * sums and the indirect draw's arguments, the kept segments' index list.
+   * Two compute passes. Footprints: their states, the kept ones compacted in order with the prefix
+   * sum of the segments each needs, and the segment passes' dispatch sizes (copied to an INDIRECT
+   * buffer between the passes: a buffer written as storage cannot be the indirect argument of the
+   * same pass's dispatches). Segments, by indirect dispatch over the kept footprints' segments
+   * only: both ends on screen, kept ones per chunk, their prefix sums and the draws' arguments, the
+   * kept segments' index list.
    */
   private runProject(): void {
     if (this.geometry.count === 0 || !this.bindGroups || !this.projectedGroups) return;
     const enc = this.device.createCommandEncoder({ label: 'footprints project' });
-    const pass = enc.beginComputePass({ label: 'footprints project' });
-    pass.setBindGroup(0, this.bindGroups.main);
-    pass.setBindGroup(1, this.projectedGroups.write);
-    pass.setPipeline(this.gpu.projectFootprints);
-    pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.geometry.count / 64)));
+    const footprints = enc.beginComputePass({ label: 'footprints cull' });
+    footprints.setBindGroup(0, this.bindGroups.main);
+    footprints.setBindGroup(1, this.projectedGroups.write);
+    const fpChunkGroups = dispatchSize(Math.ceil(this.geometry.count / SEGMENT_CHUNK / 64));
+    footprints.setPipeline(this.gpu.projectFootprints);
+    footprints.dispatchWorkgroups(...fpChunkGroups);
+    footprints.setPipeline(this.gpu.scanFootprints);
+    footprints.dispatchWorkgroups(1);
+    footprints.setPipeline(this.gpu.writeFootprints);
+    footprints.dispatchWorkgroups(...fpChunkGroups);
+    footprints.end();
     if (this.segmentsTotal > 0) {
-      const chunkGroups = dispatchSize(Math.ceil(this.segmentsTotal / SEGMENT_CHUNK / 64));
+      enc.copyBufferToBuffer(this.workBuffer!, DISPATCH_AT, this.dispatchBuffer!, 0, 24);
+      const pass = enc.beginComputePass({ label: 'footprints project segments' });
+      pass.setBindGroup(0, this.bindGroups.main);
+      pass.setBindGroup(1, this.projectedGroups.write);
       pass.setPipeline(this.gpu.projectSegments);
-      pass.dispatchWorkgroups(...dispatchSize(Math.ceil(this.segmentsTotal / 64)));
+      pass.dispatchWorkgroupsIndirect(this.dispatchBuffer!, 0);
       pass.setPipeline(this.gpu.countChunks);
-      pass.dispatchWorkgroups(...chunkGroups);
+      pass.dispatchWorkgroupsIndirect(this.dispatchBuffer!, 12);
       pass.setPipeline(this.gpu.scanCounts);
       pass.dispatchWorkgroups(1);
       pass.setPipeline(this.gpu.writeIndices);
-      pass.dispatchWorkgroups(...chunkGroups);
+      pass.dispatchWorkgroupsIndirect(this.dispatchBuffer!, 12);
+      pass.end();
     }
-    pass.end();
     this.device.queue.submit([enc.finish()]);
     this.projectPasses++;
   }
@@ -500,7 +534,12 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     w[32] = this.geometry.count;
     w[33] = Math.ceil(this.segmentsTotal / SEGMENT_CHUNK);
     f[34] = DOT_PX;
-    w[35] = 0;
+    f[35] = this.viewRadiusRad;
+    const cells = this.cells?.cellIds.length ?? 0;
+    w[36] = cells;
+    w[37] = cells + this.geometry.count;
+    w[38] = WORK_HEAD + 2 * Math.max(1, Math.ceil(this.segmentsTotal / SEGMENT_CHUNK));
+    w[39] = 2 * this.geometry.count;
     this.device.queue.writeBuffer(this.uniforms.main, 0, buf);
     w[22] = 1;
     f[19] = (s.lineWidthPx + 1.5) * pr;
@@ -523,16 +562,17 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       pass.setBindGroup(0, this.bindGroups.main);
       pass.setIndexBuffer(this.indexBuffer!, 'uint32');
       pass.setPipeline(this.clipBoundary ? this.segClipPipeline : this.segPipeline);
-      pass.drawIndexedIndirect(this.drawArgsBuffer!, SEGMENTS_DRAW);
+      pass.drawIndexedIndirect(this.workBuffer!, SEGMENTS_DRAW);
       pass.setPipeline(this.linePipeline);
-      pass.drawIndexedIndirect(this.drawArgsBuffer!, POINTS_DRAW);
+      pass.drawIndexedIndirect(this.workBuffer!, POINTS_DRAW);
     }
     const sel = this.selected;
     if (sel !== undefined && this.geometry.segmentCount[sel]! > 0) {
-      pass.setPipeline(this.linePipeline);
+      // projected in the vertex shader (the kept lists are per view; the selection is a few segments)
+      pass.setPipeline(this.highlightPipeline);
       pass.setBindGroup(0, this.bindGroups.highlight);
       pass.setIndexBuffer(this.highlightIndices(), 'uint32');
-      // its segments' quads, dropped ones degenerate in the vertex shader
+      // its segments' quads (vertex 4 × segment + corner), dropped ones degenerate in the vertex shader
       pass.drawIndexed(this.geometry.segmentCount[sel]! * 6, 1, 0, this.geometry.segmentStart[sel]! * 4);
     }
   }
@@ -553,28 +593,32 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
    * For tests and diagnostics: the last view's draw lists as the GPU wrote them: the kept plain
    * segments and the kept ring markers and dots (each in segment order), and each footprint's
    * state (0 out of view, 1 dot, 2 full), anchor on screen and cap radius (device px from the view
-   * centre, y up), 4 floats per footprint.
+   * centre, y up), 4 floats per footprint; and the kept footprints (the first level of the culling:
+   * those whose segments the segment passes visit), in order.
    */
-  async readDrawList(): Promise<{ lineSegments: Uint32Array; pointSegments: Uint32Array; states: Float32Array }> {
+  async readDrawList(): Promise<{ lineSegments: Uint32Array; pointSegments: Uint32Array; states: Float32Array; keptFootprints: Uint32Array }> {
     const d = this.device;
     const n = this.geometry.count;
-    const read = async (src: GPUBuffer, bytes: number): Promise<ArrayBuffer> => {
+    const read = async (src: GPUBuffer, bytes: number, from = 0): Promise<ArrayBuffer> => {
       const staging = d.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       const enc = d.createCommandEncoder();
-      if (bytes > 0) enc.copyBufferToBuffer(src, 0, staging, 0, Math.ceil(bytes / 4) * 4);
+      if (bytes > 0) enc.copyBufferToBuffer(src, from, staging, 0, Math.ceil(bytes / 4) * 4);
       d.queue.submit([enc.finish()]);
       await staging.mapAsync(GPUMapMode.READ);
       const out = staging.getMappedRange().slice(0, bytes);
       staging.destroy();
       return out;
     };
-    const args = new Uint32Array(await read(this.drawArgsBuffer!, 40));
+    const args = new Uint32Array(await read(this.workBuffer!, 4 * WORK_HEAD));
     const lines = args[0]! / 6;
     const points = args[5]! / 6;
     const indices = new Uint32Array(await read(this.indexBuffer!, (lines + points) * 24));
-    const segmentsOf = (from: number, count: number) => Uint32Array.from({ length: count }, (_, i) => indices[6 * (from + i)]! / 4);
+    const keptSegs = new Uint32Array(await read(this.keptBuffer!, 4 * args[16]!, 8 * n));
+    const keptFps = new Uint32Array(await read(this.keptBuffer!, 8 * args[18]!));
+    const keptFootprints = Uint32Array.from({ length: args[18]! }, (_, i) => keptFps[2 * i]!);
+    const segmentsOf = (from: number, count: number) => Uint32Array.from({ length: count }, (_, i) => keptSegs[indices[6 * (from + i)]! / 4]!);
     const states = new Float32Array(await read(this.fpScreenBuffer!, n * 16));
-    return { lineSegments: segmentsOf(0, lines), pointSegments: segmentsOf(lines, points), states };
+    return { lineSegments: segmentsOf(0, lines), pointSegments: segmentsOf(lines, points), states, keptFootprints };
   }
 
   encodePick(pass: GPURenderPassEncoder, slot: number): boolean {
@@ -595,8 +639,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
       pass.setPipeline(this.linePick);
       pass.setBindGroup(0, this.bindGroups.pick);
       pass.setIndexBuffer(this.indexBuffer!, 'uint32');
-      pass.drawIndexedIndirect(this.drawArgsBuffer!, SEGMENTS_DRAW);
-      pass.drawIndexedIndirect(this.drawArgsBuffer!, POINTS_DRAW);
+      pass.drawIndexedIndirect(this.workBuffer!, SEGMENTS_DRAW);
+      pass.drawIndexedIndirect(this.workBuffer!, POINTS_DRAW);
     }
     return true;
   }
@@ -605,8 +649,8 @@ export class FootprintLayer implements RenderLayer, PickableLayer {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const b of [
-      this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.segStartBuffer,
-      this.indexBuffer, this.drawArgsBuffer, this.highlightIndexBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick,
+      this.anchorsBuffer, this.colorsBuffer, this.segmentsBuffer, this.trianglesBuffer, this.projectedBuffer, this.fpScreenBuffer, this.keptBuffer,
+      this.indexBuffer, this.workBuffer, this.dispatchBuffer, this.highlightIndexBuffer, this.uniforms.main, this.uniforms.highlight, this.uniforms.pick,
     ]) b?.destroy();
   }
 }

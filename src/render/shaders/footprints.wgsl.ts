@@ -1,21 +1,27 @@
 // WGSL of the footprint layer, all by vertex pulling from storage buffers:
-//  - projectFootprints (compute, once per view): per footprint its state on screen: out of view,
-//    a dot (its whole cap projects within dotPx of its anchor: level of detail) or drawn in full;
-//  - projectSegments (compute, once per view): both ends of every outline segment (two float32
+//  - projectFootprints (compute, once per view): per footprint its state on screen: out of view
+//    (its HEALPix cell's cap misses the view — the CPU's float64 test per cell — or its own cap
+//    does), a dot (its whole cap projects within dotPx of its anchor: level of detail) or full;
+//    (per chunk of 64 footprints, with their kept count);
+//  - scanFootprints (one invocation), writeFootprints: the kept footprints in
+//    footprint order with the prefix sum of the segments each needs (all for a full one, one for a
+//    dot), and the indirect dispatch sizes of the segment passes (two-level culling: the segment
+//    passes only visit the kept footprints' segments);
+//  - projectSegments (compute, indirect, per kept segment k): both ends of the segment (two float32
 //    offsets from its footprint's anchor) to screen pixels; segments the projection cannot draw
-//    straight (far side, seam), of footprints out of view or drawn as a dot (but the dot's one)
-//    are marked dropped;
-//  - countChunks, scanCounts (one invocation) and writeIndices (compute): the kept segments, in
-//    segment order (a deterministic prefix sum over chunks of 64 segments, not an atomic append:
-//    the same blending order every frame), as
-//    an index list of 6 indices per segment into 4 vertices per segment, and the indexed
-//    indirect draw's arguments: culled segments cost no vertex work and each quad shades 4
-//    vertices, not 6;
+//    straight (far side, seam) are marked dropped; keptSeg[k] = its segment;
+//  - countChunks, scanCounts (one invocation) and writeIndices (compute, indirect): the kept
+//    segments, in segment order (a deterministic prefix sum over chunks of 64, not an atomic
+//    append: the same blending order every frame), as an index list of 6 indices per segment into
+//    4 vertices per segment, and the indexed indirect draw's arguments: culled segments cost no
+//    vertex work and each quad shades 4 vertices, not 6;
 //  - vsLine/fsLine: each projected segment becomes a quad of constant CSS-pixel width with
 //    anti-aliased edges; a point segment (flag 1) becomes a ring marker, a dot a filled disk;
 //  - vsFill/fsFill: fill triangles (3 vertices each), dropped when they straddle a seam or the far side;
 //  - fsLinePick/fsFillPick: (slot, footprint + 1) into the picking target.
-// A point's view-frame vector = anchorView[fp] (float64 on the CPU, per view) + R · offset (R float32).
+// A point's view-frame vector = cellView[cell] (float64 on the CPU, per view, for the few thousand
+// non-empty HEALPix cells) + R · (anchor offset from the cell centre + point offset from the anchor),
+// R float32: float32 errors are of quantities as large as a cell (order 5, ≤ 1.5°), not of unit vectors.
 import { projectionWgsl } from './projection.wgsl.js';
 
 const footprintsCommonWgsl = /* wgsl */ `
@@ -42,18 +48,57 @@ struct FootprintFrame {
   footprintCount: u32,
   segmentGroups: u32,    // chunks of 64 segments (countChunks / writeIndices)
   dotPx: f32,            // a footprint whose cap projects within this radius (device px) is a dot
-  pad0: u32,
+  viewRadius: f32,       // radius (rad) of the cap the viewport lies in (both projections in a transition)
+  offBase: u32,          // anchors[]: cells [0, offBase), offsets [offBase, infoBase), info [infoBase, +footprints)
+  infoBase: u32,
+  fpChunkBase: u32,      // work[]: footprint chunk counts from here
+  keptSegBase: u32,      // kept[]: kept footprints (2 words each), then the kept segments from here
 };
 
 @group(0) @binding(0) var<uniform> u: FootprintFrame;
-@group(0) @binding(1) var<storage, read> anchors: array<vec4f>;  // view-frame anchor, w = cap radius (rad) when in view, -1 when not
+// [cells: view-frame centre per view, w = 1 when its cap meets the view, -1 when not]
+// [per footprint: anchor offset from its cell's centre (ICRS), w = cell slot (u32 bits)]
+// [per footprint: first segment, segment count | 1 << 31 when it has ring markers, outline cap radius (rad, f32 bits), extent (rad, f32 bits)]
+@group(0) @binding(1) var<storage, read> anchors: array<vec4f>;
 @group(0) @binding(2) var<storage, read> colors: array<u32>;     // packed RGBA8 per footprint
 @group(0) @binding(3) var<storage, read> segments: array<vec4f>; // [2 per segment]
 @group(0) @binding(4) var<storage, read> triangles: array<vec4f>; // [1 per vertex]
 
+fn rotate(v: vec3f) -> vec3f {
+  return vec3f(dot(u.right.xyz, v), dot(u.up.xyz, v), dot(u.centre.xyz, v));
+}
+
+/** View-frame anchor of a footprint: its cell's centre (float64-rotated on the CPU) + the rotated offset. */
+fn anchorView(fp: u32) -> vec3f {
+  let off = anchors[u.offBase + fp];
+  return anchors[bitcast<u32>(off.w)].xyz + rotate(off.xyz);
+}
+
 fn viewOf(offset: vec3f, fp: u32) -> vec3f {
-  let r = vec3f(dot(u.right.xyz, offset), dot(u.up.xyz, offset), dot(u.centre.xyz, offset));
-  return anchors[fp].xyz + r;
+  return anchorView(fp) + rotate(offset);
+}
+
+/** Both ends of a segment on screen (xy, zw) and their plane points; x = 1e30 when not drawable straight. */
+struct SegScreen { p0: vec4f, p1: vec4f, };
+
+fn projectSegment(seg: u32) -> SegScreen {
+  let s0 = segments[2u * seg];
+  let s1 = segments[2u * seg + 1u];
+  let fp = bitcast<u32>(s0.w);
+  let kind = bitcast<u32>(s1.w);
+  var o: SegScreen;
+  o.p0 = vec4f(1e30, 0.0, 0.0, 0.0);
+  o.p1 = vec4f(0.0);
+  let base = anchorView(fp);
+  let a = base + rotate(s0.xyz);
+  let b = base + rotate(s1.xyz);
+  let sa = screen(a);
+  let sb = screen(b);
+  if (sa.z == 0.0 || sb.z == 0.0) { return o; }
+  if (kind != 1u && (seam(a, b) || length(sb.xy - sa.xy) < 1e-6)) { return o; }
+  o.p0 = vec4f(sa.xy, sb.xy);
+  o.p1 = vec4f(projectPlane(u.projection, a), projectPlane(u.projection, b));
+  return o;
 }
 
 fn drawable(id: u32, v: vec3f) -> bool {
@@ -125,20 +170,32 @@ fn outsideBoundary(plane: vec2f) -> bool {
   return u.clipBoundary == 1u && u.mixTo >= 1.0 && boundaryF(u.projection, plane) > 0.0;
 }
 
-@group(1) @binding(0) var<storage, read> projected: array<vec4f>; // [2 per segment], see projectSegments
+@group(1) @binding(0) var<storage, read> projected: array<vec4f>; // [2 per kept segment], see projectSegments
 @group(1) @binding(1) var<storage, read> fpScreen: array<vec4f>;  // per footprint, see projectFootprints
+@group(1) @binding(2) var<storage, read> kept: array<u32>;        // [keptSegBase + k]: segment of kept segment k
 
 /**
- * Vertex 4 * segment + corner (indexed: 0 1 2, 2 1 3), corner bit 0 = end (0 start, 1 end),
+ * Vertex 4 * kept segment + corner (indexed: 0 1 2, 2 1 3), corner bit 0 = end (0 start, 1 end),
  * bit 1 = side (0 right of the direction, 1 left).
  */
 @vertex
 fn vsLine(@builtin(vertex_index) vi: u32) -> LineOut {
-  let seg = vi >> 2u;
-  let corner = vi & 3u;
-  let p0 = projected[2u * seg];
+  let k = vi >> 2u;
+  let p0 = projected[2u * k];
   if (p0.x > 1e29) { return droppedLine(); }
-  let p1 = projected[2u * seg + 1u];
+  return lineVertex(p0, projected[2u * k + 1u], kept[u.keptSegBase + k], vi & 3u);
+}
+
+/** The selected footprint's outline (vertex 4 * segment + corner), projected here: a few segments. */
+@vertex
+fn vsHighlight(@builtin(vertex_index) vi: u32) -> LineOut {
+  let seg = vi >> 2u;
+  let p = projectSegment(seg);
+  if (p.p0.x > 1e29) { return droppedLine(); }
+  return lineVertex(p.p0, p.p1, seg, vi & 3u);
+}
+
+fn lineVertex(p0: vec4f, p1: vec4f, seg: u32, corner: u32) -> LineOut {
   let fp = bitcast<u32>(segments[2u * seg].w);
   var kind = bitcast<u32>(segments[2u * seg + 1u].w);
   // a footprint drawn as a dot: its kept segment has zero length (projectSegments drops the others)
@@ -240,7 +297,7 @@ fn vsSeg(@builtin(vertex_index) vi: u32) -> SegOut {
 
 @vertex
 fn vsSegClip(@builtin(vertex_index) vi: u32) -> SegClipOut {
-  var c = segVertex(vi, unpack(colors[bitcast<u32>(segments[2u * (vi >> 2u)].w)]));
+  var c = segVertex(vi, unpack(colors[bitcast<u32>(segments[2u * kept[u.keptSegBase + (vi >> 2u)]].w)]));
   let p1 = projected[2u * (vi >> 2u) + 1u];
   c.plane = select(p1.xy, p1.zw, (vi & 1u) == 1u);
   return c;
@@ -314,10 +371,13 @@ ${footprintsCommonWgsl}
 
 @group(1) @binding(0) var<storage, read_write> projected: array<vec4f>;
 @group(1) @binding(1) var<storage, read_write> fpScreen: array<vec4f>;
-@group(1) @binding(2) var<storage, read> segStart: array<u32>;
+// [2 i, 2 i + 1]: kept footprint i and the first kept segment of its segments; [keptSegBase + k]: kept segment k's segment
+@group(1) @binding(2) var<storage, read_write> kept: array<u32>;
 @group(1) @binding(3) var<storage, read_write> indices: array<u32>;
-// [0..4] drawIndexedIndirect arguments, [8 + w] kept segments of workgroup w (then their prefix sums)
-@group(1) @binding(4) var<storage, read_write> drawArgs: array<u32>;
+// [0..9] both draws' drawIndexedIndirect arguments, [10..15] the segment passes' dispatch sizes,
+// [16] kept segments, [17] their chunks, [18] kept footprints; [HEAD + 2 c, +1] per segment chunk,
+// [fpChunkBase + 2 c, +1] per footprint chunk: counts, then their prefix sums
+@group(1) @binding(4) var<storage, read_write> work: array<u32>;
 
 const STATE_OUT: f32 = 0.0;
 const STATE_DOT: f32 = 1.0;
@@ -338,114 +398,211 @@ fn capLinear(id: u32, a: vec3f, ext: f32) -> bool {
 }
 
 /**
- * Per footprint: (screen x, y of the anchor, cap radius in device px, state). The cap's radius on
- * screen is bounded by the projection's Jacobian at the anchor: two orthogonal tangent steps of the
- * cap's angular radius, r = sqrt(|J e1|² + |J e2|²) ≥ |J u| for every unit tangent u. A footprint
- * with r < dotPx is a dot: every vertex lies within r of it (the linearisation is exact to the
- * second order in the cap's size, itself below a pixel here).
+ * Does a cap (view-frame centre v, not normalised; radius ext) meet the view's cap (radius
+ * u.viewRadius around +z)? Float32-safe: within a hemisphere the test is on x² + y² (precise near
+ * the view centre, where cos would round to 1), with margins larger than the float32 error of v.
  */
-@compute @workgroup_size(64)
-fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let fp = gid.x + gid.y * groups.x * 64u;
-  if (fp >= u.footprintCount) { return; }
-  let an = anchors[fp];
-  if (an.w < 0.0) { fpScreen[fp] = vec4f(0.0, 0.0, 0.0, STATE_OUT); return; }
-  let a = normalize(an.xyz);
+fn capMeetsView(v: vec3f, ext: f32) -> bool {
+  let r = u.viewRadius + ext;
+  if (r >= 3.14159) { return true; }
+  let n = length(v);
+  if (r < 1.5) {
+    let s = sin(r) * (1.0 + 1e-5) + 1e-7;
+    return v.z > 0.0 && dot(v.xy, v.xy) <= s * s * n * n;
+  }
+  return v.z >= (cos(r) - 1e-5) * n;
+}
+
+/**
+ * A footprint's (screen x, y of the anchor, cap radius in device px, state). Out of view when its
+ * cell's cap misses the view (the CPU's float64 test per cell) or its own cap does. The cap's radius
+ * on screen is bounded by the projection's Jacobian at the anchor: two orthogonal tangent steps of
+ * the cap's angular radius, r = sqrt(|J e1|² + |J e2|²) ≥ |J u| for every unit tangent u. A
+ * footprint with r < dotPx is a dot: every vertex lies within r of it (the linearisation is exact
+ * to the second order in the cap's size, itself below a pixel here).
+ */
+fn footprintState(fp: u32) -> vec4f {
+  let off = anchors[u.offBase + fp];
+  let cell = anchors[bitcast<u32>(off.w)];
+  if (cell.w < 0.0) { return vec4f(0.0, 0.0, 0.0, STATE_OUT); }
+  let info = anchors[u.infoBase + fp];
+  let v = cell.xyz + rotate(off.xyz);
+  if (!capMeetsView(v, info.w)) { return vec4f(0.0, 0.0, 0.0, STATE_OUT); }
+  let radius = info.z;
+  let a = normalize(v);
   let pole = select(vec3f(0.0, 0.0, 1.0), vec3f(1.0, 0.0, 0.0), abs(a.z) > 0.9);
   let e1 = normalize(cross(a, pole));
   let e2 = cross(a, e1);
   let s0 = screen(a);
-  let s1 = screen(normalize(a + an.w * e1));
-  let s2 = screen(normalize(a + an.w * e2));
+  let s1 = screen(normalize(a + radius * e1));
+  let s2 = screen(normalize(a + radius * e2));
   var state = STATE_FULL;
   var r = 0.0;
-  let linear = capLinear(u.projection, a, an.w) && (u.mixTo >= 1.0 || capLinear(u.projectionFrom, a, an.w));
+  let linear = capLinear(u.projection, a, radius) && (u.mixTo >= 1.0 || capLinear(u.projectionFrom, a, radius));
   if (linear && s0.z != 0.0 && s1.z != 0.0 && s2.z != 0.0) {
     let d1 = s1.xy - s0.xy;
     let d2 = s2.xy - s0.xy;
     r = sqrt(dot(d1, d1) + dot(d2, d2));
     if (r < u.dotPx) { state = STATE_DOT; }
   }
-  fpScreen[fp] = vec4f(s0.xy, r, state);
+  return vec4f(s0.xy, r, state);
 }
 
-/** Screen ends and plane points of one segment into projected[]; false when it is dropped. */
-fn projectOne(seg: u32) -> bool {
-  let s0 = segments[2u * seg];
-  let s1 = segments[2u * seg + 1u];
-  let fp = bitcast<u32>(s0.w);
-  let kind = bitcast<u32>(s1.w);
-  let gone = vec4f(1e30, 0.0, 0.0, 0.0);
-  let st = fpScreen[fp];
-  if (st.w == STATE_OUT) { projected[2u * seg] = gone; return false; }
-  if (st.w == STATE_DOT && kind != 1u) {
-    // the footprint's first segment draws its dot; the others nothing
-    if (seg != segStart[fp]) { projected[2u * seg] = gone; return false; }
-    let anchor = normalize(anchors[fp].xyz);
-    let plane = projectPlane(u.projection, anchor);
-    projected[2u * seg] = vec4f(st.xy, st.xy);
-    projected[2u * seg + 1u] = vec4f(plane, st.z, 0.0);
-    return true;
-  }
-  let a = viewOf(s0.xyz, fp);
-  let b = viewOf(s1.xyz, fp);
-  let sa = screen(a);
-  let sb = screen(b);
-  if (sa.z == 0.0 || sb.z == 0.0) { projected[2u * seg] = gone; return false; }
-  if (kind != 1u && (seam(a, b) || length(sb.xy - sa.xy) < 1e-6)) { projected[2u * seg] = gone; return false; }
-  projected[2u * seg] = vec4f(sa.xy, sb.xy);
-  // plane points for the boundary test and ring markers' centre; else the colour for vsSeg (one
-  // contiguous 32-byte read per vertex instead of three gathers)
-  if (u.clipBoundary == 1u || kind == 1u) {
-    projected[2u * seg + 1u] = vec4f(projectPlane(u.projection, a), projectPlane(u.projection, b));
-  } else {
-    projected[2u * seg + 1u] = vec4f(bitcast<f32>(colors[fp]), 0.0, 0.0, 0.0);
-  }
-  return true;
+const CHUNK: u32 = 64u;
+const HEAD: u32 = 20u;
+const RING_BIT: u32 = 0x80000000u;
+
+/** Segments a footprint in state st needs this view: none out of view, all in full, one for a dot (all when it has ring markers). */
+fn neededSegments(fp: u32, st: f32) -> u32 {
+  if (st == STATE_OUT) { return 0u; }
+  let n = bitcast<u32>(anchors[u.infoBase + fp].y);
+  if (st == STATE_DOT && (n & RING_BIT) == 0u) { return min(n, 1u); }
+  return n & ~RING_BIT;
 }
 
 /**
- * Once per view (not per vertex): screen positions (device px from the centre, y up) of both ends of
- * every segment, and their projection-plane points for the boundary test; x = 1e30 when dropped
- * (footprint out of view or a dot, far side, across a seam, zero length). Dots: both ends at the
- * anchor (the only kept segments of zero length), z of the second vec4 the dot's radius.
+ * Per chunk of 64 footprints (a loop, not an invocation per footprint: SwiftShader's cost is per
+ * invocation): each footprint's state into fpScreen, and the chunk's kept footprints and their
+ * segments into work[fpChunkBase + 2 c, +1].
+ */
+@compute @workgroup_size(64)
+fn projectFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  let chunks = (u.footprintCount + CHUNK - 1u) / CHUNK;
+  if (chunk >= chunks) { return; }
+  let end = min(chunk * CHUNK + CHUNK, u.footprintCount);
+  var fps = 0u;
+  var segs = 0u;
+  for (var fp = chunk * CHUNK; fp < end; fp++) {
+    let st = footprintState(fp);
+    fpScreen[fp] = st;
+    let n = neededSegments(fp, st.w);
+    if (n > 0u) { fps++; segs += n; }
+  }
+  work[u.fpChunkBase + 2u * chunk] = fps;
+  work[u.fpChunkBase + 2u * chunk + 1u] = segs;
+}
+
+/** x, y of a dispatch of g workgroups (x at most 65535). */
+fn putDispatch(at: u32, g: u32) {
+  let x = min(g, 65535u);
+  work[at] = x;
+  work[at + 1u] = select(1u, (g + x - 1u) / max(x, 1u), x > 0u);
+  work[at + 2u] = 1u;
+}
+
+/** One invocation: footprint chunk counts become exclusive prefix sums; the segment passes' sizes. */
+@compute @workgroup_size(1)
+fn scanFootprints() {
+  let chunks = (u.footprintCount + CHUNK - 1u) / CHUNK;
+  var fps = 0u;
+  var segs = 0u;
+  for (var i = 0u; i < chunks; i++) {
+    let f = work[u.fpChunkBase + 2u * i];
+    let s = work[u.fpChunkBase + 2u * i + 1u];
+    work[u.fpChunkBase + 2u * i] = fps;
+    work[u.fpChunkBase + 2u * i + 1u] = segs;
+    fps += f;
+    segs += s;
+  }
+  let segChunks = (segs + CHUNK - 1u) / CHUNK;
+  putDispatch(10u, (segs + 63u) / 64u);
+  putDispatch(13u, (segChunks + 63u) / 64u);
+  work[16] = segs;
+  work[17] = segChunks;
+  work[18] = fps;
+}
+
+/** The kept footprints in order, each with the index of its first kept segment. */
+@compute @workgroup_size(64)
+fn writeFootprints(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let chunk = gid.x + gid.y * groups.x * 64u;
+  let chunks = (u.footprintCount + CHUNK - 1u) / CHUNK;
+  if (chunk >= chunks) { return; }
+  let end = min(chunk * CHUNK + CHUNK, u.footprintCount);
+  var at = work[u.fpChunkBase + 2u * chunk];
+  var seg = work[u.fpChunkBase + 2u * chunk + 1u];
+  for (var fp = chunk * CHUNK; fp < end; fp++) {
+    let n = neededSegments(fp, fpScreen[fp].w);
+    if (n > 0u) {
+      kept[2u * at] = fp;
+      kept[2u * at + 1u] = seg;
+      at++;
+      seg += n;
+    }
+  }
+}
+
+/**
+ * Per kept segment k (indirect dispatch over the kept footprints' segments only): its footprint (a
+ * binary search of the kept footprints' first segments), its segment, both ends on screen (device
+ * px from the centre, y up) and, when the view reaches the projection's boundary or for ring
+ * markers, their plane points; else the colour (one contiguous 32-byte read per vertex in vsSeg).
+ * x = 1e30 when dropped (far side, across a seam, zero length). A dot: both ends at the anchor (the
+ * only kept segments of zero length), z of the second vec4 the dot's radius.
  */
 @compute @workgroup_size(64)
 fn projectSegments(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let seg = gid.x + gid.y * groups.x * 64u;
-  if (seg < u.segmentCount) { _ = projectOne(seg); }
+  let k = gid.x + gid.y * groups.x * 64u;
+  if (k >= work[16]) { return; }
+  var lo = 0u;
+  var hi = work[18] - 1u;
+  while (lo < hi) {
+    let mid = (lo + hi + 1u) / 2u;
+    if (kept[2u * mid + 1u] <= k) { lo = mid; } else { hi = mid - 1u; }
+  }
+  let fp = kept[2u * lo];
+  let first = bitcast<u32>(anchors[u.infoBase + fp].x);
+  let seg = first + k - kept[2u * lo + 1u];
+  kept[u.keptSegBase + k] = seg;
+  let kind = bitcast<u32>(segments[2u * seg + 1u].w);
+  let st = fpScreen[fp];
+  if (st.w == STATE_DOT && kind != 1u) {
+    // the footprint's first segment draws its dot; the others (of a footprint with rings) nothing
+    if (seg != first) { projected[2u * k] = vec4f(1e30, 0.0, 0.0, 0.0); return; }
+    let plane = projectPlane(u.projection, normalize(anchorView(fp)));
+    projected[2u * k] = vec4f(st.xy, st.xy);
+    projected[2u * k + 1u] = vec4f(plane, st.z, 0.0);
+    return;
+  }
+  let p = projectSegment(seg);
+  projected[2u * k] = p.p0;
+  if (p.p0.x > 1e29) { return; }
+  if (u.clipBoundary == 1u || kind == 1u) {
+    projected[2u * k + 1u] = p.p1;
+  } else {
+    projected[2u * k + 1u] = vec4f(bitcast<f32>(colors[fp]), 0.0, 0.0, 0.0);
+  }
 }
 
 // The compaction has no workgroup barriers: SwiftShader runs a barrier as a coroutine switch per
 // invocation, which made a 256-wide workgroup scan cost more than the whole draw. Each invocation
-// owns a chunk of CHUNK consecutive segments and walks it; one invocation scans the chunk counts.
-// Two lists: plain segments (drawn by vsSeg) first, then ring markers and dots (vsLine).
-const CHUNK: u32 = 64u;
-const HEAD: u32 = 12u; // drawArgs: [0..4] segments' draw, [5..9] points' draw, then 2 counts per chunk
+// owns a chunk of CHUNK consecutive kept segments and walks it; one invocation scans the chunk
+// counts. Two lists: plain segments (drawn by vsSeg) first, then ring markers and dots (vsLine).
 
 /** 0 dropped, 1 plain segment, 2 ring marker or dot. */
-fn keptKind(seg: u32) -> u32 {
-  let p0 = projected[2u * seg];
+fn keptKind(k: u32) -> u32 {
+  let p0 = projected[2u * k];
   if (p0.x > 1e29) { return 0u; }
-  if (bitcast<u32>(segments[2u * seg + 1u].w) == 1u || all(p0.xy == p0.zw)) { return 2u; }
+  if (bitcast<u32>(segments[2u * kept[u.keptSegBase + k] + 1u].w) == 1u || all(p0.xy == p0.zw)) { return 2u; }
   return 1u;
 }
 
-/** Kept plain segments and points of each chunk into drawArgs[HEAD + 2 chunk + 0/1]. */
+/** Kept plain segments and points of each chunk into work[HEAD + 2 chunk + 0/1]. */
 @compute @workgroup_size(64)
 fn countChunks(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let chunk = gid.x + gid.y * groups.x * 64u;
-  if (chunk >= u.segmentGroups) { return; }
-  let end = min(chunk * CHUNK + CHUNK, u.segmentCount);
+  if (chunk >= work[17]) { return; }
+  let end = min(chunk * CHUNK + CHUNK, work[16]);
   var lines = 0u;
   var points = 0u;
-  for (var seg = chunk * CHUNK; seg < end; seg++) {
-    let k = keptKind(seg);
-    if (k == 1u) { lines++; }
-    if (k == 2u) { points++; }
+  for (var k = chunk * CHUNK; k < end; k++) {
+    let kk = keptKind(k);
+    if (kk == 1u) { lines++; }
+    if (kk == 2u) { points++; }
   }
-  drawArgs[HEAD + 2u * chunk] = lines;
-  drawArgs[HEAD + 2u * chunk + 1u] = points;
+  work[HEAD + 2u * chunk] = lines;
+  work[HEAD + 2u * chunk + 1u] = points;
 }
 
 /** One invocation: the chunk counts become exclusive prefix sums; both draws' arguments. */
@@ -453,29 +610,30 @@ fn countChunks(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 fn scanCounts() {
   var lines = 0u;
   var points = 0u;
-  for (var i = 0u; i < u.segmentGroups; i++) {
-    let l = drawArgs[HEAD + 2u * i];
-    let p = drawArgs[HEAD + 2u * i + 1u];
-    drawArgs[HEAD + 2u * i] = lines;
-    drawArgs[HEAD + 2u * i + 1u] = points;
+  let chunks = work[17];
+  for (var i = 0u; i < chunks; i++) {
+    let l = work[HEAD + 2u * i];
+    let p = work[HEAD + 2u * i + 1u];
+    work[HEAD + 2u * i] = lines;
+    work[HEAD + 2u * i + 1u] = points;
     lines += l;
     points += p;
   }
   // drawIndexedIndirect: indexCount, instanceCount, firstIndex, baseVertex, firstInstance
-  drawArgs[0] = 6u * lines;
-  drawArgs[1] = 1u;
-  drawArgs[2] = 0u;
-  drawArgs[3] = 0u;
-  drawArgs[4] = 0u;
-  drawArgs[5] = 6u * points;
-  drawArgs[6] = 1u;
-  drawArgs[7] = 6u * lines;
-  drawArgs[8] = 0u;
-  drawArgs[9] = 0u;
+  work[0] = 6u * lines;
+  work[1] = 1u;
+  work[2] = 0u;
+  work[3] = 0u;
+  work[4] = 0u;
+  work[5] = 6u * points;
+  work[6] = 1u;
+  work[7] = 6u * lines;
+  work[8] = 0u;
+  work[9] = 0u;
 }
 
-fn putQuad(at: u32, seg: u32) {
-  let v = 4u * seg;
+fn putQuad(at: u32, k: u32) {
+  let v = 4u * k;
   indices[at] = v;
   indices[at + 1u] = v + 1u;
   indices[at + 2u] = v + 2u;
@@ -488,18 +646,18 @@ fn putQuad(at: u32, seg: u32) {
 @compute @workgroup_size(64)
 fn writeIndices(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let chunk = gid.x + gid.y * groups.x * 64u;
-  if (chunk >= u.segmentGroups) { return; }
-  let end = min(chunk * CHUNK + CHUNK, u.segmentCount);
-  var line = 6u * drawArgs[HEAD + 2u * chunk];
-  var point = drawArgs[0] + 6u * drawArgs[HEAD + 2u * chunk + 1u];
-  for (var seg = chunk * CHUNK; seg < end; seg++) {
-    let k = keptKind(seg);
-    if (k == 1u) {
-      putQuad(line, seg);
+  if (chunk >= work[17]) { return; }
+  let end = min(chunk * CHUNK + CHUNK, work[16]);
+  var line = 6u * work[HEAD + 2u * chunk];
+  var point = work[0] + 6u * work[HEAD + 2u * chunk + 1u];
+  for (var k = chunk * CHUNK; k < end; k++) {
+    let kk = keptKind(k);
+    if (kk == 1u) {
+      putQuad(line, k);
       line += 6u;
     }
-    if (k == 2u) {
-      putQuad(point, seg);
+    if (kk == 2u) {
+      putQuad(point, k);
       point += 6u;
     }
   }
