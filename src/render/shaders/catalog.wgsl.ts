@@ -29,6 +29,27 @@ import { projectionWgsl } from './projection.wgsl.js';
 /** Rows per invocation in the compaction (and grid cells per invocation in the density maximum). */
 export const COMPACT_CHUNK = 64;
 
+/**
+ * The density map's largest count (for its colormap): one invocation per CHUNK grid cells and one
+ * atomic each (no workgroup barriers). `uniforms` names the struct holding gridSize; needs
+ * `counts` and `densityStats` bound.
+ */
+export function densityReduceMaxWgsl(uniforms: string): string {
+  return /* wgsl */ `
+@compute @workgroup_size(256)
+fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let c = gid.x + gid.y * groups.x * 256u;
+  let n = ${uniforms}.gridSize.x * ${uniforms}.gridSize.y;
+  let start = c * ${COMPACT_CHUNK}u;
+  if (start >= n) { return; }
+  let end = min(start + ${COMPACT_CHUNK}u, n);
+  var m = 0u;
+  for (var i = start; i < end; i++) { m = max(m, atomicLoad(&counts[i])); }
+  if (m > 0u) { atomicMax(&densityStats[0], m); }
+}
+`;
+}
+
 /** Row record w of a row without a position when cells are relative to rows (u.cellsRelative). */
 export const REL_NO_CELL = 0x7fffffff;
 
@@ -531,18 +552,7 @@ fn splat(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   atomicAdd(&counts[gy * u.gridSize.x + gx], 1u);
 }
 
-/** One invocation per CHUNK grid cells and one atomic each (no workgroup barriers). */
-@compute @workgroup_size(256)
-fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let c = gid.x + gid.y * groups.x * 256u;
-  let n = u.gridSize.x * u.gridSize.y;
-  let start = c * ${COMPACT_CHUNK}u;
-  if (start >= n) { return; }
-  let end = min(start + ${COMPACT_CHUNK}u, n);
-  var m = 0u;
-  for (var i = start; i < end; i++) { m = max(m, atomicLoad(&counts[i])); }
-  if (m > 0u) { atomicMax(&densityStats[0], m); }
-}
+${densityReduceMaxWgsl('u')}
 `;
 
 export const catalogDensityWgsl = /* wgsl */ `

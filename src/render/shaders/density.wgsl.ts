@@ -6,7 +6,7 @@
 // full-screen pass colour-maps log(1 + rows) / log(1 + max rows) with the layer's density colormap
 // (the same curve as catalog.wgsl.ts's density of CatalogLayer, which counts rows only).
 // Group 0 is the catalogue layer's own main bind group (uniforms, rows, cells, attributes, LUTs).
-import { COMPACT_CHUNK, catalogRowsWgsl } from './catalog.wgsl.js';
+import { catalogRowsWgsl, densityReduceMaxWgsl } from './catalog.wgsl.js';
 
 const densityUniforms = /* wgsl */ `
 struct Dens {
@@ -64,18 +64,7 @@ fn splatSamples(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   atomicAdd(&counts[g], w);
 }
 
-/** One invocation per CHUNK grid cells and one atomic each (no workgroup barriers). */
-@compute @workgroup_size(256)
-fn reduceMax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let c = gid.x + gid.y * groups.x * 256u;
-  let n = d.gridSize.x * d.gridSize.y;
-  let start = c * ${COMPACT_CHUNK}u;
-  if (start >= n) { return; }
-  let end = min(start + ${COMPACT_CHUNK}u, n);
-  var m = 0u;
-  for (var i = start; i < end; i++) { m = max(m, atomicLoad(&counts[i])); }
-  if (m > 0u) { atomicMax(&densityStats[0], m); }
-}
+${densityReduceMaxWgsl('d')}
 `;
 
 export const densityDrawWgsl = /* wgsl */ `
